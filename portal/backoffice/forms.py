@@ -1,0 +1,70 @@
+"""Desk forms: intake, triage, assignment."""
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, MultipleFileField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from portal import labels
+from portal.forms import VersionField, phone_number, strip, to_choices
+
+SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{1,79}$")
+
+
+def optional_int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class IntakeForm(FlaskForm):
+    channel = SelectField(_l("Channel"), choices=to_choices(labels.CHANNEL.items()), default="phone")
+    customer_id = SelectField(_l("Customer"), coerce=optional_int, validators=[DataRequired()])
+    contact_id = SelectField(_l("Contact person on file"), coerce=optional_int, validate_choice=False)
+    contact_name = StringField(_l("Contact person"), filters=[strip],
+                               validators=[DataRequired(), Length(max=120)],
+                               description=_l("Left empty, the contact on file is used"))
+    contact_phone = StringField(_l("Phone"), filters=[strip],
+                                validators=[DataRequired(), Length(max=40), phone_number])
+    product_model_id = SelectField(_l("Product model"), coerce=optional_int, validators=[DataRequired()])
+    serial = StringField(_l("Serial number"), filters=[strip], validators=[
+        Optional(), Regexp(SERIAL_RE, message=_l("Letters, digits and - _ / . only."))])
+    purchase_date = DateField(_l("Purchase date"), validators=[Optional()])
+    description = TextAreaField(_l("Problem description"), filters=[strip], validators=[
+        DataRequired(), Length(min=5, max=5000)],
+        description=_l("Symptom as the customer describes it, e.g. screen stays black after power-on"))
+    frequency = StringField(_l("How often"), filters=[strip], validators=[Optional(), Length(max=200)])
+    impact = StringField(_l("Impact"), filters=[strip], validators=[Optional(), Length(max=200)])
+    tried = StringField(_l("What the customer already tried"), filters=[strip],
+                        validators=[Optional(), Length(max=500)])
+    photos = MultipleFileField(_l("Attachments (photos)"))
+    # Depot repairs (walk-in, sent in): printed on the intake receipt the customer takes home.
+    accessories = StringField(_l("Accessories handed over"), filters=[strip],
+                              validators=[Optional(), Length(max=300)],
+                              description=_l("e.g. power adapter, remote control, original box"))
+    condition = StringField(_l("Visible condition"), filters=[strip], validators=[Optional(), Length(max=500)],
+                            description=_l("e.g. scratch on the left side, screen intact"))
+
+    def validate_purchase_date(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("The purchase date cannot be in the future."))
+
+
+class TriageForm(FlaskForm):
+    category = SelectField(_l("Category"), choices=to_choices(labels.CATEGORY.items()))
+    priority = SelectField(_l("Priority"), choices=to_choices(labels.PRIORITY.items()), default="P3")
+    reason = StringField(_l("Reason for the priority"), filters=[strip], validators=[Optional(), Length(max=300)])
+    version = VersionField()
+
+
+class AssignForm(FlaskForm):
+    engineer_id = SelectField(_l("Engineer"), coerce=optional_int, validators=[DataRequired()])
+    version = VersionField()
+
+
+class UpdateCustomerForm(FlaskForm):
+    message = TextAreaField(_l("Message to the customer"), filters=[strip],
+                            validators=[DataRequired(), Length(min=2, max=1000)])

@@ -1,0 +1,81 @@
+"""SLA policies per priority, edited by an admin: targets, business hours, holidays."""
+from datetime import date, time
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, StringField, TextAreaField, ValidationError
+from wtforms.validators import InputRequired, NumberRange
+
+from portal.access import roles_required
+from portal.backoffice import bp
+from portal.domain.workflow import OPEN_STATUSES
+from portal.extensions import db
+from portal.models import SlaPolicy, Ticket
+from portal.services import sla
+from portal.web import render
+
+WEEKDAYS = "1234567"  # ISO: Monday = 1
+
+
+class PolicyForm(Form):
+    response_minutes = IntegerField(_l("First response (min)"), validators=[InputRequired(), NumberRange(1, 43200)])
+    update_minutes = IntegerField(_l("Update interval (min)"), validators=[InputRequired(), NumberRange(1, 43200)])
+    resolution_minutes = IntegerField(_l("Resolution (min)"), validators=[InputRequired(), NumberRange(1, 525600)])
+    around_the_clock = BooleanField(_l("Around the clock"))
+    weekdays = StringField(_l("Working days (1 = Monday … 7)"), default="12345")
+    opens = StringField(_l("Opens"), default="09:00")
+    closes = StringField(_l("Closes"), default="18:00")
+    holidays = TextAreaField(_l("Holidays (one date per line, YYYY-MM-DD)"))
+
+    def validate_weekdays(self, field):
+        if not self.around_the_clock.data and (not field.data or any(c not in WEEKDAYS for c in field.data.strip())):
+            raise ValidationError(_l("Digits 1 to 7, for example 12345 for Monday to Friday."))
+
+    def validate_closes(self, field):
+        try:
+            opens, closes = time.fromisoformat(self.opens.data), time.fromisoformat(field.data)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(_l("Times as HH:MM.")) from exc
+        if closes <= opens:
+            raise ValidationError(_l("Closing must come after opening."))
+
+    def validate_holidays(self, field):
+        self.holiday_dates = []
+        for line in (field.data or "").split():
+            try:
+                self.holiday_dates.append(date.fromisoformat(line).isoformat())
+            except ValueError as exc:
+                raise ValidationError(_l("Not a date: %(value)s", value=line)) from exc
+
+
+class PoliciesForm(FlaskForm):
+    policies = FieldList(FormField(PolicyForm))
+
+
+@bp.route("/admin/sla", methods=["GET", "POST"])
+@roles_required("admin")
+def sla_policies():
+    rows = db.session.scalars(db.select(SlaPolicy).order_by(SlaPolicy.priority)).all()
+    form = PoliciesForm(data={"policies": [{
+        "response_minutes": r.response_minutes, "update_minutes": r.update_minutes,
+        "resolution_minutes": r.resolution_minutes, "around_the_clock": r.around_the_clock,
+        "weekdays": "".join(str(d + 1) for d in r.weekdays), "opens": r.opens, "closes": r.closes,
+        "holidays": "\n".join(r.holidays)} for r in rows]})
+    if form.validate_on_submit():
+        for row, entry in zip(rows, form.policies.entries, strict=True):
+            data = entry.form
+            row.response_minutes, row.update_minutes = data.response_minutes.data, data.update_minutes.data
+            row.resolution_minutes, row.around_the_clock = data.resolution_minutes.data, data.around_the_clock.data
+            row.weekdays = sorted({int(c) - 1 for c in (data.weekdays.data or "").strip()})
+            row.opens, row.closes, row.holidays = data.opens.data, data.closes.data, data.holiday_dates
+        db.session.flush()
+        # Open tickets follow the new rules at once (the sweep would, on their next check).
+        for ticket in db.session.scalars(db.select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))):
+            sla.refresh(ticket)
+        db.session.commit()
+        flash(_("SLA policies saved; open tickets were recalculated."), "success")
+        return redirect(url_for("backoffice.sla_policies"))
+    return render("backoffice/sla_policies.html", form=form, rows=rows,
+                  http_status=422 if form.is_submitted() else 200)

@@ -1,0 +1,344 @@
+"""Desk views: thin wrappers that load, validate, call a service, commit and render."""
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload
+
+from portal import labels
+from portal.access import load_ticket, roles_required
+from portal.backoffice import bp
+from portal.backoffice.forms import AssignForm, IntakeForm, TriageForm, UpdateCustomerForm
+from portal.domain import search, workflow
+from portal.extensions import db
+from portal.forms import to_choices
+from portal.models import (
+    Acceptance,
+    Attachment,
+    Contact,
+    Customer,
+    Department,
+    Document,
+    ProductModel,
+    RemoteAcceptanceLink,
+    SyncConflict,
+    Ticket,
+    TicketEvent,
+    User,
+)
+from portal.models._base import utcnow
+from portal.services import ServiceError, conflicts
+from portal.services import sla as sla_service
+from portal.services import tickets as ticket_service
+from portal.web import is_htmx, redirect_to, render
+
+DESK = ("agent", "supervisor", "admin")
+READERS = DESK + ("backoffice",)
+PAGE_SIZE = 50
+
+
+def _customer_choices():
+    rows = db.session.execute(db.select(Customer.id, Customer.name).order_by(Customer.name)).all()
+    return to_choices([("", _("Choose a customer"))] + [(c.id, c.name) for c in rows])
+
+
+def _contact_choices(customer_id):
+    choices = [("", _("Not on file / someone else"))]
+    if customer_id:
+        rows = db.session.scalars(db.select(Contact).where(Contact.customer_id == customer_id)).all()
+        choices += [(c.id, c.name) for c in rows]
+    return to_choices(choices)
+
+
+def _intake_form() -> IntakeForm:
+    form = IntakeForm()
+    form.customer_id.choices = _customer_choices()
+    form.contact_id.choices = _contact_choices(form.customer_id.data)
+    models = db.session.scalars(db.select(ProductModel).order_by(ProductModel.code)).all()
+    form.product_model_id.choices = to_choices(
+        [("", _("Choose a model"))] + [(m.id, f"{m.code} {m.name}") for m in models])
+    return form
+
+
+QUEUE_FILTERS = ("status", "priority", "category", "channel", "assignee", "department", "sla", "sort", "q")
+SLA_STATES = ("breached", "at_risk", "ok", "paused", "met")
+
+
+def _queue_filters() -> dict:
+    args = {k: request.args.get(k, "").strip() for k in QUEUE_FILTERS}
+    args["status"] = args["status"] or "open"
+    args["sort"] = args["sort"] if args["sort"] in ("sla", "new") else "sla"
+    args["q"] = args["q"][:100]
+    return args
+
+
+def _filtered(query, f: dict, skip: str | None = None):
+    if f["status"] == "open":
+        query = query.where(Ticket.status.in_(workflow.OPEN_STATUSES))
+    elif f["status"] in workflow.STATUSES:
+        query = query.where(Ticket.status == f["status"])
+    if f["priority"] in labels.PRIORITY:
+        query = query.where(Ticket.priority == f["priority"])
+    if f["category"] in labels.CATEGORY:
+        query = query.where(Ticket.category == f["category"])
+    if f["channel"] in labels.CHANNEL:
+        query = query.where(Ticket.channel == f["channel"])
+    if f["assignee"] == "none":
+        query = query.where(Ticket.assignee_id.is_(None))
+    elif f["assignee"].isdigit():
+        query = query.where(Ticket.assignee_id == int(f["assignee"]))
+    if f["department"].isdigit():
+        query = query.where(Ticket.department_id == int(f["department"]))
+    if skip != "sla" and f["sla"] in SLA_STATES:
+        query = query.where(Ticket.sla_state == f["sla"])
+    if f["q"]:
+        query = query.where(search_condition(f["q"]))
+    return query
+
+
+SCAN_LIMIT = 5000
+
+
+def search_condition(raw: str):
+    """An indexed condition for a text fragment (see portal.domain.search)."""
+    q = search.normalize(raw)
+    kind = search.query_kind(q)
+    postgres = db.engine.dialect.name == "postgresql"
+    if kind == "trigram":
+        if postgres:  # LIKE '%q%' on the lowercased text is answered by the pg_trgm GIN index
+            return Ticket.search_text.contains(q, autoescape=True)
+        return Ticket.id.in_(sa.text("SELECT rowid FROM ticket_search_trigram WHERE ticket_search_trigram MATCH :p")
+                             .bindparams(p=search.fts_phrase(q)))
+    if kind == "bigram":
+        if postgres:
+            return sa.text("string_to_array(ticket.search_bigrams, ' ') @> ARRAY[:bigram]::text[]").bindparams(
+                bigram=q)
+        return Ticket.id.in_(sa.text("SELECT rowid FROM ticket_search_bigram WHERE ticket_search_bigram MATCH :p")
+                             .bindparams(p=search.fts_phrase(q)))
+    # A single character, or two with punctuation: only the newest SCAN_LIMIT tickets are read.
+    floor = (sa.select(Ticket.id).order_by(Ticket.id.desc()).offset(SCAN_LIMIT - 1).limit(1)
+             .scalar_subquery())
+    return (Ticket.id >= sa.func.coalesce(floor, 0)) & Ticket.search_text.contains(q, autoescape=True)
+
+
+@bp.get("/tickets")
+@roles_required(*READERS)
+def queue():
+    """Filters in the URL, sorted by the SLA time left, counts per SLA state; a fixed number of queries."""
+    f = _queue_filters()
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = _filtered(db.select(Ticket).options(joinedload(Ticket.customer), joinedload(Ticket.assignee)), f)
+    if f["sort"] == "sla":
+        order = (Ticket.sla_due_at.is_(None), Ticket.sla_due_at, Ticket.id.desc())
+    else:
+        order = (Ticket.id.desc(),)
+    rows = db.session.scalars(query.order_by(*order).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    counts = dict(db.session.execute(
+        _filtered(db.select(Ticket.sla_state, db.func.count()), f, skip="sla").group_by(Ticket.sla_state)).all())
+    context = {"tickets": rows[:PAGE_SIZE], "has_next": len(rows) > PAGE_SIZE, "page": page, "f": f,
+               "counts": counts, "sla_states": SLA_STATES, "statuses": workflow.STATUSES,
+               "status_filter": f["status"], "q": f["q"], "now": utcnow()}
+    if not is_htmx():
+        context["engineers"] = db.session.execute(
+            db.select(User.id, User.name).where(User.role == "engineer").order_by(User.name)).all()
+        context["departments"] = db.session.execute(db.select(Department.id, Department.name)).all()
+    return render("backoffice/queue.html", "backoffice/_rows.html", **context)
+
+
+@bp.route("/tickets/new", methods=["GET", "POST"])
+@roles_required(*DESK)
+def intake():
+    form = _intake_form()
+    _fill_from_contact(form)
+    if form.validate_on_submit():
+        customer = db.session.get(Customer, form.customer_id.data)
+        contact = db.session.get(Contact, form.contact_id.data) if form.contact_id.data else None
+        if contact is not None and contact.customer_id != customer.id:
+            form.contact_id.errors.append(_("This contact belongs to another customer."))
+        else:
+            try:
+                ticket = ticket_service.register_request(
+                    user=current_user, customer=customer, contact=contact,
+                    contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+                    product_model=db.session.get(ProductModel, form.product_model_id.data),
+                    serial=form.serial.data, purchase_date=form.purchase_date.data,
+                    description=form.description.data, channel=form.channel.data,
+                    frequency=form.frequency.data, impact=form.impact.data, tried=form.tried.data,
+                    photos=request.files.getlist(form.photos.name), accessories=form.accessories.data,
+                    condition=form.condition.data,
+                )
+                db.session.commit()
+            except ServiceError as error:
+                db.session.rollback()
+                target = getattr(form, error.field, None) if error.field else None
+                (target.errors if target is not None else form.form_errors).append(str(error.message))
+            else:
+                flash(_("Service request %(number)s registered. Tell the customer this number.",
+                        number=ticket.number), "success")
+                return redirect_to(url_for("backoffice.ticket_detail", ticket_id=ticket.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render("backoffice/intake.html", "backoffice/_intake_form.html", form=form, http_status=status)
+
+
+def _fill_from_contact(form: IntakeForm) -> None:
+    """A contact picked from the customer's list brings their name and phone unless the agent typed others."""
+    if not form.is_submitted() or not form.contact_id.data:
+        return
+    contact = db.session.get(Contact, form.contact_id.data)
+    if contact is None:
+        return
+    if not form.contact_name.data:
+        form.contact_name.data = contact.name
+    if not form.contact_phone.data and contact.phone:
+        form.contact_phone.data = contact.phone
+
+
+@bp.get("/intake/contacts")
+@roles_required(*DESK)
+def intake_contacts():
+    """The contact choices of one customer, swapped in when the agent picks the customer."""
+    form = IntakeForm(formdata=None)
+    form.contact_id.choices = _contact_choices(request.args.get("customer_id", type=int))
+    return render("backoffice/_contact_select.html", form=form)
+
+
+def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, new_link=None, update_form=None) -> dict:
+    engineers = db.session.scalars(
+        db.select(User).where(User.role == "engineer", User.active.is_(True)).order_by(User.name)).all()
+    suggestion = ticket_service.suggest_priority(ticket)
+    if triage_form is None:
+        triage_form = TriageForm(formdata=None, category=ticket.category or "fault_repair",
+                                 priority=ticket.priority or suggestion.priority, reason=ticket.priority_reason)
+    if assign_form is None:
+        assign_form = AssignForm(formdata=None, engineer_id=ticket.assignee_id)
+    assign_form.engineer_id.choices = to_choices([("", _("Choose an engineer"))] + [
+        (e.id, e.name + (" ★" if e.is_senior else "")) for e in engineers])
+    triage_form.version.data = assign_form.version.data = ticket.version
+    events = db.session.scalars(
+        db.select(TicketEvent).options(joinedload(TicketEvent.actor))
+        .where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all()
+    attachments = db.session.scalars(
+        db.select(Attachment).where(Attachment.ticket_id == ticket.id, Attachment.purpose != "signature")
+        .order_by(Attachment.id)).all()
+    documents = db.session.scalars(
+        db.select(Document).where(Document.ticket_id == ticket.id).order_by(Document.id)).all()
+    actions = workflow.allowed_actions(ticket.status, current_user.role,
+                                       is_assignee=ticket.assignee_id == current_user.id)
+    acceptance = db.session.scalar(db.select(Acceptance).where(Acceptance.ticket_id == ticket.id))
+    links = db.session.scalars(db.select(RemoteAcceptanceLink).where(RemoteAcceptanceLink.ticket_id == ticket.id)
+                               .order_by(RemoteAcceptanceLink.id.desc())).all()
+    return {"ticket": ticket, "events": events, "attachments": attachments, "documents": documents,
+            "triage_form": triage_form, "assign_form": assign_form, "actions": actions,
+            "conflicts": conflicts.open_conflicts(ticket.id), "resolve_form": FlaskForm(formdata=None),
+            "acceptance": acceptance, "links": links, "new_link": new_link, "now": utcnow(),
+            "suggestion": suggestion, "sla": sla_service.reading(ticket),
+            "update_form": update_form or UpdateCustomerForm(formdata=None)}
+
+
+def _load_full(ticket_id: int) -> Ticket:
+    ticket = load_ticket(ticket_id)
+    db.session.refresh(ticket)
+    return ticket
+
+
+@bp.get("/tickets/<int:ticket_id>")
+@roles_required(*READERS)
+def ticket_detail(ticket_id: int):
+    ticket = load_ticket(ticket_id)
+    return render("backoffice/ticket.html", "backoffice/_ticket_panel.html", **ticket_context(ticket))
+
+
+def _desk_action(ticket_id: int, form_cls, form_key: str, apply):
+    ticket = load_ticket(ticket_id)
+    form = form_cls()
+    if form_key == "assign_form":
+        form.engineer_id.choices = to_choices((e, e) for e in db.session.scalars(
+            db.select(User.id).where(User.role == "engineer")))
+    if form.validate_on_submit():
+        try:
+            apply(ticket, form)
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            ticket = _load_full(ticket_id)
+            form.form_errors.append(str(error.message))
+            return render("backoffice/ticket.html", "backoffice/_ticket_panel.html",
+                          http_status=error.status, **ticket_context(ticket, **{form_key: form}))
+        if not is_htmx():
+            flash(_("Saved."), "success")
+            return redirect(url_for("backoffice.ticket_detail", ticket_id=ticket.id))
+        return render("backoffice/ticket.html", "backoffice/_ticket_panel.html", **ticket_context(ticket))
+    return render("backoffice/ticket.html", "backoffice/_ticket_panel.html", http_status=422,
+                  **ticket_context(ticket, **{form_key: form}))
+
+
+@bp.post("/tickets/<int:ticket_id>/conflicts/<int:conflict_id>/resolve")
+@roles_required("supervisor", "admin")
+def resolve_conflict(ticket_id: int, conflict_id: int):
+    """The supervisor has dealt with a field submission that no longer fitted the ticket."""
+    ticket = load_ticket(ticket_id)
+    conflict = db.session.get(SyncConflict, conflict_id)
+    if conflict is None or conflict.ticket_id != ticket.id:
+        abort(404)
+    if FlaskForm().validate_on_submit() and conflict.resolved_at is None:
+        conflict.resolved_at, conflict.resolved_by_id = utcnow(), current_user.id
+        ticket_service.add_event(ticket, current_user, "sync_conflict_resolved", data={"conflict": conflict.id})
+        db.session.commit()
+    if is_htmx():
+        return render("backoffice/ticket.html", "backoffice/_ticket_panel.html", **ticket_context(ticket))
+    return redirect(url_for("backoffice.ticket_detail", ticket_id=ticket.id))
+
+
+@bp.post("/tickets/<int:ticket_id>/triage")
+@roles_required(*DESK)
+def triage(ticket_id: int):
+    def apply(ticket, form):
+        ticket_service.triage(ticket, current_user, category=form.category.data, priority=form.priority.data,
+                              reason=form.reason.data, version=form.version.data)
+    return _desk_action(ticket_id, TriageForm, "triage_form", apply)
+
+
+@bp.post("/tickets/<int:ticket_id>/assign")
+@roles_required(*DESK)
+def assign(ticket_id: int):
+    def apply(ticket, form):
+        engineer = db.session.get(User, form.engineer_id.data)
+        if engineer is None:
+            abort(422)
+        ticket_service.assign(ticket, current_user, engineer=engineer, version=form.version.data)
+    return _desk_action(ticket_id, AssignForm, "assign_form", apply)
+
+
+@bp.post("/tickets/<int:ticket_id>/signing-link")
+@roles_required(*DESK)
+def signing_link(ticket_id: int):
+    """A single-use, expiring link the customer opens on their own phone to read the summary and sign."""
+    from portal.services import acceptance as acceptance_service
+
+    ticket = load_ticket(ticket_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        link, token = acceptance_service.create_remote_link(ticket, current_user)
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return render("backoffice/ticket.html", "backoffice/_ticket_panel.html", http_status=error.status,
+                      **ticket_context(_load_full(ticket_id)))
+    # The token is shown once, here; only its hash is stored.
+    new_link = {"url": url_for("sign.remote", token=token, _external=True), "expires_at": link.expires_at}
+    return render("backoffice/ticket.html", "backoffice/_ticket_panel.html",
+                  **ticket_context(ticket, new_link=new_link))
+
+
+@bp.post("/tickets/<int:ticket_id>/update-customer")
+@roles_required(*DESK)
+def update_customer(ticket_id: int):
+    """A progress update told to the customer: customer-visible, and it resets the update clock."""
+    from portal.services import fieldwork
+
+    def apply(ticket, form):
+        fieldwork.update_customer(ticket, current_user, message=form.message.data)
+    return _desk_action(ticket_id, UpdateCustomerForm, "update_form", apply)

@@ -1,0 +1,128 @@
+"""Demo data for `make run`: two customers with assets, staff of every role, parts. Seeded once."""
+from datetime import date
+from pathlib import Path
+
+from portal.checklists import ensure_default_checklists
+from portal.domain.warranty import warranty_end
+from portal.extensions import db
+from portal.models import Asset, Contact, Customer, Department, Part, ProductModel, User
+from portal.pdf.seal import make_self_signed
+
+# Demo-only credentials, printed by `flask demo accounts` and listed in the README.
+ACCOUNTS = [
+    # email, password, name, role, senior, department code
+    ("admin@example.com", "admin-demo", "系统管理员 Admin", "admin", False, None),
+    ("supervisor@example.com", "supervisor-demo", "王主管 Wang", "supervisor", False, "customer_service"),
+    ("agent@example.com", "agent-demo", "李客服 Li", "agent", False, "customer_service"),
+    ("engineer@example.com", "engineer-demo", "陈工 Chen (senior)", "engineer", True, "repair"),
+    ("engineer2@example.com", "engineer2-demo", "刘工 Liu", "engineer", False, "repair"),
+    ("backoffice@example.com", "backoffice-demo", "赵后台 Zhao", "backoffice", False, "customer_service"),
+    ("customer@example.com", "customer-demo", "张经理 Zhang (华东精密)", "customer", False, None),
+]
+
+DEPARTMENTS = [
+    ("tech_support", "技术支持部"), ("repair", "维修服务部"), ("rnd", "产品研发部"),
+    ("customer_service", "客户服务部"), ("warehouse", "仓储部"),
+]
+
+MODELS = [
+    ("ABC-2000", "智能显示终端 Smart display terminal", "display", 12),
+    ("WM-800", "变频滚筒洗衣机 Inverter washing machine", "appliance", 24),
+    ("PX-50", "工业电源模块 Industrial power module", "equipment", 18),
+]
+
+PARTS = [
+    ("PCB-ABC-MAIN", "主控板 Main board (ABC-2000)", 6),
+    ("LCD-ABC-15", "15 寸液晶屏 15\" LCD panel", 6),
+    ("PSU-24V", "24V 电源适配器 24 V power adapter", 3),
+    ("WM-PUMP", "排水泵 Drain pump (WM-800)", 12),
+    ("WM-BELT", "传动皮带 Drive belt (WM-800)", 6),
+    ("PX-FAN", "散热风扇 Cooling fan (PX-50)", 6),
+]
+
+
+def seed_seal(config) -> Path | None:
+    """The demo's self-signed seal certificate, made once where the configuration expects it."""
+    key, cert = config.get("PDF_SEAL_KEY"), config.get("PDF_SEAL_CERT")
+    if config.get("ENV_NAME") != "development":
+        return None
+    if not key or not cert or (Path(key).exists() and Path(cert).exists()):
+        return None
+    folder = Path(key).parent
+    if folder != Path(cert).parent:
+        return None  # a deployment's own layout: never invent certificates there
+    make_self_signed(folder, config["COMPANY_NAME"])
+    return folder
+
+
+def seed(with_tickets: bool = True) -> bool:
+    """Create the demo data unless it is there already. Returns True when something was created."""
+    created = ensure_default_checklists() > 0
+    from portal.services.sla import ensure_default_policies
+    ensure_default_policies()
+    if db.session.scalar(db.select(User.id).where(User.email == ACCOUNTS[0][0])):
+        return created
+    departments = {code: Department(code=code, name=name) for code, name in DEPARTMENTS}
+    db.session.add_all(departments.values())
+    models = {code: ProductModel(code=code, name=name, category=cat, warranty_months=months)
+              for code, name, cat, months in MODELS}
+    db.session.add_all(models.values())
+    db.session.add_all(Part(code=code, name=name, warranty_months=m) for code, name, m in PARTS)
+
+    users = {}
+    for email, password, name, role, senior, dept in ACCOUNTS:
+        user = User(email=email, name=name, role=role, is_senior=senior,
+                    department=departments.get(dept), locale=None)
+        user.set_password(password)
+        users[email] = user
+        db.session.add(user)
+    db.session.flush()
+
+    company = Customer(name="华东精密制造有限公司", kind="company", tier="vip",
+                       address="苏州工业园区星湖街 328 号", account_manager_id=users["supervisor@example.com"].id)
+    company.contacts = [Contact(name="张经理", phone="13812345678", email="zhang@example.com"),
+                        Contact(name="孙工", phone="13987654321", email="sun@example.com")]
+    person = Customer(name="周敏", kind="individual", tier="standard", address="上海市徐汇区漕溪北路 18 弄 6 号")
+    person.contacts = [Contact(name="周敏", phone="13700001111", email="zhou.min@example.com")]
+    db.session.add_all([company, person])
+    db.session.flush()
+    users["customer@example.com"].customer_id = company.id
+
+    for customer, code, serial, bought in [
+        (company, "ABC-2000", "ABC2000-SN0001", date(2026, 3, 10)),
+        (company, "PX-50", "PX50-SN1001", date(2024, 8, 1)),
+        (person, "WM-800", "WM800-SN5001", date(2025, 5, 10)),
+    ]:
+        model = models[code]
+        db.session.add(Asset(customer_id=customer.id, product_model=model, serial=serial, purchase_date=bought,
+                             warranty_end=warranty_end(bought, model.warranty_months), batch="2024Q3"))
+    if with_tickets:
+        _seed_tickets(users, company, person, models)
+    return True
+
+
+def _seed_tickets(users, company, person, models) -> None:
+    """Two open tickets so that every role has something to look at after `make run`."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from portal.models import Visit
+    from portal.services import tickets
+
+    agent, engineer = users["agent@example.com"], users["engineer@example.com"]
+    job = tickets.register_request(
+        user=agent, customer=company, contact=company.contacts[0], contact_name="张经理",
+        contact_phone="13812345678", product_model=models["ABC-2000"], serial="ABC2000-SN0001",
+        purchase_date=None, description="设备开机后屏幕黑屏，无声音输出。重启两次无效。", channel="phone",
+        frequency="每次开机", impact="产线一台终端停用", tried="重启、更换电源线")
+    tickets.triage(job, agent, category="fault_repair", priority="P2", reason="产线终端停用", version=None)
+    tickets.assign(job, agent, engineer=engineer, version=None)
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    afternoon = datetime.combine(tickets.local_today(), time(14, 0), tzinfo=tz)
+    db.session.add(Visit(ticket_id=job.id, engineer_id=engineer.id, scheduled_at=afternoon))
+    tickets.register_request(
+        user=agent, customer=person, contact=person.contacts[0], contact_name="周敏", contact_phone="13700001111",
+        product_model=models["WM-800"], serial="WM800-SN5001", purchase_date=None,
+        description="洗衣机脱水时异响，机身剧烈晃动，偶尔显示 E21。", channel="wechat")

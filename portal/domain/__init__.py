@@ -1,0 +1,1 @@
+"""Pure business rules: no Flask, no database. Services call these."""

@@ -1,0 +1,81 @@
+"""Translatable names for the codes stored in the database."""
+from flask_babel import lazy_gettext as _l
+
+STATUS = {
+    "new": _l("New"), "triaged": _l("Triaged"), "assigned": _l("Assigned"),
+    "in_progress": _l("In progress"), "waiting_parts": _l("Waiting for parts"),
+    "waiting_customer": _l("Waiting for customer"), "resolved": _l("Awaiting acceptance"),
+    "reopened": _l("Reopened"), "closed": _l("Closed"), "cancelled": _l("Cancelled"),
+}
+CHANNEL = {
+    "phone": _l("Phone"), "portal": _l("Online portal"), "app": _l("App"), "email": _l("E-mail"),
+    "wechat": _l("WeChat"), "account_manager": _l("Account manager"), "walk_in": _l("Walk-in"),
+}
+CATEGORY = {
+    "fault_repair": _l("Fault repair"), "consultation": _l("Consultation / training"),
+    "complaint": _l("Complaint / escalation"), "proactive": _l("Proactive service"),
+    "return": _l("Return / exchange / refund"), "appearance": _l("Appearance / accessory"),
+    "other": _l("Other"),
+}
+PRIORITY = {
+    "P1": _l("P1 urgent: respond immediately"), "P2": _l("P2 high: respond within 4 h"),
+    "P3": _l("P3 medium: respond within 8 h"), "P4": _l("P4 low: respond within 24 h"),
+}
+# The on-site steps, named as the endpoints that record them.
+STEP = {
+    "arrive": _l("Arrival"), "inspection": _l("Inspection"), "diagnosis": _l("Diagnosis"),
+    "work": _l("Work done and parts"), "loaner": _l("Loaner unit"), "loaner_return": _l("Loaner returned"),
+    "progress": _l("Update to the customer"), "wait": _l("Waiting"), "resume": _l("Work resumed"),
+    "handover": _l("Hand over to acceptance"),
+}
+ROLE = {
+    "admin": _l("Administrator"), "supervisor": _l("Supervisor"), "agent": _l("Service agent"),
+    "engineer": _l("Engineer"), "backoffice": _l("Back office"), "customer": _l("Customer"),
+}
+ACTION = {
+    "triage": _l("Set category and priority"), "assign": _l("Assign engineer"),
+    "arrive": _l("Record arrival"), "inspect": _l("Record inspection"), "record_work": _l("Record work done"),
+    "wait_parts": _l("Wait for parts"), "wait_customer": _l("Wait for customer"), "resume": _l("Resume work"),
+    "resolve": _l("Hand over to acceptance"), "accept": _l("Customer acceptance"),
+    "reject": _l("Customer not satisfied"), "cancel": _l("Cancel ticket"), "diagnose": _l("Record diagnosis"),
+    "loaner": _l("Loaner unit"), "update_customer": _l("Update the customer"),
+}
+EVENT = {
+    "created": _l("Service request registered"), "triaged": _l("Category and priority set"),
+    "assigned": _l("Engineer assigned"), "arrived": _l("Engineer arrived on site"),
+    "inspected": _l("Inspection recorded"), "work_recorded": _l("Work recorded"),
+    "resolved": _l("Handed over to acceptance"), "accepted": _l("Accepted and signed by the customer"),
+    "rejected": _l("Customer not satisfied"), "cancelled": _l("Ticket cancelled"),
+    "waiting_parts": _l("Waiting for parts"), "waiting_customer": _l("Waiting for customer"),
+    "resumed": _l("Work resumed"), "diagnosed": _l("Diagnosis recorded"),
+    "loaner_issued": _l("Loaner unit issued"), "loaner_returned": _l("Loaner unit returned"),
+    "customer_updated": _l("Progress update to the customer"), "sync_conflict": _l("Field submission in conflict"),
+    "sync_conflict_resolved": _l("Conflict handled by the supervisor"),
+    "work_resumed": _l("Work resumed on site"), "remote_link": _l("Signing link sent to the customer"),
+    "sla_at_risk": _l("SLA at risk"), "sla_breached": _l("SLA breached"), "escalated": _l("Escalated"),
+}
+CAUSE = {
+    "hardware": _l("Hardware fault"), "software": _l("Software / firmware"), "operation": _l("Operation / usage"),
+    "environment": _l("Environment (power, heat, water)"), "wear": _l("Wear and tear"),
+    "installation": _l("Installation"), "other": _l("Other"),
+}
+JOB_STATE = {
+    "queued": _l("waiting"), "running": _l("in progress"), "done": _l("ready"), "failed": _l("failed"),
+}
+SLA_STATE = {
+    "ok": _l("on track"), "at_risk": _l("at risk"), "breached": _l("breached"), "paused": _l("paused"),
+    "met": _l("met"),
+}
+SLA_TARGET = {"response": _l("First response"), "update": _l("Next update to the customer"),
+              "resolution": _l("Resolution")}
+SLA_STEP = {
+    "start": _l("Clock started"), "priority": _l("Priority set to"), "pause": _l("Paused (waiting)"),
+    "resume": _l("Resumed"), "responded": _l("First response"), "updated": _l("Customer updated"),
+    "resolved": _l("Resolved"), "reopened": _l("Reopened"), "stopped": _l("Closed"),
+}
+PRIORITY_RULE = {
+    "safety": _l("safety risk"), "core_down": _l("core function down or production stopped"),
+    "impaired": _l("main function impaired"), "several_complaints": _l("several complaints"),
+    "minor": _l("minor fault or how-to question"), "suggestion": _l("a suggestion"),
+    "default": _l("no rule matched"), "vip": _l("VIP customer: one level up"),
+}

@@ -1,0 +1,18 @@
+"""SQLAlchemy models, one module per aggregate; importing this package registers them all."""
+from portal.models.attachment import Attachment
+from portal.models.customer import Contact, Customer
+from portal.models.diagnosis import ChecklistTemplate, Diagnosis, Loaner
+from portal.models.document import Acceptance, BatchJob, Document, RemoteAcceptanceLink
+from portal.models.product import Asset, Part, ProductModel
+from portal.models.sla import SlaPolicy
+from portal.models.sync import IdempotencyRecord, SyncConflict
+from portal.models.ticket import Ticket, TicketCounter, TicketEvent
+from portal.models.user import Department, User
+from portal.models.visit import Inspection, PartUsage, Visit, WorkRecord
+
+__all__ = [
+    "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer", "Department",
+    "Diagnosis", "Document", "IdempotencyRecord", "Inspection", "Loaner", "Part", "PartUsage", "ProductModel",
+    "RemoteAcceptanceLink", "SlaPolicy", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
+    "Visit", "WorkRecord",
+]

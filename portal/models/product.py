@@ -1,0 +1,37 @@
+"""Product models, the customer assets (serials) built from them, and spare parts."""
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models._base import TimestampMixin
+
+
+class ProductModel(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(60))
+    warranty_months: Mapped[int] = mapped_column(default=12)
+
+
+class Asset(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    product_model_id: Mapped[int] = mapped_column(ForeignKey("product_model.id"))
+    serial: Mapped[str] = mapped_column(String(80), unique=True)
+    purchase_date: Mapped[date | None] = mapped_column(Date)
+    warranty_end: Mapped[date | None] = mapped_column(Date)
+    extended_warranty_end: Mapped[date | None] = mapped_column(Date)
+    batch: Mapped[str | None] = mapped_column(String(60))
+
+    customer = relationship("Customer")
+    product_model: Mapped[ProductModel] = relationship()
+
+
+class Part(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    warranty_months: Mapped[int] = mapped_column(default=3)

@@ -1,0 +1,240 @@
+"""The customer's signed acceptance (or refusal), remote signing links, and the confirmation PDF
+rendered from an acceptance once."""
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from portal import pdf
+from portal.extensions import db
+from portal.models import (
+    Acceptance,
+    Attachment,
+    Diagnosis,
+    Document,
+    Inspection,
+    RemoteAcceptanceLink,
+    Ticket,
+    User,
+    Visit,
+    WorkRecord,
+)
+from portal.models._base import utcnow
+from portal.services import ServiceError
+from portal.services.confirmation import confirmation_context
+from portal.services.documents import seal
+from portal.services.fieldwork import current_visit
+from portal.services.images import prepare_signature
+from portal.services.storage import store_bytes
+from portal.services.tickets import add_event, apply_action
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def work_summary(ticket: Ticket) -> dict:
+    """What the customer is asked to accept, in a canonical form whose hash is recorded."""
+    inspections = db.session.scalars(
+        db.select(Inspection).where(Inspection.ticket_id == ticket.id).order_by(Inspection.id)).all()
+    records = db.session.scalars(
+        db.select(WorkRecord).where(WorkRecord.ticket_id == ticket.id).order_by(WorkRecord.id)).all()
+    diagnoses = db.session.scalars(
+        db.select(Diagnosis).where(Diagnosis.ticket_id == ticket.id).order_by(Diagnosis.id)).all()
+    chargeable = [u for r in records for u in r.parts if u.chargeable]
+    return {
+        "ticket": ticket.number,
+        "customer": ticket.customer.name,
+        "product": ticket.product_model.code,
+        "serial": ticket.serial,
+        "problem": ticket.description,
+        "engineer": ticket.assignee.name if ticket.assignee else None,
+        "findings": [i.findings for i in inspections],
+        "causes": [{"category": d.cause_category, "cause": d.cause, "fix": d.permanent_fix or d.workaround}
+                   for d in diagnoses],
+        "work": [{"text": r.work_done, "minutes": r.labour_minutes} for r in records],
+        "parts": [
+            {"code": u.part.code, "quantity": u.quantity, "removed": u.removed_serial,
+             "installed": u.installed_serial, "chargeable": u.chargeable,
+             "warranty_until": u.warranty_until.isoformat() if u.warranty_until else None}
+            for r in records for u in r.parts
+        ],
+        # Fees: the chargeable parts and the estimate the customer was given; amounts are the estimate's.
+        "fees": {"chargeable_parts": [u.part.code for u in chargeable],
+                 "estimate": str(diagnoses[-1].estimated_cost) if diagnoses and diagnoses[-1].estimated_cost
+                 else None},
+    }
+
+
+def canonical(summary: dict) -> str:
+    return json.dumps(summary, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def summary_hash(ticket: Ticket) -> str:
+    return hashlib.sha256(canonical(work_summary(ticket)).encode()).hexdigest()
+
+
+def parse_client_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass
+class Signing:
+    """What the signing screen sends: the customer's answer and the evidence around it."""
+    signer_name: str
+    shown_summary_sha256: str
+    signature_png: bytes | None = None
+    client_signed_at: datetime | None = None
+    client_sent_at: datetime | None = None
+    functional_check: str | None = None
+    customer_verification: str | None = None
+    rating: int | None = None
+    comment: str | None = None
+    user_agent: str | None = None
+    ip_address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy_m: float | None = None
+
+
+def _check_summary(ticket: Ticket, shown: str) -> tuple[str, str]:
+    summary = canonical(work_summary(ticket))
+    digest = hashlib.sha256(summary.encode()).hexdigest()
+    if shown != digest:
+        raise ServiceError(_l("The work summary changed after it was shown. Please let the customer read "
+                              "it again and sign."), status=409)
+    return summary, digest
+
+
+def accept_work(ticket: Ticket, engineer: User, signing: Signing,
+                link: RemoteAcceptanceLink | None = None) -> Acceptance:
+    """Close the ticket with the customer's signature; `engineer` is the assignee (also for remote links)."""
+    apply_action(ticket, "accept", engineer)
+    summary, digest = _check_summary(ticket, signing.shown_summary_sha256)
+    if signing.client_signed_at is None:
+        raise ServiceError(_l("The device did not send the signing time. Please sign again."))
+    if not signing.signature_png:
+        raise ServiceError(_l("Please sign in the box."))
+    signature = prepare_signature(signing.signature_png)
+    key, sha = store_bytes(signature.data, ".png")
+    image = Attachment(ticket=ticket, uploaded_by_id=engineer.id, purpose="signature",
+                       filename=f"signature-{ticket.number}.png", content_type=signature.content_type,
+                       size=len(signature.data), sha256=sha, storage_key=key,
+                       width=signature.width, height=signature.height)
+    now = utcnow()
+    # The skew between the phone's clock and ours, read when the request left the phone: an offline
+    # replay arrives hours after signing, and that is not a wrong clock.
+    device_now = signing.client_sent_at or signing.client_signed_at
+    skew = round((now - device_now).total_seconds())
+    acceptance = Acceptance(
+        ticket_id=ticket.id, engineer_id=engineer.id, signature=image, signer_name=signing.signer_name,
+        comment=signing.comment or None, client_signed_at=signing.client_signed_at, server_received_at=now,
+        client_sent_at=signing.client_sent_at, clock_skew_seconds=skew,
+        user_agent=(signing.user_agent or "")[:400] or None, ip_address=signing.ip_address, summary=summary,
+        summary_sha256=digest, verification_code="".join(secrets.choice(CODE_ALPHABET) for _ in range(10)),
+        functional_check=signing.functional_check, customer_verification=signing.customer_verification,
+        rating=signing.rating, latitude=signing.latitude, longitude=signing.longitude,
+        location_accuracy_m=signing.accuracy_m, remote_link_id=link.id if link else None,
+    )
+    db.session.add(acceptance)
+    ticket.closed_at = now
+    ticket.resolved_at = ticket.resolved_at or now
+    if link is None:
+        visit: Visit | None = current_visit(ticket, engineer)
+        if visit is not None:
+            visit.departed_at = now
+    else:
+        link.used_at = now
+    add_event(ticket, None if link else engineer, "accepted", body=signing.signer_name, customer_visible=True,
+              data={"rating": signing.rating, "remote": link is not None, "clock_skew_seconds": skew})
+    db.session.flush()
+    store_confirmation(ticket, acceptance, signature.data)
+    return acceptance
+
+
+def reject_work(ticket: Ticket, engineer: User, signing: Signing, reason: str,
+                link: RemoteAcceptanceLink | None = None) -> None:
+    """"Not satisfied": the ticket goes back to diagnosis, with the customer's reason on the timeline."""
+    if not (reason or "").strip():
+        raise ServiceError(_l("Tell us what is not right."), status=422)
+    apply_action(ticket, "reject", engineer)
+    _check_summary(ticket, signing.shown_summary_sha256)
+    ticket.reopen_count += 1
+    ticket.resolved_at = None
+    if link is not None:
+        link.used_at = utcnow()
+    add_event(ticket, None if link else engineer, "rejected", body=reason.strip(), customer_visible=True,
+              data={"signer_name": signing.signer_name, "rating": signing.rating, "remote": link is not None,
+                    "functional_check": signing.functional_check})
+
+
+# ---- Remote signing links ---------------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_remote_link(ticket: Ticket, agent: User) -> tuple[RemoteAcceptanceLink, str]:
+    """A new single-use link for `ticket` (earlier unused ones are revoked); returns it and its token."""
+    if ticket.status != "resolved":
+        raise ServiceError(_l("A signing link can only be sent once the work is handed over for acceptance."),
+                           status=409)
+    if ticket.assignee_id is None:
+        raise ServiceError(_l("Assign an engineer first."), status=409)
+    now = utcnow()
+    for old in db.session.scalars(db.select(RemoteAcceptanceLink).where(
+            RemoteAcceptanceLink.ticket_id == ticket.id, RemoteAcceptanceLink.used_at.is_(None),
+            RemoteAcceptanceLink.revoked_at.is_(None))):
+        old.revoked_at = now
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["REMOTE_ACCEPTANCE_HOURS"]
+    link = RemoteAcceptanceLink(ticket_id=ticket.id, created_by_id=agent.id, token_sha256=_token_hash(token),
+                                expires_at=now + timedelta(hours=hours))
+    db.session.add(link)
+    add_event(ticket, agent, "remote_link", body=None, data={"expires_at": link.expires_at.isoformat()})
+    db.session.flush()
+    return link, token
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def open_remote_link(token: str) -> tuple[RemoteAcceptanceLink, Ticket]:
+    """The link and its ticket, or ServiceError saying why the link no longer works."""
+    link = db.session.scalar(db.select(RemoteAcceptanceLink).where(
+        RemoteAcceptanceLink.token_sha256 == _token_hash(token or "")))
+    if link is None:
+        raise ServiceError(_l("This signing link is not valid. Ask us for a new one."), status=404)
+    if link.used_at is not None:
+        raise ServiceError(_l("This signing link has already been used."), status=410)
+    if link.revoked_at is not None:
+        raise ServiceError(_l("This signing link was replaced by a newer one. Use the latest link we sent."),
+                           status=410)
+    if _aware(link.expires_at) <= utcnow():
+        raise ServiceError(_l("This signing link has expired. Ask us for a new one."), status=410)
+    ticket = db.session.get(Ticket, link.ticket_id)
+    if ticket.status != "resolved":
+        raise ServiceError(_l("This service is no longer waiting for your signature."), status=410)
+    return link, ticket
+
+
+def store_confirmation(ticket: Ticket, acceptance: Acceptance, signature_png: bytes) -> Document:
+    """Render the confirmation once; every later download returns these stored bytes."""
+    ctx = confirmation_context(ticket, acceptance, signature_png)
+    ctx["font_family"] = current_app.config["PDF_FONT_FAMILY"]
+    data = seal(pdf.render_confirmation(ctx), reason=f"Service confirmation {ticket.number}")
+    key, sha = store_bytes(data, ".pdf")
+    document = Document(ticket_id=ticket.id, acceptance_id=acceptance.id, kind="confirmation", version=1,
+                        filename=f"{ticket.number}-confirmation.pdf", size=len(data), sha256=sha,
+                        storage_key=key)
+    db.session.add(document)
+    return document

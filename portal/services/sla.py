@@ -1,0 +1,160 @@
+"""The SLA clock of a ticket: its timeline read from the events, the due times stored on the ticket for the
+queue, and the sweep that marks tickets at risk or breached and escalates. Services call refresh() after
+every change that moves a clock; `flask sla sweep` catches the changes that only time makes."""
+from datetime import UTC, datetime
+
+from flask import current_app
+
+from portal.domain import sla as clock
+from portal.domain.workflow import CANCELLED, CLOSED, OPEN_STATUSES
+from portal.extensions import db
+from portal.models import SlaPolicy, Ticket, User
+from portal.models._base import utcnow
+from portal.models.sla import DEFAULTS
+
+PAUSES = {"waiting_parts", "waiting_customer"}
+ESCALATION_LEVELS = ("assignee", "supervisor", "service_manager")
+
+
+def policies() -> dict[str, clock.Policy]:
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    with db.session.no_autoflush:  # read while a new ticket is still pending: no extra UPDATE of it
+        rows = db.session.scalars(db.select(SlaPolicy)).all()
+    if not rows:  # a database emptied by hand: the documented defaults still apply
+        rows = [SlaPolicy(priority=p, response_minutes=r, update_minutes=u, resolution_minutes=res,
+                          around_the_clock=always, weekdays=[0, 1, 2, 3, 4], opens="09:00", closes="18:00",
+                          holidays=[]) for p, r, u, res, always in DEFAULTS]
+    return {row.priority: row.to_policy(zone) for row in rows}
+
+
+def ensure_default_policies() -> None:
+    if db.session.scalar(db.select(db.func.count()).select_from(SlaPolicy)) == 0:
+        for p, r, u, res, always in DEFAULTS:
+            db.session.add(SlaPolicy(priority=p, response_minutes=r, update_minutes=u, resolution_minutes=res,
+                                     around_the_clock=always, weekdays=[0, 1, 2, 3, 4], opens="09:00",
+                                     closes="18:00", holidays=[]))
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def timeline(ticket: Ticket) -> list[clock.Change]:
+    """Starts, priority changes, pauses, resumes, responses, updates and the end, from the ticket's events."""
+    changes = [clock.Change(_aware(ticket.created_at) or utcnow(), "start", None)]
+    for event in ticket.events:
+        at = _aware(event.created_at) or utcnow()
+        data = event.data or {}
+        if event.kind == "triaged" and data.get("priority"):
+            changes.append(clock.Change(at, "priority", data["priority"]))
+        elif event.kind in PAUSES:
+            changes.append(clock.Change(at, "pause"))
+        elif event.kind in ("resumed", "work_resumed"):
+            changes.append(clock.Change(at, "resume"))
+        elif event.kind == "customer_updated":
+            changes.append(clock.Change(at, "updated"))
+        elif event.kind == "resolved":
+            changes.append(clock.Change(at, "resolved"))
+        elif event.kind == "rejected":
+            changes.append(clock.Change(at, "reopened"))
+        elif event.kind in ("accepted", "cancelled"):
+            changes.append(clock.Change(at, "stopped"))
+    if ticket.first_response_at is not None:
+        changes.append(clock.Change(_aware(ticket.first_response_at), "responded"))
+    # A ticket already waiting when read: the pause is in force even if its event is missing.
+    return changes
+
+
+def reading(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
+    # No autoflush while reading: the change being made is written once, with its due times, in one UPDATE.
+    with db.session.no_autoflush:
+        return clock.read(timeline(ticket), policies(), now or utcnow())
+
+
+def refresh(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
+    """Read the clock and store what the queue sorts and filters on."""
+    result = reading(ticket, now)
+    ticket.response_due_at = result.response.due_at if result.response.stopped_at is None else None
+    ticket.update_due_at = result.update.due_at if result.update and result.update.stopped_at is None else None
+    ticket.resolution_due_at = result.resolution.due_at if result.resolution.stopped_at is None else None
+    running = [d for d in (ticket.response_due_at, ticket.update_due_at, ticket.resolution_due_at) if d]
+    ticket.sla_due_at = min(running) if running and ticket.status not in (CLOSED, CANCELLED) else None
+    ticket.sla_state = result.state
+    ticket.sla_next_check_at = result.next_check_at if ticket.status in OPEN_STATUSES else None
+    return result
+
+
+def record_first_response(ticket: Ticket, user: User | None, when: datetime | None = None) -> None:
+    """The first customer contact or the assignee's confirmation stops the first-response clock."""
+    if ticket.first_response_at is None:
+        ticket.first_response_at = when or utcnow()
+        refresh(ticket)
+
+
+# ---- The sweep -------------------------------------------------------------------------------------------
+
+def _recorded(ticket: Ticket, kind: str, target: str, due: str) -> bool:
+    return any(e.kind == kind and (e.data or {}).get("target") == target and (e.data or {}).get("due") == due
+               for e in ticket.events)
+
+
+def _escalation_people(ticket: Ticket, level: int) -> list[User]:
+    role = ESCALATION_LEVELS[min(level, len(ESCALATION_LEVELS)) - 1]
+    if role == "assignee" and ticket.assignee is not None:
+        people = [ticket.assignee]
+    elif role in ("assignee", "supervisor"):
+        people = db.session.scalars(db.select(User).where(User.role == "supervisor", User.active.is_(True))).all()
+    else:
+        people = db.session.scalars(db.select(User).where(User.role == "admin", User.active.is_(True))).all()
+    manager = ticket.customer.account_manager if ticket.customer.is_vip else None
+    if manager is not None and manager not in people:
+        people = [*people, manager]
+    return list(people)
+
+
+def sweep_ticket(ticket: Ticket, now: datetime) -> list[str]:
+    """Mark at risk / breached once per clock and due time; a breach escalates one level. Returns new kinds."""
+    from portal.services.tickets import add_event
+
+    result = refresh(ticket, now)
+    made = []
+    for reading_ in (result.response, result.update, result.resolution):
+        if reading_ is None or reading_.met is True or reading_.due_at is None:
+            continue
+        due = reading_.due_at.astimezone(UTC).isoformat(timespec="seconds")
+        if reading_.at_risk and not _recorded(ticket, "sla_at_risk", reading_.target, due):
+            add_event(ticket, None, "sla_at_risk", data={"target": reading_.target, "due": due}, at=now)
+            made.append("sla_at_risk")
+        if reading_.breached and not _recorded(ticket, "sla_breached", reading_.target, due):
+            add_event(ticket, None, "sla_breached", data={"target": reading_.target, "due": due}, at=now)
+            made.append("sla_breached")
+            ticket.escalation_level = min(ticket.escalation_level + 1, len(ESCALATION_LEVELS))
+            people = _escalation_people(ticket, ticket.escalation_level)
+            add_event(ticket, None, "escalated", at=now,
+                      data={"level": ticket.escalation_level, "role": ESCALATION_LEVELS[ticket.escalation_level - 1],
+                            "to": [p.id for p in people], "names": [p.name for p in people],
+                            "target": reading_.target})
+            made.append("escalated")
+    return made
+
+
+def sweep(now: datetime | None = None, batch: int = 500) -> dict:
+    """Every open ticket whose clock may have changed state since it was last read (an indexed column)."""
+    now = now or utcnow()
+    counts = {"checked": 0, "sla_at_risk": 0, "sla_breached": 0, "escalated": 0}
+    last_id = 0
+    while True:
+        tickets = db.session.scalars(
+            db.select(Ticket).where(Ticket.sla_next_check_at <= now, Ticket.status.in_(OPEN_STATUSES),
+                                    Ticket.id > last_id).order_by(Ticket.id).limit(batch)).all()
+        if not tickets:
+            break
+        for ticket in tickets:
+            counts["checked"] += 1
+            for kind in sweep_ticket(ticket, now):
+                counts[kind] += 1
+            last_id = ticket.id
+        db.session.commit()
+    return counts

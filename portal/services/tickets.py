@@ -1,0 +1,172 @@
+"""Registering service requests and moving tickets through triage and assignment."""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
+
+from portal.domain import workflow
+from portal.domain.numbering import format_number
+from portal.domain.warranty import warranty_end
+from portal.extensions import db
+from portal.models import Asset, Attachment, Ticket, TicketCounter, TicketEvent, User
+from portal.models._base import utcnow
+from portal.services import ServiceError
+from portal.services.images import prepare_photo
+from portal.services.storage import store_bytes
+
+
+def local_today(now: datetime | None = None) -> date:
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return (now or utcnow()).astimezone(tz).date()
+
+
+def next_ticket_number(day: date) -> str:
+    """Take the next number of `day` with one atomic upsert; concurrent saves never share a number."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(TicketCounter)
+        .values(day=day, last=1)
+        .on_conflict_do_update(index_elements=[TicketCounter.day], set_={"last": TicketCounter.last + 1})
+        .returning(TicketCounter.last)
+    )
+    return format_number(day, db.session.execute(stmt).scalar_one())
+
+
+# Events that move an SLA clock: the ticket's due times are read again when one is written.
+SLA_EVENTS = frozenset({"created", "triaged", "waiting_parts", "waiting_customer", "resumed", "work_resumed",
+                        "customer_updated", "resolved", "rejected", "accepted", "cancelled"})
+
+
+def add_event(ticket: Ticket, actor: User | None, kind: str, body: str | None = None,
+              data: dict | None = None, customer_visible: bool = False, at=None) -> TicketEvent:
+    event = TicketEvent(ticket=ticket, actor=actor, kind=kind, body=body, data=data,
+                        customer_visible=customer_visible, created_at=at or utcnow())
+    db.session.add(event)
+    if kind in SLA_EVENTS:
+        from portal.services import sla
+        sla.refresh(ticket)
+    return event
+
+
+def apply_action(ticket: Ticket, action: str, user: User) -> str:
+    """Move `ticket` by `action` if the workflow allows it for `user`; returns the new status."""
+    try:
+        target = workflow.next_status(ticket.status, action, user.role,
+                                      is_assignee=ticket.assignee_id == user.id)
+    except workflow.TransitionRefused as refused:
+        status = 403 if "role" in refused.reason else 409
+        raise ServiceError(_l("This action is not possible now (ticket status: %(status)s).",
+                              status=ticket.status), status=status) from refused
+    ticket.status = target
+    return target
+
+
+def check_version(ticket: Ticket, expected: int | None) -> None:
+    """Refuse a form that was filled in against an older state of fields it overwrites."""
+    if expected is not None and expected != ticket.version:
+        raise ServiceError(_l("Someone else changed this ticket meanwhile. Check the current state "
+                              "below and submit again."), status=409)
+
+
+def attach_photos(ticket: Ticket, files, user: User, purpose: str, inspection=None) -> list[Attachment]:
+    attachments = []
+    for upload in files:
+        if not upload or not upload.filename:
+            continue
+        image = prepare_photo(upload.read())
+        key, digest = store_bytes(image.data, ".jpg")
+        name = (upload.filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "photo")[:150] + ".jpg"
+        attachment = Attachment(
+            ticket=ticket, inspection_id=inspection.id if inspection else None, uploaded_by_id=user.id,
+            purpose=purpose, filename=name, content_type=image.content_type, size=len(image.data),
+            sha256=digest, storage_key=key, width=image.width, height=image.height,
+        )
+        db.session.add(attachment)
+        attachments.append(attachment)
+    return attachments
+
+
+def register_request(*, user: User, customer, contact, contact_name: str, contact_phone: str,
+                     product_model, serial: str | None, purchase_date: date | None, description: str,
+                     channel: str, frequency=None, impact=None, tried=None, photos=(), accessories=None,
+                     condition=None) -> Ticket:
+    """Intake: number the request, link or register the asset, keep the photos, log the event."""
+    serial = (serial or "").strip().upper() or None
+    asset = None
+    if serial:
+        asset = db.session.scalar(db.select(Asset).where(Asset.serial == serial))
+        if asset is not None and asset.customer_id != customer.id:
+            raise ServiceError(_l("This serial number is registered to another customer."),
+                               field="serial")
+        if asset is None:
+            asset = Asset(customer_id=customer.id, product_model=product_model, serial=serial,
+                          purchase_date=purchase_date,
+                          warranty_end=warranty_end(purchase_date, product_model.warranty_months))
+            db.session.add(asset)
+        elif asset.purchase_date and not purchase_date:
+            purchase_date = asset.purchase_date
+    ticket = Ticket(
+        number=next_ticket_number(local_today()), channel=channel, status=workflow.NEW,
+        customer_id=customer.id, contact_id=contact.id if contact else None,
+        contact_name=contact_name, contact_phone=contact_phone, product_model_id=product_model.id,
+        asset=asset, serial=serial, purchase_date=purchase_date, description=description,
+        frequency=frequency or None, impact=impact or None, tried=tried or None, created_by_id=user.id,
+        accessories=accessories or None, condition=condition or None, created_at=utcnow(),
+    )
+    set_search_text(ticket, customer.name)
+    db.session.add(ticket)
+    # The event (and the SLA clock it starts) before the first flush: one INSERT, version 1.
+    add_event(ticket, user, "created", data={"channel": channel}, customer_visible=True)
+    db.session.flush()
+    attach_photos(ticket, photos, user, "intake")
+    return ticket
+
+
+def triage(ticket: Ticket, user: User, *, category: str, priority: str, reason: str | None,
+           version: int | None) -> None:
+    check_version(ticket, version)
+    suggested = suggest_priority(ticket)  # before any change: its reads must not flush a half-made update
+    apply_action(ticket, "triage", user)
+    if suggested.safety:
+        ticket.safety_locked = True
+    if ticket.safety_locked and priority != "P1":
+        raise ServiceError(_l("A safety risk is P1 and cannot be lowered."), field="priority")
+    override = priority != suggested.priority
+    if override and not (reason or "").strip():
+        raise ServiceError(_l("Give a reason for choosing %(chosen)s instead of the suggested %(suggested)s.",
+                              chosen=priority, suggested=suggested.priority), field="reason")
+    before = {"category": ticket.category, "priority": ticket.priority}
+    ticket.category, ticket.priority, ticket.priority_reason = category, priority, reason or None
+    add_event(ticket, user, "triaged", body=reason or None,
+              data={"before": before, "category": category, "priority": priority,
+                    "suggested": suggested.priority, "rules": list(suggested.reasons), "override": override})
+
+
+def set_search_text(ticket: Ticket, customer_name: str) -> None:
+    from portal.domain import search
+    text = search.document(ticket.number, customer_name, ticket.contact_name, ticket.contact_phone, ticket.serial,
+                           ticket.description)
+    ticket.search_text, ticket.search_bigrams = text, " ".join(search.bigrams(text))
+
+
+def suggest_priority(ticket: Ticket):
+    """The rules' suggestion for this ticket, from its description and what the customer said."""
+    from portal.domain import priority as rules
+    text = " ".join(filter(None, (ticket.description, ticket.impact, ticket.frequency, ticket.tried)))
+    return rules.suggest(text, vip=ticket.customer.is_vip, category=ticket.category)
+
+
+def assign(ticket: Ticket, user: User, *, engineer: User, version: int | None) -> None:
+    check_version(ticket, version)
+    if engineer.role != "engineer" or not engineer.active:
+        raise ServiceError(_l("Choose an active engineer."), field="engineer_id")
+    if ticket.priority in ("P1", "P2") and not engineer.is_senior:
+        raise ServiceError(_l("P1 and P2 tickets must be led by a senior engineer."), field="engineer_id")
+    previous = ticket.assignee_id
+    apply_action(ticket, "assign", user)
+    ticket.assignee_id = engineer.id
+    ticket.department_id = engineer.department_id or ticket.department_id
+    add_event(ticket, user, "assigned", data={"from": previous, "to": engineer.id, "name": engineer.name},
+              customer_visible=True)

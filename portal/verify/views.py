@@ -1,0 +1,99 @@
+"""Check a service confirmation by its verification code: who signed, when, and the file's SHA-256.
+Reveals nothing else (no contact data); an uploaded PDF is hashed in memory and never stored."""
+import hashlib
+import io
+import re
+
+from flask import current_app, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from pyhanko.pdf_utils.reader import PdfFileReader
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from portal.access import public
+from portal.extensions import db
+from portal.models import Acceptance, Document, Ticket
+from portal.services.storage import read_bytes
+from portal.verify import bp
+from portal.web import render
+
+CODE_CHARS = re.compile(r"[^0-9A-Z]")
+MAX_PDF_BYTES = 10 * 1024 * 1024
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=40)])
+
+
+class UploadForm(FlaskForm):
+    pdf = FileField(_l("The PDF you received"), validators=[FileRequired(_l("Choose the PDF file."))])
+
+
+def normalise(code: str) -> str:
+    return CODE_CHARS.sub("", (code or "").upper())[:20]
+
+
+def _record(code: str):
+    """(acceptance, ticket, document) for a code, or None."""
+    row = db.session.execute(
+        db.select(Acceptance, Ticket, Document)
+        .join(Ticket, Ticket.id == Acceptance.ticket_id)
+        .join(Document, (Document.acceptance_id == Acceptance.id) & (Document.kind == "confirmation"))
+        .where(Acceptance.verification_code == code)).first()
+    return row
+
+
+def _sealed_by(data: bytes) -> str | None:
+    """The signer of the PDF's seal, if it carries one."""
+    try:
+        signatures = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    except Exception:  # noqa: BLE001 - an unreadable file simply carries no seal we can show
+        return None
+    if not signatures:
+        return None
+    cert = signatures[0].signer_cert
+    return cert.subject.human_friendly if cert is not None else None
+
+
+@bp.route("", methods=["GET"])
+@public
+def start():
+    form = CodeForm(request.args, meta={"csrf": False})
+    if request.args.get("code"):
+        if form.validate() and normalise(form.code.data):
+            return redirect(url_for("verify.check", code=normalise(form.code.data)))
+        form.code.errors = [_l("Enter the code printed on the confirmation.")]
+    return render("verify/start.html", form=form, http_status=422 if form.code.errors else 200)
+
+
+@bp.route("/<code>", methods=["GET", "POST"])
+@public
+def check(code: str):
+    clean = normalise(code)
+    if clean != code:
+        return redirect(url_for("verify.check", code=clean))
+    found = _record(clean)
+    if found is None:
+        return render("verify/start.html", form=CodeForm(data={"code": code}, meta={"csrf": False}),
+                      unknown=True, http_status=404)
+    acceptance, ticket, document = found
+    stored = read_bytes(document.storage_key)
+    form = UploadForm()
+    result = None
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            upload = form.pdf.data.stream.read(MAX_PDF_BYTES + 1)
+            if len(upload) > MAX_PDF_BYTES:
+                form.pdf.errors.append(_l("The file is larger than %(mb)s MB.", mb=MAX_PDF_BYTES // 2**20))
+                status = 413
+            else:
+                digest = hashlib.sha256(upload).hexdigest()
+                result = {"identical": digest == document.sha256, "sha256": digest, "size": len(upload)}
+                current_app.logger.info("verify upload for %s: identical=%s", ticket.number, result["identical"])
+        else:
+            status = 422
+    return render("verify/check.html", ticket_number=ticket.number, acceptance=acceptance, document=document,
+                  sealed_by=_sealed_by(stored), form=form, result=result, http_status=status)

@@ -1,0 +1,170 @@
+// Service worker for the engineer's phone: keeps the app shell and the engineer's open jobs on the phone
+// so job pages open with no signal. It never touches form posts: the outbox (outbox.js) owns those,
+// because Workbox's own background-sync queue drops entries on any HTTP answer (see DESIGN.md).
+// Served by Flask at /sw.js (scope "/"); Workbox is loaded from our own vendored copy, never the CDN.
+/* global workbox */
+importScripts("/static/vendor/workbox/workbox-sw.js");
+workbox.setConfig({ modulePathPrefix: "/static/vendor/workbox/", debug: false });
+
+// Touch every module now: importScripts is only allowed while the worker script is first evaluated.
+const { registerRoute, setCatchHandler } = workbox.routing;
+const { NetworkFirst, StaleWhileRevalidate, CacheFirst } = workbox.strategies;
+const { ExpirationPlugin } = workbox.expiration;
+
+// Bump when the shell list changes; old shell caches are deleted on activate.
+const SHELL_CACHE = "shell-v1";
+// Customer data: dropped on sign-out ({type: "clear"}).
+const PAGES_CACHE = "job-pages";
+const FILES_CACHE = "job-files";
+const DATA_CACHES = [PAGES_CACHE, FILES_CACHE];
+
+const SHELL = [
+  "/static/vendor/htmx.min.js",
+  "/static/vendor/pico.min.css",
+  "/static/vendor/idb.js",
+  "/static/vendor/signature_pad.umd.min.js",
+  "/static/css/app.css",
+  "/static/js/outbox.js",
+  "/static/js/outbox-store.js",
+  "/static/js/outbox-send.js",
+  "/static/js/outbox-bar.js",
+  "/static/js/photos.js",
+  "/static/js/signature.js",
+  "/static/manifest.webmanifest",
+  "/static/icons/icon.svg",
+  "/static/icons/icon-192.png",
+];
+
+const JOB_PATH = /^\/m\/jobs\/(\d+)(\/|$)/;
+const PAGE_MAX_AGE = 14 * 24 * 3600;
+
+// Only a plain 200 of our own origin is worth keeping: not a login page reached by a redirect
+// (an expired session), not an htmx fragment, not an error page.
+const okOnly = {
+  cacheWillUpdate: async ({ request, response }) =>
+    response && response.status === 200 && response.type === "basic" && !response.redirected &&
+    !request.headers.has("HX-Request") ? response : null,
+};
+
+// Shell: served from the phone at once, refreshed in the background so a deploy arrives on the next load.
+registerRoute(
+  ({ url, request }) => url.origin === self.location.origin && url.pathname.startsWith("/static/") &&
+    !request.headers.has("HX-Request"),
+  new StaleWhileRevalidate({ cacheName: SHELL_CACHE, plugins: [okOnly] }));
+
+// Engineer pages: the network when it answers within 3 s, else the copy on the phone. Vary (HX-Request,
+// Cookie) is ignored on lookup: only whole-page navigations are ever stored here.
+const pages = new NetworkFirst({
+  cacheName: PAGES_CACHE,
+  networkTimeoutSeconds: 3,
+  matchOptions: { ignoreVary: true },
+  plugins: [okOnly, new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: PAGE_MAX_AGE })],
+});
+registerRoute(
+  ({ url, request }) => request.mode === "navigate" && url.origin === self.location.origin &&
+    url.pathname.startsWith("/m/") && !request.headers.has("HX-Request"),
+  pages);
+
+// Photos on job pages never change under their id: keep the ones already seen.
+const files = new CacheFirst({
+  cacheName: FILES_CACHE,
+  plugins: [okOnly, new ExpirationPlugin({ maxEntries: 300, maxAgeSeconds: PAGE_MAX_AGE })],
+});
+registerRoute(
+  ({ url }) => url.origin === self.location.origin && url.pathname.startsWith("/files/attachments/"), files);
+
+// A navigation with no network and no copy: say so in words (both languages: no locale is known here)
+// and link to the job list, which is on the phone once it has been opened online.
+setCatchHandler(async ({ request }) => {
+  if (request.destination !== "document") return Response.error();
+  return new Response(
+    "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+    "<title>Offline</title><p style='font:1.2rem sans-serif;padding:1rem'>离线：此页面不在手机上。<br>" +
+    "Offline: this page is not stored on this phone. <a href='/m/jobs'>My jobs</a></p>",
+    { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+});
+
+self.addEventListener("install", (event) => {
+  // One missing file must not keep the whole worker from installing: add them one by one.
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) =>
+    Promise.all(SHELL.map((url) => cache.add(url).catch((err) => console.warn("shell", url, err)))))
+    .then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("shell-") && name !== SHELL_CACHE) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+// Fetch each open job (and the photos it shows) so it opens offline; forget jobs no longer on the list,
+// which keeps the customer data on the phone to what the engineer still needs.
+async function cacheJobs(event, urls, page) {
+  // The list itself, when it was opened before this worker controlled the tab (the first visit).
+  if (page && new URL(page, self.location.origin).pathname === "/m/jobs") {
+    const [, done] = pages.handleAll({ event, request: new Request("/m/jobs", { credentials: "same-origin" }) });
+    await done.catch(() => {});
+  }
+  // Job pages, and for jobs near the end their acceptance screen and print preview: /m/jobs/<id>[/...].
+  const wanted = new Set();
+  const paths = new Set();
+  for (const raw of urls || []) {
+    const url = new URL(raw, self.location.origin);
+    const match = url.origin === self.location.origin && JOB_PATH.exec(url.pathname);
+    if (match) {
+      wanted.add(match[1]);
+      paths.add(url.pathname);
+    }
+  }
+  const cache = await caches.open(PAGES_CACHE);
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    const match = JOB_PATH.exec(path);
+    if (match && (!wanted.has(match[1]) || !paths.has(path))) await cache.delete(request);
+  }
+  let cached = 0;
+  for (const path of paths) {
+    const request = new Request(path, { credentials: "same-origin" });
+    try {
+      const [response, done] = pages.handleAll({ event, request });
+      const answer = await response;
+      await done;
+      if (answer && answer.ok && !answer.redirected) {
+        if (/^\/m\/jobs\/\d+$/.test(path)) {
+          cached += 1;
+          await cachePhotos(event, await answer.clone().text());
+        }
+      }
+    } catch (err) {
+      console.warn("cache-jobs", path, err);
+    }
+  }
+  return cached;
+}
+
+async function cachePhotos(event, html) {
+  const seen = new Set(html.match(/\/files\/attachments\/\d+(?:\/thumb)?/g) || []);
+  for (const path of seen) {
+    try {
+      const [response, done] = files.handleAll({ event, request: new Request(path, { credentials: "same-origin" }) });
+      await response;
+      await done;
+    } catch (err) {
+      console.warn("cache-photo", path, err);
+    }
+  }
+}
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  const reply = (answer) => event.ports && event.ports[0] && event.ports[0].postMessage(answer);
+  if (data.type === "cache-jobs") {
+    event.waitUntil(cacheJobs(event, data.urls, data.page).then((count) => reply({ type: "cache-jobs", cached: count })));
+  } else if (data.type === "clear") {
+    event.waitUntil(Promise.all(DATA_CACHES.map((name) => caches.delete(name)))
+      .then(() => reply({ type: "clear", ok: true })));
+  }
+});

@@ -1,0 +1,78 @@
+"""Browser fixtures: the app served on a free port, one Chromium per session, a phone-sized context per user."""
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "_artifacts"
+PHONE_TIMEZONE = "Asia/Shanghai"  # the phone's clock reads like the server's pages (BABEL_DEFAULT_TIMEZONE)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[dev]'")
+    with sync_api.sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package (we never run `playwright install`)")
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app on 127.0.0.1:<free port>, serving requests from a daemon thread."""
+    if not (ROOT / "static" / "vendor" / "htmx.min.js").exists():
+        pytest.skip("static/vendor/htmx.min.js is missing: run `make deps` to build the vendored front-end files")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def phone(playwright, browser, live_server):
+    """new_context() -> a fresh phone-sized context (own cookies) on the live server; all closed afterwards."""
+    device = playwright.devices.get("Pixel 7") or playwright.devices["Pixel 5"]
+    contexts = []
+
+    def new_context():
+        context = browser.new_context(**device, accept_downloads=True, locale="zh-CN", timezone_id=PHONE_TIMEZONE,
+                                      base_url=live_server)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield new_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def artifacts():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def sign_in(context, email: str, password: str):
+    """A new page in the context, signed in through the login form; returns the page on the user's home."""
+    page = context.new_page()
+    page.goto("/login")
+    page.locator("main form [name=email]").fill(email)
+    page.locator("main form [name=password]").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    return page

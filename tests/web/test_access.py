@@ -1,0 +1,135 @@
+"""Who may open what: every route declares its roles, and records are checked against the signed-in user."""
+import pytest
+
+from portal.access import ANYONE
+from portal.extensions import db
+from portal.models import Customer, Document, Ticket, User
+from portal.models.user import Role
+from tests.web.factories import make_closed_ticket, make_ticket
+
+ID_ARGS = {"ticket_id": 1, "attachment_id": 1, "document_id": 1, "conflict_id": 1, "code": "NOSUCHCODE",
+           "token": "no-such-token", "job_id": 1}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        yield rule
+
+
+def test_every_view_declares_who_may_use_it(app):
+    missing = [r.endpoint for r in routes(app)
+               if not getattr(app.view_functions[r.endpoint], "allowed_roles", None)]
+    assert missing == []
+
+
+def test_protected_routes_send_anonymous_users_to_sign_in(app, client):
+    for rule in routes(app):
+        if ANYONE in app.view_functions[rule.endpoint].allowed_roles:
+            continue
+        url = rule.build({k: v for k, v in ID_ARGS.items() if k in rule.arguments})[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method, data={"csrf_token": client.token()})
+        assert response.status_code == 302 and "/login" in response.headers["Location"], rule.endpoint
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_roles_outside_a_view_get_403(app, login_as, role):
+    web = login_as(role.value)
+    for rule in routes(app):
+        roles = app.view_functions[rule.endpoint].allowed_roles
+        if ANYONE in roles or role in roles:
+            continue
+        url = rule.build({k: v for k, v in ID_ARGS.items() if k in rule.arguments})[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = web.open(url, method=method, data={"csrf_token": web.token()})
+        assert response.status_code == 403, (role, rule.endpoint)
+
+
+def _other_customer_login(app):
+    """A second company with its own customer login."""
+    with app.app_context():
+        other = Customer(name="另一家公司 Other Ltd", kind="company")
+        db.session.add(other)
+        db.session.flush()
+        user = User(email="other@example.com", name="Other", role="customer", customer_id=other.id)
+        user.set_password("other-pass")
+        db.session.add(user)
+        db.session.commit()
+
+
+def test_customer_and_other_engineer_cannot_reach_someone_elses_ticket_photo_or_pdf(app, login_as, client):
+    ticket_id = make_closed_ticket(app)
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        document = db.session.scalar(db.select(Document).where(Document.ticket_id == ticket_id))
+        photo_ids = [a.id for a in ticket_attachments(ticket_id)]
+    assert photo_ids and document
+
+    own_customer = login_as("customer")
+    assert own_customer.get(f"/my/tickets/{ticket_id}").status_code == 200
+    ok = own_customer.get(f"/files/documents/{document.id}")
+    ok.close()
+    assert ok.status_code == 200
+
+    _other_customer_login(app)
+    client.login("other@example.com", "other-pass")
+    other_engineer = login_as("engineer2")
+    for web in (client, other_engineer):
+        urls = [f"/files/documents/{document.id}"] + [f"/files/attachments/{pid}" for pid in photo_ids]
+        urls += [f"/files/attachments/{pid}/thumb" for pid in photo_ids]
+        urls += [f"/my/tickets/{ticket_id}"] if web is client else [f"/m/jobs/{ticket_id}"]
+        for url in urls:
+            assert web.get(url).status_code == 403, url
+    assert client.get("/my/tickets").get_data(as_text=True).count(ticket.number) == 0
+
+
+def ticket_attachments(ticket_id):
+    from portal.models import Attachment
+    return db.session.scalars(db.select(Attachment).where(Attachment.ticket_id == ticket_id)).all()
+
+
+def test_unknown_records_are_404(login_as):
+    agent = login_as("agent")
+    for url in ("/desk/tickets/999999", "/files/documents/999999", "/files/attachments/999999",
+                "/files/attachments/999999/thumb", "/nowhere"):
+        assert agent.get(url).status_code == 404, url
+
+
+def test_engineer_cannot_act_on_a_job_assigned_to_someone_else(app, login_as):
+    ticket_id = make_ticket(app, status="assigned")
+    response = login_as("engineer2").post_form(f"/m/jobs/{ticket_id}/arrive", {})
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Ticket, ticket_id).status == "assigned"
+
+
+def test_post_without_csrf_token_is_refused(app, login_as):
+    ticket_id = make_ticket(app, status="assigned")
+    engineer = login_as("engineer")
+    response = engineer.client.post(f"/m/jobs/{ticket_id}/arrive", data={})
+    assert response.status_code == 400
+    assert engineer.post_form(f"/m/jobs/{ticket_id}/arrive", {"csrf_token": "forged"}).status_code == 400
+    with app.app_context():
+        assert db.session.get(Ticket, ticket_id).status == "assigned"
+
+
+def test_customer_sees_only_customer_visible_events(app, login_as):
+    ticket_id = make_closed_ticket(app)
+    page = login_as("customer").get(f"/my/tickets/{ticket_id}").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Ticket, ticket_id).number in page
+    assert "production line stopped" not in page  # the internal triage reason
+    assert "主控板电容鼓包" not in page  # inspection findings are internal
+
+
+def test_photo_download_is_the_reencoded_jpeg(app, login_as):
+    ticket_id = make_closed_ticket(app)
+    with app.app_context():
+        photo = next(a for a in ticket_attachments(ticket_id) if a.purpose == "inspection")
+    response = login_as("agent").get(f"/files/attachments/{photo.id}")
+    data = response.get_data()
+    response.close()
+    assert response.mimetype == "image/jpeg" and data[:3] == b"\xff\xd8\xff"
+    assert b"Exif" not in data[:200] and b"PhoneMaker" not in data

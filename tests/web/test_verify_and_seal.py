@@ -1,0 +1,123 @@
+"""The verify page and the company seal: a confirmation can be checked by anyone holding it, and any change
+to the file shows, both on the verify page (SHA-256) and in the PDF's own signature (PAdES)."""
+import asyncio
+import hashlib
+import io
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
+
+from portal.extensions import db
+from portal.models import Acceptance, Document
+from portal.pdf.seal import make_self_signed
+from portal.services.storage import read_bytes
+from tests.web.factories import make_closed_ticket
+
+
+def validate_pdf_signature(signature, trust):
+    """pyHanko's validation in a loop of its own (Playwright's sync API may hold this thread's loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, async_validate_pdf_signature(signature, trust)).result()
+
+
+def stored(app, ticket_id):
+    with app.app_context():
+        acceptance = db.session.scalar(db.select(Acceptance).where(Acceptance.ticket_id == ticket_id))
+        document = db.session.scalar(db.select(Document).where(Document.acceptance_id == acceptance.id))
+        return acceptance.verification_code, document.sha256, read_bytes(document.storage_key)
+
+
+def upload(client, code, data: bytes):
+    return client.client.post(f"/verify/{code}", data={"csrf_token": client.token(),
+                                                       "pdf": (io.BytesIO(data), "copy.pdf")},
+                              content_type="multipart/form-data")
+
+
+@pytest.fixture
+def sealed_app(app, tmp_path):
+    key, cert = make_self_signed(tmp_path / "seal", "示例公司 Demo Co.")
+    app.config.update(PDF_SEAL_KEY=str(key), PDF_SEAL_CERT=str(cert))
+    return app
+
+
+def test_the_verify_page_shows_the_stored_hash_and_no_contact_data(app, client):
+    ticket_id = make_closed_ticket(app)
+    code, sha, data = stored(app, ticket_id)
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert sha in page and hashlib.sha256(data).hexdigest() == sha
+    assert "13812345678" not in page and "5678" not in page  # the contact's phone, even masked
+    assert "@example.com" not in page
+
+
+def test_the_code_form_and_messy_codes_lead_to_the_same_page(app, client):
+    ticket_id = make_closed_ticket(app)
+    code, _sha, _data = stored(app, ticket_id)
+    messy = f" {code[:4].lower()}-{code[4:]} "
+    response = client.get(f"/verify?code={messy}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/verify/{code}")
+
+
+def test_an_unknown_code_says_so(client):
+    response = client.get("/verify/ZZZZ9999ZZ")
+    assert response.status_code == 404
+    assert "No confirmation has this code" in client.get("/verify/ZZZZ9999ZZ", headers={
+        "Accept-Language": "en"}).get_data(as_text=True)
+    assert client.get("/verify?code=").status_code == 200
+    assert client.get("/verify?code=---").status_code == 422
+
+
+def test_an_identical_upload_passes_and_a_one_byte_change_fails(app, client):
+    ticket_id = make_closed_ticket(app)
+    code, sha, data = stored(app, ticket_id)
+    same = upload(client, code, data)
+    assert same.status_code == 200 and "verify-result ok" in same.get_data(as_text=True)
+    changed = bytearray(data)
+    changed[len(changed) // 2] ^= 0x01
+    other = upload(client, code, bytes(changed))
+    assert other.status_code == 200 and "verify-result bad" in other.get_data(as_text=True)
+    assert "verify-result ok" not in other.get_data(as_text=True)
+
+
+def test_an_upload_without_a_file_keeps_the_page(app, client):
+    ticket_id = make_closed_ticket(app)
+    code, _sha, _data = stored(app, ticket_id)
+    response = client.client.post(f"/verify/{code}", data={"csrf_token": client.token()})
+    assert response.status_code == 422 and code in response.get_data(as_text=True)
+
+
+def test_the_confirmation_prints_the_verify_link(app):
+    ticket_id = make_closed_ticket(app)
+    code, _sha, data = stored(app, ticket_id)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
+    assert f"{app.config['PUBLIC_BASE_URL']}/verify/{code}" in text
+
+
+def test_without_a_certificate_documents_are_not_sealed(app):
+    ticket_id = make_closed_ticket(app)
+    _code, _sha, data = stored(app, ticket_id)
+    assert PdfFileReader(io.BytesIO(data)).embedded_signatures == []
+
+
+def test_the_seal_validates_and_an_edited_copy_fails(sealed_app, client):
+    app = sealed_app
+    ticket_id = make_closed_ticket(app)
+    code, _sha, data = stored(app, ticket_id)
+    trust = ValidationContext(trust_roots=[load_cert_from_pemder(app.config["PDF_SEAL_CERT"])])
+    signature = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
+    status = validate_pdf_signature(signature, trust)
+    assert status.intact and status.valid and status.trusted and status.bottom_line
+    assert status.coverage.name == "ENTIRE_FILE"
+    assert "Electronically sealed by" in client.get(f"/verify/{code}", headers={
+        "Accept-Language": "en"}).get_data(as_text=True)
+
+    # Change one byte inside the signed range: the seal no longer holds.
+    start, length = signature.byte_range[0], signature.byte_range[1]
+    edited = bytearray(data)
+    edited[start + length // 2] ^= 0x20
+    tampered = PdfFileReader(io.BytesIO(bytes(edited))).embedded_signatures[0]
+    assert not validate_pdf_signature(tampered, trust).intact
