@@ -2,6 +2,7 @@
 from portal.models.attachment import Attachment
 from portal.models.customer import Contact, Customer
 from portal.models.diagnosis import ChecklistTemplate, Diagnosis, Loaner
+from portal.models.dispatch import Notification, RoutingRule
 from portal.models.document import Acceptance, BatchJob, Document, RemoteAcceptanceLink
 from portal.models.product import Asset, Part, ProductModel
 from portal.models.sla import SlaPolicy
@@ -12,7 +13,7 @@ from portal.models.visit import Inspection, PartUsage, Visit, WorkRecord
 
 __all__ = [
     "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer", "Department",
-    "Diagnosis", "Document", "IdempotencyRecord", "Inspection", "Loaner", "Part", "PartUsage", "ProductModel",
-    "RemoteAcceptanceLink", "SlaPolicy", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
+    "Diagnosis", "Document", "IdempotencyRecord", "Inspection", "Loaner", "Notification", "Part", "PartUsage", "ProductModel",
+    "RemoteAcceptanceLink", "RoutingRule", "SlaPolicy", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
     "Visit", "WorkRecord",
 ]

@@ -12,6 +12,7 @@ class Customer(TimestampMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="company")  # company | individual
     tier: Mapped[str] = mapped_column(String(20), default="standard")  # standard | vip
     address: Mapped[str | None] = mapped_column(String(300))
+    region: Mapped[str | None] = mapped_column(String(60))
     # use_alter: user and customer refer to each other, so this key is added after both tables exist.
     account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
 

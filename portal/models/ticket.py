@@ -41,6 +41,8 @@ class Ticket(TimestampMixin, db.Model):
 
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the current assignee confirmed they have the job (cleared on reassignment).
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     response_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -3,7 +3,7 @@ from enum import StrEnum
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,6 +40,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    # Engineers: the product categories they are trained on and the region they cover (dispatch ranks on them).
+    skills: Mapped[list | None] = mapped_column(JSON)
+    region: Mapped[str | None] = mapped_column(String(60))
     # Set for customer logins: the customer whose tickets this account may see.
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
 
