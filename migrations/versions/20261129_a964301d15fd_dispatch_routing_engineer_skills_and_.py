@@ -47,6 +47,10 @@ def upgrade():
     with op.batch_alter_table('customer', schema=None) as batch_op:
         batch_op.add_column(sa.Column('region', sa.String(length=60), nullable=True))
 
+    with op.batch_alter_table('sla_policy', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('first_response_on', sa.String(length=20), nullable=False,
+                                      server_default='contact_or_receipt'))
+
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.add_column(sa.Column('received_at', sa.DateTime(timezone=True), nullable=True))
 
@@ -65,6 +69,9 @@ def downgrade():
 
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.drop_column('received_at')
+
+    with op.batch_alter_table('sla_policy', schema=None) as batch_op:
+        batch_op.drop_column('first_response_on')
 
     with op.batch_alter_table('customer', schema=None) as batch_op:
         batch_op.drop_column('region')

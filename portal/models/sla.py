@@ -20,6 +20,10 @@ class SlaPolicy(db.Model):
     opens: Mapped[str] = mapped_column(String(5), default="09:00")
     closes: Mapped[str] = mapped_column(String(5), default="18:00")
     holidays: Mapped[list] = mapped_column(JSON, default=list)  # ISO dates
+    # What stops the first-response clock: "contact" (the first customer contact only) or
+    # "contact_or_receipt" (also the assignee confirming they have the job).
+    first_response_on: Mapped[str] = mapped_column(String(20), default="contact_or_receipt",
+                                                   server_default="contact_or_receipt")
 
     def to_policy(self, zone: str) -> Policy:
         calendar = Calendar(ZoneInfo(zone), around_the_clock=self.around_the_clock,
