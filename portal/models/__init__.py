@@ -13,7 +13,7 @@ from portal.models.visit import Inspection, PartUsage, Visit, WorkRecord
 
 __all__ = [
     "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer", "Department",
-    "Diagnosis", "Document", "IdempotencyRecord", "Inspection", "Loaner", "Notification", "Part", "PartUsage", "ProductModel",
-    "RemoteAcceptanceLink", "RoutingRule", "SlaPolicy", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
-    "Visit", "WorkRecord",
+    "Diagnosis", "Document", "IdempotencyRecord", "Inspection", "Loaner", "Notification", "Part", "PartUsage",
+    "ProductModel", "RemoteAcceptanceLink", "RoutingRule", "SlaPolicy", "SyncConflict", "Ticket", "TicketCounter",
+    "TicketEvent", "User", "Visit", "WorkRecord",
 ]
