@@ -101,7 +101,7 @@ class WebClient:
     def post_form(self, url, data=None, htmx=False, **kwargs):
         data = dict(data or {})
         data.setdefault("csrf_token", self.token())
-        headers = kwargs.pop("headers", {})
+        headers = dict(kwargs.pop("headers", {}))
         if htmx:
             headers["HX-Request"] = "true"
         if any(isinstance(v, tuple) for v in data.values()):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import labels
 from portal.access import load_ticket, roles_required
-from portal.backoffice import bp
+from portal.backoffice import bp, bulk
 from portal.backoffice.forms import AssignForm, IntakeForm, TriageForm, UpdateCustomerForm
 from portal.domain import search, workflow
 from portal.extensions import db
@@ -143,6 +143,8 @@ def queue():
         context["engineers"] = db.session.execute(
             db.select(User.id, User.name).where(User.role == "engineer").order_by(User.name)).all()
         context["departments"] = db.session.execute(db.select(Department.id, Department.name)).all()
+        if current_user.role in bulk.SUPERVISORS:
+            context["bulk_form"] = bulk.bulk_form()
     return render("backoffice/queue.html", "backoffice/_rows.html", **context)
 
 

@@ -170,3 +170,13 @@ def assign(ticket: Ticket, user: User, *, engineer: User, version: int | None) -
     ticket.department_id = engineer.department_id or ticket.department_id
     add_event(ticket, user, "assigned", data={"from": previous, "to": engineer.id, "name": engineer.name},
               customer_visible=True)
+
+
+def cancel(ticket: Ticket, user: User, *, reason: str, version: int | None) -> None:
+    """The desk withdraws a ticket (duplicate, customer no longer needs service); the reason is kept."""
+    check_version(ticket, version)
+    if not (reason or "").strip():
+        raise ServiceError(_l("Give a reason for cancelling."), field="reason")
+    apply_action(ticket, "cancel", user)
+    ticket.cancel_reason = reason.strip()
+    add_event(ticket, user, "cancelled", body=ticket.cancel_reason, customer_visible=True)
