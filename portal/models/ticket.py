@@ -1,11 +1,13 @@
 """Service tickets, their append-only event timeline, and the per-day number counter."""
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models._base import TimestampMixin, utcnow
+
+SLA_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class Ticket(TimestampMixin, db.Model):
@@ -51,6 +53,9 @@ class Ticket(TimestampMixin, db.Model):
     update_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolution_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sla_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # The queue's sort key: sla_due_at, or the far future when no clock runs (paused, closed). NULLs would
+    # sort first on SQLite and no index serves "NULLS LAST" there.
+    sla_sort_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=lambda: SLA_NEVER)
     sla_state: Mapped[str] = mapped_column(String(12), default="ok", index=True)
     sla_next_check_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     escalation_level: Mapped[int] = mapped_column(default=0)
@@ -67,7 +72,14 @@ class Ticket(TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_ticket_assignee_status", "assignee_id", "status"),)
+    __table_args__ = (
+        Index("ix_ticket_assignee_status", "assignee_id", "status"),
+        Index("ix_ticket_sla_sort", "sla_sort_at", "id"),
+        # The queue's counts per SLA state are read from this index alone.
+        Index("ix_ticket_status_sla_state", "status", "sla_state"),
+        # max(updated_at) tells whether any ticket changed: the key of the cached counts.
+        Index("ix_ticket_updated_at", "updated_at"),
+    )
 
     customer = relationship("Customer")
     contact = relationship("Contact")

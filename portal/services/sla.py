@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.models import SlaPolicy, Ticket, User
 from portal.models._base import utcnow
 from portal.models.sla import DEFAULTS
+from portal.models.ticket import SLA_NEVER
 
 PAUSES = {"waiting_parts", "waiting_customer"}
 ESCALATION_LEVELS = ("assignee", "supervisor", "service_manager")
@@ -81,6 +82,7 @@ def refresh(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
     ticket.resolution_due_at = result.resolution.due_at if result.resolution.stopped_at is None else None
     running = [d for d in (ticket.response_due_at, ticket.update_due_at, ticket.resolution_due_at) if d]
     ticket.sla_due_at = min(running) if running and ticket.status not in (CLOSED, CANCELLED) else None
+    ticket.sla_sort_at = ticket.sla_due_at or SLA_NEVER
     ticket.sla_state = result.state
     ticket.sla_next_check_at = result.next_check_at if ticket.status in OPEN_STATUSES else None
     return result

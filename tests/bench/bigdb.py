@@ -1,0 +1,126 @@
+"""A database with 100k tickets for the desk benchmarks, built once and reused (it is keyed by the
+migration head, so a schema change builds a new one). Rows go in with executemany, not through the
+services: the point is the size, the shape of the data is realistic enough (30 % open, three events each,
+search text filled by the same function as intake)."""
+import os
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+from flask_migrate import upgrade
+
+from portal import create_app, demo
+from portal.config import Config
+from portal.domain import search
+from portal.extensions import db
+from portal.models import Customer, ProductModel, Ticket, TicketEvent, User
+from portal.models.ticket import SLA_NEVER
+
+ROOT = Path(__file__).resolve().parents[2]
+TICKETS = int(os.environ.get("BENCH_TICKETS", "100000"))
+CUSTOMERS = 2000
+WORDS = ["黑屏", "漏电", "不开机", "异响", "死机", "花屏", "报错 E21", "无法联网", "温度过高", "按键失灵",
+         "screen flickers", "no power", "fan noise", "error code 0x1F", "paper jam", "overheats"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+
+
+def head() -> str:
+    return ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+
+
+def bench_config(url: str) -> type:
+    return type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url, "PRINT_JOBS_IN_PROCESS": False,
+                                           "WTF_CSRF_ENABLED": True})
+
+
+def database_url() -> str:
+    """BENCH_DATABASE_URL (e.g. PostgreSQL), or a SQLite file under instance/bench/."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    folder = ROOT / "instance" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / f'desk-{TICKETS}-{head()}.db'}"
+
+
+def build(url: str) -> None:
+    """Migrate and fill the database unless it already holds the tickets."""
+    app = create_app(bench_config(url))
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        demo.seed(with_tickets=False)
+        db.session.commit()
+        have = db.session.scalar(db.select(db.func.count()).select_from(Ticket))
+        if have >= TICKETS:
+            return
+        _fill(TICKETS - have)
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as conn:
+                conn.execute(db.text("ANALYZE"))
+                conn.commit()
+        else:
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        db.engine.dispose()
+
+
+def _fill(count: int) -> None:
+    rng = random.Random(7)
+    customers = [{"name": f"客户{i:04d} {rng.choice(SURNAMES)}氏电子有限公司", "kind": "company",
+                  "tier": "vip" if i % 25 == 0 else "standard", "region": rng.choice(["华东", "华南", "华北"])}
+                 for i in range(CUSTOMERS)]
+    db.session.execute(db.insert(Customer), customers)
+    customer_ids = db.session.scalars(db.select(Customer.id)).all()
+    names = dict(db.session.execute(db.select(Customer.id, Customer.name)).all())
+    model_ids = db.session.scalars(db.select(ProductModel.id)).all()
+    engineers = db.session.scalars(db.select(User.id).where(User.role == "engineer")).all()
+    agent = db.session.scalar(db.select(User.id).where(User.role == "agent"))
+    now = datetime.now(UTC)
+    sequence: dict[str, int] = {}  # per day, as the real counter; bench numbers start at 5000
+    sequence.update((f"{now - timedelta(days=d):%Y%m%d}", 5000) for d in range(402))
+    batch = []
+    for _ in range(count):
+        created = now - timedelta(minutes=rng.randint(10, 400 * 24 * 60))
+        day = f"{created:%Y%m%d}"
+        sequence[day] = sequence.get(day, 0) + 1
+        number = f"SR{day}{sequence[day]:04d}"
+        status = rng.choices(["closed", "new", "triaged", "assigned", "in_progress", "waiting_parts"],
+                             [70, 5, 5, 8, 8, 4])[0]
+        customer_id = rng.choice(customer_ids)
+        phone = f"13{rng.randint(100000000, 999999999)}"
+        serial = f"SN{rng.randint(10**7, 10**8 - 1)}"
+        description = f"{rng.choice(WORDS)},{rng.choice(WORDS)};第{rng.randint(1, 9)}次出现"
+        text = search.document(number, names[customer_id], "联系人", phone, serial, description)
+        due = created + timedelta(hours=rng.randint(1, 48))
+        open_ = status != "closed"
+        batch.append({
+            "number": number, "channel": rng.choice(["phone", "email", "portal", "wechat"]), "status": status,
+            "category": "fault_repair", "priority": rng.choice(["P1", "P2", "P3", "P4"]),
+            "customer_id": customer_id, "contact_name": "联系人", "contact_phone": phone,
+            "product_model_id": rng.choice(model_ids), "serial": serial, "description": description,
+            "assignee_id": rng.choice(engineers) if status not in ("new", "triaged") else None,
+            "created_by_id": agent, "created_at": created, "updated_at": created,
+            "sla_due_at": due if open_ else None, "sla_sort_at": due if open_ else SLA_NEVER, "response_due_at": due,
+            "sla_state": rng.choice(["ok", "ok", "ok", "at_risk", "breached"]) if open_ else "met",
+            "closed_at": due if not open_ else None, "search_text": text,
+            "search_bigrams": " ".join(search.bigrams(text)), "version": 3,
+        })
+        if len(batch) == 5000:
+            _flush(batch, agent)
+            batch = []
+    if batch:
+        _flush(batch, agent)
+    db.session.commit()
+
+
+def _flush(rows: list[dict], agent: int) -> None:
+    db.session.execute(db.insert(Ticket), rows)
+    numbers = [r["number"] for r in rows]
+    ids = db.session.execute(db.select(Ticket.id, Ticket.created_at).where(Ticket.number.in_(numbers))).all()
+    events = []
+    for ticket_id, created in ids:
+        for i, kind in enumerate(("registered", "triaged", "assigned")):
+            events.append({"ticket_id": ticket_id, "actor_id": agent, "kind": kind, "body": None,
+                           "customer_visible": kind != "triaged", "created_at": created + timedelta(minutes=i)})
+    db.session.execute(db.insert(TicketEvent), events)
+    db.session.commit()
