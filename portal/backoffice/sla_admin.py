@@ -1,5 +1,5 @@
 """SLA policies per priority, edited by an admin: targets, business hours, holidays."""
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
@@ -17,6 +17,26 @@ from portal.services import sla
 from portal.web import render
 
 WEEKDAYS = "1234567"  # ISO: Monday = 1
+
+
+MAX_CLOSED_DAYS = 31
+
+
+def _longest_closed_run(holidays: list[str], weekdays: str) -> date | None:
+    """The first day of a run of more than MAX_CLOSED_DAYS days without business hours, if there is one."""
+    open_days = {int(c) for c in weekdays.strip() if c in WEEKDAYS}
+    closed = set(holidays)
+    day, last = date.fromisoformat(min(holidays)), date.fromisoformat(max(holidays)) + timedelta(days=7)
+    run_start, run = None, 0
+    while day <= last:
+        if day.isoformat() in closed or day.isoweekday() not in open_days:
+            run_start, run = (run_start or day), run + 1
+            if run > MAX_CLOSED_DAYS:
+                return run_start
+        else:
+            run_start, run = None, 0
+        day += timedelta(days=1)
+    return None
 
 
 class PolicyForm(Form):
@@ -48,6 +68,12 @@ class PolicyForm(Form):
                 self.holiday_dates.append(date.fromisoformat(line).isoformat())
             except ValueError as exc:
                 raise ValidationError(_l("Not a date: %(value)s", value=line)) from exc
+        if not self.around_the_clock.data and self.holiday_dates:
+            start = _longest_closed_run(self.holiday_dates, self.weekdays.data or "")
+            if start is not None:
+                raise ValidationError(_l("With these holidays the service is closed for more than %(n)s days in a "
+                                         "row from %(day)s: the clock would never run.", n=MAX_CLOSED_DAYS,
+                                         day=start.isoformat()))
 
 
 class PoliciesForm(FlaskForm):

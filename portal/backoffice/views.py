@@ -297,6 +297,8 @@ def _desk_action(ticket_id: int, form_cls, form_key: str, apply):
             db.session.rollback()
             ticket = _load_full(ticket_id)
             form.form_errors.append(str(error.message))
+            if error.status == 409 and form.version.data:
+                form.changes_meanwhile = _changes_since(ticket, form.version.data)
             return render("backoffice/ticket.html", "backoffice/_ticket_panel.html",
                           http_status=error.status, **ticket_context(ticket, **{form_key: form}))
         if not is_htmx():
@@ -305,6 +307,16 @@ def _desk_action(ticket_id: int, form_cls, form_key: str, apply):
         return render("backoffice/ticket.html", "backoffice/_ticket_panel.html", **ticket_context(ticket))
     return render("backoffice/ticket.html", "backoffice/_ticket_panel.html", http_status=422,
                   **ticket_context(ticket, **{form_key: form}))
+
+
+def _changes_since(ticket: Ticket, version: int) -> list[dict]:
+    """The latest events, one per version the ticket moved on since the form was opened (at most 5)."""
+    missed = max(1, min(5, ticket.version - version))
+    events = db.session.scalars(
+        db.select(TicketEvent).options(joinedload(TicketEvent.actor)).where(TicketEvent.ticket_id == ticket.id)
+        .order_by(TicketEvent.id.desc()).limit(missed)).all()
+    return [{"at": e.created_at, "what": labels.EVENT.get(e.kind, e.kind), "who": e.actor.name if e.actor else None,
+             "body": e.body} for e in reversed(events)]
 
 
 @bp.post("/tickets/<int:ticket_id>/conflicts/<int:conflict_id>/resolve")

@@ -165,6 +165,10 @@ def test_triage_with_a_stale_version_is_refused_and_shows_the_current_state(app,
                             {"category": "complaint", "priority": "P4", "reason": "仅为建议", "version": 1},
                             htmx=True)
     assert stale.status_code == 409
+    page = stale.get_data(as_text=True)
+    # What changed meanwhile is listed (the other triage, by whom), and what this agent typed is kept.
+    assert "changes-meanwhile" in page and "客户可等待" in page and "李客服" in page
+    assert 'value="仅为建议"' in page
     with app.app_context():
         assert db.session.get(Ticket, ticket_id).priority == "P3"
 

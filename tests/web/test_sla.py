@@ -1,6 +1,6 @@
 """Priority suggestion on triage, SLA clocks on tickets, the sweep, the admin's policies, and the desk's
 update to the customer."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 from portal.extensions import db
 from portal.models import SlaPolicy, Ticket, TicketEvent
@@ -148,4 +148,14 @@ def test_the_admin_edits_policies_and_open_tickets_follow(app, login_as):
     assert after.response_due_at - after.created_at <= timedelta(minutes=61)
     bad = dict(data, **{"policies-1-closes": "08:00"})
     assert admin.post_form("/desk/admin/sla", bad).status_code == 422
+    # Impossible values are refused with a message and the typed values stay on the page.
+    negative = dict(data, **{"policies-3-response_minutes": -5})
+    response = admin.post_form("/desk/admin/sla", negative)
+    assert response.status_code == 422 and 'value="-5"' in response.get_data(as_text=True)
+    every_day = "\n".join((date(2027, 1, 1) + timedelta(days=n)).isoformat() for n in range(60))
+    response = admin.post_form("/desk/admin/sla", dict(data, **{"policies-1-holidays": every_day}),
+                               headers={"Accept-Language": "en"})
+    assert response.status_code == 422 and "closed for more than 31 days" in response.get_data(as_text=True)
+    spring = "\n".join((date(2027, 2, 10) + timedelta(days=n)).isoformat() for n in range(7))
+    assert admin.post_form("/desk/admin/sla", dict(data, **{"policies-1-holidays": spring})).status_code == 302
     assert login_as("agent").get("/desk/admin/sla").status_code == 403
