@@ -165,7 +165,7 @@ def intake_contacts():
 @roles_required(*DESK)
 def intake_serial():
     """What the typed serial number tells: owner, warranty, repair history, an open ticket for the unit."""
-    return render("backoffice/_serial_facts.html", **serial_context(
+    return render("backoffice/_serial_facts_body.html", **serial_context(
         request.args.get("serial", "")[:100], request.args.get("customer_id", type=int)))
 
 
@@ -174,7 +174,7 @@ def intake_serial():
 def intake_completeness():
     """The completeness score and the questions still to ask, from the form as typed so far."""
     form = _intake_form()
-    return render("backoffice/_completeness.html", **completeness_context(form))
+    return render("backoffice/_completeness_body.html", **completeness_context(form))
 
 
 @bp.post("/tickets/<int:ticket_id>/intake-report")
