@@ -31,6 +31,11 @@ def test_intake_panels_update_while_typing_and_a_repeat_report_joins_the_open_ti
     page.goto("/desk/tickets/new")
     expect(page.locator("#completeness .score")).to_have_text("0 %")
     page.locator("[name=customer_id]").select_option(label=VIP_COMPANY)
+    # A serial typed by hand that is one of the customer's units brings its model and purchase date.
+    page.locator("[name=serial]").fill("abc2000-sn0001")
+    expect(page.locator("#open-ticket")).to_be_visible()
+    expect(page.locator("[name=purchase_date]")).to_have_value("2026-03-10")
+    expect(page.locator("[name=product_model_id] option:checked")).to_contain_text("ABC-2000")
     unit = page.locator("#asset_id option[data-serial='PX50-SN1001']")
     expect(unit).to_have_count(1)
     page.locator("#asset_id").select_option(unit.get_attribute("value"))
