@@ -41,7 +41,9 @@ def idempotent(view):
         except Exception:
             idempotency.release(record)
             raise
-        if response.status_code >= 500:
+        # A refusal that changed nothing (a 4xx such as a form with errors) frees the key: the corrected
+        # form is sent again under the same key, and must not be taken for a different body.
+        if response.status_code >= 500 or (response.status_code >= 400 and record.state != "applied"):
             idempotency.release(record)
         else:
             idempotency.store(record, response)

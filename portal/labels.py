@@ -42,6 +42,7 @@ ACTION = {
 }
 EVENT = {
     "created": _l("Service request registered"), "triaged": _l("Category and priority set"),
+    "intake_note": _l("Customer reported again: added at intake"),
     "assigned": _l("Engineer assigned"), "arrived": _l("Engineer arrived on site"),
     "inspected": _l("Inspection recorded"), "work_recorded": _l("Work recorded"),
     "resolved": _l("Handed over to acceptance"), "accepted": _l("Accepted and signed by the customer"),

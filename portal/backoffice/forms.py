@@ -1,10 +1,19 @@
 """Desk forms: intake, triage, assignment."""
 import re
+import uuid
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, MultipleFileField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import (
+    DateField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from portal import labels
@@ -20,7 +29,15 @@ def optional_int(value):
         return None
 
 
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
 class IntakeForm(FlaskForm):
+    # Made when the form is drawn: a double-click or a resent POST registers the request once (@idempotent).
+    idempotency_key = HiddenField(default=new_key)
+    # How many photos are picked, counted in the browser for the live completeness score.
+    attachment_count = HiddenField(default="0")
     channel = SelectField(_l("Channel"), choices=to_choices(labels.CHANNEL.items()), default="phone")
     customer_id = SelectField(_l("Customer"), coerce=optional_int, validators=[DataRequired()])
     contact_id = SelectField(_l("Contact person on file"), coerce=optional_int, validate_choice=False)
@@ -29,6 +46,8 @@ class IntakeForm(FlaskForm):
                                description=_l("Left empty, the contact on file is used"))
     contact_phone = StringField(_l("Phone"), filters=[strip],
                                 validators=[DataRequired(), Length(max=40), phone_number])
+    asset_id = SelectField(_l("Registered unit"), coerce=optional_int, validate_choice=False,
+                           description=_l("Picking one fills in model, serial number and purchase date"))
     product_model_id = SelectField(_l("Product model"), coerce=optional_int, validators=[DataRequired()])
     serial = StringField(_l("Serial number"), filters=[strip], validators=[
         Optional(), Regexp(SERIAL_RE, message=_l("Letters, digits and - _ / . only."))])

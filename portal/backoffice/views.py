@@ -9,18 +9,16 @@ from sqlalchemy.orm import joinedload, load_only
 from portal import labels
 from portal.access import load_ticket, roles_required
 from portal.backoffice import bp, bulk
-from portal.backoffice.forms import AssignForm, IntakeForm, TriageForm, UpdateCustomerForm
+from portal.backoffice.forms import AssignForm, TriageForm, UpdateCustomerForm
 from portal.domain import search, workflow
 from portal.extensions import db
 from portal.forms import to_choices
 from portal.models import (
     Acceptance,
     Attachment,
-    Contact,
     Customer,
     Department,
     Document,
-    ProductModel,
     RemoteAcceptanceLink,
     SyncConflict,
     Ticket,
@@ -31,34 +29,11 @@ from portal.models._base import utcnow
 from portal.services import ServiceError, conflicts
 from portal.services import sla as sla_service
 from portal.services import tickets as ticket_service
-from portal.web import is_htmx, redirect_to, render
+from portal.web import is_htmx, render
 
 DESK = ("agent", "supervisor", "admin")
 READERS = DESK + ("backoffice",)
 PAGE_SIZE = 50
-
-
-def _customer_choices():
-    rows = db.session.execute(db.select(Customer.id, Customer.name).order_by(Customer.name)).all()
-    return to_choices([("", _("Choose a customer"))] + [(c.id, c.name) for c in rows])
-
-
-def _contact_choices(customer_id):
-    choices = [("", _("Not on file / someone else"))]
-    if customer_id:
-        rows = db.session.scalars(db.select(Contact).where(Contact.customer_id == customer_id)).all()
-        choices += [(c.id, c.name) for c in rows]
-    return to_choices(choices)
-
-
-def _intake_form() -> IntakeForm:
-    form = IntakeForm()
-    form.customer_id.choices = _customer_choices()
-    form.contact_id.choices = _contact_choices(form.customer_id.data)
-    models = db.session.scalars(db.select(ProductModel).order_by(ProductModel.code)).all()
-    form.product_model_id.choices = to_choices(
-        [("", _("Choose a model"))] + [(m.id, f"{m.code} {m.name}") for m in models])
-    return form
 
 
 QUEUE_FILTERS = ("status", "priority", "category", "channel", "assignee", "department", "sla", "sort", "q")
@@ -178,63 +153,6 @@ def queue():
         if current_user.role in bulk.SUPERVISORS:
             context["bulk_form"] = bulk.bulk_form()
     return render("backoffice/queue.html", "backoffice/_rows.html", **context)
-
-
-@bp.route("/tickets/new", methods=["GET", "POST"])
-@roles_required(*DESK)
-def intake():
-    form = _intake_form()
-    _fill_from_contact(form)
-    if form.validate_on_submit():
-        customer = db.session.get(Customer, form.customer_id.data)
-        contact = db.session.get(Contact, form.contact_id.data) if form.contact_id.data else None
-        if contact is not None and contact.customer_id != customer.id:
-            form.contact_id.errors.append(_("This contact belongs to another customer."))
-        else:
-            try:
-                ticket = ticket_service.register_request(
-                    user=current_user, customer=customer, contact=contact,
-                    contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
-                    product_model=db.session.get(ProductModel, form.product_model_id.data),
-                    serial=form.serial.data, purchase_date=form.purchase_date.data,
-                    description=form.description.data, channel=form.channel.data,
-                    frequency=form.frequency.data, impact=form.impact.data, tried=form.tried.data,
-                    photos=request.files.getlist(form.photos.name), accessories=form.accessories.data,
-                    condition=form.condition.data,
-                )
-                db.session.commit()
-            except ServiceError as error:
-                db.session.rollback()
-                target = getattr(form, error.field, None) if error.field else None
-                (target.errors if target is not None else form.form_errors).append(str(error.message))
-            else:
-                flash(_("Service request %(number)s registered. Tell the customer this number.",
-                        number=ticket.number), "success")
-                return redirect_to(url_for("backoffice.ticket_detail", ticket_id=ticket.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render("backoffice/intake.html", "backoffice/_intake_form.html", form=form, http_status=status)
-
-
-def _fill_from_contact(form: IntakeForm) -> None:
-    """A contact picked from the customer's list brings their name and phone unless the agent typed others."""
-    if not form.is_submitted() or not form.contact_id.data:
-        return
-    contact = db.session.get(Contact, form.contact_id.data)
-    if contact is None:
-        return
-    if not form.contact_name.data:
-        form.contact_name.data = contact.name
-    if not form.contact_phone.data and contact.phone:
-        form.contact_phone.data = contact.phone
-
-
-@bp.get("/intake/contacts")
-@roles_required(*DESK)
-def intake_contacts():
-    """The contact choices of one customer, swapped in when the agent picks the customer."""
-    form = IntakeForm(formdata=None)
-    form.contact_id.choices = _contact_choices(request.args.get("customer_id", type=int))
-    return render("backoffice/_contact_select.html", form=form)
 
 
 def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, new_link=None, update_form=None) -> dict:

@@ -91,8 +91,11 @@ def attach_photos(ticket: Ticket, files, user: User, purpose: str, inspection=No
 def register_request(*, user: User, customer, contact, contact_name: str, contact_phone: str,
                      product_model, serial: str | None, purchase_date: date | None, description: str,
                      channel: str, frequency=None, impact=None, tried=None, photos=(), accessories=None,
-                     condition=None) -> Ticket:
-    """Intake: number the request, link or register the asset, keep the photos, log the event."""
+                     condition=None, event_data: dict | None = None) -> Ticket:
+    """Intake: number the request, link or register the asset, keep the photos, log the event.
+
+    `event_data` joins the registration event's data (the intake's completeness score, a repeat fault).
+    """
     serial = (serial or "").strip().upper() or None
     asset = None
     if serial:
@@ -118,7 +121,7 @@ def register_request(*, user: User, customer, contact, contact_name: str, contac
     set_search_text(ticket, customer.name)
     db.session.add(ticket)
     # The event (and the SLA clock it starts) before the first flush: one INSERT, version 1.
-    add_event(ticket, user, "created", data={"channel": channel}, customer_visible=True)
+    add_event(ticket, user, "created", data={"channel": channel, **(event_data or {})}, customer_visible=True)
     db.session.flush()
     attach_photos(ticket, photos, user, "intake")
     return ticket

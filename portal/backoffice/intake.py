@@ -1,0 +1,230 @@
+"""Desk intake: the one form for every channel, with its serial lookup, completeness panel and duplicate check."""
+from flask import flash, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.access import load_ticket, roles_required
+from portal.backoffice import bp
+from portal.backoffice.forms import IntakeForm
+from portal.domain import intake as rules
+from portal.domain.privacy import mask_email, mask_phone
+from portal.extensions import db
+from portal.forms import to_choices
+from portal.idempotent import commit, idempotent
+from portal.models import Asset, Contact, Customer, Notification, ProductModel
+from portal.services import ServiceError
+from portal.services import intake as intake_service
+from portal.services import tickets as ticket_service
+from portal.web import redirect_to, render
+
+DESK = ("agent", "supervisor", "admin")
+MAX_ATTACHMENTS = 50
+
+# What to ask the customer for each missing item of the register (seed 004), phrased as the agent asks it.
+QUESTIONS = {
+    "symptom": _l("What exactly happens? (the symptom in the customer's words)"),
+    "product_model": _l("Which product is it? (model on the type plate)"),
+    "serial": _l("What is the serial number? (on the label at the back or bottom)"),
+    "purchase_date": _l("When did you buy it? (purchase date on the invoice)"),
+    "frequency": _l("How often does it happen? (once, sometimes, every time)"),
+    "impact": _l("What can you not do because of it? (impact on work or production)"),
+    "tried": _l("What have you already tried? (restart, another cable, ...)"),
+    "attachment": _l("Can you send a photo or a short video of the fault?"),
+}
+
+
+def _customer_choices():
+    rows = db.session.execute(db.select(Customer.id, Customer.name).order_by(Customer.name)).all()
+    return to_choices([("", _("Choose a customer"))] + [(c.id, c.name) for c in rows])
+
+
+def _contact_choices(customer_id):
+    choices = [("", _("Not on file / someone else"))]
+    if customer_id:
+        rows = db.session.scalars(db.select(Contact).where(Contact.customer_id == customer_id)).all()
+        choices += [(c.id, c.name) for c in rows]
+    return to_choices(choices)
+
+
+def customer_assets(customer_id) -> list[Asset]:
+    if not customer_id:
+        return []
+    return list(db.session.scalars(db.select(Asset).where(Asset.customer_id == customer_id).order_by(Asset.serial)))
+
+
+def _asset_choices(assets):
+    return to_choices([("", _("New or unregistered unit"))] + [(a.id, a.serial) for a in assets])
+
+
+def _intake_form(**kwargs) -> IntakeForm:
+    form = IntakeForm(**kwargs)
+    form.customer_id.choices = _customer_choices()
+    form.contact_id.choices = _contact_choices(form.customer_id.data)
+    form.asset_id.choices = _asset_choices(customer_assets(form.customer_id.data))
+    models = db.session.scalars(db.select(ProductModel).order_by(ProductModel.code)).all()
+    form.product_model_id.choices = to_choices(
+        [("", _("Choose a model"))] + [(m.id, f"{m.code} {m.name}") for m in models])
+    return form
+
+
+def _attachment_count(form: IntakeForm) -> int:
+    uploads = [f for f in request.files.getlist(form.photos.name) if f and f.filename]
+    if uploads:
+        return len(uploads)
+    try:
+        return max(0, min(int(form.attachment_count.data or 0), MAX_ATTACHMENTS))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _form_values(form: IntakeForm) -> dict:
+    return {"description": form.description.data, "product_model": form.product_model_id.data,
+            "serial": form.serial.data, "purchase_date": form.purchase_date.data, "frequency": form.frequency.data,
+            "impact": form.impact.data, "tried": form.tried.data}
+
+
+def completeness_context(form: IntakeForm) -> dict:
+    score = rules.completeness(intake_service.completeness_values(_form_values(form), _attachment_count(form)))
+    return {"score": score, "questions": QUESTIONS, "threshold": rules.THRESHOLD}
+
+
+def serial_context(serial, customer_id) -> dict:
+    facts = intake_service.serial_facts(serial, customer_id, ticket_service.local_today())
+    return {"facts": facts, "today": ticket_service.local_today()}
+
+
+def intake_context(form: IntakeForm) -> dict:
+    """Everything the intake page and its fragments draw, from the form as typed so far."""
+    return {"form": form, "assets": customer_assets(form.customer_id.data),
+            **serial_context(form.serial.data, form.customer_id.data), **completeness_context(form)}
+
+
+@bp.route("/tickets/new", methods=["GET", "POST"])
+@roles_required(*DESK)
+@idempotent
+def intake():
+    form = _intake_form()
+    _fill_from_contact(form)
+    if form.validate_on_submit():
+        customer = db.session.get(Customer, form.customer_id.data)
+        contact = db.session.get(Contact, form.contact_id.data) if form.contact_id.data else None
+        if contact is not None and contact.customer_id != customer.id:
+            form.contact_id.errors.append(_("This contact belongs to another customer."))
+        else:
+            try:
+                ticket = intake_service.register(
+                    user=current_user, customer=customer, contact=contact,
+                    photos=request.files.getlist(form.photos.name), form_data=dict(
+                        contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+                        product_model=db.session.get(ProductModel, form.product_model_id.data),
+                        serial=form.serial.data, purchase_date=form.purchase_date.data,
+                        description=form.description.data, channel=form.channel.data,
+                        frequency=form.frequency.data, impact=form.impact.data, tried=form.tried.data,
+                        accessories=form.accessories.data, condition=form.condition.data))
+                commit()
+            except ServiceError as error:
+                db.session.rollback()
+                target = getattr(form, error.field, None) if error.field else None
+                (target.errors if target is not None else form.form_errors).append(str(error.message))
+            else:
+                flash(_("Service request %(number)s registered. Tell the customer this number.",
+                        number=ticket.number), "success")
+                return redirect_to(url_for("backoffice.ticket_detail", ticket_id=ticket.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render("backoffice/intake.html", "backoffice/_intake_form.html", http_status=status,
+                  **intake_context(form))
+
+
+def _fill_from_contact(form: IntakeForm) -> None:
+    """A contact picked from the customer's list brings their name and phone unless the agent typed others."""
+    if not form.is_submitted() or not form.contact_id.data:
+        return
+    contact = db.session.get(Contact, form.contact_id.data)
+    if contact is None or contact.customer_id != form.customer_id.data:
+        return
+    if not form.contact_name.data:
+        form.contact_name.data = contact.name
+    if not form.contact_phone.data and contact.phone:
+        form.contact_phone.data = contact.phone
+
+
+@bp.get("/intake/contacts")
+@roles_required(*DESK)
+def intake_contacts():
+    """The contacts and registered units of one customer, swapped in when the agent picks the customer."""
+    customer_id = request.args.get("customer_id", type=int)
+    form = IntakeForm(formdata=None)
+    form.contact_id.choices = _contact_choices(customer_id)
+    assets = customer_assets(customer_id)
+    form.asset_id.choices = _asset_choices(assets)
+    return render("backoffice/_customer_pick.html", form=form, assets=assets)
+
+
+@bp.get("/intake/serial")
+@roles_required(*DESK)
+def intake_serial():
+    """What the typed serial number tells: owner, warranty, repair history, an open ticket for the unit."""
+    return render("backoffice/_serial_facts_body.html", **serial_context(
+        request.args.get("serial", "")[:100], request.args.get("customer_id", type=int)))
+
+
+@bp.post("/intake/completeness")
+@roles_required(*DESK)
+def intake_completeness():
+    """The completeness score and the questions still to ask, from the form as typed so far."""
+    form = _intake_form()
+    return render("backoffice/_completeness_body.html", **completeness_context(form))
+
+
+@bp.post("/tickets/<int:ticket_id>/intake-report")
+@roles_required(*DESK)
+@idempotent
+def add_to_ticket(ticket_id: int):
+    """The customer calls again about a unit with an open ticket: add what they say there, no new ticket."""
+    ticket = load_ticket(ticket_id)
+    form = _intake_form()
+    if form.description.validate(form):
+        try:
+            intake_service.add_report(ticket, current_user, description=form.description.data,
+                                      channel=form.channel.data if form.channel.data in rules.NOTICE_CHANNEL
+                                      else None, photos=request.files.getlist(form.photos.name))
+            commit()
+        except ServiceError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            flash(_("Added to service request %(number)s; no new request was registered.",
+                    number=ticket.number), "success")
+            return redirect_to(url_for("backoffice.ticket_detail", ticket_id=ticket.id))
+    return render("backoffice/intake.html", "backoffice/_intake_form.html", http_status=422,
+                  **intake_context(form))
+
+
+@bp.app_template_global()
+def intake_notices(ticket_id: int) -> list[Notification]:
+    """The messages queued for the customer of a ticket (drawn on the desk ticket page)."""
+    return list(db.session.scalars(db.select(Notification).where(Notification.ticket_id == ticket_id)
+                                   .order_by(Notification.id)))
+
+
+@bp.app_template_filter()
+def masked_recipient(notice: Notification) -> str:
+    if not notice.recipient:
+        return ""
+    return mask_email(notice.recipient) if notice.channel == "email" else mask_phone(notice.recipient)
+
+
+NOTICE_CHANNELS = {"sms": _l("Text message"), "email": _l("E-mail"), "wechat": _l("WeChat"),
+                   "portal": _l("Customer portal")}
+NOTICE_STATES = {"queued": _l("queued, not sent yet"), "sent": _l("sent"), "failed": _l("sending failed")}
+
+
+@bp.app_template_filter()
+def notice_channel(code: str) -> str:
+    return str(NOTICE_CHANNELS.get(code, code))
+
+
+@bp.app_template_filter()
+def notice_status(code: str) -> str:
+    return str(NOTICE_STATES.get(code, code))

@@ -1,0 +1,127 @@
+"""Intake use cases: what a serial number tells the agent, registering with the completeness score, telling
+the customer the number, and adding a repeated report to the ticket already open for the unit."""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal.domain import intake as rules
+from portal.domain import workflow
+from portal.domain.warranty import WarrantyStatus, repeat_fault_since, warranty_status
+from portal.extensions import db
+from portal.models import Asset, Notification, Part, PartUsage, Ticket, User
+from portal.models._base import utcnow
+from portal.services import ServiceError
+from portal.services import tickets as ticket_service
+
+HISTORY_LIMIT = 10
+
+
+@dataclass
+class SerialFacts:
+    """What the desk may see about a typed serial number for the chosen customer."""
+
+    serial: str
+    asset: Asset | None = None
+    other_customer: bool = False  # registered to someone else: nothing more is shown
+    warranty: WarrantyStatus | None = None
+    history: list[Ticket] = field(default_factory=list)
+    repeat_since: datetime | None = None
+    repeat_ticket: Ticket | None = None
+    open_ticket: Ticket | None = None
+
+
+def normalize_serial(raw: str | None) -> str:
+    return (raw or "").strip().upper()[:80]
+
+
+def serial_facts(raw_serial: str | None, customer_id: int | None, today: date,
+                 now: datetime | None = None) -> SerialFacts | None:
+    serial = normalize_serial(raw_serial)
+    if not serial:
+        return None
+    facts = SerialFacts(serial=serial)
+    facts.asset = db.session.scalar(db.select(Asset).where(Asset.serial == serial))
+    if facts.asset is not None and facts.asset.customer_id != customer_id:
+        return SerialFacts(serial=serial, other_customer=True)
+    tickets = db.session.scalars(
+        db.select(Ticket).where(Ticket.serial == serial, Ticket.customer_id == customer_id)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(HISTORY_LIMIT)).all()
+    facts.history = list(tickets)
+    facts.open_ticket = next((t for t in tickets if t.status in workflow.OPEN_STATUSES), None)
+    closed = [t for t in tickets if t.status == workflow.CLOSED and t.closed_at]
+    facts.repeat_since = repeat_fault_since([t.closed_at for t in closed], now or utcnow())
+    if facts.repeat_since is not None:
+        facts.repeat_ticket = next(t for t in closed if _same_moment(t.closed_at, facts.repeat_since))
+    if facts.asset is not None:
+        asset = facts.asset
+        parts = db.session.execute(
+            db.select(Part.name, PartUsage.warranty_until).join(Part, Part.id == PartUsage.part_id)
+            .join(Ticket, Ticket.id == PartUsage.ticket_id)
+            .where(Ticket.serial == serial, Ticket.customer_id == customer_id,
+                   PartUsage.warranty_until.is_not(None))).all()
+        facts.warranty = warranty_status(asset.purchase_date, asset.product_model.warranty_months,
+                                         asset.extended_warranty_end, today, parts=[tuple(p) for p in parts])
+    return facts
+
+
+def _same_moment(a: datetime, b: datetime) -> bool:
+    return a.replace(tzinfo=None) == b.replace(tzinfo=None)
+
+
+def register(*, user: User, customer, contact, form_data: dict, photos: list) -> Ticket:
+    """Register the request with its completeness and repeat-fault flag, and queue the number's notice."""
+    serial = normalize_serial(form_data.get("serial"))
+    facts = serial_facts(serial, customer.id, ticket_service.local_today()) if serial else None
+    uploads = [p for p in photos if p and p.filename]
+    score = rules.completeness(completeness_values(form_data, len(uploads)))
+    extra = {"completeness": score.score, "missing": list(score.missing)}
+    if facts is not None and facts.repeat_ticket is not None:
+        extra["repeat_fault"] = {"ticket": facts.repeat_ticket.number,
+                                 "closed_at": facts.repeat_since.isoformat()}
+    if facts is not None and facts.warranty is not None:
+        extra["warranty"] = facts.warranty.basis
+    ticket = ticket_service.register_request(user=user, customer=customer, contact=contact, photos=uploads,
+                                             event_data=extra, **form_data)
+    queue_registration_notice(ticket, contact)
+    return ticket
+
+
+def completeness_values(data: dict, attachments: int) -> dict:
+    return {"symptom": data.get("description"), "product_model": data.get("product_model"),
+            "serial": data.get("serial"), "purchase_date": data.get("purchase_date"),
+            "frequency": data.get("frequency"), "impact": data.get("impact"), "tried": data.get("tried"),
+            "attachment": attachments}
+
+
+def customer_locale(customer_id: int) -> str:
+    """The language the customer set in the portal, else Chinese."""
+    locale = db.session.scalar(db.select(User.locale).where(
+        User.customer_id == customer_id, User.role == "customer", User.locale.is_not(None)).limit(1))
+    return locale if locale in ("zh_CN", "en") else "zh_CN"
+
+
+def queue_registration_notice(ticket: Ticket, contact) -> Notification:
+    """Queue the message telling the customer their number, on the channel they came through."""
+    channel, recipient = rules.notice_route(ticket.channel, ticket.contact_phone,
+                                            contact.email if contact is not None else None)
+    with force_locale(customer_locale(ticket.customer_id)):
+        body = _("Your service request has been registered. Your number is %(number)s; please quote it "
+                 "whenever you contact us.", number=ticket.number)
+    notice = Notification(ticket_id=ticket.id, kind="ticket_registered", channel=channel, recipient=recipient,
+                          body=body, status="queued", created_at=utcnow())
+    db.session.add(notice)
+    return notice
+
+
+def add_report(ticket: Ticket, user: User, *, description: str, channel: str | None, photos: list) -> None:
+    """The customer reports the same unit again: a note with the photos on the open ticket, no new ticket."""
+    if ticket.status not in workflow.OPEN_STATUSES:
+        raise ServiceError(_l("This ticket is already closed: register a new request instead."), status=409)
+    uploads = [p for p in photos if p and p.filename]
+    ticket_service.add_event(ticket, user, "intake_note", body=description,
+                             data={"channel": channel, "photos": len(uploads)})
+    db.session.flush()
+    ticket_service.attach_photos(ticket, uploads, user, "intake")
