@@ -127,7 +127,7 @@ def ensure_dispatch_data() -> bool:
 
 def _seed_tickets(users, company, person, models) -> None:
     """Two open tickets so that every role has something to look at after `make run`."""
-    from datetime import datetime, time
+    from datetime import UTC, datetime, time
     from zoneinfo import ZoneInfo
 
     from flask import current_app
@@ -144,7 +144,7 @@ def _seed_tickets(users, company, person, models) -> None:
     tickets.triage(job, agent, category="fault_repair", priority="P2", reason="产线终端停用", version=None)
     tickets.assign(job, agent, engineer=engineer, version=None)
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    afternoon = datetime.combine(tickets.local_today(), time(14, 0), tzinfo=tz)
+    afternoon = datetime.combine(tickets.local_today(), time(14, 0), tzinfo=tz).astimezone(UTC)  # stored in UTC
     db.session.add(Visit(ticket_id=job.id, engineer_id=engineer.id, scheduled_at=afternoon))
     tickets.register_request(
         user=agent, customer=person, contact=person.contacts[0], contact_name="周敏", contact_phone="13700001111",

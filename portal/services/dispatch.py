@@ -1,6 +1,6 @@
 """Dispatch use cases: routing rules, engineer suggestions, receipt confirmation, the board and its slots."""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -138,7 +138,7 @@ def board(start: date) -> Board:
     """Engineers by the days from `start`, their scheduled visits, and the open tickets nobody has: 4 queries."""
     tz = zone()
     days = [start + timedelta(days=i) for i in range(BOARD_DAYS)]
-    first = datetime.combine(start, time.min, tzinfo=tz)
+    first = datetime.combine(start, time.min, tzinfo=tz).astimezone(UTC)  # stored in UTC (SQLite keeps no zone)
     engineers = active_engineers()
     rows = db.session.execute(
         db.select(Visit.engineer_id, Visit.scheduled_at, Ticket.id, Ticket.number, Customer.name)
@@ -158,12 +158,12 @@ def board(start: date) -> Board:
 
 
 def local(moment: datetime) -> datetime:
-    from datetime import UTC
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone())
 
 
 def slot_time(day: date, slot: time) -> datetime:
-    return datetime.combine(day, slot, tzinfo=zone())
+    """The slot's moment in UTC, as visits are stored."""
+    return datetime.combine(day, slot, tzinfo=zone()).astimezone(UTC)
 
 
 def assign_slot(ticket: Ticket, user: User, *, engineer: User, day: date, slot: time,
