@@ -143,7 +143,8 @@ def triage(ticket: Ticket, user: User, *, category: str, priority: str, reason: 
     ticket.category, ticket.priority, ticket.priority_reason = category, priority, reason or None
     data = {"before": before, "category": category, "priority": priority,
             "suggested": suggested.priority, "rules": list(suggested.reasons), "override": override}
-    if department_id is not None:  # the admin's routing rule for the category
+    # The admin's routing rule for the category; once assigned, the ticket stays with the engineer's department.
+    if department_id is not None and ticket.assignee_id is None:
         ticket.department_id = data["department"] = department_id
     add_event(ticket, user, "triaged", body=reason or None, data=data)
 

@@ -56,6 +56,17 @@ def test_triage_applies_the_routing_rule_of_the_category(app, login_as):
     assert last_event(app, ticket_id, "triaged").data["department"] == support
 
 
+def test_retriage_of_an_assigned_ticket_keeps_the_engineers_department(app, login_as):
+    ticket_id = make_ticket(app, status="assigned", priority="P3")
+    repair = department_id(app, "repair")
+    assert ticket_of(app, ticket_id).department_id == repair
+    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/triage", {
+        "category": "consultation", "priority": "P3", "reason": "x", "version": ticket_of(app, ticket_id).version},
+        htmx=True)
+    assert response.status_code == 200 and ticket_of(app, ticket_id).category == "consultation"
+    assert ticket_of(app, ticket_id).department_id == repair
+
+
 def test_triage_without_a_rule_leaves_the_department(app, login_as):
     with app.app_context():
         db.session.execute(db.delete(RoutingRule))
