@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField, SelectField, ValidationError
 from wtforms.validators import DataRequired
 
 from portal import labels
@@ -26,6 +26,9 @@ from portal.web import redirect_to, render
 
 BOARD_VIEWERS = ("agent", "supervisor", "admin")
 BOARD_DISPATCHERS = ("supervisor", "admin")
+MAX_DAYS_AHEAD = 365
+# The board's first day is kept within these bounds (beyond them date arithmetic would overflow).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 1, 1)
 
 
 def suggestion_reasons(s: Suggestion) -> list[str]:
@@ -87,6 +90,10 @@ class SlotForm(FlaskForm):
     slot = SelectField(_l("Slot"), choices=to_choices((s.strftime("%H:%M"), s.strftime("%H:%M"))
                                                       for s in dispatch_service.SLOTS))
 
+    def validate_day(self, field):
+        if field.data and not (local_today() <= field.data <= local_today() + timedelta(days=MAX_DAYS_AHEAD)):
+            raise ValidationError(_l("Choose a day from today up to a year ahead."))
+
 
 def _start() -> tuple[date, str | None]:
     """The board's first day from ?start=YYYY-MM-DD (today if missing), and an error for a bad one."""
@@ -94,9 +101,12 @@ def _start() -> tuple[date, str | None]:
     if not raw:
         return local_today(), None
     try:
-        return date.fromisoformat(raw), None
+        start = date.fromisoformat(raw)
     except ValueError:
+        start = None
+    if start is None or not FIRST_DAY <= start <= LAST_DAY:
         return local_today(), _("Not a date: %(value)s. Showing today instead.", value=raw[:20])
+    return start, None
 
 
 def board_context(start: date, form: SlotForm | None = None, start_error: str | None = None) -> dict:
@@ -128,8 +138,9 @@ def dispatch_assign():
     from datetime import time
 
     form = SlotForm()
-    start = form.day.data if form.day.data else local_today()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    start = form.day.data if valid else local_today()
+    if valid:
         ticket_id, version = form.ticket.data
         ticket = db.session.get(Ticket, ticket_id)
         engineer = db.session.get(User, form.engineer_id.data)

@@ -105,7 +105,7 @@ def confirm_receipt(ticket: Ticket, engineer: User) -> None:
         policy = db.session.scalar(db.select(SlaPolicy).where(SlaPolicy.priority == ticket.priority))
     apply_action(ticket, "confirm_receipt", engineer)
     if ticket.received_at is not None:
-        raise ServiceError(_l("Receipt is already confirmed."), status=409)
+        return  # a second tap, or a second copy from the phone's outbox: already done
     now = utcnow()
     ticket.received_at = now
     stops_clock = policy is None or policy.first_response_on == "contact_or_receipt"

@@ -241,8 +241,12 @@ def test_receipt_from_the_outbox_is_idempotent_and_refused_for_others(app, login
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(TicketEvent).where(
             TicketEvent.ticket_id == ticket_id, TicketEvent.kind == "received")) == 1
-    twice = engineer.post_form(f"/m/jobs/{ticket_id}/receipt", {"version": version}, htmx=True, headers=EN)
-    assert twice.status_code == 409 and "already confirmed" in twice.get_data(as_text=True)
+    twice = engineer.post_form(f"/m/jobs/{ticket_id}/receipt", {"version": version}, headers={
+        "Idempotency-Key": "receipt-key-0002-abcdef", "Accept": "application/json"})
+    assert twice.status_code == 200 and twice.json["ok"] is True  # a second copy from the phone: nothing new
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(TicketEvent).where(
+            TicketEvent.ticket_id == ticket_id, TicketEvent.kind == "received")) == 1
     assert login_as("engineer2").post_form(f"/m/jobs/{ticket_id}/receipt", {}).status_code == 403
     assert engineer.post_form("/m/jobs/99999/receipt", {}).status_code == 404
 
@@ -281,6 +285,7 @@ def test_the_board_shows_visits_and_unassigned_tickets_by_sla(app, login_as):
     assert 'action="/desk/dispatch/assign"' in html
 
     # Agents may look but not dispatch; a bad start date says so and shows today.
+    assert login_as("agent").get("/desk/dispatch?start=9999-12-31").status_code == 422
     agent_page = login_as("agent").get("/desk/dispatch?start=2026-13-45", headers=EN)
     assert agent_page.status_code == 422
     text = agent_page.get_data(as_text=True)
@@ -326,7 +331,13 @@ def test_slot_assignment_creates_a_visit_and_refuses_a_taken_slot(app, login_as)
     taken = supervisor.post_form("/desk/dispatch/assign", slot_form(app, second, "engineer2@example.com", day,
                                                                     "11:00"), htmx=True, headers=EN)
     assert taken.status_code == 409
-    assert "already has a visit on" in taken.get_data(as_text=True)
+    html = taken.get_data(as_text=True)
+    assert "already has a visit on" in html
+    liu = user_id(app, "engineer2@example.com")
+    # What was chosen is still chosen.
+    assert re.search(rf'<option selected value="{liu}"|<option value="{liu}" selected', html)
+    assert re.search(rf'<option selected value="{second}:\d+"|<option value="{second}:\d+" selected', html)
+    assert f'value="{day.isoformat()}"' in html
     assert ticket_of(app, second).assignee_id is None
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Visit)) == 1
@@ -346,7 +357,7 @@ def test_slot_assignment_keeps_the_assignment_rules(app, login_as):
     assert stale.status_code == 409 and "Someone else changed this ticket" in stale.get_data(as_text=True)
 
     for bad in ({"ticket": "99999:1"}, {"engineer_id": "99999"}, {"day": "2026-02-30"}, {"slot": "10:30"},
-                {"ticket": "abc"}):
+                {"ticket": "abc"}, {"day": "9999-12-31"}, {"day": (day - timedelta(days=3)).isoformat()}):
         form = {**slot_form(app, p1, "engineer@example.com", day), **bad}
         response = supervisor.post_form("/desk/dispatch/assign", form, htmx=True)
         assert response.status_code == 422, bad
