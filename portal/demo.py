@@ -20,6 +20,13 @@ ACCOUNTS = [
     ("customer@example.com", "customer-demo", "张经理 Zhang (华东精密)", "customer", False, None),
 ]
 
+# Engineers' trained product categories and regions, customers' regions: what the dispatch ranking reads.
+ENGINEER_PROFILES = {
+    "engineer@example.com": (["display", "equipment"], "华东"),
+    "engineer2@example.com": (["appliance", "display"], "华北"),
+}
+CUSTOMER_REGIONS = {"华东精密制造有限公司": "华东", "周敏": "华东"}
+
 DEPARTMENTS = [
     ("tech_support", "技术支持部"), ("repair", "维修服务部"), ("rnd", "产品研发部"),
     ("customer_service", "客户服务部"), ("warehouse", "仓储部"),
@@ -61,7 +68,7 @@ def seed(with_tickets: bool = True) -> bool:
     from portal.services.sla import ensure_default_policies
     ensure_default_policies()
     if db.session.scalar(db.select(User.id).where(User.email == ACCOUNTS[0][0])):
-        return created
+        return ensure_dispatch_data() or created
     departments = {code: Department(code=code, name=name) for code, name in DEPARTMENTS}
     db.session.add_all(departments.values())
     models = {code: ProductModel(code=code, name=name, category=cat, warranty_months=months)
@@ -96,14 +103,31 @@ def seed(with_tickets: bool = True) -> bool:
         model = models[code]
         db.session.add(Asset(customer_id=customer.id, product_model=model, serial=serial, purchase_date=bought,
                              warranty_end=warranty_end(bought, model.warranty_months), batch="2024Q3"))
+    ensure_dispatch_data()
     if with_tickets:
         _seed_tickets(users, company, person, models)
     return True
 
 
+def ensure_dispatch_data() -> bool:
+    """Routing rules, engineers' skills and regions, customers' regions; only where still missing."""
+    from portal.services.dispatch import ensure_default_routing
+
+    db.session.flush()
+    changed = ensure_default_routing() > 0
+    for email, (skills, region) in ENGINEER_PROFILES.items():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is not None and user.skills is None and user.region is None:
+            user.skills, user.region, changed = skills, region, True
+    for name, region in CUSTOMER_REGIONS.items():
+        for customer in db.session.scalars(db.select(Customer).where(Customer.name == name, Customer.region.is_(None))):
+            customer.region, changed = region, True
+    return changed
+
+
 def _seed_tickets(users, company, person, models) -> None:
     """Two open tickets so that every role has something to look at after `make run`."""
-    from datetime import datetime, time
+    from datetime import UTC, datetime, time
     from zoneinfo import ZoneInfo
 
     from flask import current_app
@@ -120,7 +144,7 @@ def _seed_tickets(users, company, person, models) -> None:
     tickets.triage(job, agent, category="fault_repair", priority="P2", reason="产线终端停用", version=None)
     tickets.assign(job, agent, engineer=engineer, version=None)
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    afternoon = datetime.combine(tickets.local_today(), time(14, 0), tzinfo=tz)
+    afternoon = datetime.combine(tickets.local_today(), time(14, 0), tzinfo=tz).astimezone(UTC)  # stored in UTC
     db.session.add(Visit(ticket_id=job.id, engineer_id=engineer.id, scheduled_at=afternoon))
     tickets.register_request(
         user=agent, customer=person, contact=person.contacts[0], contact_name="周敏", contact_phone="13700001111",

@@ -39,6 +39,7 @@ ACTION = {
     "resolve": _l("Hand over to acceptance"), "accept": _l("Customer acceptance"),
     "reject": _l("Customer not satisfied"), "cancel": _l("Cancel ticket"), "diagnose": _l("Record diagnosis"),
     "loaner": _l("Loaner unit"), "update_customer": _l("Update the customer"),
+    "confirm_receipt": _l("Confirm receipt"),
 }
 EVENT = {
     "created": _l("Service request registered"), "triaged": _l("Category and priority set"),
@@ -53,6 +54,7 @@ EVENT = {
     "customer_updated": _l("Progress update to the customer"), "sync_conflict": _l("Field submission in conflict"),
     "sync_conflict_resolved": _l("Conflict handled by the supervisor"),
     "work_resumed": _l("Work resumed on site"), "remote_link": _l("Signing link sent to the customer"),
+    "received": _l("Receipt confirmed by the engineer"), "visit_scheduled": _l("Visit scheduled"),
     "sla_at_risk": _l("SLA at risk"), "sla_breached": _l("SLA breached"), "escalated": _l("Escalated"),
 }
 CAUSE = {
@@ -80,3 +82,5 @@ PRIORITY_RULE = {
     "minor": _l("minor fault or how-to question"), "suggestion": _l("a suggestion"),
     "default": _l("no rule matched"), "vip": _l("VIP customer: one level up"),
 }
+# Product categories (ProductModel.category) as the dispatch suggestions name them.
+PRODUCT_CATEGORY = {"display": _l("displays"), "appliance": _l("appliances"), "equipment": _l("equipment")}

@@ -51,7 +51,7 @@ def _selected_ids() -> list[int]:
 
 def _apply(action: str, ticket: Ticket, form: BulkForm, engineer: User | None) -> None:
     if action == "assign":
-        ticket_service.assign(ticket, current_user, engineer=engineer, version=None)
+        ticket_service.assign(ticket, current_user, engineer=engineer, version=None, reason=form.reason.data)
     elif action == "triage":
         suggestion = ticket_service.suggest_priority(ticket)
         ticket_service.triage(ticket, current_user, category=form.category.data, priority=suggestion.priority,

@@ -81,6 +81,8 @@ class TriageForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     engineer_id = SelectField(_l("Engineer"), coerce=optional_int, validators=[DataRequired()])
+    # Required by the service when the ticket already has an assignee (a reassignment).
+    reason = StringField(_l("Reason for the reassignment"), filters=[strip], validators=[Optional(), Length(max=300)])
     version = VersionField()
 
 

@@ -156,16 +156,22 @@ def queue():
 
 
 def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, new_link=None, update_form=None) -> dict:
-    engineers = db.session.scalars(
-        db.select(User).where(User.role == "engineer", User.active.is_(True)).order_by(User.name)).all()
+    from portal.backoffice.dispatch import suggestion_reasons
+    from portal.domain.dispatch import best
+    from portal.services import dispatch as dispatch_service
+
+    ranked = dispatch_service.suggestions(ticket)
     suggestion = ticket_service.suggest_priority(ticket)
     if triage_form is None:
         triage_form = TriageForm(formdata=None, category=ticket.category or "fault_repair",
                                  priority=ticket.priority or suggestion.priority, reason=ticket.priority_reason)
     if assign_form is None:
-        assign_form = AssignForm(formdata=None, engineer_id=ticket.assignee_id)
+        # The default is the top eligible suggestion (other than the current assignee on a reassignment).
+        top = best([s for s in ranked if s.engineer.id != ticket.assignee_id])
+        assign_form = AssignForm(formdata=None, engineer_id=top.engineer.id if top else None)
     assign_form.engineer_id.choices = to_choices([("", _("Choose an engineer"))] + [
-        (e.id, e.name + (" ★" if e.is_senior else "")) for e in engineers])
+        (s.engineer.id, s.engineer.name + (" ★" if s.engineer.is_senior else "")
+         + ("" if s.eligible else " — " + _("not senior"))) for s in ranked])
     triage_form.version.data = assign_form.version.data = ticket.version
     events = db.session.scalars(
         db.select(TicketEvent).options(joinedload(TicketEvent.actor))
@@ -185,6 +191,7 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, new_link=
             "conflicts": conflicts.open_conflicts(ticket.id), "resolve_form": FlaskForm(formdata=None),
             "acceptance": acceptance, "links": links, "new_link": new_link, "now": utcnow(),
             "suggestion": suggestion, "sla": sla_service.reading(ticket),
+            "engineer_suggestions": [(s, suggestion_reasons(s)) for s in ranked],
             "update_form": update_form or UpdateCustomerForm(formdata=None)}
 
 
@@ -269,8 +276,9 @@ def assign(ticket_id: int):
     def apply(ticket, form):
         engineer = db.session.get(User, form.engineer_id.data)
         if engineer is None:
-            abort(422)
-        ticket_service.assign(ticket, current_user, engineer=engineer, version=form.version.data)
+            raise ServiceError(_("Choose an active engineer."), field="engineer_id")
+        ticket_service.assign(ticket, current_user, engineer=engineer, version=form.version.data,
+                              reason=form.reason.data)
     return _desk_action(ticket_id, AssignForm, "assign_form", apply)
 
 

@@ -31,6 +31,9 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (TRIAGED, "assign"): _T(ASSIGNED, DESK),
     (ASSIGNED, "assign"): _T(ASSIGNED, DESK),
     (REOPENED, "assign"): _T(ASSIGNED, DESK),
+    # The assignee confirms they have the job; the status stays, the first-response clock may stop.
+    (ASSIGNED, "confirm_receipt"): _T(ASSIGNED, ENGINEER, True),
+    (REOPENED, "confirm_receipt"): _T(REOPENED, ENGINEER, True),
     (ASSIGNED, "arrive"): _T(IN_PROGRESS, ENGINEER, True),
     (REOPENED, "arrive"): _T(IN_PROGRESS, ENGINEER, True),
     (IN_PROGRESS, "arrive"): _T(IN_PROGRESS, ENGINEER, True),

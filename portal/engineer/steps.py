@@ -103,6 +103,16 @@ def run_step(ticket_id: int, form, form_key: str, apply, message: str, extra_che
     return redirect(url_for("engineer.job_detail", ticket_id=ticket.id))
 
 
+@bp.post("/jobs/<int:ticket_id>/receipt")
+@roles_required("engineer")
+@idempotent
+def confirm_receipt(ticket_id: int):
+    from portal.services import dispatch
+
+    return run_step(ticket_id, StepForm(), "step_form",
+                    lambda t, f: dispatch.confirm_receipt(t, current_user), _("Receipt confirmed."))
+
+
 @bp.post("/jobs/<int:ticket_id>/arrive")
 @roles_required("engineer")
 @idempotent

@@ -131,6 +131,8 @@ def triage(ticket: Ticket, user: User, *, category: str, priority: str, reason: 
            version: int | None) -> None:
     check_version(ticket, version)
     suggested = suggest_priority(ticket)  # before any change: its reads must not flush a half-made update
+    from portal.services.dispatch import routed_department
+    department_id = routed_department(category)
     apply_action(ticket, "triage", user)
     if suggested.safety:
         ticket.safety_locked = True
@@ -142,9 +144,12 @@ def triage(ticket: Ticket, user: User, *, category: str, priority: str, reason: 
                               chosen=priority, suggested=suggested.priority), field="reason")
     before = {"category": ticket.category, "priority": ticket.priority}
     ticket.category, ticket.priority, ticket.priority_reason = category, priority, reason or None
-    add_event(ticket, user, "triaged", body=reason or None,
-              data={"before": before, "category": category, "priority": priority,
-                    "suggested": suggested.priority, "rules": list(suggested.reasons), "override": override})
+    data = {"before": before, "category": category, "priority": priority,
+            "suggested": suggested.priority, "rules": list(suggested.reasons), "override": override}
+    # The admin's routing rule for the category; once assigned, the ticket stays with the engineer's department.
+    if department_id is not None and ticket.assignee_id is None:
+        ticket.department_id = data["department"] = department_id
+    add_event(ticket, user, "triaged", body=reason or None, data=data)
 
 
 def set_search_text(ticket: Ticket, customer_name: str) -> None:
@@ -161,18 +166,29 @@ def suggest_priority(ticket: Ticket):
     return rules.suggest(text, vip=ticket.customer.is_vip, category=ticket.category)
 
 
-def assign(ticket: Ticket, user: User, *, engineer: User, version: int | None) -> None:
+def assign(ticket: Ticket, user: User, *, engineer: User, version: int | None, reason: str | None = None) -> None:
+    """Assign, or reassign with a reason: the new assignee has not confirmed receipt yet."""
     check_version(ticket, version)
     if engineer.role != "engineer" or not engineer.active:
         raise ServiceError(_l("Choose an active engineer."), field="engineer_id")
     if ticket.priority in ("P1", "P2") and not engineer.is_senior:
         raise ServiceError(_l("P1 and P2 tickets must be led by a senior engineer."), field="engineer_id")
     previous = ticket.assignee_id
+    reason = (reason or "").strip() or None
+    if previous is not None:
+        if previous == engineer.id:
+            raise ServiceError(_l("This engineer is already assigned."), field="engineer_id")
+        if reason is None:
+            raise ServiceError(_l("Give a reason for the reassignment."), field="reason")
     apply_action(ticket, "assign", user)
     ticket.assignee_id = engineer.id
     ticket.department_id = engineer.department_id or ticket.department_id
-    add_event(ticket, user, "assigned", data={"from": previous, "to": engineer.id, "name": engineer.name},
-              customer_visible=True)
+    ticket.received_at = None
+    data = {"from": previous, "to": engineer.id, "name": engineer.name}
+    if previous is not None:
+        data["reason"] = reason
+    # Customer-visible event: the reason stays in data, which the customer's timeline never shows.
+    add_event(ticket, user, "assigned", data=data, customer_visible=True)
 
 
 def cancel(ticket: Ticket, user: User, *, reason: str, version: int | None) -> None:

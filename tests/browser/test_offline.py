@@ -391,7 +391,7 @@ def test_a_job_reassigned_meanwhile_shows_as_a_conflict(app, phone, server_log, 
         ticket = db.session.get(Ticket, ticket_id)
         agent = db.session.scalar(db.select(User).where(User.email == "agent@example.com"))
         other = db.session.scalar(db.select(User).where(User.email == "engineer2@example.com"))
-        tickets.assign(ticket, agent, engineer=other, version=None)
+        tickets.assign(ticket, agent, engineer=other, version=None, reason="engineer ill")
         db.session.commit()
 
     context.set_offline(False)

@@ -135,7 +135,8 @@ def test_reassigned_meanwhile_becomes_a_conflict_seen_by_the_supervisor(app, log
         other = db.session.scalar(db.select(User).where(User.email == "engineer@example.com"))
         ticket.priority = "P3"
         tickets.assign(ticket, agent, engineer=db.session.scalar(
-            db.select(User).where(User.email == "engineer2@example.com")), version=None)
+            db.select(User).where(User.email == "engineer2@example.com")), version=None,
+            reason="engineer ill")
         db.session.commit()
         assert other.id != ticket.assignee_id
     engineer = login_as("engineer")

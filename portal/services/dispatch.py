@@ -1,0 +1,189 @@
+"""Dispatch use cases: routing rules, engineer suggestions, receipt confirmation, the board and its slots."""
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from portal.domain import dispatch as ranking
+from portal.domain import workflow
+from portal.extensions import db
+from portal.models import Customer, Department, RoutingRule, SlaPolicy, Ticket, User, Visit
+from portal.models._base import utcnow
+from portal.services import ServiceError
+from portal.services import sla as sla_service
+from portal.services.tickets import add_event, apply_action, assign, check_version
+
+# The board's fixed visit slots, in the portal's time zone.
+SLOTS = (time(9, 0), time(11, 0), time(14, 0), time(16, 0))
+BOARD_DAYS = 5
+UNASSIGNED_STATUSES = (workflow.TRIAGED, workflow.REOPENED)
+
+# Seeded once when there are no rules at all (so an admin's deletions stay deleted).
+DEFAULT_ROUTING = {
+    "fault_repair": "repair", "consultation": "tech_support", "complaint": "customer_service",
+    "proactive": "repair", "return": "warehouse", "appearance": "warehouse", "other": "customer_service",
+}
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+# ---- Routing -----------------------------------------------------------------------------------------
+
+def routed_department(category: str | None) -> int | None:
+    if not category:
+        return None
+    with db.session.no_autoflush:  # read before the triage changes are flushed
+        return db.session.scalar(db.select(RoutingRule.department_id).where(RoutingRule.category == category))
+
+
+def routing_rules() -> dict[str, int]:
+    return dict(db.session.execute(db.select(RoutingRule.category, RoutingRule.department_id)).all())
+
+
+def save_routing(choices: dict[str, int | None]) -> None:
+    """Create, change or remove (None) the rule of each category given."""
+    rules = {r.category: r for r in db.session.scalars(db.select(RoutingRule))}
+    for category, department_id in choices.items():
+        rule = rules.get(category)
+        if department_id is None:
+            if rule is not None:
+                db.session.delete(rule)
+        elif rule is None:
+            db.session.add(RoutingRule(category=category, department_id=department_id))
+        else:
+            rule.department_id = department_id
+
+
+def ensure_default_routing() -> int:
+    if db.session.scalar(db.select(db.func.count()).select_from(RoutingRule)):
+        return 0
+    departments = dict(db.session.execute(db.select(Department.code, Department.id)).all())
+    rules = [RoutingRule(category=c, department_id=departments[code])
+             for c, code in DEFAULT_ROUTING.items() if code in departments]
+    db.session.add_all(rules)
+    return len(rules)
+
+
+# ---- Suggestions -------------------------------------------------------------------------------------
+
+def open_workload() -> dict[int, int]:
+    """Open tickets per assignee, for every engineer at once (one GROUP BY)."""
+    return dict(db.session.execute(
+        db.select(Ticket.assignee_id, db.func.count()).where(
+            Ticket.assignee_id.is_not(None), Ticket.status.in_(workflow.OPEN_STATUSES))
+        .group_by(Ticket.assignee_id)).all())
+
+
+def active_engineers() -> list[User]:
+    return db.session.scalars(
+        db.select(User).where(User.role == "engineer", User.active.is_(True)).order_by(User.name)).all()
+
+
+def candidates(engineers: list[User]) -> list[ranking.Candidate]:
+    load = open_workload()
+    return [ranking.Candidate(id=e.id, name=e.name, is_senior=e.is_senior, skills=tuple(e.skills or ()),
+                              region=e.region, open_jobs=load.get(e.id, 0)) for e in engineers]
+
+
+def suggestions(ticket: Ticket, engineers: list[User] | None = None) -> list[ranking.Suggestion]:
+    with db.session.no_autoflush:
+        engineers = active_engineers() if engineers is None else engineers
+        return ranking.rank(candidates(engineers), category=ticket.product_model.category,
+                            region=ticket.customer.region, priority=ticket.priority)
+
+
+# ---- Receipt -----------------------------------------------------------------------------------------
+
+def confirm_receipt(ticket: Ticket, engineer: User) -> None:
+    """The assignee has the job. Under the 'contact_or_receipt' policy this is the first response."""
+    with db.session.no_autoflush:
+        policy = db.session.scalar(db.select(SlaPolicy).where(SlaPolicy.priority == ticket.priority))
+    apply_action(ticket, "confirm_receipt", engineer)
+    if ticket.received_at is not None:
+        return  # a second tap, or a second copy from the phone's outbox: already done
+    now = utcnow()
+    ticket.received_at = now
+    stops_clock = policy is None or policy.first_response_on == "contact_or_receipt"
+    if stops_clock:
+        sla_service.record_first_response(ticket, engineer, now)
+    add_event(ticket, engineer, "received", data={"first_response": stops_clock}, at=now)
+
+
+# ---- The board ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BoardVisit:
+    ticket_id: int
+    number: str
+    customer: str
+    at: datetime  # local time
+
+
+@dataclass
+class Board:
+    start: date
+    days: list[date]
+    engineers: list[User]
+    visits: dict[tuple[int, date], list["BoardVisit"]]
+    unassigned: list[Ticket]
+    workload: dict[int, int]
+
+
+def board(start: date) -> Board:
+    """Engineers by the days from `start`, their scheduled visits, and the open tickets nobody has: 4 queries."""
+    tz = zone()
+    days = [start + timedelta(days=i) for i in range(BOARD_DAYS)]
+    first = datetime.combine(start, time.min, tzinfo=tz).astimezone(UTC)  # stored in UTC (SQLite keeps no zone)
+    engineers = active_engineers()
+    rows = db.session.execute(
+        db.select(Visit.engineer_id, Visit.scheduled_at, Ticket.id, Ticket.number, Customer.name)
+        .join(Ticket, Visit.ticket_id == Ticket.id).join(Customer, Ticket.customer_id == Customer.id)
+        .where(Visit.scheduled_at >= first, Visit.scheduled_at < first + timedelta(days=BOARD_DAYS))
+        .order_by(Visit.scheduled_at, Visit.id)).all()
+    visits: dict[tuple[int, date], list[BoardVisit]] = {}
+    for engineer_id, scheduled_at, ticket_id, number, customer in rows:
+        at = local(scheduled_at)
+        visits.setdefault((engineer_id, at.date()), []).append(BoardVisit(ticket_id, number, customer, at))
+    unassigned = db.session.scalars(
+        db.select(Ticket).options(joinedload(Ticket.customer))
+        .where(Ticket.assignee_id.is_(None), Ticket.status.in_(UNASSIGNED_STATUSES))
+        .order_by(Ticket.sla_due_at.is_(None), Ticket.sla_due_at, Ticket.id)).all()
+    return Board(start=start, days=days, engineers=engineers, visits=visits, unassigned=unassigned,
+                 workload=open_workload())
+
+
+def local(moment: datetime) -> datetime:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone())
+
+
+def slot_time(day: date, slot: time) -> datetime:
+    """The slot's moment in UTC, as visits are stored."""
+    return datetime.combine(day, slot, tzinfo=zone()).astimezone(UTC)
+
+
+def assign_slot(ticket: Ticket, user: User, *, engineer: User, day: date, slot: time,
+                version: int | None) -> Visit:
+    """Assign from the board: the assignment's rules, then a visit in a slot the engineer has free."""
+    if slot not in SLOTS:
+        raise ServiceError(_l("Choose one of the slots."), field="slot")
+    check_version(ticket, version)
+    if ticket.assignee_id is not None:
+        raise ServiceError(_l("This ticket is already assigned; reassign it on the ticket page."), status=409)
+    at = slot_time(day, slot)
+    with db.session.no_autoflush:
+        taken = db.session.scalar(db.select(Visit.id).where(Visit.engineer_id == engineer.id,
+                                                            Visit.scheduled_at == at))
+    if taken is not None:
+        raise ServiceError(_l("%(name)s already has a visit on %(day)s at %(time)s. Choose another slot.",
+                              name=engineer.name, day=day.isoformat(), time=slot.strftime("%H:%M")),
+                           status=409, field="slot")
+    assign(ticket, user, engineer=engineer, version=None)
+    visit = Visit(ticket_id=ticket.id, engineer_id=engineer.id, scheduled_at=at)
+    db.session.add(visit)
+    add_event(ticket, user, "visit_scheduled", data={"engineer": engineer.id, "at": at.isoformat()})
+    return visit
