@@ -108,19 +108,30 @@ def search_condition(raw: str):
 _COUNTS: dict[tuple, dict] = {}
 
 
-def _state_counts(f: dict) -> dict:
-    """Tickets per SLA state under the filters. Counting touches every matching ticket, so the result is
-    kept per process until any ticket changes: max(updated_at) and max(id) are two index lookups."""
+SEARCH_COUNT_CAP = 1000
+
+
+def _state_counts(f: dict) -> tuple[dict, bool]:
+    """Tickets per SLA state under the filters, and whether a search hit the cap. Counting touches every
+    matching ticket, so the result is kept per process until any ticket changes (max(updated_at) and
+    max(id): two index lookups); a search counts at most SEARCH_COUNT_CAP matches, since a common word
+    can match a tenth of all tickets."""
     version = (db.session.scalar(db.select(db.func.max(Ticket.updated_at))),
                db.session.scalar(db.select(db.func.max(Ticket.id))))
     key = (str(db.engine.url), tuple(sorted((k, v) for k, v in f.items() if k not in ("sort", "sla"))), version)
-    counts = _COUNTS.get(key)
-    if counts is None:
+    cached = _COUNTS.get(key)
+    if cached is None:
         if len(_COUNTS) > 500:
             _COUNTS.clear()
-        counts = _COUNTS[key] = dict(db.session.execute(
-            _filtered(db.select(Ticket.sla_state, db.func.count()), f, skip="sla").group_by(Ticket.sla_state)).all())
-    return counts
+        if f["q"]:
+            matches = _filtered(db.select(Ticket.sla_state), f, skip="sla").limit(SEARCH_COUNT_CAP + 1).subquery()
+            rows = db.session.execute(db.select(matches.c.sla_state, db.func.count()).group_by(matches.c.sla_state))
+        else:
+            rows = db.session.execute(
+                _filtered(db.select(Ticket.sla_state, db.func.count()), f, skip="sla").group_by(Ticket.sla_state))
+        counts = dict(rows.all())
+        cached = _COUNTS[key] = (counts, sum(counts.values()) > SEARCH_COUNT_CAP)
+    return cached
 
 
 @bp.get("/tickets")
@@ -139,13 +150,13 @@ def queue():
     else:
         order = (Ticket.id.desc(),)
     rows = db.session.scalars(query.order_by(*order).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    counts = _state_counts(f)
+    counts, capped = _state_counts(f)
     # Labels translated once per page rather than once per row.
     context = {"status_names": {k: str(v) for k, v in labels.STATUS.items()},
                "sla_names": {k: str(v) for k, v in labels.SLA_STATE.items()},
                "tickets": rows[:PAGE_SIZE], "has_next": len(rows) > PAGE_SIZE, "page": page, "f": f,
-               "counts": counts, "sla_states": SLA_STATES, "statuses": workflow.STATUSES,
-               "status_filter": f["status"], "q": f["q"], "now": utcnow()}
+               "counts": counts, "counts_capped": capped, "cap": SEARCH_COUNT_CAP, "sla_states": SLA_STATES,
+               "statuses": workflow.STATUSES, "status_filter": f["status"], "q": f["q"], "now": utcnow()}
     if not is_htmx():
         context["engineers"] = db.session.execute(
             db.select(User.id, User.name).where(User.role == "engineer").order_by(User.name)).all()

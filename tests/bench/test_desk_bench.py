@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import pytest
 import sqlalchemy as sa
 
+from portal import create_app
 from portal.backoffice.views import search_condition
 from portal.extensions import db
 from portal.models import Ticket
@@ -71,7 +72,7 @@ def database(request):
 
 @pytest.fixture(scope="module")
 def bench_app(database):
-    app = bench_app
+    app = create_app(bigdb.bench_config(database))
     yield app
     with app.app_context():
         db.session.remove()

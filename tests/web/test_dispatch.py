@@ -402,3 +402,15 @@ def test_the_board_runs_a_fixed_number_of_queries(app, login_as):
         db.session.add(engineer)
         db.session.commit()
     assert count_queries(app, supervisor, f"/desk/dispatch?start={start.isoformat()}") == few
+
+
+def test_the_board_lists_only_the_most_urgent_unassigned_tickets(app, login_as, monkeypatch):
+    from portal.services import dispatch as dispatch_service
+    monkeypatch.setattr(dispatch_service, "UNASSIGNED_SHOWN", 2)
+    relaxed = make_ticket(app, status="triaged", priority="P4")
+    urgent = [make_ticket(app, status="triaged", priority="P1") for _ in range(2)]
+    html = login_as("supervisor").get("/desk/dispatch", headers=EN).get_data(as_text=True)
+    numbers = re.findall(r'class="unassigned-ticket" data-ticket="([^"]+)"', html)
+    assert numbers == [ticket_of(app, t).number for t in urgent]
+    assert ticket_of(app, relaxed).number not in numbers
+    assert "The 2 most urgent of 3 are shown." in html and "assignee=none" in html

@@ -86,3 +86,13 @@ def test_search_uses_an_index(app, three):
                     plan = "\n".join(str(r[-1]) for r in conn.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
                     assert "VIRTUAL TABLE INDEX" in plan and "SCAN ticket" not in plan.replace(
                         "SCAN ticket_search", ""), plan
+
+
+def test_search_counts_stop_at_the_cap(app, login_as, three, monkeypatch):
+    from portal.backoffice import views
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 1)
+    page = login_as("agent").get("/desk/tickets", query_string={"q": "华东精密"},
+                                 headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "counts-capped" in page and "Counted up to 1 matches" in page
+    assert re.search(r"on track 2\+<", page)
+    assert len(re.findall(r">(SR\d{12})</a>", page)) == 2  # the rows themselves are not capped
