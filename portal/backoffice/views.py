@@ -33,7 +33,7 @@ from portal.web import is_htmx, render
 
 DESK = ("agent", "supervisor", "admin")
 READERS = DESK + ("backoffice",)
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 QUEUE_FILTERS = ("status", "priority", "category", "channel", "assignee", "department", "sla", "sort", "q")
