@@ -5,13 +5,24 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, StringField, TextAreaField, ValidationError
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import InputRequired, NumberRange
 
 from portal.access import roles_required
 from portal.backoffice import bp
 from portal.domain.workflow import OPEN_STATUSES
 from portal.extensions import db
+from portal.forms import to_choices
 from portal.models import SlaPolicy, Ticket
 from portal.services import sla
 from portal.web import render
@@ -44,6 +55,9 @@ class PolicyForm(Form):
     update_minutes = IntegerField(_l("Update interval (min)"), validators=[InputRequired(), NumberRange(1, 43200)])
     resolution_minutes = IntegerField(_l("Resolution (min)"), validators=[InputRequired(), NumberRange(1, 525600)])
     around_the_clock = BooleanField(_l("Around the clock"))
+    first_response_on = SelectField(_l("The first response is"), choices=to_choices([
+        ("contact_or_receipt", _l("the first customer contact, or the engineer confirming receipt")),
+        ("contact", _l("the first customer contact only"))]))
     weekdays = StringField(_l("Working days (1 = Monday … 7)"), default="12345")
     opens = StringField(_l("Opens"), default="09:00")
     closes = StringField(_l("Closes"), default="18:00")
@@ -87,6 +101,7 @@ def sla_policies():
     form = PoliciesForm(data={"policies": [{
         "response_minutes": r.response_minutes, "update_minutes": r.update_minutes,
         "resolution_minutes": r.resolution_minutes, "around_the_clock": r.around_the_clock,
+        "first_response_on": r.first_response_on,
         "weekdays": "".join(str(d + 1) for d in r.weekdays), "opens": r.opens, "closes": r.closes,
         "holidays": "\n".join(r.holidays)} for r in rows]})
     if form.validate_on_submit():
@@ -94,6 +109,7 @@ def sla_policies():
             data = entry.form
             row.response_minutes, row.update_minutes = data.response_minutes.data, data.update_minutes.data
             row.resolution_minutes, row.around_the_clock = data.resolution_minutes.data, data.around_the_clock.data
+            row.first_response_on = data.first_response_on.data
             row.weekdays = sorted({int(c) - 1 for c in (data.weekdays.data or "").strip()})
             row.opens, row.closes, row.holidays = data.opens.data, data.closes.data, data.holiday_dates
         db.session.flush()

@@ -137,12 +137,18 @@ def test_the_admin_edits_policies_and_open_tickets_follow(app, login_as):
                          f"policies-{i}-update_minutes": r.update_minutes,
                          f"policies-{i}-resolution_minutes": r.resolution_minutes,
                          f"policies-{i}-weekdays": "12345", f"policies-{i}-opens": "09:00",
-                         f"policies-{i}-closes": "18:00", f"policies-{i}-holidays": ""})
+                         f"policies-{i}-closes": "18:00", f"policies-{i}-holidays": "",
+                         f"policies-{i}-first_response_on": r.first_response_on})
             if r.around_the_clock:
                 data[f"policies-{i}-around_the_clock"] = "y"
     data["policies-2-around_the_clock"] = "y"  # P3 around the clock now
     data["policies-2-response_minutes"] = 60
+    data["policies-3-first_response_on"] = "contact"
     assert admin.post_form("/desk/admin/sla", data).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(SlaPolicy.first_response_on).where(SlaPolicy.priority == "P4")) == "contact"
+    assert admin.post_form("/desk/admin/sla", dict(data, **{"policies-0-first_response_on": "never"})
+                           ).status_code == 422
     after = ticket_of(app, ticket_id)
     assert after.response_due_at != before
     assert after.response_due_at - after.created_at <= timedelta(minutes=61)
