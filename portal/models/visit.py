@@ -1,7 +1,7 @@
 """What happens on site: visits, inspections, the work done and the parts used."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -15,6 +15,9 @@ class Visit(TimestampMixin, db.Model):
     scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     arrived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     departed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # One visit per engineer and slot, even when two supervisors book the same slot at the same moment.
+    __table_args__ = (Index("uq_visit_engineer_slot", "engineer_id", "scheduled_at", unique=True),)
 
     engineer = relationship("User")
 

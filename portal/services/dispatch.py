@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.domain import dispatch as ranking
@@ -185,12 +186,16 @@ def assign_slot(ticket: Ticket, user: User, *, engineer: User, day: date, slot: 
     with db.session.no_autoflush:
         taken = db.session.scalar(db.select(Visit.id).where(Visit.engineer_id == engineer.id,
                                                             Visit.scheduled_at == at))
+    taken_message = _l("%(name)s already has a visit on %(day)s at %(time)s. Choose another slot.",
+                       name=engineer.name, day=day.isoformat(), time=slot.strftime("%H:%M"))
     if taken is not None:
-        raise ServiceError(_l("%(name)s already has a visit on %(day)s at %(time)s. Choose another slot.",
-                              name=engineer.name, day=day.isoformat(), time=slot.strftime("%H:%M")),
-                           status=409, field="slot")
+        raise ServiceError(taken_message, status=409, field="slot")
     assign(ticket, user, engineer=engineer, version=None)
     visit = Visit(ticket_id=ticket.id, engineer_id=engineer.id, scheduled_at=at)
-    db.session.add(visit)
+    try:
+        with db.session.begin_nested():  # another booking of the slot may have landed since the check
+            db.session.add(visit)
+    except IntegrityError as clash:
+        raise ServiceError(taken_message, status=409, field="slot") from clash
     add_event(ticket, user, "visit_scheduled", data={"engineer": engineer.id, "at": at.isoformat()})
     return visit
