@@ -32,3 +32,13 @@ class Contact(db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
 
     customer: Mapped[Customer] = relationship(back_populates="contacts")
+
+
+class CustomerAddress(db.Model):
+    """A site of the customer where engineers go (a company may have several)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    label: Mapped[str] = mapped_column(String(60))  # e.g. 总部, 二号工厂, home
+    address: Mapped[str] = mapped_column(String(300))
+    is_default: Mapped[bool] = mapped_column(default=False)

@@ -33,6 +33,9 @@ class Ticket(TimestampMixin, db.Model):
     frequency: Mapped[str | None] = mapped_column(String(200))
     impact: Mapped[str | None] = mapped_column(String(200))
     tried: Mapped[str | None] = mapped_column(String(500))
+    # Asked by customers who request service themselves: when to call them, and how they want it done.
+    service_mode: Mapped[str | None] = mapped_column(String(10))  # remote | onsite | send_in
+    preferred_contact_time: Mapped[str | None] = mapped_column(String(100))
     # Depot repairs: what the customer handed over with the unit and how it looked, for the intake receipt.
     accessories: Mapped[str | None] = mapped_column(String(300))
     condition: Mapped[str | None] = mapped_column(String(500))

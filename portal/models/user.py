@@ -45,6 +45,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     region: Mapped[str | None] = mapped_column(String(60))
     # Set for customer logins: the customer whose tickets this account may see.
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    # A customer login is one of the customer's contacts: their own phone and e-mail are shown unmasked.
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", use_alter=True))
 
     department: Mapped[Department | None] = relationship()
     customer = relationship("Customer", foreign_keys=[customer_id])
