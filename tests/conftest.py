@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from PIL import Image, ImageDraw
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from portal import create_app, demo
 from portal.config import TestConfig
@@ -157,3 +157,20 @@ def signature_png(size=(600, 200)) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def count_queries(app, web, url) -> int:
+    """The SQL statements one GET of `url` runs (it must answer 200): pages run a fixed number."""
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert web.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    return len(statements)

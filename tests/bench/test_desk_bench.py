@@ -26,6 +26,7 @@ from portal.backoffice.views import search_condition
 from portal.extensions import db
 from portal.models import Ticket
 from tests.bench import bigdb
+from tests.conftest import count_queries
 
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
@@ -221,19 +222,6 @@ def test_pages_under_load(database, bench_app):
         for process in (baseline, portal):
             process.terminate()
             process.wait(10)
-
-
-def count_queries(app, client, path) -> int:
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 def test_search_latency_and_plans(database, bench_app):

@@ -4,12 +4,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 
 from portal.extensions import db
 from portal.models import Department, RoutingRule, SlaPolicy, Ticket, TicketEvent, User, Visit
 from portal.services.tickets import local_today
-from tests.conftest import user_id
+from tests.conftest import count_queries, user_id
 from tests.web.factories import make_ticket
 
 EN = {"Accept-Language": "en"}
@@ -367,22 +366,6 @@ def test_slot_assignment_keeps_the_assignment_rules(app, login_as):
     assert again.status_code == 409
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Visit)) == 0
-
-
-def count_queries(app, web, url) -> int:
-    statements = []
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        assert web.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    return len(statements)
 
 
 def test_the_board_runs_a_fixed_number_of_queries(app, login_as):

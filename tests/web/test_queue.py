@@ -2,10 +2,9 @@
 rows only, and a fixed number of queries however many tickets are shown."""
 import re
 
-from sqlalchemy import event
-
 from portal.extensions import db
 from portal.models import Ticket
+from tests.conftest import count_queries
 from tests.web.factories import make_ticket
 
 
@@ -43,23 +42,8 @@ def test_filters_sort_and_counts(app, login_as):
 def test_the_queue_runs_a_fixed_number_of_queries(app, login_as):
     agent = login_as("agent")
 
-    def count_queries(url):
-        statements = []
-
-        def seen(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", seen)
-        try:
-            assert agent.get(url).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", seen)
-        return len(statements)
-
     make_ticket(app, status="assigned")
-    few = count_queries("/desk/tickets")
+    few = count_queries(app, agent, "/desk/tickets")
     for _ in range(5):
         make_ticket(app, status="assigned")
-    assert count_queries("/desk/tickets") == few
+    assert count_queries(app, agent, "/desk/tickets") == few
