@@ -13,14 +13,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.access import load_ticket, roles_required
 from portal.customer import bp
 from portal.extensions import db
-from portal.forms import strip
+from portal.forms import strip, to_choices
 from portal.models import Ticket
 from portal.models.selfservice import Quote
 from portal.services import ServiceError
 from portal.services import selfservice as service
 from portal.services.acceptance import parse_client_time
 
-SCORES = [(str(n), str(n)) for n in range(1, 6)]
+SCORES = [(n, str(n)) for n in range(1, 6)]
 
 
 class AnswerForm(FlaskForm):
@@ -36,17 +36,23 @@ class QuoteDecisionForm(FlaskForm):
     client_decided_at = HiddenField()
 
 
+KINDS = [("escalation", _l("Escalate: a supervisor takes over")), ("complaint", _l("Complain about the service"))]
+
+
+def _score(label):
+    return RadioField(label, choices=to_choices(SCORES), coerce=int, validators=[InputRequired(), NumberRange(1, 5)])
+
+
 class EscalationForm(FlaskForm):
-    kind = RadioField(_l("What do you want?"), choices=[("escalation", _l("Escalate: a supervisor takes over")),
-                                                        ("complaint", _l("Complain about the service"))],
-                      default="escalation", validators=[InputRequired()])
+    kind = RadioField(_l("What do you want?"), choices=to_choices(KINDS), default="escalation",
+                      validators=[InputRequired()])
     reason = TextAreaField(_l("Why"), filters=[strip], validators=[DataRequired(), Length(min=2, max=1000)])
 
 
 class SurveyForm(FlaskForm):
-    speed = RadioField(_l("Speed"), choices=SCORES, coerce=int, validators=[InputRequired(), NumberRange(1, 5)])
-    engineer = RadioField(_l("Engineer"), choices=SCORES, coerce=int, validators=[InputRequired(), NumberRange(1, 5)])
-    result = RadioField(_l("Result"), choices=SCORES, coerce=int, validators=[InputRequired(), NumberRange(1, 5)])
+    speed = _score(_l("Speed"))
+    engineer = _score(_l("Engineer"))
+    result = _score(_l("Result"))
     comment = TextAreaField(_l("Comment"), filters=[strip], validators=[Optional(), Length(max=1000)])
 
 
@@ -68,6 +74,7 @@ class CustomerActions:
     survey: object | None
     survey_closes_at: object | None
     forms: dict = field(default_factory=dict)
+    error: str | None = None
 
     @property
     def question(self):
@@ -98,7 +105,8 @@ def customer_actions(ticket: Ticket) -> CustomerActions:
         can_escalate=ticket.status != "cancelled",
         open_escalation=(service.open_tasks(ticket, service.ESCALATION_KINDS) or [None])[0],
         survey_state=service.survey_state(ticket), survey=service.survey_of(ticket),
-        survey_closes_at=window.closes_at if window else None, forms=forms)
+        survey_closes_at=window.closes_at if window else None, forms=forms,
+        error=getattr(g, "customer_action_error", None))
 
 
 def _page(ticket_id: int, key: str, form, status: int):
@@ -125,6 +133,9 @@ def _act(ticket_id: int, key: str, form, apply, message: str):
     try:
         apply(ticket, form)
     except ServiceError as error:
+        if error.status == 409:  # the ticket moved on: say so above the panels as they are now
+            g.customer_action_error = str(error.message)
+            return _page(ticket_id, "-", form, 409)
         if error.field and error.field in form:
             form[error.field].errors = [*form[error.field].errors, str(error.message)]
         else:
