@@ -168,8 +168,7 @@ def request_signing_link(ticket: Ticket, user: User) -> FollowUpTask:
         raise ServiceError(_l("The work is not waiting for your acceptance."), status=409)
     if open_tasks(ticket, ("signing_link",)):
         raise ServiceError(_l("You already asked for a signing link; the service desk will send it."), status=409)
-    task = FollowUpTask(ticket_id=ticket.id, kind="signing_link", created_by_id=user.id,
-                        note="Send a remote signing link")
+    task = FollowUpTask(ticket_id=ticket.id, kind="signing_link", created_by_id=user.id)
     db.session.add(task)
     add_event(ticket, user, "signing_link_requested", customer_visible=True)
     return task
