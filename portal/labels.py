@@ -84,3 +84,16 @@ PRIORITY_RULE = {
 }
 # Product categories (ProductModel.category) as the dispatch suggestions name them.
 PRODUCT_CATEGORY = {"display": _l("displays"), "appliance": _l("appliances"), "equipment": _l("equipment")}
+
+# Customer actions (issue 6, act and rate): questions, quotes, signing-link requests, escalations, survey.
+EVENT.update({
+    "question_to_customer": _l("Question to the customer"), "customer_answered": _l("Customer answered"),
+    "quote_sent": _l("Quote sent"), "quote_withdrawn": _l("Quote withdrawn"),
+    "quote_approved": _l("Quote approved"), "quote_declined": _l("Quote declined"),
+    "signing_link_requested": _l("Customer asked for a signing link"),
+    "escalation_requested": _l("Customer asked for escalation"), "survey_submitted": _l("Customer rated the service"),
+})
+FOLLOW_UP = {"low_rating": _l("low rating"), "escalation": _l("escalation"), "complaint": _l("complaint"),
+             "signing_link": _l("signing link requested")}
+QUOTE_STATUS = {"pending": _l("waiting for the customer"), "approved": _l("approved"), "declined": _l("declined"),
+                "withdrawn": _l("withdrawn")}

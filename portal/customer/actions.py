@@ -1,0 +1,200 @@
+"""What a customer does on their ticket: answer the desk, decide on a quote, ask for a signing link,
+escalate or complain, and rate the service after closing. The panels come from customer_actions()."""
+from dataclasses import dataclass, field
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portal.access import load_ticket, roles_required
+from portal.customer import bp
+from portal.extensions import db
+from portal.forms import strip, to_choices
+from portal.models import Ticket
+from portal.models.selfservice import Quote
+from portal.services import ServiceError
+from portal.services import selfservice as service
+from portal.services.acceptance import parse_client_time
+
+SCORES = [(n, str(n)) for n in range(1, 6)]
+
+
+class AnswerForm(FlaskForm):
+    question_id = IntegerField(validators=[InputRequired()])
+    answer = TextAreaField(_l("Your answer"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
+
+
+class QuoteDecisionForm(FlaskForm):
+    decision = HiddenField()  # set by the button pressed: approve | decline
+    name = StringField(_l("Your full name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    reason = TextAreaField(_l("Reason (needed to decline)"), filters=[strip], validators=[Length(max=500)])
+    content_sha256 = HiddenField()
+    client_decided_at = HiddenField()
+
+
+KINDS = [("escalation", _l("Escalate: a supervisor takes over")), ("complaint", _l("Complain about the service"))]
+
+
+def _score(label):
+    return RadioField(label, choices=to_choices(SCORES), coerce=int, validators=[InputRequired(), NumberRange(1, 5)])
+
+
+class EscalationForm(FlaskForm):
+    kind = RadioField(_l("What do you want?"), choices=to_choices(KINDS), default="escalation",
+                      validators=[InputRequired()])
+    reason = TextAreaField(_l("Why"), filters=[strip], validators=[DataRequired(), Length(min=2, max=1000)])
+
+
+class SurveyForm(FlaskForm):
+    speed = _score(_l("Speed"))
+    engineer = _score(_l("Engineer"))
+    result = _score(_l("Result"))
+    comment = TextAreaField(_l("Comment"), filters=[strip], validators=[Optional(), Length(max=1000)])
+
+
+@dataclass
+class CustomerActions:
+    """Everything the action panels of one ticket need; built by the template itself."""
+    ticket: Ticket
+    questions: list
+    open_questions: list
+    quote: Quote | None
+    quote_sha256: str | None
+    quote_lines: list
+    decided_quotes: list
+    awaiting_acceptance: bool
+    signing_requested: bool
+    can_escalate: bool
+    open_escalation: object | None
+    survey_state: str
+    survey: object | None
+    survey_closes_at: object | None
+    forms: dict = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def question(self):
+        return self.open_questions[0] if self.open_questions else None
+
+
+def _forms() -> dict:
+    return getattr(g, "customer_action_forms", {})
+
+
+@bp.app_template_global("customer_actions")
+def customer_actions(ticket: Ticket) -> CustomerActions:
+    pairs = service.questions(ticket)
+    quote = service.pending_quote(ticket)
+    decided = db.session.scalars(db.select(Quote).where(Quote.ticket_id == ticket.id,
+                                                        Quote.status.in_(("approved", "declined")))
+                                 .order_by(Quote.id.desc())).all()
+    window = service.survey_window(ticket)
+    forms = {"answer": AnswerForm(formdata=None), "quote": QuoteDecisionForm(formdata=None),
+             "escalate": EscalationForm(formdata=None), "survey": SurveyForm(formdata=None),
+             "signing": FlaskForm(formdata=None), **_forms()}
+    return CustomerActions(
+        ticket=ticket, questions=pairs, open_questions=[q for q, a in pairs if a is None], quote=quote,
+        quote_sha256=service.rules.content_hash(service.quote_content(quote, ticket)) if quote else None,
+        quote_lines=service.quote_lines(quote) if quote else [], decided_quotes=decided,
+        awaiting_acceptance=ticket.status == "resolved",
+        signing_requested=bool(service.open_tasks(ticket, ("signing_link",))),
+        can_escalate=ticket.status != "cancelled",
+        open_escalation=(service.open_tasks(ticket, service.ESCALATION_KINDS) or [None])[0],
+        survey_state=service.survey_state(ticket), survey=service.survey_of(ticket),
+        survey_closes_at=window.closes_at if window else None, forms=forms,
+        error=getattr(g, "customer_action_error", None))
+
+
+def _page(ticket_id: int, key: str, form, status: int):
+    """The ticket page again with the form as typed and its errors."""
+    from portal.customer import views
+
+    db.session.rollback()
+    g.customer_action_forms = {key: form}
+    response = views.ticket_detail(ticket_id)
+    response.status_code = status
+    return response
+
+
+def _done(ticket: Ticket, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("customer.ticket_detail", ticket_id=ticket.id) + "#actions")
+
+
+def _act(ticket_id: int, key: str, form, apply, message: str):
+    ticket = load_ticket(ticket_id)
+    if not form.validate_on_submit():
+        return _page(ticket_id, key, form, 422)
+    try:
+        apply(ticket, form)
+    except ServiceError as error:
+        if error.status == 409:  # the ticket moved on: say so above the panels as they are now
+            g.customer_action_error = str(error.message)
+            return _page(ticket_id, "-", form, 409)
+        if error.field and error.field in form:
+            form[error.field].errors = [*form[error.field].errors, str(error.message)]
+        else:
+            form.form_errors.append(str(error.message))
+        return _page(ticket_id, key, form, error.status)
+    return _done(ticket, message)
+
+
+@bp.post("/tickets/<int:ticket_id>/answer")
+@roles_required("customer")
+def answer_question(ticket_id: int):
+    def apply(ticket, form):
+        service.answer_question(ticket, current_user, question_id=form.question_id.data, answer=form.answer.data)
+    return _act(ticket_id, "answer", AnswerForm(), apply, _("Thank you: your answer was sent."))
+
+
+@bp.post("/tickets/<int:ticket_id>/quotes/<int:quote_id>/decide")
+@roles_required("customer")
+def decide_quote(ticket_id: int, quote_id: int):
+    ticket = load_ticket(ticket_id)
+    quote = db.session.get(Quote, quote_id)
+    if quote is None or quote.ticket_id != ticket.id:
+        abort(404)
+    form = QuoteDecisionForm()
+    if form.decision.data not in ("approve", "decline"):
+        form.form_errors.append(_("Choose approve or decline."))
+        return _page(ticket_id, "quote", form, 422)
+
+    def apply(ticket, form):
+        service.decide_quote(ticket, current_user, quote, service.QuoteDecision(
+            approve=form.decision.data == "approve", name=form.name.data, shown_sha256=form.content_sha256.data or "",
+            reason=form.reason.data, client_decided_at=parse_client_time(form.client_decided_at.data),
+            ip_address=request.remote_addr, user_agent=request.headers.get("User-Agent")))
+    message = _("You approved the quote.") if form.decision.data == "approve" else _("You declined the quote.")
+    return _act(ticket_id, "quote", form, apply, message)
+
+
+@bp.post("/tickets/<int:ticket_id>/signing-link")
+@roles_required("customer")
+def request_signing_link(ticket_id: int):
+    def apply(ticket, form):
+        service.request_signing_link(ticket, current_user)
+    return _act(ticket_id, "signing", FlaskForm(), apply,
+                _("We will send you a signing link by text message or e-mail."))
+
+
+@bp.post("/tickets/<int:ticket_id>/escalate")
+@roles_required("customer")
+def escalate(ticket_id: int):
+    def apply(ticket, form):
+        service.request_escalation(ticket, current_user, kind=form.kind.data, reason=form.reason.data)
+    return _act(ticket_id, "escalate", EscalationForm(), apply,
+                _("A supervisor has your request and will contact you."))
+
+
+@bp.post("/tickets/<int:ticket_id>/survey")
+@roles_required("customer")
+def survey(ticket_id: int):
+    def apply(ticket, form):
+        service.submit_survey(ticket, current_user, speed=form.speed.data, engineer=form.engineer.data,
+                              result=form.result.data, comment=form.comment.data)
+    return _act(ticket_id, "survey", SurveyForm(), apply, _("Thank you for your rating."))
