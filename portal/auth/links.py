@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from portal.access import public
 from portal.auth import bp
 from portal.extensions import db
+from portal.ratelimit import limiter
 from portal.services import ServiceError, accounts
 from portal.web import home_for, render
 
@@ -42,6 +43,7 @@ def _link_gone():
 
 @bp.post("/account/login-link")
 @public
+@limiter.limit("5 per 15 minutes", methods=["POST"])  # no mailbox flooding from one address
 def request_login_link():
     form = LinkRequestForm()
     if form.validate_on_submit():

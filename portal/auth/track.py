@@ -60,4 +60,6 @@ def track():
 
 @bp.errorhandler(429)
 def too_many_tries(error):
-    return render("account/track.html", form=TrackForm(), too_many=True, http_status=429)
+    if request.endpoint == "auth.track":
+        return render("account/track.html", form=TrackForm(), too_many=True, http_status=429)
+    return render("account/too_many.html", http_status=429)

@@ -215,6 +215,16 @@ def test_expired_login_link_is_refused(app, mail):
     assert web.post_form(link, {}).status_code == 410
 
 
+def test_login_link_requests_are_rate_limited(app, mail):
+    web = anonymous(app)
+    for _ in range(5):
+        assert web.post_form("/account/login-link", {"email": "nobody@example.com"}).status_code == 302
+    limited = web.post_form("/account/login-link", {"email": "zhou.min@example.com"}, headers=EN)
+    limited.close()
+    assert limited.status_code == 429 and "Too many tries" in limited.get_data(as_text=True)
+    assert mail.sent == []
+
+
 def test_without_mail_server_the_answer_is_the_same_and_nothing_breaks(app):
     page = ask_link(app, "zhou.min@example.com")
     assert "sign-in link is on its way" in _flash(page)
