@@ -101,7 +101,10 @@ def test_invitation_end_to_end(app, login_as, mail):
         token = db.session.scalar(db.select(AccessToken).where(AccessToken.user_id == user.id))
         assert token.kind == "invite" and token.token_sha256 not in link
         assert timedelta(days=6) < token.expires_at.replace(tzinfo=UTC) - utcnow() <= timedelta(days=7)
-    # Nobody can sign in with the random password meanwhile.
+    # Nobody can sign in meanwhile: the login has no usable password.
+    with app.app_context():
+        hash_ = _user("sun@example.com").password_hash
+        assert hash_.startswith("!") and not _user("sun@example.com").check_password(hash_)
     web = anonymous(app)
     assert web.get(link).status_code == 200
     short = web.post_form(link, {"password": "short", "confirm": "short"}, headers=EN)
