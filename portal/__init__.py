@@ -30,6 +30,8 @@ def create_app(config=None) -> Flask:
     login_manager.init_app(app)
     # Phones on weak signal: pages, CSS and scripts go out gzip-compressed (brotli where offered).
     compress.init_app(app)
+    from portal.ratelimit import init_limiter
+    init_limiter(app)
 
     @app.after_request
     def keep_file_closable(response):

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask demo seed|accounts` and `flask user create`."""
+"""Command-line tools: `flask demo seed|accounts`, `flask user create`, `flask notifications send`."""
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -77,3 +77,17 @@ def register_cli(app: Flask) -> None:
         click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
     app.cli.add_command(sla_group)
+
+    notifications = AppGroup("notifications", help="Messages queued for customers.")
+
+    @notifications.command("send")
+    def send_notifications():
+        """Deliver queued e-mail notifications through SMTP (MAIL_SERVER ...); run every minute from cron."""
+        from portal.services import mailer
+        counts = mailer.send_queued()
+        if counts is None:
+            click.echo("MAIL_SERVER is not set: no e-mail sent.")
+            return
+        click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+    app.cli.add_command(notifications)

@@ -54,6 +54,19 @@ class Config:
     PRINT_JOBS_IN_PROCESS = os.environ.get("PRINT_JOBS_IN_PROCESS", "1") == "1"
     # How long a remote acceptance link stays valid.
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
+    # Outgoing e-mail (invitations, sign-in links, queued notices); without MAIL_SERVER nothing is sent.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_FROM = os.environ.get("MAIL_FROM", "service@example.com")
+    # Rate limits (ticket tracking): in memory per process by default; production points every worker at
+    # the same store, e.g. redis://127.0.0.1:6379.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Reverse proxies in front that append X-Forwarded-For: rate limits count the client's address, not theirs.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
     COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
                           "application/json", "application/manifest+json", "image/svg+xml"]
     # Brotli first, pages and streamed static files alike (Flask-Compress would pick zstd for static files,
@@ -74,6 +87,8 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hash method, not a password
     PDF_SEAL_KEY = PDF_SEAL_CERT = None  # tests that want a seal configure their own
     PRINT_JOBS_IN_PROCESS = False  # tests run batch jobs themselves (or switch the thread on)
+    MAIL_SERVER = None  # tests that send mail configure a fake server
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(Config):

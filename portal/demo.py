@@ -18,7 +18,15 @@ ACCOUNTS = [
     ("engineer2@example.com", "engineer2-demo", "刘工 Liu", "engineer", False, "repair"),
     ("backoffice@example.com", "backoffice-demo", "赵后台 Zhao", "backoffice", False, "customer_service"),
     ("customer@example.com", "customer-demo", "张经理 Zhang (华东精密)", "customer", False, None),
+    ("zhou.min@example.com", "zhou-demo", "周敏 Zhou (individual)", "customer", False, None),
 ]
+# Customer logins: the customer and the contact each one is (a second customer, to try isolation).
+CUSTOMER_LOGINS = {
+    "customer@example.com": ("华东精密制造有限公司", "张经理"),
+    "zhou.min@example.com": ("周敏", "周敏"),
+}
+# One site per customer, seeded where the customer has none yet.
+ADDRESSES = {"华东精密制造有限公司": "总部 Head office", "周敏": "家 Home"}
 
 # Engineers' trained product categories and regions, customers' regions: what the dispatch ranking reads.
 ENGINEER_PROFILES = {
@@ -68,7 +76,8 @@ def seed(with_tickets: bool = True) -> bool:
     from portal.services.sla import ensure_default_policies
     ensure_default_policies()
     if db.session.scalar(db.select(User.id).where(User.email == ACCOUNTS[0][0])):
-        return ensure_dispatch_data() or created
+        dispatch_changed = ensure_dispatch_data()
+        return ensure_customer_accounts() or dispatch_changed or created
     departments = {code: Department(code=code, name=name) for code, name in DEPARTMENTS}
     db.session.add_all(departments.values())
     models = {code: ProductModel(code=code, name=name, category=cat, warranty_months=months)
@@ -104,6 +113,7 @@ def seed(with_tickets: bool = True) -> bool:
         db.session.add(Asset(customer_id=customer.id, product_model=model, serial=serial, purchase_date=bought,
                              warranty_end=warranty_end(bought, model.warranty_months), batch="2024Q3"))
     ensure_dispatch_data()
+    ensure_customer_accounts()
     if with_tickets:
         _seed_tickets(users, company, person, models)
     return True
@@ -122,6 +132,41 @@ def ensure_dispatch_data() -> bool:
     for name, region in CUSTOMER_REGIONS.items():
         for customer in db.session.scalars(db.select(Customer).where(Customer.name == name, Customer.region.is_(None))):
             customer.region, changed = region, True
+    return changed
+
+
+def ensure_customer_accounts() -> bool:
+    """Customer logins tied to their customer and contact, and one address per customer; only what is missing
+    (databases seeded before these existed get them, a second run changes nothing)."""
+    from portal.models import CustomerAddress
+
+    changed = False
+    for email, (customer_name, contact_name) in CUSTOMER_LOGINS.items():
+        customer = db.session.scalar(db.select(Customer).where(Customer.name == customer_name).limit(1))
+        if customer is None:
+            continue
+        contact = db.session.scalar(db.select(Contact).where(Contact.customer_id == customer.id,
+                                                             Contact.name == contact_name).limit(1))
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is None:
+            _email, password, name, role, _senior, _dept = next(a for a in ACCOUNTS if a[0] == email)
+            user = User(email=email, name=name, role=role)
+            user.set_password(password)
+            db.session.add(user)
+            changed = True
+        if user.customer_id is None:
+            user.customer_id, changed = customer.id, True
+        if user.contact_id is None and contact is not None and user.customer_id == customer.id:
+            user.contact_id, changed = contact.id, True
+    for customer_name, label in ADDRESSES.items():
+        customer = db.session.scalar(db.select(Customer).where(Customer.name == customer_name).limit(1))
+        if customer is None or not customer.address:
+            continue
+        if not db.session.scalar(db.select(CustomerAddress.id).where(CustomerAddress.customer_id == customer.id)):
+            db.session.add(CustomerAddress(customer_id=customer.id, label=label, address=customer.address,
+                                           is_default=True))
+            changed = True
+    db.session.flush()
     return changed
 
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("backoffice", __name__, url_prefix="/desk")
 
-from portal.backoffice import bulk, dispatch, intake, printing, selfservice, sla_admin, views  # noqa: E402,F401
+from portal.backoffice import bulk, customers, dispatch, intake, printing, selfservice, sla_admin, views  # noqa: E402,F401

@@ -71,8 +71,9 @@ def sign_in(context, email: str, password: str):
     """A new page in the context, signed in through the login form; returns the page on the user's home."""
     page = context.new_page()
     page.goto("/login")
-    page.locator("main form [name=email]").fill(email)
-    page.locator("main form [name=password]").fill(password)
-    page.locator("main form button[type=submit]").click()
+    form = page.locator("main form").first  # the password form; the sign-in link form follows it
+    form.locator("[name=email]").fill(email)
+    form.locator("[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
     page.wait_for_url(lambda url: "/login" not in url)
     return page

@@ -1,0 +1,120 @@
+"""E-mail through SMTP (stdlib smtplib): queued notifications and the account links. Recipients, bodies and
+links are never logged."""
+import logging
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from flask import after_this_request, current_app
+
+from portal.extensions import db
+from portal.models import Notification
+from portal.models._base import utcnow
+
+log = logging.getLogger(__name__)
+
+# Bilingual subjects: the sender runs from cron, outside any request and its language.
+SUBJECTS = {
+    "ticket_registered": "服务请求已登记 / Your service request is registered",
+    "portal_invite": "客户门户邀请 / Your invitation to the customer portal",
+    "login_link": "登录链接 / Your sign-in link",
+}
+DEFAULT_SUBJECT = "售后服务通知 / After-sales service notice"
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    server: str
+    port: int
+    username: str | None
+    password: str | None
+    use_tls: bool
+    sender: str
+
+    @classmethod
+    def from_config(cls, config) -> "SmtpSettings | None":
+        if not config.get("MAIL_SERVER"):
+            return None
+        return cls(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), config.get("MAIL_USERNAME"),
+                   config.get("MAIL_PASSWORD"), bool(config.get("MAIL_USE_TLS")), config["MAIL_FROM"])
+
+    def connect(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.server, self.port, timeout=20)
+        if self.use_tls:
+            smtp.starttls()
+        if self.username:
+            smtp.login(self.username, self.password or "")
+        return smtp
+
+
+def message(settings: SmtpSettings, kind: str, recipient: str, body: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["Subject"] = SUBJECTS.get(kind, DEFAULT_SUBJECT)
+    mail["From"] = settings.sender
+    mail["To"] = recipient
+    mail.set_content(body)
+    return mail
+
+
+def send_queued(limit: int = 200) -> dict | None:
+    """Deliver queued e-mail notifications; None when no MAIL_SERVER is configured. Commits per message so
+    that a crash halfway never sends one twice."""
+    settings = SmtpSettings.from_config(current_app.config)
+    if settings is None:
+        return None
+    counts = {"sent": 0, "failed": 0}
+    queued = db.session.scalars(db.select(Notification).where(
+        Notification.status == "queued", Notification.channel == "email").order_by(Notification.id).limit(limit)).all()
+    if not queued:
+        return counts
+    try:
+        smtp = settings.connect()
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("SMTP connection failed: %s", type(error).__name__)
+        return {"sent": 0, "failed": 0, "deferred": len(queued)}
+    try:
+        for notice in queued:
+            if not notice.recipient or "@" not in notice.recipient:
+                notice.status = "failed"
+            else:
+                try:
+                    smtp.send_message(message(settings, notice.kind, notice.recipient, notice.body))
+                    notice.status, notice.sent_at = "sent", utcnow()
+                except smtplib.SMTPException as error:
+                    log.warning("notification %s not sent: %s", notice.id, type(error).__name__)
+                    notice.status = "failed"
+            counts[notice.status] += 1
+            db.session.commit()
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    return counts
+
+
+def send_after_response(kind: str, recipient: str, body: str) -> bool:
+    """Send one e-mail once the response has gone out: the answer takes as long whether or not a message
+    is sent (no account enumeration by timing), and a slow mail server never holds the page. False when no
+    MAIL_SERVER is configured."""
+    settings = SmtpSettings.from_config(current_app.config)
+    if settings is None:
+        log.info("MAIL_SERVER is not set: a %s e-mail was not sent", kind)
+        return False
+    mail = message(settings, kind, recipient, body)
+
+    def deliver():
+        try:
+            smtp = settings.connect()
+            try:
+                smtp.send_message(mail)
+            finally:
+                smtp.quit()
+        except (OSError, smtplib.SMTPException) as error:
+            log.warning("%s e-mail not sent: %s", kind, type(error).__name__)
+
+    @after_this_request
+    def on_close(response):
+        response.call_on_close(deliver)
+        return response
+    return True
