@@ -93,6 +93,8 @@ def test_a_request_for_a_registered_unit_registers_like_the_desk(app, login_as):
     page = customer.get(response.headers["Location"], headers=EN).get_data(as_text=True)
     assert page.count(number) >= 2  # the heading, and the message telling the number
     assert "We will contact you by" in page
+    desk = login_as("agent").get(f"/desk/tickets/{ticket_id}", headers=EN).get_data(as_text=True)
+    assert "Remote help (phone or video)" in desk and "下午 13:00-18:00" in desk  # the desk sees the wishes
 
 
 def test_warranty_is_shown_for_own_units_and_another_customers_serial_reads_as_unknown(app, login_as):
