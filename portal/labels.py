@@ -97,3 +97,28 @@ FOLLOW_UP = {"low_rating": _l("low rating"), "escalation": _l("escalation"), "co
              "signing_link": _l("signing link requested")}
 QUOTE_STATUS = {"pending": _l("waiting for the customer"), "approved": _l("approved"), "declined": _l("declined"),
                 "withdrawn": _l("withdrawn")}
+
+# ---- Customer portal: request service and follow it (issue 6) ----
+EVENT.update({
+    "serial_unverified": _l("Serial number given by the customer could not be matched to their units"),
+})
+SERVICE_MODE = {"remote": _l("Remote help (phone or video)"), "onsite": _l("An engineer comes on site"),
+                "send_in": _l("I send the unit in")}
+# The status as the customer reads it.
+CUSTOMER_STATUS = {
+    "new": _l("Received"), "triaged": _l("Received"), "assigned": _l("Engineer assigned"),
+    "in_progress": _l("Being repaired"), "waiting_parts": _l("Waiting for parts"),
+    "waiting_customer": _l("Waiting for your reply"), "resolved": _l("Repaired: please confirm"),
+    "reopened": _l("Reopened: we are on it again"), "closed": _l("Closed"), "cancelled": _l("Cancelled"),
+}
+# The customer's timeline in plain words; customer-visible events of other kinds fall back to EVENT.
+CUSTOMER_EVENT = {
+    "created": _l("We received your request"), "assigned": _l("An engineer was assigned"),
+    "arrived": _l("The engineer arrived"), "waiting_parts": _l("Waiting for parts"),
+    "waiting_customer": _l("Waiting for your reply"), "resumed": _l("Work resumed"),
+    "work_resumed": _l("Work resumed"), "customer_updated": _l("Progress update"),
+    "work_recorded": _l("Repair work done"), "resolved": _l("Repair finished: please check and confirm"),
+    "accepted": _l("You confirmed the repair: closed"), "rejected": _l("You reported it is not fixed yet"),
+    "cancelled": _l("Request cancelled"), "loaner_issued": _l("Loaner unit lent to you"),
+    "loaner_returned": _l("Loaner unit returned"),
+}

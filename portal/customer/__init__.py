@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("customer", __name__, url_prefix="/my")
 
-from portal.customer import account, actions, views  # noqa: E402,F401
+from portal.customer import account, actions, follow, requests, views  # noqa: E402,F401

@@ -4,8 +4,10 @@ from sqlalchemy.orm import joinedload
 
 from portal.access import load_ticket, roles_required
 from portal.customer import bp
+from portal.customer.follow import detail_context, listed_promise
 from portal.extensions import db
-from portal.models import Document, Ticket, TicketEvent
+from portal.models import Ticket
+from portal.models._base import utcnow
 from portal.web import render
 
 
@@ -15,15 +17,12 @@ def tickets():
     rows = db.session.scalars(
         db.select(Ticket).options(joinedload(Ticket.product_model), joinedload(Ticket.assignee))
         .where(Ticket.customer_id == current_user.customer_id).order_by(Ticket.id.desc()).limit(100)).all()
-    return render("customer/tickets.html", tickets=rows)
+    now = utcnow()
+    return render("customer/tickets.html", tickets=rows, promises={t.id: listed_promise(t, now) for t in rows})
 
 
 @bp.get("/tickets/<int:ticket_id>")
 @roles_required("customer")
 def ticket_detail(ticket_id: int):
     ticket = load_ticket(ticket_id)
-    events = db.session.scalars(
-        db.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id, TicketEvent.customer_visible.is_(True))
-        .order_by(TicketEvent.id)).all()
-    documents = db.session.scalars(db.select(Document).where(Document.ticket_id == ticket.id)).all()
-    return render("customer/ticket.html", ticket=ticket, events=events, documents=documents)
+    return render("customer/ticket.html", **detail_context(ticket))

@@ -68,6 +68,10 @@ def timeline(ticket: Ticket) -> list[clock.Change]:
     return changes
 
 
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment is not None and moment.tzinfo else moment
+
+
 def reading(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
     # No autoflush while reading: the change being made is written once, with its due times, in one UPDATE.
     with db.session.no_autoflush:
@@ -77,14 +81,15 @@ def reading(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
 def refresh(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
     """Read the clock and store what the queue sorts and filters on."""
     result = reading(ticket, now)
-    ticket.response_due_at = result.response.due_at if result.response.stopped_at is None else None
-    ticket.update_due_at = result.update.due_at if result.update and result.update.stopped_at is None else None
-    ticket.resolution_due_at = result.resolution.due_at if result.resolution.stopped_at is None else None
+    # Stored in UTC: SQLite keeps the wall-clock time and drops the offset of a business-hours calendar's zone.
+    ticket.response_due_at = _utc(result.response.due_at) if result.response.stopped_at is None else None
+    ticket.update_due_at = _utc(result.update.due_at) if result.update and result.update.stopped_at is None else None
+    ticket.resolution_due_at = _utc(result.resolution.due_at) if result.resolution.stopped_at is None else None
     running = [d for d in (ticket.response_due_at, ticket.update_due_at, ticket.resolution_due_at) if d]
     ticket.sla_due_at = min(running) if running and ticket.status not in (CLOSED, CANCELLED) else None
     ticket.sla_sort_at = ticket.sla_due_at or SLA_NEVER
     ticket.sla_state = result.state
-    ticket.sla_next_check_at = result.next_check_at if ticket.status in OPEN_STATUSES else None
+    ticket.sla_next_check_at = _utc(result.next_check_at) if ticket.status in OPEN_STATUSES else None
     return result
 
 

@@ -1,0 +1,134 @@
+"""Following a request: the SLA promise in plain words, the customer's timeline, the next visit, the receipt."""
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import current_app
+from flask_babel import format_datetime, get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import labels, pdf
+from portal.access import load_ticket, roles_required
+from portal.customer import bp
+from portal.domain.privacy import mask_phone
+from portal.domain.workflow import CANCELLED, CLOSED
+from portal.extensions import db
+from portal.models import Document, Ticket, TicketEvent, Visit
+from portal.models._base import utcnow
+from portal.services import reports, sla
+
+PAUSED_BY = {"waiting_parts": "parts", "waiting_customer": "customer"}
+# Only these kinds show their text to the customer: what was written for them (an update, their own words).
+CUSTOMER_BODIES = frozenset({"customer_updated", "rejected", "accepted"})
+
+
+@dataclass(frozen=True)
+class Promise:
+    kind: str  # contact | update | resolve | paused | confirm | late
+    text: str
+    due_at: datetime | None = None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def when(moment: datetime, now: datetime) -> str:
+    """A due time as people say it, in the customer's time zone: 14:00, tomorrow 09:00, Tue 09:00, a date."""
+    zone = get_timezone()
+    local, today = _aware(moment).astimezone(zone), _aware(now).astimezone(zone).date()
+    days = (local.date() - today).days
+    clock = local.strftime("%H:%M")
+    if days == 0:
+        return clock
+    if days == 1:
+        return _("tomorrow %(time)s", time=clock)
+    if 1 < days < 7:
+        return format_datetime(local, "EEE HH:mm")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def _promise(status: str, response_due, update_due, resolution_due, now: datetime) -> Promise | None:
+    if status in (CLOSED, CANCELLED):
+        return None
+    if status == "resolved":
+        return Promise("confirm", _("Please check the repair and confirm it"))
+    if status == "waiting_parts":
+        return Promise("paused", _("Paused while we wait for parts"))
+    if status == "waiting_customer":
+        return Promise("paused", _("Paused while we wait for your reply"))
+    for kind, due in (("contact", response_due), ("update", update_due), ("resolve", resolution_due)):
+        if due is None:
+            continue
+        if _aware(due) <= now:
+            return Promise("late", _("We are running late: we will contact you as soon as we can"), due)
+        text = {"contact": _("We will contact you by %(when)s", when=when(due, now)),
+                "update": _("Next update by %(when)s", when=when(due, now)),
+                "resolve": _("We aim to have it fixed by %(when)s", when=when(due, now))}[kind]
+        return Promise(kind, text, due)
+    return None
+
+
+def promise(ticket: Ticket, now: datetime | None = None) -> Promise | None:
+    """The next promise, read from the ticket's SLA clock now."""
+    now = _aware(now or utcnow())
+    if ticket.status in (CLOSED, CANCELLED, "resolved", *PAUSED_BY):
+        return _promise(ticket.status, None, None, None, now)
+    reading = sla.reading(ticket, now)
+    running = [None if r is None or r.stopped_at is not None else r.due_at
+               for r in (reading.response, reading.update, reading.resolution)]
+    if reading.paused:
+        return Promise("paused", _("Paused while we wait"))
+    return _promise(ticket.status, *running, now)
+
+
+def listed_promise(ticket: Ticket, now: datetime) -> Promise | None:
+    """The promise for the list, from the due times the clock stored on its last reading (no query per row)."""
+    return _promise(ticket.status, ticket.response_due_at, ticket.update_due_at, ticket.resolution_due_at,
+                    _aware(now))
+
+
+def customer_events(ticket: Ticket) -> list[dict]:
+    """The customer-visible events in plain words; internal notes never leave the database for this page."""
+    events = db.session.scalars(
+        db.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id, TicketEvent.customer_visible.is_(True))
+        .order_by(TicketEvent.created_at, TicketEvent.id)).all()
+    rows = []
+    for event in events:
+        what = str(labels.CUSTOMER_EVENT.get(event.kind) or labels.EVENT.get(event.kind, event.kind))
+        if event.kind == "assigned" and event.data and event.data.get("name"):
+            what = _("%(name)s is your engineer", name=event.data["name"])
+        rows.append({"at": event.created_at, "kind": event.kind, "what": what,
+                     "body": event.body if event.kind in CUSTOMER_BODIES else None})
+    return rows
+
+
+def next_visit(ticket: Ticket) -> Visit | None:
+    return db.session.scalar(db.select(Visit).where(Visit.ticket_id == ticket.id, Visit.arrived_at.is_(None),
+                                                    Visit.scheduled_at.is_not(None))
+                             .order_by(Visit.scheduled_at).limit(1))
+
+
+def detail_context(ticket: Ticket) -> dict:
+    now = utcnow()
+    visit = next_visit(ticket)
+    return {"ticket": ticket, "events": customer_events(ticket), "promise": promise(ticket, now),
+            "visit_when": when(visit.scheduled_at, now) if visit is not None else None,
+            "documents": db.session.scalars(db.select(Document).where(Document.ticket_id == ticket.id)
+                                            .order_by(Document.id)).all()}
+
+
+@bp.get("/tickets/<int:ticket_id>/receipt.pdf")
+@roles_required("customer")
+def intake_receipt(ticket_id: int):
+    """The intake receipt of their own ticket; a colleague's phone on it is masked like everywhere else."""
+    ticket = load_ticket(ticket_id)
+    context = reports.receipt_context(ticket)
+    own = ticket.created_by_id == current_user.id or (
+        ticket.contact_id is not None and ticket.contact_id == current_user.contact_id)
+    if not own:
+        context["customer"]["contact_phone"] = mask_phone(ticket.contact_phone)
+    response = current_app.response_class(pdf.render_pdf("intake_receipt.html", context), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{ticket.number}-intake-receipt.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,186 @@
+"""Request service from the portal: pick a unit or type model and serial, see the warranty, describe the problem
+with knowledge-base answers offered while typing, and register through the same service as the desk."""
+from datetime import date
+
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.access import roles_required
+from portal.customer import bp
+from portal.customer.request_forms import CONTACT_TIMES, RequestForm
+from portal.domain.warranty import warranty_status
+from portal.extensions import db
+from portal.forms import to_choices
+from portal.idempotent import commit, idempotent
+from portal.models import Asset, Contact, Customer, ProductModel
+from portal.services import ServiceError, knowledge
+from portal.services import intake as intake_service
+from portal.services import tickets as ticket_service
+from portal.web import redirect_to, render
+
+CUSTOMER = "customer"
+
+
+def own_customer() -> Customer:
+    customer = db.session.get(Customer, current_user.customer_id) if current_user.customer_id else None
+    if customer is None:
+        abort(403)
+    return customer
+
+
+def own_contact(customer: Customer) -> Contact | None:
+    """The contact this login is, if it belongs to the login's customer."""
+    if not current_user.contact_id:
+        return None
+    contact = db.session.get(Contact, current_user.contact_id)
+    return contact if contact is not None and contact.customer_id == customer.id else None
+
+
+def own_assets(customer_id: int) -> list[Asset]:
+    return list(db.session.scalars(db.select(Asset).where(Asset.customer_id == customer_id).order_by(Asset.serial)))
+
+
+def own_asset(customer_id: int, asset_id) -> Asset | None:
+    """The unit if it is one of the customer's; anyone else's is treated as not there."""
+    asset = db.session.get(Asset, asset_id) if isinstance(asset_id, int) else None
+    return asset if asset is not None and asset.customer_id == customer_id else None
+
+
+def _form(customer: Customer) -> RequestForm:
+    form = RequestForm()
+    assets = own_assets(customer.id)
+    form.asset_id.choices = to_choices([("", _("Another unit: I enter model and serial"))]
+                                       + [(a.id, f"{a.product_model.code} · {a.serial}") for a in assets])
+    models = db.session.scalars(db.select(ProductModel).order_by(ProductModel.code)).all()
+    form.product_model_id.choices = to_choices([("", _("Choose a model"))]
+                                               + [(m.id, f"{m.code} {m.name}") for m in models])
+    if not form.is_submitted():
+        contact = own_contact(customer)
+        form.contact_name.data = contact.name if contact else current_user.name
+        form.contact_phone.data = (contact.phone if contact else None) or current_user.phone
+        if len(assets) == 1:
+            form.asset_id.data = assets[0].id
+    return form
+
+
+def _category(customer_id: int, asset_id, model_id) -> str | None:
+    asset = own_asset(customer_id, asset_id)
+    if asset is not None:
+        return asset.product_model.category
+    model = db.session.get(ProductModel, model_id) if isinstance(model_id, int) else None
+    return model.category if model else None
+
+
+def warranty_context(customer_id: int, asset_id, model_id, serial, purchase: date | None) -> dict:
+    """What the customer may know about the unit: only their own units; any other serial reads as unknown."""
+    today = ticket_service.local_today()
+    asset = own_asset(customer_id, asset_id)
+    serial = asset.serial if asset is not None else intake_service.normalize_serial(serial)
+    facts = intake_service.serial_facts(serial, customer_id, today) if serial else None
+    if facts is not None and facts.other_customer:
+        facts = None  # someone else's unit: say exactly what we say for a serial never seen
+    unit = facts.asset if facts is not None else None
+    estimate = None
+    model = db.session.get(ProductModel, model_id) if isinstance(model_id, int) else None
+    if unit is None and model is not None and purchase is not None and purchase <= today:
+        estimate = warranty_status(purchase, model.warranty_months, None, today)
+    return {"unit": unit, "warranty": facts.warranty if unit is not None else None, "estimate": estimate,
+            "open_ticket": facts.open_ticket if facts is not None else None, "serial_given": bool(serial)}
+
+
+def request_context(form: RequestForm, customer: Customer) -> dict:
+    return {"form": form, "contact_times": CONTACT_TIMES,
+            **warranty_context(customer.id, form.asset_id.data, form.product_model_id.data, form.serial.data,
+                               form.purchase_date.data),
+            "articles": knowledge.suggest(form.description.data,
+                                          _category(customer.id, form.asset_id.data, form.product_model_id.data))}
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@roles_required(CUSTOMER)
+@idempotent
+def new_request():
+    customer = own_customer()
+    form = _form(customer)
+    if form.validate_on_submit():
+        ticket = _register(form, customer)
+        if ticket is not None:
+            flash(_("Your service request is registered. Your number is %(number)s; please quote it whenever "
+                    "you contact us.", number=ticket.number), "success")
+            return redirect_to(url_for("customer.ticket_detail", ticket_id=ticket.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render("customer/request.html", "customer/_request_form.html", http_status=status,
+                  **request_context(form, customer))
+
+
+def _register(form: RequestForm, customer: Customer):
+    """Register through the desk's intake service; a refusal lands on the form, nothing is kept."""
+    asset = own_asset(customer.id, form.asset_id.data)
+    if form.asset_id.data and asset is None:
+        form.asset_id.errors.append(_("Choose one of your registered units."))
+        return None
+    if asset is not None:
+        model, serial, purchase = asset.product_model, asset.serial, asset.purchase_date
+    else:
+        model = db.session.get(ProductModel, form.product_model_id.data)
+        serial, purchase = intake_service.normalize_serial(form.serial.data), form.purchase_date.data
+        if model is None:
+            form.product_model_id.errors.append(_("Choose one of your units, or the product model."))
+            return None
+    # A serial registered to another customer is not refused (that would tell it exists): the request goes
+    # in without it, and the desk is told to check the number with the caller.
+    unverified = None
+    if serial and asset is None:
+        facts = intake_service.serial_facts(serial, customer.id, ticket_service.local_today())
+        if facts is not None and facts.other_customer:
+            unverified, serial = serial, ""
+    contact = own_contact(customer)
+    try:
+        ticket = intake_service.register(
+            user=current_user, customer=customer, contact=contact, photos=request.files.getlist(form.photos.name),
+            form_data=dict(contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+                           product_model=model, serial=serial, purchase_date=purchase,
+                           description=form.description.data, channel="portal", frequency=form.frequency.data,
+                           impact=form.impact.data, tried=form.tried.data))
+        ticket.service_mode = form.service_mode.data
+        ticket.preferred_contact_time = form.preferred_contact_time.data or None
+        if unverified:
+            ticket.serial = unverified
+            ticket_service.add_event(ticket, current_user, "serial_unverified", data={"serial": unverified})
+        commit()
+    except ServiceError as error:
+        db.session.rollback()
+        # Without a field the refusal is about a photo (content or size): the only other input checked there.
+        target = getattr(form, error.field, None) if error.field else form.photos
+        (target.errors if target is not None else form.form_errors).append(str(error.message))
+        return None
+    return ticket
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, "")[:10])
+    except ValueError:
+        return None
+
+
+@bp.get("/requests/warranty")
+@roles_required(CUSTOMER)
+def request_warranty():
+    """The warranty of the unit picked or typed, swapped in as the customer chooses."""
+    customer = own_customer()
+    return render("customer/_request_warranty_body.html", **warranty_context(
+        customer.id, request.args.get("asset_id", type=int), request.args.get("product_model_id", type=int),
+        request.args.get("serial", "")[:100], _date_arg("purchase_date")))
+
+
+@bp.post("/requests/suggestions")
+@roles_required(CUSTOMER)
+def request_suggestions():
+    """Knowledge-base answers for the description typed so far (htmx, debounced in the page)."""
+    customer = own_customer()
+    category = _category(customer.id, request.form.get("asset_id", type=int),
+                         request.form.get("product_model_id", type=int))
+    return render("customer/_suggestions_body.html",
+                  articles=knowledge.suggest(request.form.get("description", ""), category))
