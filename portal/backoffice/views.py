@@ -34,6 +34,7 @@ from portal.web import is_htmx, render
 DESK = ("agent", "supervisor", "admin")
 READERS = DESK + ("backoffice",)
 PAGE_SIZE = 25
+SUGGESTIONS_SHOWN = 6
 
 
 QUEUE_FILTERS = ("status", "priority", "category", "channel", "assignee", "department", "sla", "sort", "q")
@@ -202,7 +203,8 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, new_link=
             "conflicts": conflicts.open_conflicts(ticket.id), "resolve_form": FlaskForm(formdata=None),
             "acceptance": acceptance, "links": links, "new_link": new_link, "now": utcnow(),
             "suggestion": suggestion, "sla": sla_service.reading(ticket),
-            "engineer_suggestions": [(s, suggestion_reasons(s)) for s in ranked],
+            # The best few with their reasons; the select below still offers every engineer in ranked order.
+            "engineer_suggestions": [(s, suggestion_reasons(s)) for s in ranked[:SUGGESTIONS_SHOWN]],
             "update_form": update_form or UpdateCustomerForm(formdata=None)}
 
 
