@@ -57,3 +57,16 @@ def make_ticket(app, status="new", priority="P2", engineer="engineer@example.com
 
 def make_closed_ticket(app) -> int:
     return make_ticket(app, status="closed")
+
+
+def make_other_customer_login(app) -> tuple[str, str]:
+    """A second company with its own customer login; returns its e-mail and password."""
+    with app.app_context():
+        other = Customer(name="另一家公司 Other Ltd", kind="company")
+        db.session.add(other)
+        db.session.flush()
+        user = User(email="other@example.com", name="Other", role="customer", customer_id=other.id)
+        user.set_password("other-pass")
+        db.session.add(user)
+        db.session.commit()
+    return "other@example.com", "other-pass"

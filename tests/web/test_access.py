@@ -3,9 +3,9 @@ import pytest
 
 from portal.access import ANYONE
 from portal.extensions import db
-from portal.models import Customer, Document, Ticket, User
+from portal.models import Document, Ticket
 from portal.models.user import Role
-from tests.web.factories import make_closed_ticket, make_ticket
+from tests.web.factories import make_closed_ticket, make_other_customer_login, make_ticket
 
 ID_ARGS = {"ticket_id": 1, "attachment_id": 1, "document_id": 1, "conflict_id": 1, "code": "NOSUCHCODE",
            "token": "no-such-token", "job_id": 1, "quote_id": 1, "task_id": 1, "customer_id": 1, "contact_id": 1,
@@ -48,18 +48,6 @@ def test_roles_outside_a_view_get_403(app, login_as, role):
         assert response.status_code == 403, (role, rule.endpoint)
 
 
-def _other_customer_login(app):
-    """A second company with its own customer login."""
-    with app.app_context():
-        other = Customer(name="另一家公司 Other Ltd", kind="company")
-        db.session.add(other)
-        db.session.flush()
-        user = User(email="other@example.com", name="Other", role="customer", customer_id=other.id)
-        user.set_password("other-pass")
-        db.session.add(user)
-        db.session.commit()
-
-
 def test_customer_and_other_engineer_cannot_reach_someone_elses_ticket_photo_or_pdf(app, login_as, client):
     ticket_id = make_closed_ticket(app)
     with app.app_context():
@@ -74,8 +62,7 @@ def test_customer_and_other_engineer_cannot_reach_someone_elses_ticket_photo_or_
     ok.close()
     assert ok.status_code == 200
 
-    _other_customer_login(app)
-    client.login("other@example.com", "other-pass")
+    client.login(*make_other_customer_login(app))
     other_engineer = login_as("engineer2")
     for web in (client, other_engineer):
         urls = [f"/files/documents/{document.id}"] + [f"/files/attachments/{pid}" for pid in photo_ids]

@@ -6,10 +6,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from portal.extensions import db
-from portal.models import Asset, Customer, Document, Notification, ProductModel, Ticket, TicketEvent, User
+from portal.models import Asset, Document, Notification, ProductModel, Ticket, TicketEvent, User
 from portal.services import fieldwork
 from tests.conftest import WebClient, jpeg_bytes
-from tests.web.factories import make_closed_ticket, make_ticket
+from tests.web.factories import make_closed_ticket, make_other_customer_login, make_ticket
 
 EN = {"Accept-Language": "en"}
 PROMISE_RE = re.compile(r'data-promise="contact">([^<]+)<')
@@ -48,16 +48,8 @@ def with_photo(data: dict) -> dict:
 
 def other_customer(app, login_as):
     """A second company with its own login, signed in."""
-    with app.app_context():
-        other = Customer(name="另一家公司 Other Ltd", kind="company")
-        db.session.add(other)
-        db.session.flush()
-        user = User(email="other@example.com", name="Other", role="customer", customer_id=other.id)
-        user.set_password("other-pass")
-        db.session.add(user)
-        db.session.commit()
     web = WebClient(app.test_client())
-    web.login("other@example.com", "other-pass")
+    web.login(*make_other_customer_login(app))
     return web
 
 
