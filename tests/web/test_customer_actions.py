@@ -13,8 +13,7 @@ from portal.models import Notification, Ticket, TicketEvent
 from portal.models._base import utcnow
 from portal.models.selfservice import FollowUpTask, Quote, Survey
 from tests.conftest import WebClient, user_id
-from tests.web.factories import make_ticket
-from tests.web.test_access import _other_customer_login
+from tests.web.factories import make_other_customer_login, make_ticket
 
 EN = {"Accept-Language": "en"}
 HASH_RE = re.compile(r'name="content_sha256" value="([0-9a-f]{64})"')
@@ -49,9 +48,8 @@ def _shown_hash(customer, ticket_id):
 
 @pytest.fixture
 def other(app):
-    _other_customer_login(app)
     web = WebClient(app.test_client())
-    web.login("other@example.com", "other-pass")
+    web.login(*make_other_customer_login(app))
     return web
 
 
