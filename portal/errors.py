@@ -20,6 +20,7 @@ MESSAGES = {
     409: (_l("Conflict"), _l("The record changed meanwhile. Reload and try again.")),
     413: (_l("Too large"), _l("The upload is too large. Send fewer or smaller photos.")),
     422: (_l("Cannot be processed"), _l("Some of the data sent is not valid.")),
+    429: (_l("Too many requests"), _l("Too many tries from this address. Wait a few minutes and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again.")),
 }
 

@@ -15,11 +15,15 @@ from wtforms.validators import DataRequired, Length
 from portal.access import public
 from portal.extensions import db
 from portal.models import Acceptance, Document, Ticket
+from portal.ratelimit import limiter
 from portal.services.storage import read_bytes
 from portal.verify import bp
 from portal.web import render
 
 CODE_CHARS = re.compile(r"[^0-9A-Z]")
+# Anyone may use this page: enough for a person checking a few documents, too few to walk the code space
+# or to keep the server hashing uploads.
+LOOKUPS, UPLOADS = "60 per minute", "10 per 15 minutes"
 MAX_PDF_BYTES = 10 * 1024 * 1024
 
 
@@ -59,6 +63,7 @@ def _sealed_by(data: bytes) -> str | None:
 
 @bp.route("", methods=["GET"])
 @public
+@limiter.limit(LOOKUPS)
 def start():
     form = CodeForm(request.args, meta={"csrf": False})
     if request.args.get("code"):
@@ -70,6 +75,8 @@ def start():
 
 @bp.route("/<code>", methods=["GET", "POST"])
 @public
+@limiter.limit(LOOKUPS)
+@limiter.limit(UPLOADS, methods=["POST"])
 def check(code: str):
     clean = normalise(code)
     if clean != code:

@@ -121,3 +121,15 @@ def test_the_seal_validates_and_an_edited_copy_fails(sealed_app, client):
     edited[start + length // 2] ^= 0x20
     tampered = PdfFileReader(io.BytesIO(bytes(edited))).embedded_signatures[0]
     assert not validate_pdf_signature(tampered, trust).intact
+
+
+def test_the_verify_page_is_rate_limited_per_address(app, client):
+    ticket_id = make_closed_ticket(app)
+    code, _sha, data = stored(app, ticket_id)
+    answers = [upload(client, code, data).status_code for _ in range(11)]
+    assert answers[:10] == [200] * 10 and answers[10] == 429
+    page = client.client.post(f"/verify/{code}", data={"csrf_token": client.token()},
+                              headers={"Accept-Language": "en"})
+    assert page.status_code == 429 and "Too many tries from this address" in page.get_data(as_text=True)
+    lookups = [client.get("/verify/ZZZZ9999ZZ").status_code for _ in range(60)]
+    assert 429 in lookups and set(lookups) <= {404, 429}
