@@ -2,7 +2,7 @@
 see answers, decisions and ratings; supervisors work through the follow-up tasks customers raise."""
 from dataclasses import dataclass, field
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -58,9 +58,9 @@ class CustomerDialogue:
     quote_error: str | None = None
 
 
-@bp.app_template_global("customer_dialogue")
-def customer_dialogue(ticket: Ticket) -> CustomerDialogue:
-    state = getattr(g, "dialogue_state", {})
+def customer_dialogue(ticket: Ticket, state: dict | None = None) -> CustomerDialogue:
+    """The desk's panel on the ticket page; `state` carries a refused form back as typed."""
+    state = state or {}
     quotes = db.session.scalars(db.select(Quote).options(joinedload(Quote.decided_by))
                                 .where(Quote.ticket_id == ticket.id).order_by(Quote.id.desc())).all()
     tasks = db.session.scalars(db.select(FollowUpTask).where(FollowUpTask.ticket_id == ticket.id)
@@ -72,13 +72,13 @@ def customer_dialogue(ticket: Ticket) -> CustomerDialogue:
                             tasks=tasks, forms=forms, quote_rows=rows, quote_error=state.get("quote_error"))
 
 
-def _panel(ticket_id: int, status: int = 200):
+def _panel(ticket_id: int, status: int = 200, state: dict | None = None):
     from portal.backoffice.views import ticket_context
 
     ticket = load_ticket(ticket_id)
     db.session.refresh(ticket)
     return render("backoffice/ticket.html", "backoffice/_ticket_panel.html", http_status=status,
-                  **ticket_context(ticket))
+                  **ticket_context(ticket, dialogue_state=state))
 
 
 def _saved(ticket_id: int):
@@ -91,8 +91,7 @@ def _saved(ticket_id: int):
 
 def _refused(ticket_id: int, state: dict, status: int):
     db.session.rollback()
-    g.dialogue_state = state
-    return _panel(ticket_id, status)
+    return _panel(ticket_id, status, state)
 
 
 @bp.post("/tickets/<int:ticket_id>/ask-customer")

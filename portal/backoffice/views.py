@@ -10,6 +10,7 @@ from portal import labels
 from portal.access import load_ticket, roles_required
 from portal.backoffice import bp, bulk
 from portal.backoffice.forms import AssignForm, TriageForm, UpdateCustomerForm
+from portal.backoffice.selfservice import customer_dialogue
 from portal.domain import search, workflow
 from portal.extensions import db
 from portal.forms import to_choices
@@ -167,7 +168,8 @@ def queue():
     return render("backoffice/queue.html", "backoffice/_rows.html", **context)
 
 
-def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, new_link=None, update_form=None) -> dict:
+def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, new_link=None, update_form=None,
+                   dialogue_state: dict | None = None) -> dict:
     from portal.backoffice.dispatch import suggestion_reasons
     from portal.domain.dispatch import best
     from portal.services import dispatch as dispatch_service
@@ -205,7 +207,8 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, new_link=
             "suggestion": suggestion, "sla": sla_service.reading(ticket),
             # The best few with their reasons; the select below still offers every engineer in ranked order.
             "engineer_suggestions": [(s, suggestion_reasons(s)) for s in ranked[:SUGGESTIONS_SHOWN]],
-            "update_form": update_form or UpdateCustomerForm(formdata=None)}
+            "update_form": update_form or UpdateCustomerForm(formdata=None),
+            "dialogue": customer_dialogue(ticket, dialogue_state)}
 
 
 def _load_full(ticket_id: int) -> Ticket:

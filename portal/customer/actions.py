@@ -1,8 +1,9 @@
 """What a customer does on their ticket: answer the desk, decide on a quote, ask for a signing link,
-escalate or complain, and rate the service after closing. The panels come from customer_actions()."""
+escalate or complain, and rate the service after closing. The panels' data comes from customer_actions(),
+which the ticket page puts in its context as `act`."""
 from dataclasses import dataclass, field
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.access import load_ticket, roles_required
 from portal.customer import bp
+from portal.customer.follow import detail_context
 from portal.extensions import db
 from portal.forms import strip, to_choices
 from portal.models import Ticket
@@ -19,6 +21,7 @@ from portal.models.selfservice import Quote
 from portal.services import ServiceError
 from portal.services import selfservice as service
 from portal.services.acceptance import parse_client_time
+from portal.web import render
 
 SCORES = [(n, str(n)) for n in range(1, 6)]
 
@@ -81,12 +84,8 @@ class CustomerActions:
         return self.open_questions[0] if self.open_questions else None
 
 
-def _forms() -> dict:
-    return getattr(g, "customer_action_forms", {})
-
-
-@bp.app_template_global("customer_actions")
-def customer_actions(ticket: Ticket) -> CustomerActions:
+def customer_actions(ticket: Ticket, forms: dict | None = None, error: str | None = None) -> CustomerActions:
+    """The panels of the customer's ticket page; `forms` and `error` carry a refused form back as typed."""
     pairs = service.questions(ticket)
     quote = service.pending_quote(ticket)
     decided = db.session.scalars(db.select(Quote).where(Quote.ticket_id == ticket.id,
@@ -95,7 +94,7 @@ def customer_actions(ticket: Ticket) -> CustomerActions:
     window = service.survey_window(ticket)
     forms = {"answer": AnswerForm(formdata=None), "quote": QuoteDecisionForm(formdata=None),
              "escalate": EscalationForm(formdata=None), "survey": SurveyForm(formdata=None),
-             "signing": FlaskForm(formdata=None), **_forms()}
+             "signing": FlaskForm(formdata=None), **(forms or {})}
     return CustomerActions(
         ticket=ticket, questions=pairs, open_questions=[q for q, a in pairs if a is None], quote=quote,
         quote_sha256=service.rules.content_hash(service.quote_content(quote, ticket)) if quote else None,
@@ -106,18 +105,15 @@ def customer_actions(ticket: Ticket) -> CustomerActions:
         open_escalation=(service.open_tasks(ticket, service.ESCALATION_KINDS) or [None])[0],
         survey_state=service.survey_state(ticket), survey=service.survey_of(ticket),
         survey_closes_at=window.closes_at if window else None, forms=forms,
-        error=getattr(g, "customer_action_error", None))
+        error=error)
 
 
-def _page(ticket_id: int, key: str, form, status: int):
+def _page(ticket_id: int, key: str, form, status: int, error: str | None = None):
     """The ticket page again with the form as typed and its errors."""
-    from portal.customer import views
-
     db.session.rollback()
-    g.customer_action_forms = {key: form}
-    response = views.ticket_detail(ticket_id)
-    response.status_code = status
-    return response
+    ticket = load_ticket(ticket_id)
+    return render("customer/ticket.html", **detail_context(ticket),
+                  act=customer_actions(ticket, forms={key: form}, error=error), http_status=status)
 
 
 def _done(ticket: Ticket, message: str):
@@ -134,8 +130,7 @@ def _act(ticket_id: int, key: str, form, apply, message: str):
         apply(ticket, form)
     except ServiceError as error:
         if error.status == 409:  # the ticket moved on: say so above the panels as they are now
-            g.customer_action_error = str(error.message)
-            return _page(ticket_id, "-", form, 409)
+            return _page(ticket_id, "-", form, 409, error=str(error.message))
         if error.field and error.field in form:
             form[error.field].errors = [*form[error.field].errors, str(error.message)]
         else:

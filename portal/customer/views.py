@@ -4,6 +4,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.access import load_ticket, roles_required
 from portal.customer import bp
+from portal.customer.actions import customer_actions
 from portal.customer.follow import detail_context, listed_promise
 from portal.extensions import db
 from portal.models import Ticket
@@ -25,4 +26,4 @@ def tickets():
 @roles_required("customer")
 def ticket_detail(ticket_id: int):
     ticket = load_ticket(ticket_id)
-    return render("customer/ticket.html", **detail_context(ticket))
+    return render("customer/ticket.html", **detail_context(ticket), act=customer_actions(ticket))
