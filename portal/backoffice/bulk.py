@@ -14,7 +14,7 @@ from wtforms.validators import Length, Optional
 
 from portal import labels
 from portal.access import roles_required
-from portal.backoffice import bp
+from portal.backoffice import SUPERVISORS, bp
 from portal.backoffice.forms import optional_int
 from portal.extensions import db
 from portal.forms import strip, to_choices
@@ -23,7 +23,6 @@ from portal.services import ServiceError
 from portal.services import tickets as ticket_service
 from portal.web import redirect_to, render, safe_next
 
-SUPERVISORS = ("supervisor", "admin")
 MAX_TICKETS = 200
 ACTIONS = {"assign": _l("Assign to engineer"), "triage": _l("Triage with the suggested priority"),
            "cancel": _l("Cancel")}

@@ -5,14 +5,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal.access import roles_required
-from portal.backoffice import bp
+from portal.backoffice import STAFF, bp
 from portal.extensions import db
 from portal.models import Contact, Customer, User
 from portal.models.user import Role
 from portal.services import ServiceError, accounts
 from portal.web import render
-
-STAFF = ("agent", "supervisor", "admin", "backoffice")
 
 
 class InviteForm(FlaskForm):

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired
 
 from portal import labels
 from portal.access import roles_required
-from portal.backoffice import bp
+from portal.backoffice import DESK, SUPERVISORS, bp
 from portal.backoffice.forms import optional_int
 from portal.domain.dispatch import Suggestion
 from portal.extensions import db
@@ -24,8 +24,6 @@ from portal.services import dispatch as dispatch_service
 from portal.services.tickets import local_today
 from portal.web import redirect_to, render
 
-BOARD_VIEWERS = ("agent", "supervisor", "admin")
-BOARD_DISPATCHERS = ("supervisor", "admin")
 MAX_DAYS_AHEAD = 365
 # The board's first day is kept within these bounds (beyond them date arithmetic would overflow).
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 1, 1)
@@ -120,11 +118,11 @@ def board_context(start: date, form: SlotForm | None = None, start_error: str | 
     return {"board": data, "form": form, "start_error": start_error, "now": utcnow(),
             "prev_start": start - timedelta(days=dispatch_service.BOARD_DAYS),
             "next_start": start + timedelta(days=dispatch_service.BOARD_DAYS),
-            "can_dispatch": current_user.role in BOARD_DISPATCHERS, "slots": dispatch_service.SLOTS}
+            "can_dispatch": current_user.role in SUPERVISORS, "slots": dispatch_service.SLOTS}
 
 
 @bp.get("/dispatch")
-@roles_required(*BOARD_VIEWERS)
+@roles_required(*DESK)
 def dispatch_board():
     start, error = _start()
     return render("backoffice/dispatch.html", "backoffice/_dispatch_board.html",
@@ -132,7 +130,7 @@ def dispatch_board():
 
 
 @bp.post("/dispatch/assign")
-@roles_required(*BOARD_DISPATCHERS)
+@roles_required(*SUPERVISORS)
 def dispatch_assign():
     """Assign an unassigned ticket to an engineer in a free slot; every rule of assignment applies."""
     from datetime import time

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.access import load_ticket, roles_required
-from portal.backoffice import bp
+from portal.backoffice import DESK, bp
 from portal.backoffice.forms import IntakeForm
 from portal.domain import intake as rules
 from portal.domain.privacy import mask_email, mask_phone
@@ -18,7 +18,6 @@ from portal.services import intake as intake_service
 from portal.services import tickets as ticket_service
 from portal.web import redirect_to, render
 
-DESK = ("agent", "supervisor", "admin")
 MAX_ATTACHMENTS = 50
 
 # What to ask the customer for each missing item of the register (seed 004), phrased as the agent asks it.

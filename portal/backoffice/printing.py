@@ -13,7 +13,7 @@ from wtforms.validators import Optional
 
 from portal import labels
 from portal.access import load_ticket, roles_required
-from portal.backoffice import bp
+from portal.backoffice import STAFF, bp
 from portal.domain import workflow
 from portal.extensions import db
 from portal.forms import to_choices
@@ -21,8 +21,6 @@ from portal.models import BatchJob, Ticket
 from portal.services import ServiceError, batch, reports
 from portal.services.storage import path_of
 from portal.web import render
-
-PRINTERS = ("agent", "supervisor", "admin", "backoffice")
 
 
 def _pdf(data: bytes, filename: str, inline: bool = True):
@@ -34,14 +32,14 @@ def _pdf(data: bytes, filename: str, inline: bool = True):
 
 
 @bp.get("/tickets/<int:ticket_id>/receipt.pdf")
-@roles_required(*PRINTERS)
+@roles_required(*STAFF)
 def intake_receipt(ticket_id: int):
     ticket = load_ticket(ticket_id)
     return _pdf(reports.intake_receipt(ticket), f"{ticket.number}-intake-receipt.pdf")
 
 
 @bp.get("/tickets/<int:ticket_id>/report.pdf")
-@roles_required(*PRINTERS)
+@roles_required(*STAFF)
 def service_report(ticket_id: int):
     ticket = load_ticket(ticket_id)
     return _pdf(reports.service_report(ticket), f"{ticket.number}-service-report.pdf")
@@ -89,7 +87,7 @@ def _ids_from(form: BatchForm) -> tuple[list[int], str]:
 
 
 @bp.route("/print", methods=["GET", "POST"])
-@roles_required(*PRINTERS)
+@roles_required(*STAFF)
 def print_batch():
     form = _form()
     if request.method == "GET":
@@ -124,14 +122,14 @@ def _job(job_id: int) -> BatchJob:
 
 
 @bp.get("/print/jobs/<int:job_id>")
-@roles_required(*PRINTERS)
+@roles_required(*STAFF)
 def print_job(job_id: int):
     """The job's progress; htmx polls the fragment until the PDF is ready."""
     return render("backoffice/print_job.html", "backoffice/_print_job.html", job=_job(job_id))
 
 
 @bp.get("/print/jobs/<int:job_id>/download")
-@roles_required(*PRINTERS)
+@roles_required(*STAFF)
 def print_job_download(job_id: int):
     job = _job(job_id)
     if job.state != "done" or not job.storage_key:

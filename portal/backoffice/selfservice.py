@@ -12,7 +12,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.access import load_ticket, roles_required
-from portal.backoffice import bp
+from portal.backoffice import DESK, SUPERVISORS, bp
 from portal.domain import selfservice as rules
 from portal.extensions import db
 from portal.forms import strip
@@ -22,7 +22,6 @@ from portal.services import ServiceError
 from portal.services import selfservice as service
 from portal.web import is_htmx, render
 
-DESK = ("agent", "supervisor", "admin")
 QUOTE_ROWS = 5
 QUOTE_ERRORS = {
     "description": _l("Row %(row)s: describe the item (up to 200 characters)."),
@@ -164,13 +163,13 @@ def _tasks_page(status: int = 200, forms: dict | None = None):
 
 
 @bp.get("/tasks")
-@roles_required("supervisor", "admin")
+@roles_required(*SUPERVISORS)
 def tasks():
     return _tasks_page()
 
 
 @bp.post("/tasks/<int:task_id>/done")
-@roles_required("supervisor", "admin")
+@roles_required(*SUPERVISORS)
 def task_done(task_id: int):
     task = db.session.get(FollowUpTask, task_id)
     if task is None:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from portal import labels
 from portal.access import load_ticket, roles_required
-from portal.backoffice import bp, bulk
+from portal.backoffice import DESK, STAFF, SUPERVISORS, bp, bulk
 from portal.backoffice.forms import AssignForm, TriageForm, UpdateCustomerForm
 from portal.backoffice.selfservice import customer_dialogue
 from portal.domain import search, workflow
@@ -32,8 +32,6 @@ from portal.services import sla as sla_service
 from portal.services import tickets as ticket_service
 from portal.web import is_htmx, render
 
-DESK = ("agent", "supervisor", "admin")
-READERS = DESK + ("backoffice",)
 PAGE_SIZE = 25
 SUGGESTIONS_SHOWN = 6
 
@@ -137,7 +135,7 @@ def _state_counts(f: dict) -> tuple[dict, bool]:
 
 
 @bp.get("/tickets")
-@roles_required(*READERS)
+@roles_required(*STAFF)
 def queue():
     """Filters in the URL, sorted by the SLA time left, counts per SLA state; a fixed number of queries."""
     f = _queue_filters()
@@ -163,7 +161,7 @@ def queue():
         context["engineers"] = db.session.execute(
             db.select(User.id, User.name).where(User.role == "engineer").order_by(User.name)).all()
         context["departments"] = db.session.execute(db.select(Department.id, Department.name)).all()
-        if current_user.role in bulk.SUPERVISORS:
+        if current_user.role in SUPERVISORS:
             context["bulk_form"] = bulk.bulk_form()
     return render("backoffice/queue.html", "backoffice/_rows.html", **context)
 
@@ -218,7 +216,7 @@ def _load_full(ticket_id: int) -> Ticket:
 
 
 @bp.get("/tickets/<int:ticket_id>")
-@roles_required(*READERS)
+@roles_required(*STAFF)
 def ticket_detail(ticket_id: int):
     ticket = load_ticket(ticket_id)
     return render("backoffice/ticket.html", "backoffice/_ticket_panel.html", **ticket_context(ticket))
@@ -261,7 +259,7 @@ def _changes_since(ticket: Ticket, version: int) -> list[dict]:
 
 
 @bp.post("/tickets/<int:ticket_id>/conflicts/<int:conflict_id>/resolve")
-@roles_required("supervisor", "admin")
+@roles_required(*SUPERVISORS)
 def resolve_conflict(ticket_id: int, conflict_id: int):
     """The supervisor has dealt with a field submission that no longer fitted the ticket."""
     ticket = load_ticket(ticket_id)
