@@ -1,5 +1,5 @@
 """Shared web plumbing: the home redirect, the language switch, htmx-aware rendering, template helpers."""
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory, session, url_for
@@ -10,6 +10,7 @@ from portal import labels
 from portal.access import public
 from portal.domain.privacy import mask_phone
 from portal.extensions import db
+from portal.models._base import as_utc
 
 bp = Blueprint("web", __name__)
 
@@ -98,8 +99,7 @@ _NUMERIC = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M", "yyyy-MM-dd HH:mm:ss": "%Y-%m-
 def _fmt_dt(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     if value is None:
         return ""
-    if value.tzinfo is None:  # SQLite returns naive UTC
-        value = value.replace(tzinfo=UTC)
+    value = as_utc(value)
     if fmt in _NUMERIC:
         return value.astimezone(get_timezone()).strftime(_NUMERIC[fmt])
     return format_datetime(value, fmt)

@@ -1,6 +1,6 @@
 """Following a request: the SLA promise in plain words, the customer's timeline, the next visit, the receipt."""
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import format_datetime, get_timezone
@@ -14,7 +14,7 @@ from portal.domain.privacy import mask_phone
 from portal.domain.workflow import CANCELLED, CLOSED
 from portal.extensions import db
 from portal.models import Document, Ticket, TicketEvent, Visit
-from portal.models._base import utcnow
+from portal.models._base import as_utc, utcnow
 from portal.services import reports, sla
 
 PAUSED_BY = {"waiting_parts": "parts", "waiting_customer": "customer"}
@@ -29,14 +29,11 @@ class Promise:
     due_at: datetime | None = None
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def when(moment: datetime, now: datetime) -> str:
     """A due time as people say it, in the customer's time zone: 14:00, tomorrow 09:00, Tue 09:00, a date."""
     zone = get_timezone()
-    local, today = _aware(moment).astimezone(zone), _aware(now).astimezone(zone).date()
+    local, today = as_utc(moment).astimezone(zone), as_utc(now).astimezone(zone).date()
     days = (local.date() - today).days
     clock = local.strftime("%H:%M")
     if days == 0:
@@ -60,7 +57,7 @@ def _promise(status: str, response_due, update_due, resolution_due, now: datetim
     for kind, due in (("contact", response_due), ("update", update_due), ("resolve", resolution_due)):
         if due is None:
             continue
-        if _aware(due) <= now:
+        if as_utc(due) <= now:
             return Promise("late", _("We are running late: we will contact you as soon as we can"), due)
         text = {"contact": _("We will contact you by %(when)s", when=when(due, now)),
                 "update": _("Next update by %(when)s", when=when(due, now)),
@@ -71,7 +68,7 @@ def _promise(status: str, response_due, update_due, resolution_due, now: datetim
 
 def promise(ticket: Ticket, now: datetime | None = None) -> Promise | None:
     """The next promise, read from the ticket's SLA clock now."""
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     if ticket.status in (CLOSED, CANCELLED, "resolved", *PAUSED_BY):
         return _promise(ticket.status, None, None, None, now)
     reading = sla.reading(ticket, now)
@@ -85,7 +82,7 @@ def promise(ticket: Ticket, now: datetime | None = None) -> Promise | None:
 def listed_promise(ticket: Ticket, now: datetime) -> Promise | None:
     """The promise for the list, from the due times the clock stored on its last reading (no query per row)."""
     return _promise(ticket.status, ticket.response_due_at, ticket.update_due_at, ticket.resolution_due_at,
-                    _aware(now))
+                    as_utc(now))
 
 
 def customer_events(ticket: Ticket) -> list[dict]:

@@ -4,8 +4,10 @@ A clock measures business time (the calendar of the priority in force) while the
 A priority change switches target and calendar and keeps the time already spent. The due moment is where
 the measured time reaches the target; while paused there is none, since the clock does not run."""
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from portal.models._base import as_utc
 
 AT_RISK_SHARE = 0.8
 
@@ -115,9 +117,6 @@ class Reading:
     next_check_at: datetime | None = None
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 class _Clock:
     def __init__(self, name: str, attr: str):
@@ -160,8 +159,8 @@ class _Clock:
 
 def read(changes: list[Change], policies: dict[str, Policy], now: datetime, default_priority: str = "P3") -> Reading:
     """Walk the timeline up to `now` and read the three clocks."""
-    changes = sorted(changes, key=lambda c: _aware(c.at))
-    now = _aware(now)
+    changes = sorted(changes, key=lambda c: as_utc(c.at))
+    now = as_utc(now)
     policy = policies[default_priority]
     response, update, resolution = _Clock("response", "response_minutes"), _Clock("update", "update_minutes"), \
         _Clock("resolution", "resolution_minutes")
@@ -173,7 +172,7 @@ def read(changes: list[Change], policies: dict[str, Policy], now: datetime, defa
     last = None
     steps = []
     for change in changes:
-        at = _aware(change.at)
+        at = as_utc(change.at)
         if at > now:
             break
         if last is not None and not paused:

@@ -2,7 +2,9 @@
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from portal.models._base import as_utc
 
 
 def add_months(start: date, months: int) -> date:
@@ -71,9 +73,6 @@ REPEAT_WINDOW = timedelta(days=90)
 def repeat_fault_since(closed: Iterable[datetime | None], now: datetime,
                        window: timedelta = REPEAT_WINDOW) -> datetime | None:
     """The latest closing of a ticket on the same serial within `window` before `now`: a repeat fault."""
-    recent = [at for at in (_aware(c) for c in closed if c) if now - window <= at <= now]
+    recent = [at for at in (as_utc(c) for c in closed if c) if now - window <= at <= now]
     return max(recent) if recent else None
 
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite hands back naive UTC

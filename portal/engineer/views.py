@@ -41,6 +41,7 @@ from portal.models import (
     Visit,
     WorkRecord,
 )
+from portal.models._base import as_utc
 from portal.services import acceptance as acceptance_service
 from portal.services import fieldwork
 from portal.services.tickets import local_today
@@ -140,7 +141,7 @@ def my_jobs():
         Visit.departed_at.is_(None)).order_by(Visit.scheduled_at)).all() if jobs else []
     scheduled = {v.ticket_id: v.scheduled_at for v in visits if v.scheduled_at}
     _, tomorrow = _day_bounds(local_today())
-    today = [j for j in jobs if j.id not in scheduled or _aware(scheduled[j.id]) < tomorrow]
+    today = [j for j in jobs if j.id not in scheduled or as_utc(scheduled[j.id]) < tomorrow]
     upcoming = sorted((j for j in jobs if j not in today), key=lambda j: scheduled[j.id])
     q = request.args.get("q", "").strip()
     older = []
@@ -154,10 +155,6 @@ def my_jobs():
     return render("engineer/jobs.html", today=today, upcoming=upcoming, scheduled=scheduled, older=older, q=q,
                   jobs=jobs)
 
-
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @bp.get("/jobs/<int:ticket_id>")

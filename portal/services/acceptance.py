@@ -4,7 +4,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -23,7 +23,7 @@ from portal.models import (
     Visit,
     WorkRecord,
 )
-from portal.models._base import utcnow
+from portal.models._base import as_utc, utcnow
 from portal.services import ServiceError
 from portal.services.confirmation import confirmation_context
 from portal.services.documents import seal
@@ -83,7 +83,7 @@ def parse_client_time(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return as_utc(moment)
 
 
 @dataclass
@@ -204,9 +204,6 @@ def create_remote_link(ticket: Ticket, agent: User) -> tuple[RemoteAcceptanceLin
     return link, token
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def open_remote_link(token: str) -> tuple[RemoteAcceptanceLink, Ticket]:
     """The link and its ticket, or ServiceError saying why the link no longer works."""
@@ -219,7 +216,7 @@ def open_remote_link(token: str) -> tuple[RemoteAcceptanceLink, Ticket]:
     if link.revoked_at is not None:
         raise ServiceError(_l("This signing link was replaced by a newer one. Use the latest link we sent."),
                            status=410)
-    if _aware(link.expires_at) <= utcnow():
+    if as_utc(link.expires_at) <= utcnow():
         raise ServiceError(_l("This signing link has expired. Ask us for a new one."), status=410)
     ticket = db.session.get(Ticket, link.ticket_id)
     if ticket.status != "resolved":

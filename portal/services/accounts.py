@@ -2,7 +2,7 @@
 Only a token's SHA-256 is stored; the token itself exists only in the link sent."""
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
 from portal.models import Contact, User
-from portal.models._base import utcnow
+from portal.models._base import as_utc, utcnow
 from portal.models.selfservice import AccessToken
 from portal.models.user import Role
 from portal.services import ServiceError, mailer
@@ -24,9 +24,6 @@ UNUSABLE_PREFIX = "!"
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite returns naive UTC
 
 
 def issue_token(user: User, kind: str, ttl: timedelta, created_by: User | None = None) -> str:
@@ -47,7 +44,7 @@ def find_token(token: str, kind: str) -> AccessToken | None:
         return None
     row = db.session.scalar(db.select(AccessToken).where(
         AccessToken.token_sha256 == token_hash(token), AccessToken.kind == kind))
-    if row is None or row.used_at is not None or _aware(row.expires_at) <= utcnow():
+    if row is None or row.used_at is not None or as_utc(row.expires_at) <= utcnow():
         return None
     user = row.user
     if user is None or not user.active or user.role != Role.CUSTOMER:

@@ -12,7 +12,7 @@ from portal.domain import dispatch as ranking
 from portal.domain import workflow
 from portal.extensions import db
 from portal.models import Customer, Department, RoutingRule, SlaPolicy, Ticket, User, Visit
-from portal.models._base import utcnow
+from portal.models._base import as_utc, utcnow
 from portal.services import ServiceError
 from portal.services import sla as sla_service
 from portal.services.tickets import add_event, apply_action, assign, check_version
@@ -166,7 +166,7 @@ def board(start: date) -> Board:
 
 
 def local(moment: datetime) -> datetime:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone())
+    return as_utc(moment).astimezone(zone())
 
 
 def slot_time(day: date, slot: time) -> datetime:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.models import IdempotencyRecord
-from portal.models._base import utcnow
+from portal.models._base import as_utc, utcnow
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 IGNORED_FIELDS = frozenset({"csrf_token", "idempotency_key"})
@@ -61,11 +61,7 @@ def claim(user_id: int, key: str, fingerprint: str) -> tuple[IdempotencyRecord, 
 
 
 def _stale(record: IdempotencyRecord) -> bool:
-    created = record.created_at
-    if created.tzinfo is None:
-        from datetime import UTC
-        created = created.replace(tzinfo=UTC)
-    return utcnow() - created > STALE_AFTER
+    return utcnow() - as_utc(record.created_at) > STALE_AFTER
 
 
 def mark_applied(record: IdempotencyRecord) -> None:

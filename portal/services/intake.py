@@ -12,7 +12,7 @@ from portal.domain import workflow
 from portal.domain.warranty import WarrantyStatus, repeat_fault_since, warranty_status
 from portal.extensions import db
 from portal.models import Asset, Notification, Part, PartUsage, Ticket, User
-from portal.models._base import utcnow
+from portal.models._base import as_utc, utcnow
 from portal.services import ServiceError
 from portal.services import tickets as ticket_service
 
@@ -68,7 +68,7 @@ def serial_facts(raw_serial: str | None, customer_id: int | None, today: date,
 
 
 def _same_moment(a: datetime, b: datetime) -> bool:
-    return a.replace(tzinfo=None) == b.replace(tzinfo=None)
+    return as_utc(a) == as_utc(b)
 
 
 def register(*, user: User, customer, contact, form_data: dict, photos: list) -> Ticket:

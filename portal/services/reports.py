@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal import labels, pdf
 from portal.extensions import db
 from portal.models import Acceptance, Diagnosis, Inspection, Loaner, Ticket, TicketEvent, WorkRecord
-from portal.models._base import utcnow
+from portal.models._base import as_utc, utcnow
 from portal.models.visit import PartUsage
 from portal.services.confirmation import bilingual, fmt_date, fmt_time, skew_text, warranty_text, zone_note
 from portal.services.documents import logo_bytes
@@ -23,17 +23,13 @@ def _company() -> dict:
 def _duration(start: datetime | None, end: datetime | None) -> str:
     if start is None or end is None:
         return ""
-    seconds = max(0, int((_aware(end) - _aware(start)).total_seconds()))
+    seconds = max(0, int((as_utc(end) - as_utc(start)).total_seconds()))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     return " ".join(p for p in (f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min")
                     if p)
 
-
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _base(ticket: Ticket) -> dict:
@@ -86,7 +82,7 @@ def report_context(ticket: Ticket) -> dict:
                 "first_response_at": fmt_time(ticket.first_response_at),
                 "time_to_respond": _duration(ticket.created_at, ticket.first_response_at),
                 "response_late": bool(due and ticket.first_response_at
-                                      and _aware(ticket.first_response_at) > _aware(due)),
+                                      and as_utc(ticket.first_response_at) > as_utc(due)),
                 "resolved_at": fmt_time(ticket.resolved_at), "closed_at": fmt_time(ticket.closed_at),
                 "time_to_close": _duration(ticket.created_at, ticket.closed_at),
                 "visits": ticket.visit_count, "reopened": ticket.reopen_count},

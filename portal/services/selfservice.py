@@ -2,7 +2,7 @@
 signature, requests for a signing link, escalations and complaints, the survey after closing, and the
 follow-up tasks these raise for supervisors."""
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
@@ -10,7 +10,7 @@ from portal.domain import selfservice as rules
 from portal.domain.workflow import CANCELLED, CLOSED, RESOLVED
 from portal.extensions import db
 from portal.models import Notification, Ticket, TicketEvent, User
-from portal.models._base import utcnow
+from portal.models._base import as_utc, utcnow
 from portal.models.selfservice import FollowUpTask, Quote, Survey
 from portal.services import ServiceError
 from portal.services.tickets import add_event
@@ -18,11 +18,6 @@ from portal.services.tickets import add_event
 ESCALATION_KINDS = ("escalation", "complaint")
 QUESTION, ANSWER = "question_to_customer", "customer_answered"
 
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _require_open(ticket: Ticket) -> None:
@@ -186,7 +181,7 @@ def survey_window(ticket: Ticket) -> rules.SurveyWindow | None:
     """From the closing time: the Survey row is written on submission with this same window."""
     if ticket.status != CLOSED or ticket.closed_at is None:
         return None
-    return rules.survey_window(_aware(ticket.closed_at))
+    return rules.survey_window(as_utc(ticket.closed_at))
 
 
 def survey_of(ticket: Ticket) -> Survey | None:

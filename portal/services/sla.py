@@ -9,7 +9,7 @@ from portal.domain import sla as clock
 from portal.domain.workflow import CANCELLED, CLOSED, OPEN_STATUSES
 from portal.extensions import db
 from portal.models import SlaPolicy, Ticket, User
-from portal.models._base import utcnow
+from portal.models._base import as_utc, utcnow
 from portal.models.sla import DEFAULTS
 from portal.models.ticket import SLA_NEVER
 
@@ -36,17 +36,12 @@ def ensure_default_policies() -> None:
                                      closes="18:00", holidays=[]))
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
 
 def timeline(ticket: Ticket) -> list[clock.Change]:
     """Starts, priority changes, pauses, resumes, responses, updates and the end, from the ticket's events."""
-    changes = [clock.Change(_aware(ticket.created_at) or utcnow(), "start", None)]
+    changes = [clock.Change(as_utc(ticket.created_at) or utcnow(), "start", None)]
     for event in ticket.events:
-        at = _aware(event.created_at) or utcnow()
+        at = as_utc(event.created_at) or utcnow()
         data = event.data or {}
         if event.kind == "triaged" and data.get("priority"):
             changes.append(clock.Change(at, "priority", data["priority"]))
@@ -63,7 +58,7 @@ def timeline(ticket: Ticket) -> list[clock.Change]:
         elif event.kind in ("accepted", "cancelled"):
             changes.append(clock.Change(at, "stopped"))
     if ticket.first_response_at is not None:
-        changes.append(clock.Change(_aware(ticket.first_response_at), "responded"))
+        changes.append(clock.Change(as_utc(ticket.first_response_at), "responded"))
     # A ticket already waiting when read: the pause is in force even if its event is missing.
     return changes
 
