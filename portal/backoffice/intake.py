@@ -12,7 +12,7 @@ from portal.domain.privacy import mask_email, mask_phone
 from portal.extensions import db
 from portal.forms import to_choices
 from portal.idempotent import commit, idempotent
-from portal.models import Asset, Contact, Customer, Notification, ProductModel
+from portal.models import Contact, Customer, Notification, ProductModel
 from portal.services import ServiceError
 from portal.services import intake as intake_service
 from portal.services import tickets as ticket_service
@@ -46,12 +46,6 @@ def _contact_choices(customer_id):
     return to_choices(choices)
 
 
-def customer_assets(customer_id) -> list[Asset]:
-    if not customer_id:
-        return []
-    return list(db.session.scalars(db.select(Asset).where(Asset.customer_id == customer_id).order_by(Asset.serial)))
-
-
 def _asset_choices(assets):
     return to_choices([("", _("New or unregistered unit"))] + [(a.id, a.serial) for a in assets])
 
@@ -60,7 +54,7 @@ def _intake_form(**kwargs) -> IntakeForm:
     form = IntakeForm(**kwargs)
     form.customer_id.choices = _customer_choices()
     form.contact_id.choices = _contact_choices(form.customer_id.data)
-    form.asset_id.choices = _asset_choices(customer_assets(form.customer_id.data))
+    form.asset_id.choices = _asset_choices(intake_service.customer_assets(form.customer_id.data))
     models = db.session.scalars(db.select(ProductModel).order_by(ProductModel.code)).all()
     form.product_model_id.choices = to_choices(
         [("", _("Choose a model"))] + [(m.id, f"{m.code} {m.name}") for m in models])
@@ -95,7 +89,7 @@ def serial_context(serial, customer_id) -> dict:
 
 def intake_context(form: IntakeForm) -> dict:
     """Everything the intake page and its fragments draw, from the form as typed so far."""
-    return {"form": form, "assets": customer_assets(form.customer_id.data),
+    return {"form": form, "assets": intake_service.customer_assets(form.customer_id.data),
             **serial_context(form.serial.data, form.customer_id.data), **completeness_context(form)}
 
 
@@ -155,7 +149,7 @@ def intake_contacts():
     customer_id = request.args.get("customer_id", type=int)
     form = IntakeForm(formdata=None)
     form.contact_id.choices = _contact_choices(customer_id)
-    assets = customer_assets(customer_id)
+    assets = intake_service.customer_assets(customer_id)
     form.asset_id.choices = _asset_choices(assets)
     return render("backoffice/_customer_pick.html", form=form, assets=assets)
 

@@ -37,10 +37,6 @@ def own_contact(customer: Customer) -> Contact | None:
     return contact if contact is not None and contact.customer_id == customer.id else None
 
 
-def own_assets(customer_id: int) -> list[Asset]:
-    return list(db.session.scalars(db.select(Asset).where(Asset.customer_id == customer_id).order_by(Asset.serial)))
-
-
 def own_asset(customer_id: int, asset_id) -> Asset | None:
     """The unit if it is one of the customer's; anyone else's is treated as not there."""
     asset = db.session.get(Asset, asset_id) if isinstance(asset_id, int) else None
@@ -49,7 +45,7 @@ def own_asset(customer_id: int, asset_id) -> Asset | None:
 
 def _form(customer: Customer) -> RequestForm:
     form = RequestForm()
-    assets = own_assets(customer.id)
+    assets = intake_service.customer_assets(customer.id)
     form.asset_id.choices = to_choices([("", _("Another unit: I enter model and serial"))]
                                        + [(a.id, f"{a.product_model.code} · {a.serial}") for a in assets])
     models = db.session.scalars(db.select(ProductModel).order_by(ProductModel.code)).all()

@@ -31,6 +31,7 @@ from portal.services.fieldwork import current_visit
 from portal.services.images import prepare_signature
 from portal.services.storage import store_bytes
 from portal.services.tickets import add_event, apply_action
+from portal.services.tokens import new_token, token_hash
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -178,10 +179,6 @@ def reject_work(ticket: Ticket, engineer: User, signing: Signing, reason: str,
 
 # ---- Remote signing links ---------------------------------------------------------------------------------
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_remote_link(ticket: Ticket, agent: User) -> tuple[RemoteAcceptanceLink, str]:
     """A new single-use link for `ticket` (earlier unused ones are revoked); returns it and its token."""
     if ticket.status != "resolved":
@@ -194,9 +191,9 @@ def create_remote_link(ticket: Ticket, agent: User) -> tuple[RemoteAcceptanceLin
             RemoteAcceptanceLink.ticket_id == ticket.id, RemoteAcceptanceLink.used_at.is_(None),
             RemoteAcceptanceLink.revoked_at.is_(None))):
         old.revoked_at = now
-    token = secrets.token_urlsafe(32)
+    token, digest = new_token()
     hours = current_app.config["REMOTE_ACCEPTANCE_HOURS"]
-    link = RemoteAcceptanceLink(ticket_id=ticket.id, created_by_id=agent.id, token_sha256=_token_hash(token),
+    link = RemoteAcceptanceLink(ticket_id=ticket.id, created_by_id=agent.id, token_sha256=digest,
                                 expires_at=now + timedelta(hours=hours))
     db.session.add(link)
     add_event(ticket, agent, "remote_link", body=None, data={"expires_at": link.expires_at.isoformat()})
@@ -208,7 +205,7 @@ def create_remote_link(ticket: Ticket, agent: User) -> tuple[RemoteAcceptanceLin
 def open_remote_link(token: str) -> tuple[RemoteAcceptanceLink, Ticket]:
     """The link and its ticket, or ServiceError saying why the link no longer works."""
     link = db.session.scalar(db.select(RemoteAcceptanceLink).where(
-        RemoteAcceptanceLink.token_sha256 == _token_hash(token or "")))
+        RemoteAcceptanceLink.token_sha256 == token_hash(token or "")))
     if link is None:
         raise ServiceError(_l("This signing link is not valid. Ask us for a new one."), status=404)
     if link.used_at is not None:

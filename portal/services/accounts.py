@@ -1,6 +1,5 @@
 """Customer accounts: invitations from the back office, passwordless sign-in links, single-use tokens.
 Only a token's SHA-256 is stored; the token itself exists only in the link sent."""
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -14,15 +13,12 @@ from portal.models._base import as_utc, utcnow
 from portal.models.selfservice import AccessToken
 from portal.models.user import Role
 from portal.services import ServiceError, mailer
+from portal.services.tokens import new_token, token_hash
 
 INVITE_TTL = timedelta(days=7)
 LOGIN_TTL = timedelta(minutes=30)
 MIN_PASSWORD = 10
 UNUSABLE_PREFIX = "!"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 
@@ -31,8 +27,8 @@ def issue_token(user: User, kind: str, ttl: timedelta, created_by: User | None =
     now = utcnow()
     db.session.execute(db.update(AccessToken).where(
         AccessToken.user_id == user.id, AccessToken.kind == kind, AccessToken.used_at.is_(None)).values(used_at=now))
-    token = secrets.token_urlsafe(32)
-    db.session.add(AccessToken(kind=kind, user_id=user.id, token_sha256=token_hash(token), expires_at=now + ttl,
+    token, digest = new_token()
+    db.session.add(AccessToken(kind=kind, user_id=user.id, token_sha256=digest, expires_at=now + ttl,
                                created_by_id=created_by.id if created_by else None, created_at=now))
     db.session.flush()
     return token

@@ -33,6 +33,13 @@ class SerialFacts:
     open_ticket: Ticket | None = None
 
 
+def customer_assets(customer_id: int | None) -> list[Asset]:
+    """The customer's registered units, by serial."""
+    if not customer_id:
+        return []
+    return list(db.session.scalars(db.select(Asset).where(Asset.customer_id == customer_id).order_by(Asset.serial)))
+
+
 def normalize_serial(raw: str | None) -> str:
     return (raw or "").strip().upper()[:80]
 
