@@ -3,8 +3,19 @@ from pathlib import Path
 
 from flask import Flask
 
+from portal import auth, backoffice, customer, documents, engineer, models, sign, site, verify
+from portal.cli import register_cli
 from portal.config import ROOT, config_from_env
 from portal.extensions import babel, compress, csrf, db, login_manager, migrate
+from portal.models.sqlite import configure_sqlite
+from portal.web import errors
+from portal.web.i18n import select_locale, select_timezone
+from portal.web.ratelimit import init_limiter
+from portal.web.session import FragmentSafeSessionInterface
+from portal.web.templating import register_template_helpers
+
+BLUEPRINTS = (site.bp, auth.bp, backoffice.bp, engineer.bp, customer.bp, documents.bp, verify.bp, sign.bp)
+assert models  # importing the package registers every table with SQLAlchemy
 
 
 def create_app(config=None) -> Flask:
@@ -17,10 +28,7 @@ def create_app(config=None) -> Flask:
     config = config or config_from_env()
     app.config.from_object(config() if isinstance(config, type) else config)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
-
-    from portal import models  # noqa: F401  (registers the tables)
-    from portal.i18n import select_locale, select_timezone
-    from portal.sqlite import configure_sqlite
+    app.session_interface = FragmentSafeSessionInterface()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -30,7 +38,6 @@ def create_app(config=None) -> Flask:
     login_manager.init_app(app)
     # Phones on weak signal: pages, CSS and scripts go out gzip-compressed (brotli where offered).
     compress.init_app(app)
-    from portal.ratelimit import init_limiter
     init_limiter(app)
 
     @app.after_request
@@ -43,18 +50,9 @@ def create_app(config=None) -> Flask:
     with app.app_context():
         configure_sqlite(db.engine)
 
-    from portal import auth, backoffice, customer, documents, engineer, errors, sign, verify, web
-    app.register_blueprint(web.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(backoffice.bp)
-    app.register_blueprint(engineer.bp)
-    app.register_blueprint(customer.bp)
-    app.register_blueprint(documents.bp)
-    app.register_blueprint(verify.bp)
-    app.register_blueprint(sign.bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     errors.register(app)
-    web.register_template_helpers(app)
-
-    from portal.cli import register_cli
+    register_template_helpers(app)
     register_cli(app)
     return app

@@ -8,10 +8,11 @@ import pytest
 from PIL import Image, ImageDraw
 from sqlalchemy import create_engine, event, text
 
-from portal import create_app, demo
+from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db
 from portal.models import User
+from portal.seed import demo
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -1,6 +1,5 @@
 """Sign-in and sign-out."""
-from flask import Blueprint
+from portal.auth import links, track, views  # noqa: F401  - importing a route module registers its routes
+from portal.auth.blueprint import bp
 
-bp = Blueprint("auth", __name__)
-
-from portal.auth import links, track, views  # noqa: E402,F401
+__all__ = ["bp"]

@@ -1,5 +1,5 @@
 """Customer sign-in by link: the invitation that sets a password, and the passwordless e-mail link."""
-from flask import flash, redirect, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user
@@ -7,12 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from portal.access import public
-from portal.auth import bp
-from portal.extensions import db
-from portal.ratelimit import limiter
-from portal.services import ServiceError, accounts
-from portal.web import home_for, render
+from portal.auth.blueprint import bp
+from portal.services import accounts
+from portal.web.access import public
+from portal.web.forms import submit
+from portal.web.ratelimit import limiter
+from portal.web.render import home_for, render
 
 
 class LinkRequestForm(FlaskForm):
@@ -30,11 +30,12 @@ class UseLinkForm(FlaskForm):
     """Only the CSRF token: mail scanners that open links must not spend them, so a button signs in."""
 
 
-def _sign_in(user):
+def _signed_in(user):
     # As the normal sign-in: a fresh session, nothing from before carries over.
     session.clear()
     login_user(user)
     session.permanent = True
+    return redirect(home_for(user))
 
 
 def _link_gone():
@@ -45,14 +46,20 @@ def _link_gone():
 @public
 @limiter.limit("5 per 15 minutes", methods=["POST"])  # no mailbox flooding from one address
 def request_login_link():
-    form = LinkRequestForm()
-    if form.validate_on_submit():
-        accounts.request_login_link(form.email.data)
-        db.session.commit()
-    # The same answer whether or not the address is known.
-    flash(_("If this address belongs to a customer account, a sign-in link is on its way. It works once and "
-            "for 30 minutes."), "info")
-    return redirect(url_for("auth.login"))
+    def done(_result):
+        # The same answer whether or not the address is known, and for an address that is not one.
+        flash(_("If this address belongs to a customer account, a sign-in link is on its way. It works once "
+                "and for 30 minutes."), "info")
+        return redirect(url_for("auth.login"))
+    return submit(LinkRequestForm(), lambda f: accounts.request_login_link(f.email.data), done=done,
+                  again=lambda status, error: done(None))
+
+
+def _gone_or(page):
+    """A link spent by another request meanwhile is gone; any other refusal comes back to the form."""
+    def again(status, error):
+        return _link_gone() if status == 410 else page(status)
+    return again
 
 
 @bp.route("/account/login/<token>", methods=["GET", "POST"])
@@ -62,15 +69,14 @@ def link_login(token: str):
     if row is None:
         return _link_gone()
     form = UseLinkForm()
-    if form.validate_on_submit():
-        user = row.user
-        if not accounts.use_token(row):
-            db.session.rollback()
-            return _link_gone()
-        db.session.commit()
-        _sign_in(user)
-        return redirect(home_for(user))
-    return render("account/link_login.html", form=form, name=row.user.name)
+
+    def page(status: int):
+        return render("account/link_login.html", form=form, name=row.user.name, http_status=status)
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, lambda f: accounts.spend_token(row), again=_gone_or(page),
+                  done=lambda user: _signed_in(user))
 
 
 @bp.route("/account/invite/<token>", methods=["GET", "POST"])
@@ -80,18 +86,18 @@ def invite(token: str):
     if row is None:
         return _link_gone()
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        user = row.user
-        try:
-            accounts.set_password(user, form.password.data)
-        except ServiceError as error:
-            form.password.errors.append(str(error.message))
-            return render("account/invite.html", form=form, user=user, http_status=422)
-        if not accounts.use_token(row):
-            db.session.rollback()
-            return _link_gone()
-        db.session.commit()
-        _sign_in(user)
+
+    def page(status: int):
+        return render("account/invite.html", form=form, user=row.user, http_status=status)
+
+    def set_password(f):
+        accounts.set_password(row.user, f.password.data)
+        return accounts.spend_token(row)
+
+    def done(user):
         flash(_("Your password is set. Welcome!"), "success")
-        return redirect(home_for(user))
-    return render("account/invite.html", form=form, user=row.user, http_status=422 if form.errors else 200)
+        return _signed_in(user)
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, set_password, again=_gone_or(page), done=done)

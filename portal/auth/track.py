@@ -8,13 +8,13 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from portal.access import public
-from portal.auth import bp
+from portal.auth.blueprint import bp
 from portal.extensions import db
-from portal.forms import strip
 from portal.models import Ticket, TicketEvent
-from portal.ratelimit import limiter
-from portal.web import render
+from portal.web.access import public
+from portal.web.fields import strip
+from portal.web.ratelimit import limiter
+from portal.web.render import render
 
 TRIES = "5 per 15 minutes"
 

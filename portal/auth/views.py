@@ -3,14 +3,16 @@ from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.access import public, roles_required
-from portal.auth import bp
+from portal.auth.blueprint import bp
 from portal.auth.forms import LoginForm
-from portal.errors import error_response, wants_json
+from portal.domain.roles import EVERY_ROLE
 from portal.extensions import db, login_manager
 from portal.models import User
-from portal.models.user import Role
-from portal.web import home_for, render, safe_next
+from portal.services import accounts
+from portal.web.access import public, roles_required
+from portal.web.errors import error_response, wants_json
+from portal.web.forms import ButtonForm, refused, submit
+from portal.web.render import home_for, render, safe_next
 
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "strong"
@@ -37,31 +39,41 @@ def unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _sign_in(form: LoginForm) -> User:
+    user = accounts.authenticate(form.email.data, form.password.data)
+    # A fresh session at sign-in: nothing from before (CSRF token included) carries over,
+    # and the account's own language setting applies.
+    session.clear()
+    login_user(user, remember=form.remember.data)
+    session.permanent = True
+    return user
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
-    if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(db.select(User).where(User.email == email))
-        if user is None or not user.check_password(form.password.data) or not user.active:
-            form.password.errors.append(_("E-mail or password is wrong."))
-            return render("auth/login.html", form=form, http_status=422)
-        # A fresh session at sign-in: nothing from before (CSRF token included) carries over,
-        # and the account's own language setting applies.
-        session.clear()
-        login_user(user, remember=form.remember.data)
-        session.permanent = True
-        return redirect(safe_next(request.args.get("next"), home_for(user)))
-    return render("auth/login.html", form=form, http_status=422 if form.errors else 200)
+
+    def page(status: int):
+        return render("auth/login.html", form=form, http_status=status)
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, _sign_in, done=lambda user: redirect(safe_next(request.args.get("next"), home_for(user))),
+                  again=lambda status, error: refused(form, status, page, error))
 
 
 @bp.post("/logout")
-@roles_required(*Role)
+@roles_required(*EVERY_ROLE)
 def logout():
-    logout_user()
-    session.clear()
-    flash(_("You are signed out."), "info")
-    return redirect(url_for("auth.login"))
+    def sign_out(_form):
+        logout_user()
+        session.clear()
+
+    def done(_result):
+        flash(_("You are signed out."), "info")
+        return redirect(url_for("auth.login"))
+
+    return submit(ButtonForm(), sign_out, done=done, again=lambda status, error: redirect(url_for("auth.login")))

@@ -1,7 +1,5 @@
-"""Bulk actions from the queue for supervisors: assign, triage with the suggested priority, cancel.
-
-Each selected ticket goes through the same service as the single-ticket action, in its own savepoint: the
-ones the workflow or the rules refuse are listed with the reason, the others are changed."""
+"""Bulk actions from the queue for supervisors: assign, triage with the suggested priority, cancel. Each selected
+ticket goes through the same service as the single-ticket action (portal.services.bulk)."""
 from urllib.parse import urlsplit
 
 from flask import flash, request, url_for
@@ -13,15 +11,16 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from portal import labels
-from portal.access import roles_required
-from portal.backoffice import SUPERVISORS, bp
-from portal.backoffice.forms import optional_int
+from portal.backoffice.blueprint import bp
+from portal.domain.roles import SUPERVISORS, Role
 from portal.extensions import db
-from portal.forms import strip, to_choices
 from portal.models import Ticket, User
-from portal.services import ServiceError
+from portal.services import bulk as bulk_service
 from portal.services import tickets as ticket_service
-from portal.web import redirect_to, render, safe_next
+from portal.web.access import roles_required
+from portal.web.fields import optional_int, strip, to_choices
+from portal.web.forms import submit
+from portal.web.render import redirect_to, render, safe_next
 
 MAX_TICKETS = 200
 ACTIONS = {"assign": _l("Assign to engineer"), "triage": _l("Triage with the suggested priority"),
@@ -38,7 +37,7 @@ class BulkForm(FlaskForm):
 def bulk_form() -> BulkForm:
     form = BulkForm()
     engineers = db.session.execute(db.select(User.id, User.name, User.is_senior).where(
-        User.role == "engineer", User.active.is_(True)).order_by(User.name)).all()
+        User.role == Role.ENGINEER, User.active.is_(True)).order_by(User.name)).all()
     form.engineer_id.choices = to_choices([("", _("Choose an engineer"))] + [
         (e.id, e.name + (" ★" if e.is_senior else "")) for e in engineers])
     return form
@@ -87,34 +86,32 @@ def bulk():
     form = bulk_form()
     ids = _selected_ids()
     back = safe_next(_current_page() or request.form.get("next"), url_for("backoffice.queue"))
-    problem = (_("The form has expired; reload the page.") if not form.validate_on_submit()
-               else _problem(form, ids))
     engineer = None
-    if problem is None and form.action.data == "assign":
-        engineer = db.session.get(User, form.engineer_id.data)
-        if engineer is None or engineer.role != "engineer" or not engineer.active:
-            problem = _("Choose an active engineer.")
-    if problem:
-        return render("backoffice/bulk_result.html", "backoffice/_bulk_result.html", http_status=422,
-                      problem=problem, back=back)
-    done, refused = [], []
-    tickets = db.session.scalars(db.select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.id)).all()
-    for ticket in tickets:
-        savepoint = db.session.begin_nested()
-        try:
-            _apply(form.action.data, ticket, form, engineer)
-            db.session.flush()
-        except ServiceError as error:
-            savepoint.rollback()
-            refused.append(f"{ticket.number}: {error.message}")
-        else:
-            savepoint.commit()
-            done.append(ticket.number)
-    db.session.commit()
-    if len(tickets) < len(ids):
-        refused.append(_("%(n)s selected tickets no longer exist", n=len(ids) - len(tickets)))
-    if done:
-        flash(_("%(action)s: %(n)s tickets changed.", action=ACTIONS[form.action.data], n=len(done)), "success")
-    if refused:
-        flash(_("Not changed: %(list)s", list="; ".join(refused)), "error")
-    return redirect_to(back)
+
+    def validate(f) -> bool:
+        nonlocal engineer
+        problem = _("The form has expired; reload the page.") if not f.validate_on_submit() else _problem(f, ids)
+        if problem is None and f.action.data == "assign":
+            engineer = db.session.get(User, f.engineer_id.data)
+            if engineer is None or engineer.role != Role.ENGINEER or not engineer.active:
+                problem = _("Choose an active engineer.")
+        if problem:
+            f.form_errors.append(problem)
+        return problem is None
+
+    def done(outcome):
+        changed, not_changed, missing = outcome
+        if missing:
+            not_changed.append(_("%(n)s selected tickets no longer exist", n=missing))
+        if changed:
+            flash(_("%(action)s: %(n)s tickets changed.", action=ACTIONS[form.action.data], n=len(changed)), "success")
+        if not_changed:
+            flash(_("Not changed: %(list)s", list="; ".join(not_changed)), "error")
+        return redirect_to(back)
+
+    return submit(form, lambda f: bulk_service.apply_to_each(ids, lambda ticket: _apply(f.action.data, ticket, f,
+                                                                                         engineer)),
+                  validate=validate, done=done,
+                  again=lambda status, error: render("backoffice/bulk_result.html", "backoffice/_bulk_result.html",
+                                                     http_status=status, problem=" ".join(map(str, form.form_errors)),
+                                                     back=back))

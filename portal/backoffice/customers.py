@@ -1,20 +1,16 @@
 """Desk: a customer's contacts and their invitations to the customer portal."""
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, current_app, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
-from portal.access import roles_required
-from portal.backoffice import STAFF, bp
+from portal.backoffice.blueprint import bp
+from portal.domain.roles import STAFF, Role
 from portal.extensions import db
 from portal.models import Contact, Customer, User
-from portal.models.user import Role
-from portal.services import ServiceError, accounts
-from portal.web import render
-
-
-class InviteForm(FlaskForm):
-    """Only the CSRF token."""
+from portal.services import accounts
+from portal.web.access import roles_required
+from portal.web.forms import ButtonForm, refused, saved, submit
+from portal.web.render import render
 
 
 def _customer(customer_id: int) -> Customer:
@@ -24,10 +20,10 @@ def _customer(customer_id: int) -> Customer:
     return customer
 
 
-def customer_context(customer: Customer) -> dict:
+def customer_context(customer: Customer, form: ButtonForm | None = None) -> dict:
     logins = {u.email: u for u in db.session.scalars(db.select(User).where(
         User.customer_id == customer.id, User.role == Role.CUSTOMER))}
-    return {"customer": customer, "contacts": customer.contacts, "logins": logins, "form": InviteForm()}
+    return {"customer": customer, "contacts": customer.contacts, "logins": logins, "form": form or ButtonForm()}
 
 
 @bp.get("/customers/<int:customer_id>")
@@ -43,17 +39,16 @@ def invite_contact(customer_id: int, contact_id: int):
     contact = db.session.get(Contact, contact_id)
     if contact is None or contact.customer_id != customer.id:
         abort(404)
-    try:
-        accounts.invite_contact(contact, current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return render("backoffice/customer.html", http_status=error.status, **customer_context(customer))
-    db.session.commit()
-    if current_app.config.get("MAIL_SERVER"):
-        flash(_("Invitation sent to %(name)s.", name=contact.name), "success")
-    else:
-        flash(_("Invitation created for %(name)s, but no mail server is configured: the e-mail was not sent.",
-                name=contact.name), "error")
-    return redirect(url_for("backoffice.customer_detail", customer_id=customer.id))
+    form = ButtonForm()
 
+    def done(_user):
+        if current_app.config.get("MAIL_SERVER"):
+            return saved(_("Invitation sent to %(name)s.", name=contact.name),
+                         url_for("backoffice.customer_detail", customer_id=customer.id))
+        return saved(_("Invitation created for %(name)s, but no mail server is configured: the e-mail was not "
+                       "sent.", name=contact.name), url_for("backoffice.customer_detail", customer_id=customer.id),
+                     category="error")
+
+    return submit(form, lambda f: accounts.invite_contact(contact, current_user), done=done,
+                  again=lambda status, error: refused(form, status, lambda code: render(
+                      "backoffice/customer.html", http_status=code, **customer_context(customer, form)), error))

@@ -1,48 +1,31 @@
-"""Dispatch on the desk: routing rules (admin), the dispatch board with slot assignment, suggestion wording."""
-from datetime import date, timedelta
+"""Dispatch on the desk: routing rules (admin), and the dispatch board where supervisors book a slot."""
+from datetime import date, time, timedelta
 
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, ValidationError
 from wtforms.validators import DataRequired
 
 from portal import labels
-from portal.access import roles_required
-from portal.backoffice import DESK, SUPERVISORS, bp
-from portal.backoffice.forms import optional_int
-from portal.domain.dispatch import Suggestion
+from portal.backoffice.blueprint import bp
+from portal.domain.roles import ADMINS, DESK, SUPERVISORS
+from portal.domain.time import utcnow
 from portal.extensions import db
-from portal.forms import to_choices
 from portal.models import Department, Ticket, User
-from portal.models._base import utcnow
-from portal.services import ServiceError
+from portal.services import ServiceError, routing
 from portal.services import dispatch as dispatch_service
-from portal.services.tickets import local_today
-from portal.web import redirect_to, render
+from portal.services.localtime import local_today
+from portal.web.access import roles_required
+from portal.web.fields import optional_int, to_choices
+from portal.web.forms import refused, saved, submit
+from portal.web.render import render
 
 MAX_DAYS_AHEAD = 365
 # The board's first day is kept within these bounds (beyond them date arithmetic would overflow).
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 1, 1)
-
-
-def suggestion_reasons(s: Suggestion) -> list[str]:
-    """Why an engineer ranks where they do, in words: "knows displays · 2 open jobs · same region: 华东"."""
-    what = str(labels.PRODUCT_CATEGORY.get(s.category, s.category or "")) if s.category else ""
-    reasons = []
-    if not s.eligible:
-        reasons.append(_("not senior: P1 and P2 need a senior engineer"))
-    if what:
-        reasons.append(_("knows %(what)s", what=what) if s.knows else _("not trained on %(what)s", what=what))
-    reasons.append(ngettext("%(num)d open job", "%(num)d open jobs", s.open_jobs))
-    if s.same_region:
-        reasons.append(_("same region: %(region)s", region=s.region))
-    elif s.engineer.region:
-        reasons.append(_("other region: %(region)s", region=s.engineer.region))
-    return reasons
 
 
 # ---- Routing rules -----------------------------------------------------------------------------------
@@ -55,18 +38,21 @@ def routing_form(departments) -> FlaskForm:
 
 
 @bp.route("/admin/routing", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(*ADMINS)
 def routing_rules():
     """Which department takes each ticket category; triage applies it."""
     departments = db.session.scalars(db.select(Department).order_by(Department.id)).all()
-    form = routing_form(departments)(data=dispatch_service.routing_rules())
-    if form.validate_on_submit():
-        dispatch_service.save_routing({c: form[c].data for c in labels.CATEGORY})
-        db.session.commit()
-        flash(_("Routing rules saved. They apply from the next triage."), "success")
-        return redirect(url_for("backoffice.routing_rules"))
-    return render("backoffice/routing_rules.html", form=form, categories=labels.CATEGORY,
-                  http_status=422 if form.is_submitted() else 200)
+    form = routing_form(departments)(data=routing.routing_rules())
+
+    def page(status: int):
+        return render("backoffice/routing_rules.html", form=form, categories=labels.CATEGORY, http_status=status)
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, lambda f: routing.save_routing({c: f[c].data for c in labels.CATEGORY}),
+                  done=lambda _r: saved(_("Routing rules saved. They apply from the next triage."),
+                                        url_for("backoffice.routing_rules")),
+                  again=lambda status, error: refused(form, status, page, error))
 
 
 # ---- The board ---------------------------------------------------------------------------------------
@@ -129,36 +115,34 @@ def dispatch_board():
                   http_status=422 if error else 200, **board_context(start, start_error=error))
 
 
+def _book(form: SlotForm):
+    ticket_id, version = form.ticket.data
+    ticket = db.session.get(Ticket, ticket_id)
+    engineer = db.session.get(User, form.engineer_id.data)
+    if ticket is None:
+        raise ServiceError(_("Unknown ticket."), field="ticket")
+    if engineer is None:
+        raise ServiceError(_("Unknown engineer."), field="engineer_id")
+    dispatch_service.assign_slot(ticket, current_user, engineer=engineer, day=form.day.data,
+                                 slot=time.fromisoformat(form.slot.data), version=version)
+    return ticket, engineer
+
+
 @bp.post("/dispatch/assign")
 @roles_required(*SUPERVISORS)
 def dispatch_assign():
     """Assign an unassigned ticket to an engineer in a free slot; every rule of assignment applies."""
-    from datetime import time
-
     form = SlotForm()
-    valid = form.validate_on_submit()
-    start = form.day.data if valid else local_today()
-    if valid:
-        ticket_id, version = form.ticket.data
-        ticket = db.session.get(Ticket, ticket_id)
-        engineer = db.session.get(User, form.engineer_id.data)
-        if ticket is None:
-            form.ticket.errors.append(_("Unknown ticket."))
-        if engineer is None:
-            form.engineer_id.errors.append(_("Unknown engineer."))
-        if ticket is not None and engineer is not None:
-            try:
-                dispatch_service.assign_slot(ticket, current_user, engineer=engineer, day=form.day.data,
-                                             slot=time.fromisoformat(form.slot.data), version=version)
-                db.session.commit()
-            except ServiceError as error:
-                db.session.rollback()
-                target = getattr(form, error.field, None) if error.field else None
-                (target.errors if target is not None else form.form_errors).append(str(error.message))
-                return render("backoffice/dispatch.html", "backoffice/_dispatch_board.html",
-                              http_status=error.status, **board_context(start, form))
-            flash(_("%(number)s assigned to %(name)s on %(day)s at %(time)s.", number=ticket.number,
-                    name=engineer.name, day=form.day.data.isoformat(), time=form.slot.data), "success")
-            return redirect_to(url_for("backoffice.dispatch_board", start=start.isoformat()))
-    return render("backoffice/dispatch.html", "backoffice/_dispatch_board.html", http_status=422,
-                  **board_context(start, form))
+
+    def again(status, error):
+        start = form.day.data if error is not None else local_today()  # refused by the rules, not the form
+        return refused(form, status, lambda code: render("backoffice/dispatch.html", "backoffice/_dispatch_board.html",
+                                                         http_status=code, **board_context(start, form)), error)
+
+    def done(booked):
+        ticket, engineer = booked
+        return saved(_("%(number)s assigned to %(name)s on %(day)s at %(time)s.", number=ticket.number,
+                       name=engineer.name, day=form.day.data.isoformat(), time=form.slot.data),
+                     url_for("backoffice.dispatch_board", start=form.day.data.isoformat()))
+
+    return submit(form, _book, done=done, again=again)

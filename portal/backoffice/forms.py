@@ -1,6 +1,4 @@
-"""Desk forms: intake, triage, assignment."""
-import re
-import uuid
+"""Desk forms: intake, triage, assignment, updates, questions and quotes for the customer, follow-up tasks."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -17,20 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from portal import labels
-from portal.forms import VersionField, phone_number, strip, to_choices
-
-SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{1,79}$")
-
-
-def optional_int(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def new_key() -> str:
-    return uuid.uuid4().hex
+from portal.web.fields import SERIAL_RE, VersionField, new_key, optional_int, phone_number, strip, to_choices
 
 
 class IntakeForm(FlaskForm):
@@ -89,3 +74,16 @@ class AssignForm(FlaskForm):
 class UpdateCustomerForm(FlaskForm):
     message = TextAreaField(_l("Message to the customer"), filters=[strip],
                             validators=[DataRequired(), Length(min=2, max=1000)])
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(_l("Question to the customer"), filters=[strip],
+                             validators=[DataRequired(), Length(min=2, max=1000)])
+
+
+class QuoteForm(FlaskForm):
+    note = TextAreaField(_l("Note to the customer"), filters=[strip], validators=[Optional(), Length(max=1000)])
+
+
+class TaskDoneForm(FlaskForm):
+    note = TextAreaField(_l("What was done"), filters=[strip], validators=[Optional(), Length(max=1000)])

@@ -1,22 +1,23 @@
 """Desk intake: the one form for every channel, with its serial lookup, completeness panel and duplicate check."""
-from flask import flash, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.access import load_ticket, roles_required
-from portal.backoffice import DESK, bp
+from portal.backoffice.blueprint import bp
 from portal.backoffice.forms import IntakeForm
 from portal.domain import intake as rules
-from portal.domain.privacy import mask_email, mask_phone
+from portal.domain.roles import DESK
 from portal.extensions import db
-from portal.forms import to_choices
-from portal.idempotent import commit, idempotent
-from portal.models import Contact, Customer, Notification, ProductModel
+from portal.models import Contact, Customer, ProductModel
 from portal.services import ServiceError
 from portal.services import intake as intake_service
-from portal.services import tickets as ticket_service
-from portal.web import redirect_to, render
+from portal.services.localtime import local_today
+from portal.web.access import load_ticket, roles_required
+from portal.web.fields import to_choices
+from portal.web.forms import refused, saved, submit
+from portal.web.idempotency import idempotent
+from portal.web.render import render
 
 MAX_ATTACHMENTS = 50
 
@@ -83,8 +84,8 @@ def completeness_context(form: IntakeForm) -> dict:
 
 
 def serial_context(serial, customer_id) -> dict:
-    facts = intake_service.serial_facts(serial, customer_id, ticket_service.local_today())
-    return {"facts": facts, "today": ticket_service.local_today()}
+    today = local_today()
+    return {"facts": intake_service.serial_facts(serial, customer_id, today), "today": today}
 
 
 def intake_context(form: IntakeForm) -> dict:
@@ -93,40 +94,38 @@ def intake_context(form: IntakeForm) -> dict:
             **serial_context(form.serial.data, form.customer_id.data), **completeness_context(form)}
 
 
+def _page(form: IntakeForm, status: int):
+    return render("backoffice/intake.html", "backoffice/_intake_form.html", http_status=status,
+                  **intake_context(form))
+
+
+def _register(form: IntakeForm):
+    customer = db.session.get(Customer, form.customer_id.data)
+    contact = db.session.get(Contact, form.contact_id.data) if form.contact_id.data else None
+    if contact is not None and contact.customer_id != customer.id:
+        raise ServiceError(_("This contact belongs to another customer."), field="contact_id")
+    return intake_service.register(
+        user=current_user, customer=customer, contact=contact, photos=request.files.getlist(form.photos.name),
+        form_data=dict(contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+                       product_model=db.session.get(ProductModel, form.product_model_id.data),
+                       serial=form.serial.data, purchase_date=form.purchase_date.data,
+                       description=form.description.data, channel=form.channel.data, frequency=form.frequency.data,
+                       impact=form.impact.data, tried=form.tried.data, accessories=form.accessories.data,
+                       condition=form.condition.data))
+
+
 @bp.route("/tickets/new", methods=["GET", "POST"])
 @roles_required(*DESK)
 @idempotent
 def intake():
     form = _intake_form()
+    if request.method == "GET":
+        return _page(form, 200)
     _fill_from_contact(form)
-    if form.validate_on_submit():
-        customer = db.session.get(Customer, form.customer_id.data)
-        contact = db.session.get(Contact, form.contact_id.data) if form.contact_id.data else None
-        if contact is not None and contact.customer_id != customer.id:
-            form.contact_id.errors.append(_("This contact belongs to another customer."))
-        else:
-            try:
-                ticket = intake_service.register(
-                    user=current_user, customer=customer, contact=contact,
-                    photos=request.files.getlist(form.photos.name), form_data=dict(
-                        contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
-                        product_model=db.session.get(ProductModel, form.product_model_id.data),
-                        serial=form.serial.data, purchase_date=form.purchase_date.data,
-                        description=form.description.data, channel=form.channel.data,
-                        frequency=form.frequency.data, impact=form.impact.data, tried=form.tried.data,
-                        accessories=form.accessories.data, condition=form.condition.data))
-                commit()
-            except ServiceError as error:
-                db.session.rollback()
-                target = getattr(form, error.field, None) if error.field else None
-                (target.errors if target is not None else form.form_errors).append(str(error.message))
-            else:
-                flash(_("Service request %(number)s registered. Tell the customer this number.",
-                        number=ticket.number), "success")
-                return redirect_to(url_for("backoffice.ticket_detail", ticket_id=ticket.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render("backoffice/intake.html", "backoffice/_intake_form.html", http_status=status,
-                  **intake_context(form))
+    return submit(form, _register, again=lambda status, error: refused(form, status, lambda code: _page(form, code)),
+                  done=lambda ticket: saved(
+                      _("Service request %(number)s registered. Tell the customer this number.", number=ticket.number),
+                      url_for("backoffice.ticket_detail", ticket_id=ticket.id)))
 
 
 def _fill_from_contact(form: IntakeForm) -> None:
@@ -177,47 +176,11 @@ def add_to_ticket(ticket_id: int):
     """The customer calls again about a unit with an open ticket: add what they say there, no new ticket."""
     ticket = load_ticket(ticket_id)
     form = _intake_form()
-    if form.description.validate(form):
-        try:
-            intake_service.add_report(ticket, current_user, description=form.description.data,
-                                      channel=form.channel.data if form.channel.data in rules.NOTICE_CHANNEL
-                                      else None, photos=request.files.getlist(form.photos.name))
-            commit()
-        except ServiceError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-        else:
-            flash(_("Added to service request %(number)s; no new request was registered.",
-                    number=ticket.number), "success")
-            return redirect_to(url_for("backoffice.ticket_detail", ticket_id=ticket.id))
-    return render("backoffice/intake.html", "backoffice/_intake_form.html", http_status=422,
-                  **intake_context(form))
-
-
-@bp.app_template_global()
-def intake_notices(ticket_id: int) -> list[Notification]:
-    """The messages queued for the customer of a ticket (drawn on the desk ticket page)."""
-    return list(db.session.scalars(db.select(Notification).where(Notification.ticket_id == ticket_id)
-                                   .order_by(Notification.id)))
-
-
-@bp.app_template_filter()
-def masked_recipient(notice: Notification) -> str:
-    if not notice.recipient:
-        return ""
-    return mask_email(notice.recipient) if notice.channel == "email" else mask_phone(notice.recipient)
-
-
-NOTICE_CHANNELS = {"sms": _l("Text message"), "email": _l("E-mail"), "wechat": _l("WeChat"),
-                   "portal": _l("Customer portal")}
-NOTICE_STATES = {"queued": _l("queued, not sent yet"), "sent": _l("sent"), "failed": _l("sending failed")}
-
-
-@bp.app_template_filter()
-def notice_channel(code: str) -> str:
-    return str(NOTICE_CHANNELS.get(code, code))
-
-
-@bp.app_template_filter()
-def notice_status(code: str) -> str:
-    return str(NOTICE_STATES.get(code, code))
+    return submit(form, lambda f: intake_service.add_report(
+        ticket, current_user, description=f.description.data,
+        channel=f.channel.data if f.channel.data in rules.NOTICE_CHANNEL else None,
+        photos=request.files.getlist(f.photos.name)),
+        validate=lambda f: f.is_submitted() and f.description.validate(f),
+        again=lambda status, error: refused(form, status, lambda code: _page(form, code)),
+        done=lambda _r: saved(_("Added to service request %(number)s; no new request was registered.",
+                                number=ticket.number), url_for("backoffice.ticket_detail", ticket_id=ticket.id)))

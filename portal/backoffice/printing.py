@@ -1,8 +1,5 @@
 """The back office's printed documents: intake receipt and service report per ticket, and batches of
 reports built in the background with a progress bar."""
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
 from flask import abort, current_app, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,15 +9,19 @@ from wtforms import DateField, HiddenField, SelectField
 from wtforms.validators import Optional
 
 from portal import labels
-from portal.access import load_ticket, roles_required
-from portal.backoffice import STAFF, bp
+from portal.backoffice.blueprint import bp
 from portal.domain import workflow
+from portal.domain.roles import STAFF
 from portal.extensions import db
-from portal.forms import to_choices
 from portal.models import BatchJob, Ticket
-from portal.services import ServiceError, batch, reports
+from portal.services import batch, reports
+from portal.services.localtime import day_bounds
 from portal.services.storage import path_of
-from portal.web import render
+from portal.tasks import print_jobs
+from portal.web.access import load_ticket, roles_required
+from portal.web.fields import to_choices
+from portal.web.forms import refused, submit
+from portal.web.render import render
 
 
 def _pdf(data: bytes, filename: str, inline: bool = True):
@@ -73,9 +74,8 @@ def _ids_from(form: BatchForm) -> tuple[list[int], str]:
     if form.ids.data:
         ids = [int(part) for part in form.ids.data.replace(" ", "").split(",") if part.isdigit()]
         return ids, _("%(n)s selected tickets", n=len(ids))
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    start = datetime.combine(form.date_from.data, time.min, zone)
-    end = datetime.combine(form.date_to.data + timedelta(days=1), time.min, zone)
+    start = day_bounds(form.date_from.data)[0]
+    end = day_bounds(form.date_to.data)[1]
     query = db.select(Ticket.id).where(Ticket.created_at >= start, Ticket.created_at < end)
     status = form.status.data or "all"
     if status == "open":
@@ -86,6 +86,22 @@ def _ids_from(form: BatchForm) -> tuple[list[int], str]:
     return ids, f"{form.date_from.data} – {form.date_to.data} · {status}"
 
 
+def _print_page(form: BatchForm, status: int):
+    jobs = db.session.scalars(db.select(BatchJob).where(BatchJob.requested_by_id == current_user.id)
+                              .order_by(BatchJob.id.desc()).limit(10)).all()
+    return render("backoffice/print.html", form=form, jobs=jobs, http_status=status)
+
+
+def _create_job(form: BatchForm) -> BatchJob:
+    ids, description = _ids_from(form)
+    return batch.create_job(current_user, ids, description)
+
+
+def _started(job: BatchJob):
+    print_jobs.kick(current_app._get_current_object())
+    return redirect(url_for("backoffice.print_job", job_id=job.id))
+
+
 @bp.route("/print", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def print_batch():
@@ -93,25 +109,9 @@ def print_batch():
     if request.method == "GET":
         form.ids.data = ",".join(request.args.getlist("ids"))
         form.status.data = form.status.data or "closed"
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            ids, description = _ids_from(form)
-            try:
-                job = batch.create_job(current_user, ids, description)
-                db.session.commit()
-            except ServiceError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error.message))
-                status = error.status
-            else:
-                batch.kick(current_app._get_current_object())
-                return redirect(url_for("backoffice.print_job", job_id=job.id))
-        else:
-            status = 422
-    jobs = db.session.scalars(db.select(BatchJob).where(BatchJob.requested_by_id == current_user.id)
-                              .order_by(BatchJob.id.desc()).limit(10)).all()
-    return render("backoffice/print.html", form=form, jobs=jobs, http_status=status)
+        return _print_page(form, 200)
+    return submit(form, _create_job, done=_started,
+                  again=lambda status, error: refused(form, status, lambda code: _print_page(form, code), error))
 
 
 def _job(job_id: int) -> BatchJob:

@@ -1,7 +1,7 @@
 """SLA policies per priority, edited by an admin: targets, business hours, holidays."""
 from datetime import date, time, timedelta
 
-from flask import flash, redirect, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,14 +18,15 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange
 
-from portal.access import roles_required
-from portal.backoffice import bp
-from portal.domain.workflow import OPEN_STATUSES
+from portal.backoffice.blueprint import bp
+from portal.domain.roles import ADMINS
 from portal.extensions import db
-from portal.forms import to_choices
-from portal.models import SlaPolicy, Ticket
+from portal.models import SlaPolicy
 from portal.services import sla
-from portal.web import render
+from portal.web.access import roles_required
+from portal.web.fields import to_choices
+from portal.web.forms import refused, saved, submit
+from portal.web.render import render
 
 WEEKDAYS = "1234567"  # ISO: Monday = 1
 
@@ -94,8 +95,20 @@ class PoliciesForm(FlaskForm):
     policies = FieldList(FormField(PolicyForm))
 
 
+def _save(rows: list[SlaPolicy], form: PoliciesForm) -> None:
+    sla.save_policies([_policy_values(entry.form) for entry in form.policies.entries], rows)
+
+
+def _policy_values(data: PolicyForm) -> dict:
+    return {"response_minutes": data.response_minutes.data, "update_minutes": data.update_minutes.data,
+            "resolution_minutes": data.resolution_minutes.data, "around_the_clock": data.around_the_clock.data,
+            "first_response_on": data.first_response_on.data,
+            "weekdays": sorted({int(c) - 1 for c in (data.weekdays.data or "").strip()}),
+            "opens": data.opens.data, "closes": data.closes.data, "holidays": data.holiday_dates}
+
+
 @bp.route("/admin/sla", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(*ADMINS)
 def sla_policies():
     rows = db.session.scalars(db.select(SlaPolicy).order_by(SlaPolicy.priority)).all()
     form = PoliciesForm(data={"policies": [{
@@ -104,20 +117,13 @@ def sla_policies():
         "first_response_on": r.first_response_on,
         "weekdays": "".join(str(d + 1) for d in r.weekdays), "opens": r.opens, "closes": r.closes,
         "holidays": "\n".join(r.holidays)} for r in rows]})
-    if form.validate_on_submit():
-        for row, entry in zip(rows, form.policies.entries, strict=True):
-            data = entry.form
-            row.response_minutes, row.update_minutes = data.response_minutes.data, data.update_minutes.data
-            row.resolution_minutes, row.around_the_clock = data.resolution_minutes.data, data.around_the_clock.data
-            row.first_response_on = data.first_response_on.data
-            row.weekdays = sorted({int(c) - 1 for c in (data.weekdays.data or "").strip()})
-            row.opens, row.closes, row.holidays = data.opens.data, data.closes.data, data.holiday_dates
-        db.session.flush()
-        # Open tickets follow the new rules at once (the sweep would, on their next check).
-        for ticket in db.session.scalars(db.select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))):
-            sla.refresh(ticket)
-        db.session.commit()
-        flash(_("SLA policies saved; open tickets were recalculated."), "success")
-        return redirect(url_for("backoffice.sla_policies"))
-    return render("backoffice/sla_policies.html", form=form, rows=rows,
-                  http_status=422 if form.is_submitted() else 200)
+
+    def page(status: int):
+        return render("backoffice/sla_policies.html", form=form, rows=rows, http_status=status)
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, lambda f: _save(rows, f),
+                  done=lambda _r: saved(_("SLA policies saved; open tickets were recalculated."),
+                                        url_for("backoffice.sla_policies")),
+                  again=lambda status, error: refused(form, status, page, error))

@@ -1,6 +1,5 @@
 """The customer's own view of their tickets and documents."""
-from flask import Blueprint
+from portal.customer import account, actions, follow, requests, views  # noqa: F401  - importing a route module registers its routes
+from portal.customer.blueprint import bp
 
-bp = Blueprint("customer", __name__, url_prefix="/my")
-
-from portal.customer import account, actions, follow, requests, views  # noqa: E402,F401
+__all__ = ["bp"]

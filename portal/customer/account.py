@@ -2,7 +2,7 @@
 import json
 from datetime import UTC, datetime
 
-from flask import abort, current_app, flash, url_for
+from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,13 +10,15 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
-from portal.access import roles_required
-from portal.customer import bp
+from portal.customer.blueprint import bp
+from portal.domain.roles import CUSTOMERS
 from portal.extensions import db
-from portal.forms import strip
 from portal.models import CustomerAddress
 from portal.services import customer_data
-from portal.web import redirect_to, render
+from portal.web.access import roles_required
+from portal.web.fields import strip
+from portal.web.forms import ButtonForm, refused, saved, submit
+from portal.web.render import render
 
 
 class AddressForm(FlaskForm):
@@ -26,10 +28,6 @@ class AddressForm(FlaskForm):
     is_default = BooleanField(_l("Default address for visits"))
 
 
-class ButtonForm(FlaskForm):
-    """Only the CSRF token."""
-
-
 def load_address(address_id: int) -> CustomerAddress:
     address = db.session.get(CustomerAddress, address_id)
     if address is None:
@@ -37,13 +35,6 @@ def load_address(address_id: int) -> CustomerAddress:
     if current_user.customer_id is None or address.customer_id != current_user.customer_id:
         abort(403)
     return address
-
-
-def _make_default(address: CustomerAddress) -> None:
-    db.session.execute(db.update(CustomerAddress).where(
-        CustomerAddress.customer_id == address.customer_id, CustomerAddress.id != address.id)
-        .values(is_default=False))
-    address.is_default = True
 
 
 def profile_context(form: AddressForm | None = None) -> dict:
@@ -58,76 +49,67 @@ def _no_customer():
 
 
 @bp.get("/profile")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def profile():
     _no_customer()
     return render("customer/profile.html", **profile_context())
 
 
+def _to_addresses(message):
+    return saved(message, url_for("customer.profile") + "#addresses")
+
+
 @bp.post("/profile/addresses")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def add_address():
     _no_customer()
     form = AddressForm()
-    if not form.validate_on_submit():
-        return render("customer/profile.html", http_status=422, **profile_context(form))
-    address = CustomerAddress(customer_id=current_user.customer_id, label=form.label.data,
-                              address=form.address.data, is_default=False)
-    db.session.add(address)
-    db.session.flush()
-    first = not db.session.scalar(db.select(CustomerAddress.id).where(
-        CustomerAddress.customer_id == current_user.customer_id, CustomerAddress.id != address.id).limit(1))
-    if form.is_default.data or first:
-        _make_default(address)
-    db.session.commit()
-    flash(_("Address saved."), "success")
-    return redirect_to(url_for("customer.profile") + "#addresses")
+    return submit(form, lambda f: customer_data.add_address(current_user, label=f.label.data, text=f.address.data,
+                                                            default=f.is_default.data),
+                  done=lambda _a: _to_addresses(_("Address saved.")),
+                  again=lambda status, error: refused(form, status, lambda code: render(
+                      "customer/profile.html", http_status=code, **profile_context(form)), error))
 
 
 @bp.route("/profile/addresses/<int:address_id>", methods=["GET", "POST"])
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def edit_address(address_id: int):
     address = load_address(address_id)
     form = AddressForm(obj=address)
-    if form.validate_on_submit():
-        address.label, address.address = form.label.data, form.address.data
-        if form.is_default.data:
-            _make_default(address)
-        db.session.commit()
-        flash(_("Address saved."), "success")
-        return redirect_to(url_for("customer.profile") + "#addresses")
-    return render("customer/address.html", form=form, address=address, http_status=422 if form.errors else 200)
+
+    def page(status: int):
+        return render("customer/address.html", form=form, address=address, http_status=status)
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, lambda f: customer_data.update_address(address, label=f.label.data, text=f.address.data,
+                                                               default=f.is_default.data),
+                  done=lambda _r: _to_addresses(_("Address saved.")),
+                  again=lambda status, error: refused(form, status, page, error))
 
 
 @bp.post("/profile/addresses/<int:address_id>/delete")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def delete_address(address_id: int):
     address = load_address(address_id)
-    was_default = address.is_default
-    db.session.delete(address)
-    db.session.flush()
-    if was_default:
-        successor = db.session.scalar(db.select(CustomerAddress).where(
-            CustomerAddress.customer_id == current_user.customer_id).order_by(CustomerAddress.id).limit(1))
-        if successor is not None:
-            successor.is_default = True
-    db.session.commit()
-    flash(_("Address deleted."), "success")
-    return redirect_to(url_for("customer.profile") + "#addresses")
+    return submit(ButtonForm(), lambda f: customer_data.delete_address(address),
+                  done=lambda _r: _to_addresses(_("Address deleted.")), again=_button_refused)
 
 
 @bp.post("/profile/addresses/<int:address_id>/default")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def default_address(address_id: int):
     address = load_address(address_id)
-    _make_default(address)
-    db.session.commit()
-    flash(_("Default address set."), "success")
-    return redirect_to(url_for("customer.profile") + "#addresses")
+    return submit(ButtonForm(), lambda f: customer_data.make_default(address),
+                  done=lambda _r: _to_addresses(_("Default address set.")), again=_button_refused)
+
+
+def _button_refused(status, error):
+    return render("customer/profile.html", http_status=status, **profile_context())
 
 
 @bp.get("/profile/my-data.json")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def download_data():
     _no_customer()
     data = customer_data.export(current_user)

@@ -3,7 +3,7 @@ escalate or complain, and rate the service after closing. The panels' data comes
 which the ticket page puts in its context as `act`."""
 from dataclasses import dataclass, field
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,17 +11,19 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.access import load_ticket, roles_required
-from portal.customer import bp
+from portal.customer.blueprint import bp
 from portal.customer.follow import detail_context
+from portal.domain.roles import CUSTOMERS
 from portal.extensions import db
-from portal.forms import strip, to_choices
-from portal.models import Ticket
-from portal.models.selfservice import Quote
+from portal.models import Quote, Ticket
 from portal.services import ServiceError
 from portal.services import selfservice as service
 from portal.services.acceptance import parse_client_time
-from portal.web import render
+from portal.services.transitions import allowed_actions
+from portal.web.access import load_ticket, roles_required
+from portal.web.fields import strip, to_choices
+from portal.web.forms import ButtonForm, refused, saved, submit
+from portal.web.render import render
 
 SCORES = [(n, str(n)) for n in range(1, 6)]
 
@@ -69,9 +71,8 @@ class CustomerActions:
     quote_sha256: str | None
     quote_lines: list
     decided_quotes: list
-    awaiting_acceptance: bool
+    actions: list
     signing_requested: bool
-    can_escalate: bool
     open_escalation: object | None
     survey_state: str
     survey: object | None
@@ -94,53 +95,40 @@ def customer_actions(ticket: Ticket, forms: dict | None = None, error: str | Non
     window = service.survey_window(ticket)
     forms = {"answer": AnswerForm(formdata=None), "quote": QuoteDecisionForm(formdata=None),
              "escalate": EscalationForm(formdata=None), "survey": SurveyForm(formdata=None),
-             "signing": FlaskForm(formdata=None), **(forms or {})}
+             "signing": ButtonForm(formdata=None), **(forms or {})}
     return CustomerActions(
         ticket=ticket, questions=pairs, open_questions=[q for q, a in pairs if a is None], quote=quote,
         quote_sha256=service.rules.content_hash(service.quote_content(quote, ticket)) if quote else None,
         quote_lines=service.quote_lines(quote) if quote else [], decided_quotes=decided,
-        awaiting_acceptance=ticket.status == "resolved",
+        actions=allowed_actions(ticket, current_user),
         signing_requested=bool(service.open_tasks(ticket, ("signing_link",))),
-        can_escalate=ticket.status != "cancelled",
         open_escalation=(service.open_tasks(ticket, service.ESCALATION_KINDS) or [None])[0],
         survey_state=service.survey_state(ticket), survey=service.survey_of(ticket),
         survey_closes_at=window.closes_at if window else None, forms=forms,
         error=error)
 
 
-def _page(ticket_id: int, key: str, form, status: int, error: str | None = None):
+def _page(ticket: Ticket, key: str, form, status: int, error: str | None = None):
     """The ticket page again with the form as typed and its errors."""
-    db.session.rollback()
-    ticket = load_ticket(ticket_id)
     return render("customer/ticket.html", **detail_context(ticket),
                   act=customer_actions(ticket, forms={key: form}, error=error), http_status=status)
 
 
-def _done(ticket: Ticket, message: str):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("customer.ticket_detail", ticket_id=ticket.id) + "#actions")
-
-
 def _act(ticket_id: int, key: str, form, apply, message: str):
     ticket = load_ticket(ticket_id)
-    if not form.validate_on_submit():
-        return _page(ticket_id, key, form, 422)
-    try:
-        apply(ticket, form)
-    except ServiceError as error:
-        if error.status == 409:  # the ticket moved on: say so above the panels as they are now
-            return _page(ticket_id, "-", form, 409, error=str(error.message))
-        if error.field and error.field in form:
-            form[error.field].errors = [*form[error.field].errors, str(error.message)]
-        else:
-            form.form_errors.append(str(error.message))
-        return _page(ticket_id, key, form, error.status)
-    return _done(ticket, message)
+
+    def again(status, error):
+        if error is not None and error.status == 409:  # the ticket moved on: say so above the panels as they are
+            form.form_errors.clear()
+            return _page(ticket, "-", form, 409, error=str(error.message))
+        return refused(form, status, lambda code: _page(ticket, key, form, code), error)
+
+    return submit(form, lambda f: apply(ticket, f), again=again,
+                  done=lambda _r: saved(message, url_for("customer.ticket_detail", ticket_id=ticket.id) + "#actions"))
 
 
 @bp.post("/tickets/<int:ticket_id>/answer")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def answer_question(ticket_id: int):
     def apply(ticket, form):
         service.answer_question(ticket, current_user, question_id=form.question_id.data, answer=form.answer.data)
@@ -148,18 +136,17 @@ def answer_question(ticket_id: int):
 
 
 @bp.post("/tickets/<int:ticket_id>/quotes/<int:quote_id>/decide")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def decide_quote(ticket_id: int, quote_id: int):
     ticket = load_ticket(ticket_id)
     quote = db.session.get(Quote, quote_id)
     if quote is None or quote.ticket_id != ticket.id:
         abort(404)
     form = QuoteDecisionForm()
-    if form.decision.data not in ("approve", "decline"):
-        form.form_errors.append(_("Choose approve or decline."))
-        return _page(ticket_id, "quote", form, 422)
 
     def apply(ticket, form):
+        if form.decision.data not in ("approve", "decline"):
+            raise ServiceError(_("Choose approve or decline."))
         service.decide_quote(ticket, current_user, quote, service.QuoteDecision(
             approve=form.decision.data == "approve", name=form.name.data, shown_sha256=form.content_sha256.data or "",
             reason=form.reason.data, client_decided_at=parse_client_time(form.client_decided_at.data),
@@ -169,16 +156,16 @@ def decide_quote(ticket_id: int, quote_id: int):
 
 
 @bp.post("/tickets/<int:ticket_id>/signing-link")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def request_signing_link(ticket_id: int):
     def apply(ticket, form):
         service.request_signing_link(ticket, current_user)
-    return _act(ticket_id, "signing", FlaskForm(), apply,
+    return _act(ticket_id, "signing", ButtonForm(), apply,
                 _("We will send you a signing link by text message or e-mail."))
 
 
 @bp.post("/tickets/<int:ticket_id>/escalate")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def escalate(ticket_id: int):
     def apply(ticket, form):
         service.request_escalation(ticket, current_user, kind=form.kind.data, reason=form.reason.data)
@@ -187,7 +174,7 @@ def escalate(ticket_id: int):
 
 
 @bp.post("/tickets/<int:ticket_id>/survey")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def survey(ticket_id: int):
     def apply(ticket, form):
         service.submit_survey(ticket, current_user, speed=form.speed.data, engineer=form.engineer.data,

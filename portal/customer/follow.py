@@ -7,17 +7,16 @@ from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import labels, pdf
-from portal.access import load_ticket, roles_required
-from portal.customer import bp
-from portal.domain.privacy import mask_phone
-from portal.domain.workflow import CANCELLED, CLOSED
+from portal import labels
+from portal.customer.blueprint import bp
+from portal.domain import workflow
+from portal.domain.roles import CUSTOMERS
+from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import Document, Ticket, TicketEvent, Visit
-from portal.models._base import as_utc, utcnow
 from portal.services import reports, sla
+from portal.web.access import load_ticket, roles_required
 
-PAUSED_BY = {"waiting_parts": "parts", "waiting_customer": "customer"}
 # Only these kinds show their text to the customer: what was written for them (an update, their own words).
 CUSTOMER_BODIES = frozenset({"customer_updated", "rejected", "accepted"})
 
@@ -46,13 +45,13 @@ def when(moment: datetime, now: datetime) -> str:
 
 
 def _promise(status: str, response_due, update_due, resolution_due, now: datetime) -> Promise | None:
-    if status in (CLOSED, CANCELLED):
+    if status in workflow.FINAL:
         return None
-    if status == "resolved":
+    if status == workflow.RESOLVED:
         return Promise("confirm", _("Please check the repair and confirm it"))
-    if status == "waiting_parts":
+    if status == workflow.WAITING_PARTS:
         return Promise("paused", _("Paused while we wait for parts"))
-    if status == "waiting_customer":
+    if status == workflow.WAITING_CUSTOMER:
         return Promise("paused", _("Paused while we wait for your reply"))
     for kind, due in (("contact", response_due), ("update", update_due), ("resolve", resolution_due)):
         if due is None:
@@ -69,7 +68,7 @@ def _promise(status: str, response_due, update_due, resolution_due, now: datetim
 def promise(ticket: Ticket, now: datetime | None = None) -> Promise | None:
     """The next promise, read from the ticket's SLA clock now."""
     now = as_utc(now or utcnow())
-    if ticket.status in (CLOSED, CANCELLED, "resolved", *PAUSED_BY):
+    if ticket.status in workflow.FINAL | workflow.PAUSED | {workflow.RESOLVED}:
         return _promise(ticket.status, None, None, None, now)
     reading = sla.reading(ticket, now)
     running = [None if r is None or r.stopped_at is not None else r.due_at
@@ -116,16 +115,14 @@ def detail_context(ticket: Ticket) -> dict:
 
 
 @bp.get("/tickets/<int:ticket_id>/receipt.pdf")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def intake_receipt(ticket_id: int):
     """The intake receipt of their own ticket; a colleague's phone on it is masked like everywhere else."""
     ticket = load_ticket(ticket_id)
-    context = reports.receipt_context(ticket)
     own = ticket.created_by_id == current_user.id or (
         ticket.contact_id is not None and ticket.contact_id == current_user.contact_id)
-    if not own:
-        context["customer"]["contact_phone"] = mask_phone(ticket.contact_phone)
-    response = current_app.response_class(pdf.render_pdf("intake_receipt.html", context), mimetype="application/pdf")
+    response = current_app.response_class(reports.intake_receipt(ticket, mask_contact=not own),
+                                          mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{ticket.number}-intake-receipt.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

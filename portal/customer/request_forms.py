@@ -16,8 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from portal import labels
-from portal.backoffice.forms import SERIAL_RE, new_key, optional_int
-from portal.forms import phone_number, strip, to_choices
+from portal.web.fields import SERIAL_RE, new_key, optional_int, phone_number, strip, to_choices
 
 # Offered as suggestions; the customer may type anything else (Ticket.preferred_contact_time is free text).
 CONTACT_TIMES = (_l("Any time during office hours"), _l("Mornings 9:00-12:00"), _l("Afternoons 13:00-18:00"),

@@ -2,24 +2,25 @@
 with knowledge-base answers offered while typing, and register through the same service as the desk."""
 from datetime import date
 
-from flask import abort, flash, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import roles_required
-from portal.customer import bp
+from portal.customer.blueprint import bp
 from portal.customer.request_forms import CONTACT_TIMES, RequestForm
+from portal.domain.roles import CUSTOMERS
 from portal.domain.warranty import warranty_status
 from portal.extensions import db
-from portal.forms import to_choices
-from portal.idempotent import commit, idempotent
 from portal.models import Asset, Contact, Customer, ProductModel
 from portal.services import ServiceError, knowledge
 from portal.services import intake as intake_service
-from portal.services import tickets as ticket_service
-from portal.web import redirect_to, render
-
-CUSTOMER = "customer"
+from portal.services.events import add_event
+from portal.services.localtime import local_today
+from portal.web.access import roles_required
+from portal.web.fields import to_choices
+from portal.web.forms import refused, saved, submit
+from portal.web.idempotency import idempotent
+from portal.web.render import render
 
 
 def own_customer() -> Customer:
@@ -70,7 +71,7 @@ def _category(customer_id: int, asset_id, model_id) -> str | None:
 
 def warranty_context(customer_id: int, asset_id, model_id, serial, purchase: date | None) -> dict:
     """What the customer may know about the unit: only their own units; any other serial reads as unknown."""
-    today = ticket_service.local_today()
+    today = local_today()
     asset = own_asset(customer_id, asset_id)
     serial = asset.serial if asset is not None else intake_service.normalize_serial(serial)
     facts = intake_service.serial_facts(serial, customer_id, today) if serial else None
@@ -94,63 +95,57 @@ def request_context(form: RequestForm, customer: Customer) -> dict:
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
-@roles_required(CUSTOMER)
+@roles_required(*CUSTOMERS)
 @idempotent
 def new_request():
     customer = own_customer()
     form = _form(customer)
-    if form.validate_on_submit():
-        ticket = _register(form, customer)
-        if ticket is not None:
-            flash(_("Your service request is registered. Your number is %(number)s; please quote it whenever "
-                    "you contact us.", number=ticket.number), "success")
-            return redirect_to(url_for("customer.ticket_detail", ticket_id=ticket.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render("customer/request.html", "customer/_request_form.html", http_status=status,
-                  **request_context(form, customer))
+
+    def page(status: int):
+        return render("customer/request.html", "customer/_request_form.html", http_status=status,
+                      **request_context(form, customer))
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, lambda f: _register(f, customer),
+                  again=lambda status, error: refused(form, status, page, error),
+                  done=lambda ticket: saved(
+                      _("Your service request is registered. Your number is %(number)s; please quote it whenever "
+                        "you contact us.", number=ticket.number),
+                      url_for("customer.ticket_detail", ticket_id=ticket.id)))
 
 
 def _register(form: RequestForm, customer: Customer):
     """Register through the desk's intake service; a refusal lands on the form, nothing is kept."""
     asset = own_asset(customer.id, form.asset_id.data)
     if form.asset_id.data and asset is None:
-        form.asset_id.errors.append(_("Choose one of your registered units."))
-        return None
+        raise ServiceError(_("Choose one of your registered units."), field="asset_id")
     if asset is not None:
         model, serial, purchase = asset.product_model, asset.serial, asset.purchase_date
     else:
         model = db.session.get(ProductModel, form.product_model_id.data)
         serial, purchase = intake_service.normalize_serial(form.serial.data), form.purchase_date.data
         if model is None:
-            form.product_model_id.errors.append(_("Choose one of your units, or the product model."))
-            return None
+            raise ServiceError(_("Choose one of your units, or the product model."), field="product_model_id")
     # A serial registered to another customer is not refused (that would tell it exists): the request goes
     # in without it, and the desk is told to check the number with the caller.
     unverified = None
     if serial and asset is None:
-        facts = intake_service.serial_facts(serial, customer.id, ticket_service.local_today())
+        facts = intake_service.serial_facts(serial, customer.id, local_today())
         if facts is not None and facts.other_customer:
             unverified, serial = serial, ""
-    contact = own_contact(customer)
-    try:
-        ticket = intake_service.register(
-            user=current_user, customer=customer, contact=contact, photos=request.files.getlist(form.photos.name),
-            form_data=dict(contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
-                           product_model=model, serial=serial, purchase_date=purchase,
-                           description=form.description.data, channel="portal", frequency=form.frequency.data,
-                           impact=form.impact.data, tried=form.tried.data))
-        ticket.service_mode = form.service_mode.data
-        ticket.preferred_contact_time = form.preferred_contact_time.data or None
-        if unverified:
-            ticket.serial = unverified
-            ticket_service.add_event(ticket, current_user, "serial_unverified", data={"serial": unverified})
-        commit()
-    except ServiceError as error:
-        db.session.rollback()
-        # Without a field the refusal is about a photo (content or size): the only other input checked there.
-        target = getattr(form, error.field, None) if error.field else form.photos
-        (target.errors if target is not None else form.form_errors).append(str(error.message))
-        return None
+    ticket = intake_service.register(
+        user=current_user, customer=customer, contact=own_contact(customer),
+        photos=request.files.getlist(form.photos.name),
+        form_data=dict(contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+                       product_model=model, serial=serial, purchase_date=purchase,
+                       description=form.description.data, channel="portal", frequency=form.frequency.data,
+                       impact=form.impact.data, tried=form.tried.data))
+    ticket.service_mode = form.service_mode.data
+    ticket.preferred_contact_time = form.preferred_contact_time.data or None
+    if unverified:
+        ticket.serial = unverified
+        add_event(ticket, current_user, "serial_unverified", data={"serial": unverified})
     return ticket
 
 
@@ -162,7 +157,7 @@ def _date_arg(name: str) -> date | None:
 
 
 @bp.get("/requests/warranty")
-@roles_required(CUSTOMER)
+@roles_required(*CUSTOMERS)
 def request_warranty():
     """The warranty of the unit picked or typed, swapped in as the customer chooses."""
     customer = own_customer()
@@ -172,7 +167,7 @@ def request_warranty():
 
 
 @bp.post("/requests/suggestions")
-@roles_required(CUSTOMER)
+@roles_required(*CUSTOMERS)
 def request_suggestions():
     """Knowledge-base answers for the description typed so far (htmx, debounced in the page)."""
     customer = own_customer()

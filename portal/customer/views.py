@@ -2,18 +2,19 @@
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from portal.access import load_ticket, roles_required
-from portal.customer import bp
 from portal.customer.actions import customer_actions
+from portal.customer.blueprint import bp
 from portal.customer.follow import detail_context, listed_promise
+from portal.domain.roles import CUSTOMERS
+from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Ticket
-from portal.models._base import utcnow
-from portal.web import render
+from portal.web.access import load_ticket, roles_required
+from portal.web.render import render
 
 
 @bp.get("/tickets")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def tickets():
     rows = db.session.scalars(
         db.select(Ticket).options(joinedload(Ticket.product_model), joinedload(Ticket.assignee))
@@ -23,7 +24,7 @@ def tickets():
 
 
 @bp.get("/tickets/<int:ticket_id>")
-@roles_required("customer")
+@roles_required(*CUSTOMERS)
 def ticket_detail(ticket_id: int):
     ticket = load_ticket(ticket_id)
     return render("customer/ticket.html", **detail_context(ticket), act=customer_actions(ticket))

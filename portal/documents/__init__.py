@@ -1,6 +1,5 @@
 """Downloads of stored files: photos, signatures and PDF documents, each behind the ticket's access check."""
-from flask import Blueprint
+from portal.documents import views  # noqa: F401  - importing a route module registers its routes
+from portal.documents.blueprint import bp
 
-bp = Blueprint("documents", __name__, url_prefix="/files")
-
-from portal.documents import views  # noqa: E402,F401
+__all__ = ["bp"]

@@ -1,13 +1,11 @@
 """File downloads. The stored bytes go out unchanged; nothing is re-rendered on download."""
 from flask import abort, send_file
 
-from portal.access import load_attachment, load_document, roles_required
-from portal.documents import bp
-from portal.models.user import Role
+from portal.documents.blueprint import bp
+from portal.domain.roles import EVERY_ROLE
 from portal.services import images
 from portal.services.storage import derived, path_of
-
-EVERY_ROLE = tuple(Role)
+from portal.web.access import load_attachment, load_document, roles_required
 
 
 @bp.get("/attachments/<int:attachment_id>")

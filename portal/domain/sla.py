@@ -7,9 +7,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from portal.models._base import as_utc
+from portal.domain.time import as_utc
 
 AT_RISK_SHARE = 0.8
+
+
+# The defaults of seed document 000 (first response) with our update and resolution targets.
+DEFAULT_TARGETS = [
+    # priority, response, update, resolution (minutes), around the clock
+    ("P1", 15, 12 * 60, 24 * 60, True),
+    ("P2", 4 * 60, 12 * 60, 3 * 24 * 60, False),
+    ("P3", 8 * 60, 24 * 60, 5 * 24 * 60, False),
+    ("P4", 24 * 60, 24 * 60, 10 * 24 * 60, False),
+]
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,27 @@ class Change:
     at: datetime
     kind: str  # start | priority | pause | resume | responded | updated | resolved | reopened | stopped
     priority: str | None = None
+
+
+# Ticket event kinds and the change each makes to the clocks ("triaged" carries the priority in its data).
+EVENT_CHANGES = {
+    "triaged": "priority", "waiting_parts": "pause", "waiting_customer": "pause", "resumed": "resume",
+    "work_resumed": "resume", "customer_updated": "updated", "resolved": "resolved", "rejected": "reopened",
+    "accepted": "stopped", "cancelled": "stopped",
+}
+
+
+def change_for(kind: str, data: dict, at: datetime) -> Change | None:
+    """The clock change a ticket event makes, if any."""
+    change = EVENT_CHANGES.get(kind)
+    if change == "priority":
+        return Change(at, "priority", data["priority"]) if data.get("priority") else None
+    return Change(at, change) if change else None
+
+
+def moves_clock(kind: str) -> bool:
+    """Whether an event of this kind (or the registration) changes a due time: its use case refreshes the clock."""
+    return kind == "created" or kind in EVENT_CHANGES
 
 
 @dataclass

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from portal.models._base import as_utc
+from portal.domain.time import as_utc
 
 
 def add_months(start: date, months: int) -> date:

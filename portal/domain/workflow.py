@@ -1,5 +1,10 @@
-"""The ticket state machine: the one table that says which action may move a ticket where, and who may."""
+"""The ticket state machine: the one table that says which action may move a ticket where, and who may;
+beside it, the named groups of statuses and the flags that pages show. Nothing else decides whether an
+action is allowed: services ask next_status(), pages draw their buttons from allowed_actions() and their
+panels from flags()."""
 from dataclasses import dataclass
+
+from portal.domain.roles import CUSTOMERS, DESK, ENGINEERS, SIGNER
 
 NEW, TRIAGED, ASSIGNED, IN_PROGRESS = "new", "triaged", "assigned", "in_progress"
 WAITING_PARTS, WAITING_CUSTOMER = "waiting_parts", "waiting_customer"
@@ -7,12 +12,24 @@ RESOLVED, REOPENED, CLOSED, CANCELLED = "resolved", "reopened", "closed", "cance
 
 STATUSES = (NEW, TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER,
             RESOLVED, REOPENED, CLOSED, CANCELLED)
-OPEN_STATUSES = frozenset(STATUSES) - {CLOSED, CANCELLED}
-# Statuses in which the assigned engineer has work on site.
-ENGINEER_ACTIVE = frozenset({ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER, RESOLVED, REOPENED})
 
-DESK = frozenset({"agent", "supervisor", "admin"})
-ENGINEER = frozenset({"engineer"})
+# ---- Named groups of statuses ----------------------------------------------------------------------------
+FINAL = frozenset({CLOSED, CANCELLED})
+OPEN_STATUSES = frozenset(STATUSES) - FINAL
+# The SLA clock does not run while the job waits for parts or for the customer.
+PAUSED = frozenset({WAITING_PARTS, WAITING_CUSTOMER})
+# Statuses in which the assigned engineer has work on site (their job list).
+ENGINEER_ACTIVE = frozenset({ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER, RESOLVED, REOPENED})
+# The visit forms are offered. Wider than what the table allows right now on purpose: offline, arrival,
+# inspection and work are queued in a row before the server sees any of them.
+VISIT_OPEN = frozenset({ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER, REOPENED})
+# The signing screen opens while the work is on site or handed over: the phone keeps it, so the customer
+# can read and sign with no signal (the signature goes through the outbox like any other form).
+SIGNING_PAGE = frozenset({IN_PROGRESS, RESOLVED})
+# Waiting for someone to take it: the dispatch board's list.
+UNASSIGNED = frozenset({TRIAGED, REOPENED})
+
+SIGNERS = ENGINEERS | {SIGNER}
 
 
 @dataclass(frozen=True)
@@ -32,30 +49,45 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (ASSIGNED, "assign"): _T(ASSIGNED, DESK),
     (REOPENED, "assign"): _T(ASSIGNED, DESK),
     # The assignee confirms they have the job; the status stays, the first-response clock may stop.
-    (ASSIGNED, "confirm_receipt"): _T(ASSIGNED, ENGINEER, True),
-    (REOPENED, "confirm_receipt"): _T(REOPENED, ENGINEER, True),
-    (ASSIGNED, "arrive"): _T(IN_PROGRESS, ENGINEER, True),
-    (REOPENED, "arrive"): _T(IN_PROGRESS, ENGINEER, True),
-    (IN_PROGRESS, "arrive"): _T(IN_PROGRESS, ENGINEER, True),
-    (IN_PROGRESS, "inspect"): _T(IN_PROGRESS, ENGINEER, True),
-    (IN_PROGRESS, "record_work"): _T(IN_PROGRESS, ENGINEER, True),
-    (IN_PROGRESS, "diagnose"): _T(IN_PROGRESS, ENGINEER, True),
-    **{(s, "loaner"): _T(s, ENGINEER, True) for s in (IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER)},
-    **{(s, "update_customer"): _T(s, ENGINEER | DESK, True) for s in (ASSIGNED, IN_PROGRESS, WAITING_PARTS,
-                                                                     WAITING_CUSTOMER, REOPENED)},
+    (ASSIGNED, "confirm_receipt"): _T(ASSIGNED, ENGINEERS, True),
+    (REOPENED, "confirm_receipt"): _T(REOPENED, ENGINEERS, True),
+    (ASSIGNED, "arrive"): _T(IN_PROGRESS, ENGINEERS, True),
+    (REOPENED, "arrive"): _T(IN_PROGRESS, ENGINEERS, True),
+    (IN_PROGRESS, "arrive"): _T(IN_PROGRESS, ENGINEERS, True),
+    (IN_PROGRESS, "inspect"): _T(IN_PROGRESS, ENGINEERS, True),
+    (IN_PROGRESS, "record_work"): _T(IN_PROGRESS, ENGINEERS, True),
+    (IN_PROGRESS, "diagnose"): _T(IN_PROGRESS, ENGINEERS, True),
+    **{(s, "loaner"): _T(s, ENGINEERS, True) for s in (IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER)},
+    **{(s, "update_customer"): _T(s, ENGINEERS | DESK, True) for s in (ASSIGNED, IN_PROGRESS, WAITING_PARTS,
+                                                                       WAITING_CUSTOMER, REOPENED)},
     # The desk's first call back to the customer comes before anyone is assigned.
     **{(s, "update_customer"): _T(s, DESK) for s in (NEW, TRIAGED, RESOLVED)},
-    (IN_PROGRESS, "wait_parts"): _T(WAITING_PARTS, ENGINEER, True),
-    (IN_PROGRESS, "wait_customer"): _T(WAITING_CUSTOMER, ENGINEER, True),
-    (WAITING_PARTS, "resume"): _T(IN_PROGRESS, ENGINEER, True),
-    (WAITING_CUSTOMER, "resume"): _T(IN_PROGRESS, ENGINEER, True),
-    (IN_PROGRESS, "resolve"): _T(RESOLVED, ENGINEER, True),
-    (RESOLVED, "accept"): _T(CLOSED, ENGINEER, True),
-    (RESOLVED, "reject"): _T(REOPENED, ENGINEER, True),
-    **{(s, "cancel"): _T(CANCELLED, DESK) for s in (NEW, TRIAGED, ASSIGNED, IN_PROGRESS,
-                                                   WAITING_PARTS, WAITING_CUSTOMER, REOPENED)},
+    (IN_PROGRESS, "wait_parts"): _T(WAITING_PARTS, ENGINEERS, True),
+    (IN_PROGRESS, "wait_customer"): _T(WAITING_CUSTOMER, ENGINEERS, True),
+    (WAITING_PARTS, "resume"): _T(IN_PROGRESS, ENGINEERS, True),
+    (WAITING_CUSTOMER, "resume"): _T(IN_PROGRESS, ENGINEERS, True),
+    (IN_PROGRESS, "resolve"): _T(RESOLVED, ENGINEERS, True),
+    # The customer answers on the engineer's phone, or on their own through a remote link (the signer).
+    (RESOLVED, "accept"): _T(CLOSED, SIGNERS, True),
+    (RESOLVED, "reject"): _T(REOPENED, SIGNERS, True),
+    (RESOLVED, "send_signing_link"): _T(RESOLVED, DESK),
+    **{(s, "cancel"): _T(CANCELLED, DESK) for s in OPEN_STATUSES - {RESOLVED}},
+    # The desk and the customer talk while the ticket is open: questions and answers, quotes and decisions.
+    **{(s, "add_report"): _T(s, DESK) for s in OPEN_STATUSES},
+    **{(s, "ask_customer"): _T(s, DESK) for s in OPEN_STATUSES},
+    **{(s, "quote"): _T(s, DESK) for s in OPEN_STATUSES},
+    **{(s, "answer"): _T(s, CUSTOMERS) for s in OPEN_STATUSES},
+    **{(s, "decide_quote"): _T(s, CUSTOMERS) for s in OPEN_STATUSES},
+    (RESOLVED, "request_signing_link"): _T(RESOLVED, CUSTOMERS),
+    # Escalation and complaints stay possible after closing (a complaint often comes then).
+    **{(s, "escalate"): _T(s, CUSTOMERS) for s in frozenset(STATUSES) - {CANCELLED}},
+    (CLOSED, "rate"): _T(CLOSED, CUSTOMERS),
 }
 ACTIONS = tuple(dict.fromkeys(action for _, action in TRANSITIONS))
+
+REFUSED_STATUS = "not allowed in this status"
+REFUSED_ROLE = "not allowed for this role"
+REFUSED_PERSON = "only the assigned engineer may do this"
 
 
 class TransitionRefused(Exception):
@@ -70,11 +102,11 @@ def next_status(status: str, action: str, role: str, *, is_assignee: bool = Fals
     """The status `action` leads to, or TransitionRefused saying why not."""
     transition = TRANSITIONS.get((status, action))
     if transition is None:
-        raise TransitionRefused(status, action, "not allowed in this status")
+        raise TransitionRefused(status, action, REFUSED_STATUS)
     if role not in transition.roles:
-        raise TransitionRefused(status, action, "not allowed for this role")
-    if transition.assignee_only and role in ENGINEER and not is_assignee:
-        raise TransitionRefused(status, action, "only the assigned engineer may do this")
+        raise TransitionRefused(status, action, REFUSED_ROLE)
+    if transition.assignee_only and role in ENGINEERS and not is_assignee:
+        raise TransitionRefused(status, action, REFUSED_PERSON)
     return transition.target
 
 
@@ -82,6 +114,25 @@ def allowed_actions(status: str, role: str, *, is_assignee: bool = False) -> lis
     """Actions this person may take now, in table order; templates draw buttons from it."""
     result = []
     for (from_status, action), t in TRANSITIONS.items():
-        if from_status == status and role in t.roles and (is_assignee or not t.assignee_only or role not in ENGINEER):
+        if from_status == status and role in t.roles and (is_assignee or not t.assignee_only or role not in ENGINEERS):
             result.append(action)
     return result
+
+
+@dataclass(frozen=True)
+class Flags:
+    """What a page shows for a status, beyond the actions a person may take."""
+
+    open: bool
+    final: bool
+    closed: bool
+    clock_paused: bool
+    visit_open: bool
+    signing_page: bool
+    awaiting_acceptance: bool
+
+
+def flags(status: str) -> Flags:
+    return Flags(open=status in OPEN_STATUSES, final=status in FINAL, closed=status == CLOSED,
+                 clock_paused=status in PAUSED, visit_open=status in VISIT_OPEN, signing_page=status in SIGNING_PAGE,
+                 awaiting_acceptance=status == RESOLVED)

@@ -1,6 +1,5 @@
 """The engineer's phone: my jobs, the job page and the on-site forms, and the customer's signature."""
-from flask import Blueprint
+from portal.engineer import steps, views  # noqa: F401  - importing a route module registers its routes
+from portal.engineer.blueprint import bp
 
-bp = Blueprint("engineer", __name__, url_prefix="/m")
-
-from portal.engineer import steps, views  # noqa: E402,F401
+__all__ = ["bp"]

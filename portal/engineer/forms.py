@@ -1,8 +1,5 @@
-"""On-site forms. Each posts on its own and re-renders the job with its errors."""
-import base64
-import binascii
-import uuid
-
+"""On-site forms. Each posts on its own and re-renders the job with its errors; the customer's signing form is
+shared with the remote signing page (portal.web.signing)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,23 +11,14 @@ from wtforms import (
     HiddenField,
     IntegerField,
     MultipleFileField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
-    ValidationError,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal import labels
-from portal.backoffice.forms import optional_int
-from portal.forms import VersionField, strip, to_choices
-
-PNG_DATA_URL = "data:image/png;base64,"
-
-
-def new_key() -> str:
-    return uuid.uuid4().hex
+from portal.web.fields import VersionField, new_key, optional_int, strip, to_choices
 
 
 class StepForm(FlaskForm):
@@ -146,75 +134,3 @@ class WorkForm(StepForm):
                 continue
             lines.append({**data, "quantity": data["quantity"] or 1})
         return lines
-
-
-RATINGS = to_choices([("5", "★★★★★"), ("4", "★★★★"), ("3", "★★★"), ("2", "★★"), ("1", "★")])
-
-
-class AcceptanceForm(FlaskForm):
-    """The customer's answer on the engineer's phone: verification, rating, name, signature, accept or not."""
-    functional_check = TextAreaField(
-        _l("Functional check done by the engineer"), filters=[strip], validators=[Length(max=1000)],
-        render_kw={"placeholder": _l("e.g. switched on, ran a full wash cycle, no error code")})
-    customer_verification = StringField(
-        _l("What you checked yourself"), filters=[strip], validators=[Length(max=500)],
-        render_kw={"placeholder": _l("e.g. observed for an hour without fault")})
-    outcome = RadioField(_l("Your decision"), default="accept", validators=[DataRequired()], choices=to_choices(
-        [("accept", _l("I accept the work")), ("reject", _l("I am not satisfied"))]))
-    reason = TextAreaField(_l("What is not right?"), filters=[strip], validators=[Length(max=1000)])
-    rating = RadioField(_l("Your rating (optional)"), choices=RATINGS, validators=[Optional()])
-    signer_name = StringField(_l("Your full name"), filters=[strip],
-                              validators=[DataRequired(), Length(min=2, max=120)])
-    comment = TextAreaField(_l("Comment (optional)"), filters=[strip], validators=[Optional(), Length(max=1000)])
-    signature = HiddenField()
-    client_time = HiddenField()
-    client_sent_at = HiddenField()
-    summary_sha256 = HiddenField(validators=[DataRequired()])
-    latitude = HiddenField()
-    longitude = HiddenField()
-    accuracy = HiddenField()
-
-    # On the customer's own phone (remote link) there is no engineer to record a check.
-    engineer_present = True
-
-    def validate_functional_check(self, field):
-        if self.engineer_present and self.outcome.data == "accept" and not field.data:
-            raise ValidationError(_l("Describe the functional check before the customer signs."))
-
-    def validate_customer_verification(self, field):
-        if self.outcome.data == "accept" and not field.data:
-            raise ValidationError(_l("Say what you checked, for example that it ran for an hour without fault."))
-
-    def validate_reason(self, field):
-        if self.outcome.data == "reject" and not field.data:
-            raise ValidationError(_l("Tell us what is not right, so that we can fix it."))
-
-    def validate_signature(self, field):
-        self.signature_png = None
-        value = field.data or ""
-        if self.outcome.data != "accept" and not value:
-            return
-        if not value.startswith(PNG_DATA_URL):
-            raise ValidationError(_l("Please sign in the box."))
-        try:
-            self.signature_png = base64.b64decode(value[len(PNG_DATA_URL):], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise ValidationError(_l("The signature could not be read. Please sign again.")) from exc
-
-    def location(self) -> tuple[float | None, float | None, float | None]:
-        """The phone's position, only when the engineer allowed it; nonsense is dropped, not an error."""
-        try:
-            lat, lon = float(self.latitude.data), float(self.longitude.data)
-        except (TypeError, ValueError):
-            return None, None, None
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            return None, None, None
-        try:
-            accuracy = max(0.0, float(self.accuracy.data))
-        except (TypeError, ValueError):
-            accuracy = None
-        return lat, lon, accuracy
-
-
-class RemoteAcceptanceForm(AcceptanceForm):
-    engineer_present = False

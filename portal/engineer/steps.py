@@ -1,15 +1,16 @@
-"""On-site steps. Each is one form that posts on its own: as htmx (answers the #job fragment), as a
-plain post (redirects), or from the phone's outbox (answers JSON and carries an Idempotency-Key)."""
-from flask import abort, flash, redirect, request, url_for
+"""On-site steps. Each is one form that posts on its own, through the one form path (portal.web.forms): as htmx
+(answers the #job fragment), as a plain post (redirects), or from the phone's outbox (answers JSON and carries
+an Idempotency-Key). A replay that no longer fits its ticket is kept as a conflict, never dropped."""
+from flask import abort, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import roles_required
+from portal import labels
 from portal.domain import workflow
-from portal.engineer import bp
+from portal.domain.roles import ENGINEERS
+from portal.engineer.blueprint import bp
 from portal.engineer.forms import (
-    AcceptanceForm,
     DiagnosisForm,
     InspectionForm,
     LoanerForm,
@@ -18,20 +19,20 @@ from portal.engineer.forms import (
     StepForm,
     WaitForm,
 )
-from portal.engineer.views import checklist_for, job_context, work_form
-from portal.errors import error_response, wants_json
+from portal.engineer.job_page import checklist_for, job_context, work_form
+from portal.engineer.views import acceptance_page
 from portal.extensions import db
-from portal.idempotent import commit, idempotent
 from portal.models import Part, Ticket
-from portal.services import ServiceError, conflicts, fieldwork
-from portal.services.tickets import local_today
-from portal.web import is_htmx, redirect_to, render
-
-FINAL = frozenset({workflow.CANCELLED, workflow.CLOSED})
-
-
-def from_outbox() -> bool:
-    return "Idempotency-Key" in request.headers
+from portal.services import acceptance as acceptance_service
+from portal.services import conflicts, dispatch, fieldwork
+from portal.services.localtime import local_today
+from portal.web.access import roles_required
+from portal.web.conflicts import from_outbox, keep_conflict
+from portal.web.errors import wants_json
+from portal.web.forms import refused, saved, submit
+from portal.web.idempotency import idempotent
+from portal.web.render import redirect_to, render
+from portal.web.signing import AcceptanceForm, signing_from
 
 
 def _load(ticket_id: int) -> tuple[Ticket, str | None]:
@@ -40,24 +41,13 @@ def _load(ticket_id: int) -> tuple[Ticket, str | None]:
     if ticket is None:
         abort(404)
     if ticket.assignee_id == current_user.id:
-        if ticket.status in FINAL and from_outbox():
+        if workflow.flags(ticket.status).final and from_outbox():
             return ticket, _("The ticket was %(status)s while this was waiting on the phone.",
-                             status=str(_status_label(ticket.status)))
+                             status=str(labels.STATUS.get(ticket.status, ticket.status)))
         return ticket, None
     if from_outbox() and conflicts.was_assigned_to(ticket, current_user):
         return ticket, _("The job was reassigned to someone else while this was waiting on the phone.")
     abort(403)
-
-
-def _status_label(status):
-    from portal.labels import STATUS
-    return STATUS.get(status, status)
-
-
-def _conflict(ticket: Ticket, reason: str):
-    conflicts.record_conflict(ticket, current_user, action=request.endpoint.rsplit(".", 1)[-1], reason=reason)
-    commit()
-    return error_response(409, reason, conflict=True)
 
 
 def _render_job(ticket, http_status=200, **forms):
@@ -65,56 +55,44 @@ def _render_job(ticket, http_status=200, **forms):
                   **job_context(ticket, **forms))
 
 
-def _invalid(ticket, form, form_key, http_status=422, message=None):
-    if wants_json():
-        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items() if name}
-        first = message or next((e for errs in errors.values() for e in errs),
-                                " ".join(map(str, form.form_errors)) or _("Check the form."))
-        return {"ok": False, "error": str(first), "fields": errors}, http_status
-    return _render_job(ticket, http_status=http_status, **{form_key: form})
+def _refusal(ticket: Ticket, form, page):
+    """A refused step: a replay that the ticket moved past meanwhile becomes a conflict; anything else comes
+    back to the form."""
+    def again(status, error):
+        if error is not None and error.status == 409 and from_outbox() and workflow.flags(ticket.status).final:
+            return keep_conflict(ticket, current_user, str(error.message))
+        return refused(form, status, page, error)
+    return again
 
 
-def run_step(ticket_id: int, form, form_key: str, apply, message: str, extra_check=None, success_url=None):
+def run_step(ticket_id: int, form, form_key: str, use_case, message: str, validate=None, success_url=None):
     ticket, conflict = _load(ticket_id)
     if conflict:
-        return _conflict(ticket, conflict)
-    if not (form.validate_on_submit() and (extra_check is None or extra_check(form))):
-        return _invalid(ticket, form, form_key)
-    try:
-        apply(ticket, form)
-        commit()
-    except ServiceError as error:
-        db.session.rollback()
-        ticket = db.session.get(Ticket, ticket_id)
-        if error.status == 409 and from_outbox() and ticket.status in FINAL:
-            return _conflict(ticket, str(error.message))
-        form.form_errors.append(str(error.message))
-        return _invalid(ticket, form, form_key, http_status=error.status, message=str(error.message))
-    if wants_json():
-        body = {"ok": True, "status": ticket.status, "version": ticket.version, "message": message}
+        return keep_conflict(ticket, current_user, conflict)
+
+    def done(_result):
+        body = {"status": ticket.status, "version": ticket.version}
         if success_url:
-            body["redirect"] = success_url
-        return body
-    if success_url:
-        return redirect_to(success_url)
-    if is_htmx():
-        return _render_job(ticket)
-    flash(message, "success")
-    return redirect(url_for("engineer.job_detail", ticket_id=ticket.id))
+            return {"ok": True, "message": str(message), **body, "redirect": success_url} if wants_json() \
+                else redirect_to(success_url)
+        return saved(message, url_for("engineer.job_detail", ticket_id=ticket.id),
+                     fragment=lambda: _render_job(ticket), json=body)
+
+    page = _refusal(ticket, form, lambda code: _render_job(ticket, code, **{form_key: form}))
+    return submit(form, lambda f: use_case(ticket, f), done=done, again=page,
+                  validate=validate or (lambda f: f.validate_on_submit()))
 
 
 @bp.post("/jobs/<int:ticket_id>/receipt")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def confirm_receipt(ticket_id: int):
-    from portal.services import dispatch
-
     return run_step(ticket_id, StepForm(), "step_form",
                     lambda t, f: dispatch.confirm_receipt(t, current_user), _("Receipt confirmed."))
 
 
 @bp.post("/jobs/<int:ticket_id>/arrive")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def arrive(ticket_id: int):
     return run_step(ticket_id, StepForm(), "step_form",
@@ -122,29 +100,31 @@ def arrive(ticket_id: int):
 
 
 @bp.post("/jobs/<int:ticket_id>/inspection")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def inspection(ticket_id: int):
-    form = InspectionForm()
     ticket = db.session.get(Ticket, ticket_id)
-    items = checklist_for(ticket).items if ticket and checklist_for(ticket) else []
+    template = checklist_for(ticket) if ticket is not None else None
+    items = template.items if template else []
     answers: dict = {}
 
-    def checklist_complete(f) -> bool:
+    def validate(f) -> bool:
+        if not f.validate_on_submit():
+            return False
         result = f.checklist_answers(items, request.form, request.files, str(get_locale()))
         if result is None:
             return False
         answers.update(checklist=result[0], photos=result[1])
         return True
 
-    return run_step(ticket_id, form, "inspection_form", lambda t, f: fieldwork.record_inspection(
+    return run_step(ticket_id, InspectionForm(), "inspection_form", lambda t, f: fieldwork.record_inspection(
         t, current_user, findings=f.findings.data, photos=request.files.getlist(f.photos.name),
         checklist=answers["checklist"], checklist_photos=answers["photos"]),
-        _("Inspection saved."), extra_check=checklist_complete)
+        _("Inspection saved."), validate=validate)
 
 
 @bp.post("/jobs/<int:ticket_id>/diagnosis")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def diagnosis(ticket_id: int):
     return run_step(ticket_id, DiagnosisForm(), "diagnosis_form", lambda t, f: fieldwork.record_diagnosis(
@@ -154,24 +134,24 @@ def diagnosis(ticket_id: int):
 
 
 @bp.post("/jobs/<int:ticket_id>/work")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def work(ticket_id: int):
-    form = work_form()
     known = set(db.session.scalars(db.select(Part.id)))
     lines: list[dict] = []
 
-    def parts_valid(f) -> bool:
+    def validate(f) -> bool:
+        valid = f.validate_on_submit()
         lines.extend(f.part_lines(known))
-        return not any(entry.form.part_id.errors for entry in f.parts.entries)
+        return valid and not any(entry.form.part_id.errors for entry in f.parts.entries)
 
-    return run_step(ticket_id, form, "work_form", lambda t, f: fieldwork.record_work(
+    return run_step(ticket_id, work_form(), "work_form", lambda t, f: fieldwork.record_work(
         t, current_user, work_done=f.work_done.data, labour_minutes=f.labour_minutes.data,
-        parts=lines, today=local_today()), _("Work saved."), extra_check=parts_valid)
+        parts=lines, today=local_today()), _("Work saved."), validate=validate)
 
 
 @bp.post("/jobs/<int:ticket_id>/loaner")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def loaner(ticket_id: int):
     return run_step(ticket_id, LoanerForm(), "loaner_form", lambda t, f: fieldwork.issue_loaner(
@@ -179,7 +159,7 @@ def loaner(ticket_id: int):
 
 
 @bp.post("/jobs/<int:ticket_id>/loaner/return")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def loaner_return(ticket_id: int):
     return run_step(ticket_id, LoanerReturnForm(), "loaner_return_form", lambda t, f: fieldwork.return_loaner(
@@ -187,7 +167,7 @@ def loaner_return(ticket_id: int):
 
 
 @bp.post("/jobs/<int:ticket_id>/progress")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def progress(ticket_id: int):
     return run_step(ticket_id, ProgressForm(), "progress_form", lambda t, f: fieldwork.update_customer(
@@ -195,7 +175,7 @@ def progress(ticket_id: int):
 
 
 @bp.post("/jobs/<int:ticket_id>/wait")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def wait(ticket_id: int):
     return run_step(ticket_id, WaitForm(), "wait_form", lambda t, f: fieldwork.start_waiting(
@@ -203,7 +183,7 @@ def wait(ticket_id: int):
 
 
 @bp.post("/jobs/<int:ticket_id>/resume")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def resume(ticket_id: int):
     return run_step(ticket_id, StepForm(), "step_form",
@@ -211,7 +191,7 @@ def resume(ticket_id: int):
 
 
 @bp.post("/jobs/<int:ticket_id>/handover")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def handover(ticket_id: int):
     return run_step(ticket_id, StepForm(), "step_form", lambda t, f: fieldwork.hand_over(t, current_user),
@@ -219,52 +199,31 @@ def handover(ticket_id: int):
                     success_url=url_for("engineer.acceptance", ticket_id=ticket_id))
 
 
-
 @bp.post("/jobs/<int:ticket_id>/acceptance")
-@roles_required("engineer")
+@roles_required(*ENGINEERS)
 @idempotent
 def sign(ticket_id: int):
     """The customer's answer: accept (signed, closes the ticket, stores the PDF) or not satisfied (reopens)."""
-    from portal.engineer.views import acceptance_context, signing_from
-    from portal.services import acceptance as acceptance_service
-
     ticket, conflict = _load(ticket_id)
     if conflict:
-        return _conflict(ticket, conflict)
-    if ticket.status == workflow.CLOSED and not from_outbox():
+        return keep_conflict(ticket, current_user, conflict)
+    if workflow.flags(ticket.status).closed and not from_outbox():
         return redirect_to(url_for("engineer.job_detail", ticket_id=ticket.id))
     form = AcceptanceForm()
 
-    def again(http_status, message=None):
-        if wants_json():
-            errors = {name: [str(e) for e in errs] for name, errs in form.errors.items() if name}
-            first = message or next((e for errs in errors.values() for e in errs), _("Check the form."))
-            return {"ok": False, "error": str(first), "fields": errors}, http_status
-        if message:
-            form.form_errors.append(message)
-        return render("engineer/acceptance.html", "engineer/_acceptance_form.html", http_status=http_status,
-                      **acceptance_context(ticket, form))
+    def answer(f):
+        if f.outcome.data == "accept":
+            return acceptance_service.accept_work(ticket, current_user, signing_from(f))
+        return acceptance_service.reject_work(ticket, current_user, signing_from(f), f.reason.data)
 
-    if not form.validate_on_submit():
-        return again(422)
-    accepted = form.outcome.data == "accept"
-    try:
-        if accepted:
-            acceptance_service.accept_work(ticket, current_user, signing_from(form))
-        else:
-            acceptance_service.reject_work(ticket, current_user, signing_from(form), form.reason.data)
-        commit()
-    except ServiceError as error:
-        db.session.rollback()
-        ticket = db.session.get(Ticket, ticket_id)
-        if error.status == 409 and from_outbox() and ticket.status in FINAL:
-            return _conflict(ticket, str(error.message))
-        return again(error.status, str(error.message))
-    message = (_("Accepted and signed. The service confirmation is ready.") if accepted
-               else _("Not accepted: the job is open again for diagnosis, with the customer's reason."))
-    job_url = url_for("engineer.job_detail", ticket_id=ticket.id)
-    if wants_json():
-        return {"ok": True, "status": ticket.status, "version": ticket.version, "message": message,
-                "redirect": job_url}
-    flash(message, "success" if accepted else "info")
-    return redirect_to(job_url)
+    def done(_result):
+        accepted = form.outcome.data == "accept"
+        message = (_("Accepted and signed. The service confirmation is ready.") if accepted
+                   else _("Not accepted: the job is open again for diagnosis, with the customer's reason."))
+        return saved(message, url_for("engineer.job_detail", ticket_id=ticket.id),
+                     category="success" if accepted else "info",
+                     json={"status": ticket.status, "version": ticket.version,
+                           "redirect": url_for("engineer.job_detail", ticket_id=ticket.id)})
+
+    return submit(form, answer, done=done,
+                  again=_refusal(ticket, form, lambda code: acceptance_page(ticket, form, code)))

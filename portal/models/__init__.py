@@ -1,16 +1,23 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
+from portal.models.acceptance import Acceptance, RemoteAcceptanceLink
+from portal.models.access_token import AccessToken
 from portal.models.attachment import Attachment
+from portal.models.batch import BatchJob
+from portal.models.checklist import ChecklistTemplate
 from portal.models.customer import Contact, Customer, CustomerAddress
-from portal.models.diagnosis import ChecklistTemplate, Diagnosis, Loaner
-from portal.models.dispatch import Notification, RoutingRule
-from portal.models.document import Acceptance, BatchJob, Document, RemoteAcceptanceLink
+from portal.models.document import Document
+from portal.models.fieldwork import Diagnosis, Inspection, Loaner, PartUsage, Visit, WorkRecord
+from portal.models.follow_up import FollowUpTask, Survey
+from portal.models.idempotency import IdempotencyRecord
+from portal.models.knowledge import KnowledgeArticle
+from portal.models.notification import Notification
 from portal.models.product import Asset, Part, ProductModel
-from portal.models.selfservice import AccessToken, FollowUpTask, KnowledgeArticle, Quote, Survey
+from portal.models.quote import Quote
+from portal.models.routing import RoutingRule
 from portal.models.sla import SlaPolicy
-from portal.models.sync import IdempotencyRecord, SyncConflict
+from portal.models.sync_conflict import SyncConflict
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
 from portal.models.user import Department, User
-from portal.models.visit import Inspection, PartUsage, Visit, WorkRecord
 
 __all__ = [
     "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",

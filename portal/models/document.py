@@ -1,65 +1,9 @@
-"""The customer's acceptance and the documents rendered from it, kept byte for byte."""
-from datetime import datetime
-
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+"""Stored documents (the signed confirmation), kept byte for byte."""
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 from portal.models._base import TimestampMixin
-
-
-class Acceptance(TimestampMixin, db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
-    engineer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    signature_id: Mapped[int] = mapped_column(ForeignKey("attachment.id"))
-    signer_name: Mapped[str] = mapped_column(String(120))
-    comment: Mapped[str | None] = mapped_column(Text)
-    # The phone's clock as the customer signed, and ours when the request arrived.
-    client_signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    server_received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    user_agent: Mapped[str | None] = mapped_column(String(400))
-    ip_address: Mapped[str | None] = mapped_column(String(64))
-    # The canonical summary the customer saw and signed, and its SHA-256.
-    summary: Mapped[str] = mapped_column(Text)
-    summary_sha256: Mapped[str] = mapped_column(String(64))
-    verification_code: Mapped[str] = mapped_column(String(16), unique=True)
-    # The verification step: the engineer's functional check, and what the customer confirms they saw.
-    functional_check: Mapped[str | None] = mapped_column(Text)
-    customer_verification: Mapped[str | None] = mapped_column(Text)
-    rating: Mapped[int | None]
-    # The phone's clock when the request left it; the skew against our clock is flagged over 5 minutes.
-    client_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    clock_skew_seconds: Mapped[int | None]
-    latitude: Mapped[float | None] = mapped_column(Float)
-    longitude: Mapped[float | None] = mapped_column(Float)
-    location_accuracy_m: Mapped[float | None] = mapped_column(Float)
-    # Signed on the customer's own phone through a remote link, not on the engineer's.
-    remote_link_id: Mapped[int | None] = mapped_column(ForeignKey("remote_acceptance_link.id"))
-
-    signature = relationship("Attachment")
-    engineer = relationship("User")
-
-    SKEW_LIMIT_SECONDS = 300
-
-    @property
-    def clock_skew_flagged(self) -> bool:
-        return self.clock_skew_seconds is not None and abs(self.clock_skew_seconds) > self.SKEW_LIMIT_SECONDS
-
-
-class RemoteAcceptanceLink(TimestampMixin, db.Model):
-    """A signed, expiring, single-use link that lets the customer sign on their own phone."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    # Only the hash of the token is kept: a database dump does not hand out working links.
-    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    created_by = relationship("User")
 
 
 class Document(TimestampMixin, db.Model):
@@ -72,22 +16,3 @@ class Document(TimestampMixin, db.Model):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     storage_key: Mapped[str] = mapped_column(String(200))
-
-
-class BatchJob(TimestampMixin, db.Model):
-    """One PDF with a service report per ticket, built in the background for the back office."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    state: Mapped[str] = mapped_column(String(10), default="queued", index=True)  # queued|running|done|failed
-    ticket_ids: Mapped[list] = mapped_column(JSON)
-    description: Mapped[str] = mapped_column(String(300))
-    total: Mapped[int] = mapped_column(default=0)
-    done: Mapped[int] = mapped_column(default=0)
-    storage_key: Mapped[str | None] = mapped_column(String(200))
-    size: Mapped[int | None]
-    error: Mapped[str | None] = mapped_column(String(300))
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    requested_by = relationship("User")

@@ -32,12 +32,3 @@ class SlaPolicy(db.Model):
                             holidays=frozenset(date.fromisoformat(d) for d in self.holidays or []))
         return Policy(self.priority, self.response_minutes, self.update_minutes, self.resolution_minutes, calendar)
 
-
-# The defaults of seed document 000 (first response) with our update and resolution targets.
-DEFAULTS = [
-    # priority, response, update, resolution (minutes), around the clock
-    ("P1", 15, 12 * 60, 24 * 60, True),
-    ("P2", 4 * 60, 12 * 60, 3 * 24 * 60, False),
-    ("P3", 8 * 60, 24 * 60, 5 * 24 * 60, False),
-    ("P4", 24 * 60, 24 * 60, 10 * 24 * 60, False),
-]

@@ -4,8 +4,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain.time import utcnow
 from portal.extensions import db
-from portal.models._base import TimestampMixin, utcnow
+from portal.models._base import TimestampMixin
 
 SLA_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 

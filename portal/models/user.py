@@ -1,6 +1,4 @@
 """Staff and customer accounts, their roles and departments."""
-from enum import StrEnum
-
 from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String
@@ -9,18 +7,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
 from portal.models._base import TimestampMixin
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    SUPERVISOR = "supervisor"
-    AGENT = "agent"
-    ENGINEER = "engineer"
-    BACKOFFICE = "backoffice"
-    CUSTOMER = "customer"
-
-
-STAFF_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AGENT, Role.BACKOFFICE})
 
 
 class Department(db.Model):
@@ -64,3 +50,4 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+

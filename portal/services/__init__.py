@@ -1,8 +1,22 @@
-"""Use cases. They change state and flush; the view that called them commits once."""
+"""Use cases. They change state and flush; the request commits once (portal.web.forms.commit).
+
+A service may use the services listed before it in ORDER, never one after it: the lower ones know nothing of
+the higher ones, and there is no cycle (tests/unit/test_layers.py holds the code to this)."""
+
+ORDER = (
+    # Plumbing that knows no other service.
+    "localtime", "storage", "images", "tokens", "documents", "mailer", "knowledge", "customer_data", "routing",
+    # The ticket's timeline, its workflow moves and its SLA clocks.
+    "events", "transitions", "sla",
+    # Use cases, lower ones first.
+    "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "accounts",
+    "batch", "confirmation", "reports", "acceptance",
+)
 
 
 class ServiceError(Exception):
-    """A request the rules refuse; `message` is shown to the user, `status` answers HTTP clients."""
+    """A request the rules refuse; `message` is shown to the user, `status` answers HTTP clients, `field` names
+    the form field it is about (None: the form as a whole)."""
 
     def __init__(self, message, status: int = 422, field: str | None = None):
         super().__init__(str(message))

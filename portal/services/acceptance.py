@@ -10,6 +10,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal import pdf
+from portal.domain import workflow
+from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import (
     Acceptance,
@@ -23,15 +25,15 @@ from portal.models import (
     Visit,
     WorkRecord,
 )
-from portal.models._base import as_utc, utcnow
-from portal.services import ServiceError
+from portal.services import ServiceError, sla
 from portal.services.confirmation import confirmation_context
 from portal.services.documents import seal
+from portal.services.events import add_event
 from portal.services.fieldwork import current_visit
 from portal.services.images import prepare_signature
 from portal.services.storage import store_bytes
-from portal.services.tickets import add_event, apply_action
 from portal.services.tokens import new_token, token_hash
+from portal.services.transitions import apply_action
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -115,10 +117,19 @@ def _check_summary(ticket: Ticket, shown: str) -> tuple[str, str]:
     return summary, digest
 
 
-def accept_work(ticket: Ticket, engineer: User, signing: Signing,
+def _signer(engineer: User | None, link: RemoteAcceptanceLink | None) -> User | None:
+    """Who acts in the workflow: the engineer on whose phone the customer signs, or (None) the customer
+    signing through a remote link."""
+    if (engineer is None) == (link is None):
+        raise ValueError("either the engineer's phone or a remote link, not both")
+    return engineer
+
+
+def accept_work(ticket: Ticket, engineer: User | None, signing: Signing,
                 link: RemoteAcceptanceLink | None = None) -> Acceptance:
-    """Close the ticket with the customer's signature; `engineer` is the assignee (also for remote links)."""
-    apply_action(ticket, "accept", engineer)
+    """Close the ticket with the customer's signature, given on `engineer`'s phone or through `link`."""
+    apply_action(ticket, "accept", _signer(engineer, link))
+    assignee = engineer or ticket.assignee
     summary, digest = _check_summary(ticket, signing.shown_summary_sha256)
     if signing.client_signed_at is None:
         raise ServiceError(_l("The device did not send the signing time. Please sign again."))
@@ -126,7 +137,7 @@ def accept_work(ticket: Ticket, engineer: User, signing: Signing,
         raise ServiceError(_l("Please sign in the box."))
     signature = prepare_signature(signing.signature_png)
     key, sha = store_bytes(signature.data, ".png")
-    image = Attachment(ticket=ticket, uploaded_by_id=engineer.id, purpose="signature",
+    image = Attachment(ticket=ticket, uploaded_by_id=assignee.id, purpose="signature",
                        filename=f"signature-{ticket.number}.png", content_type=signature.content_type,
                        size=len(signature.data), sha256=sha, storage_key=key,
                        width=signature.width, height=signature.height)
@@ -136,7 +147,7 @@ def accept_work(ticket: Ticket, engineer: User, signing: Signing,
     device_now = signing.client_sent_at or signing.client_signed_at
     skew = round((now - device_now).total_seconds())
     acceptance = Acceptance(
-        ticket_id=ticket.id, engineer_id=engineer.id, signature=image, signer_name=signing.signer_name,
+        ticket_id=ticket.id, engineer_id=assignee.id, signature=image, signer_name=signing.signer_name,
         comment=signing.comment or None, client_signed_at=signing.client_signed_at, server_received_at=now,
         client_sent_at=signing.client_sent_at, clock_skew_seconds=skew,
         user_agent=(signing.user_agent or "")[:400] or None, ip_address=signing.ip_address, summary=summary,
@@ -154,36 +165,37 @@ def accept_work(ticket: Ticket, engineer: User, signing: Signing,
             visit.departed_at = now
     else:
         link.used_at = now
-    add_event(ticket, None if link else engineer, "accepted", body=signing.signer_name, customer_visible=True,
+    add_event(ticket, engineer, "accepted", body=signing.signer_name, customer_visible=True,
               data={"rating": signing.rating, "remote": link is not None, "clock_skew_seconds": skew})
+    sla.refresh(ticket)
     db.session.flush()
     store_confirmation(ticket, acceptance, signature.data)
     return acceptance
 
 
-def reject_work(ticket: Ticket, engineer: User, signing: Signing, reason: str,
+def reject_work(ticket: Ticket, engineer: User | None, signing: Signing, reason: str,
                 link: RemoteAcceptanceLink | None = None) -> None:
     """"Not satisfied": the ticket goes back to diagnosis, with the customer's reason on the timeline."""
     if not (reason or "").strip():
         raise ServiceError(_l("Tell us what is not right."), status=422)
-    apply_action(ticket, "reject", engineer)
+    apply_action(ticket, "reject", _signer(engineer, link))
     _check_summary(ticket, signing.shown_summary_sha256)
     ticket.reopen_count += 1
     ticket.resolved_at = None
     if link is not None:
         link.used_at = utcnow()
-    add_event(ticket, None if link else engineer, "rejected", body=reason.strip(), customer_visible=True,
+    add_event(ticket, engineer, "rejected", body=reason.strip(), customer_visible=True,
               data={"signer_name": signing.signer_name, "rating": signing.rating, "remote": link is not None,
                     "functional_check": signing.functional_check})
+    sla.refresh(ticket)
 
 
 # ---- Remote signing links ---------------------------------------------------------------------------------
 
 def create_remote_link(ticket: Ticket, agent: User) -> tuple[RemoteAcceptanceLink, str]:
     """A new single-use link for `ticket` (earlier unused ones are revoked); returns it and its token."""
-    if ticket.status != "resolved":
-        raise ServiceError(_l("A signing link can only be sent once the work is handed over for acceptance."),
-                           status=409)
+    apply_action(ticket, "send_signing_link", agent,
+                 refused=_l("A signing link can only be sent once the work is handed over for acceptance."))
     if ticket.assignee_id is None:
         raise ServiceError(_l("Assign an engineer first."), status=409)
     now = utcnow()
@@ -216,7 +228,7 @@ def open_remote_link(token: str) -> tuple[RemoteAcceptanceLink, Ticket]:
     if as_utc(link.expires_at) <= utcnow():
         raise ServiceError(_l("This signing link has expired. Ask us for a new one."), status=410)
     ticket = db.session.get(Ticket, link.ticket_id)
-    if ticket.status != "resolved":
+    if not workflow.flags(ticket.status).awaiting_acceptance:
         raise ServiceError(_l("This service is no longer waiting for your signature."), status=410)
     return link, ticket
 

@@ -7,11 +7,10 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.domain.roles import Role
+from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
-from portal.models import Contact, User
-from portal.models._base import as_utc, utcnow
-from portal.models.selfservice import AccessToken
-from portal.models.user import Role
+from portal.models import AccessToken, Contact, User
 from portal.services import ServiceError, mailer
 from portal.services.tokens import new_token, token_hash
 
@@ -48,11 +47,14 @@ def find_token(token: str, kind: str) -> AccessToken | None:
     return row
 
 
-def use_token(row: AccessToken) -> bool:
-    """Spend the token; False when another request spent it first (the link works once)."""
+def spend_token(row: AccessToken) -> User:
+    """Spend the token and return its user; refused (410) when another request spent it first: the link
+    works once."""
     result = db.session.execute(db.update(AccessToken).where(
         AccessToken.id == row.id, AccessToken.used_at.is_(None)).values(used_at=utcnow()))
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        raise ServiceError(_l("This link has already been used."), status=410)
+    return row.user
 
 
 def _new_customer_login(contact: Contact, email: str) -> User:
@@ -115,7 +117,15 @@ def request_login_link(email: str) -> None:
     mailer.send_after_response("login_link", email, body)
 
 
+def authenticate(email: str, password: str) -> User:
+    """The active account with this e-mail and password; the same refusal whatever was wrong."""
+    user = db.session.scalar(db.select(User).where(User.email == (email or "").strip().lower()))
+    if user is None or not user.check_password(password) or not user.active:
+        raise ServiceError(_l("E-mail or password is wrong."), field="password")
+    return user
+
+
 def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ServiceError(_l("Use at least 10 characters."), status=422)
+        raise ServiceError(_l("Use at least 10 characters."), status=422, field="password")
     user.set_password(password)

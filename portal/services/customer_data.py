@@ -1,5 +1,5 @@
-"""What a customer login may see of its own customer, as plain data: the profile page and the data download
-both read it, so the download never holds more than the pages show."""
+"""What a customer login may see of its own customer, as plain data (the profile page and the data download
+both read it, so the download never holds more than the pages show), and the addresses they keep."""
 
 from portal.domain.privacy import mask_email, mask_phone
 from portal.extensions import db
@@ -21,6 +21,43 @@ def contacts_for(user: User) -> list[dict]:
 def addresses_for(user: User) -> list[CustomerAddress]:
     return list(db.session.scalars(db.select(CustomerAddress).where(CustomerAddress.customer_id == user.customer_id)
                                    .order_by(CustomerAddress.is_default.desc(), CustomerAddress.id)))
+
+
+def make_default(address: CustomerAddress) -> None:
+    db.session.execute(db.update(CustomerAddress).where(
+        CustomerAddress.customer_id == address.customer_id, CustomerAddress.id != address.id)
+        .values(is_default=False))
+    address.is_default = True
+
+
+def add_address(user: User, *, label: str, text: str, default: bool) -> CustomerAddress:
+    """A new site of the customer; the first one is the default."""
+    address = CustomerAddress(customer_id=user.customer_id, label=label, address=text, is_default=False)
+    db.session.add(address)
+    db.session.flush()
+    first = not db.session.scalar(db.select(CustomerAddress.id).where(
+        CustomerAddress.customer_id == user.customer_id, CustomerAddress.id != address.id).limit(1))
+    if default or first:
+        make_default(address)
+    return address
+
+
+def update_address(address: CustomerAddress, *, label: str, text: str, default: bool) -> None:
+    address.label, address.address = label, text
+    if default:
+        make_default(address)
+
+
+def delete_address(address: CustomerAddress) -> None:
+    """Delete it; when it was the default, the oldest remaining address becomes the default."""
+    was_default, customer_id = address.is_default, address.customer_id
+    db.session.delete(address)
+    db.session.flush()
+    if was_default:
+        successor = db.session.scalar(db.select(CustomerAddress).where(
+            CustomerAddress.customer_id == customer_id).order_by(CustomerAddress.id).limit(1))
+        if successor is not None:
+            successor.is_default = True
 
 
 def assets_for(user: User) -> list[Asset]:

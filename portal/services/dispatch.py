@@ -1,73 +1,26 @@
-"""Dispatch use cases: routing rules, engineer suggestions, receipt confirmation, the board and its slots."""
+"""Dispatch use cases: engineer suggestions, receipt confirmation, the board and its slots."""
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.domain import dispatch as ranking
 from portal.domain import workflow
+from portal.domain.time import utcnow
 from portal.extensions import db
-from portal.models import Customer, Department, RoutingRule, SlaPolicy, Ticket, User, Visit
-from portal.models._base import as_utc, utcnow
+from portal.models import Customer, SlaPolicy, Ticket, User, Visit
 from portal.services import ServiceError
 from portal.services import sla as sla_service
-from portal.services.tickets import add_event, apply_action, assign, check_version
+from portal.services.events import add_event
+from portal.services.localtime import local, zone
+from portal.services.tickets import assign
+from portal.services.transitions import apply_action, check_version
 
 # The board's fixed visit slots, in the portal's time zone.
 SLOTS = (time(9, 0), time(11, 0), time(14, 0), time(16, 0))
 BOARD_DAYS = 5
-UNASSIGNED_STATUSES = (workflow.TRIAGED, workflow.REOPENED)
-
-# Seeded once when there are no rules at all (so an admin's deletions stay deleted).
-DEFAULT_ROUTING = {
-    "fault_repair": "repair", "consultation": "tech_support", "complaint": "customer_service",
-    "proactive": "repair", "return": "warehouse", "appearance": "warehouse", "other": "customer_service",
-}
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-# ---- Routing -----------------------------------------------------------------------------------------
-
-def routed_department(category: str | None) -> int | None:
-    if not category:
-        return None
-    with db.session.no_autoflush:  # read before the triage changes are flushed
-        return db.session.scalar(db.select(RoutingRule.department_id).where(RoutingRule.category == category))
-
-
-def routing_rules() -> dict[str, int]:
-    return dict(db.session.execute(db.select(RoutingRule.category, RoutingRule.department_id)).all())
-
-
-def save_routing(choices: dict[str, int | None]) -> None:
-    """Create, change or remove (None) the rule of each category given."""
-    rules = {r.category: r for r in db.session.scalars(db.select(RoutingRule))}
-    for category, department_id in choices.items():
-        rule = rules.get(category)
-        if department_id is None:
-            if rule is not None:
-                db.session.delete(rule)
-        elif rule is None:
-            db.session.add(RoutingRule(category=category, department_id=department_id))
-        else:
-            rule.department_id = department_id
-
-
-def ensure_default_routing() -> int:
-    if db.session.scalar(db.select(db.func.count()).select_from(RoutingRule)):
-        return 0
-    departments = dict(db.session.execute(db.select(Department.code, Department.id)).all())
-    rules = [RoutingRule(category=c, department_id=departments[code])
-             for c, code in DEFAULT_ROUTING.items() if code in departments]
-    db.session.add_all(rules)
-    return len(rules)
 
 
 # ---- Suggestions -------------------------------------------------------------------------------------
@@ -155,7 +108,7 @@ def board(start: date) -> Board:
     for engineer_id, scheduled_at, ticket_id, number, customer in rows:
         at = local(scheduled_at)
         visits.setdefault((engineer_id, at.date()), []).append(BoardVisit(ticket_id, number, customer, at))
-    waiting = (Ticket.assignee_id.is_(None), Ticket.status.in_(UNASSIGNED_STATUSES))
+    waiting = (Ticket.assignee_id.is_(None), Ticket.status.in_(workflow.UNASSIGNED))
     unassigned = db.session.scalars(
         db.select(Ticket).options(joinedload(Ticket.customer)).where(*waiting)
         .order_by(Ticket.sla_sort_at, Ticket.id).limit(UNASSIGNED_SHOWN)).all()
@@ -163,10 +116,6 @@ def board(start: date) -> Board:
         db.select(db.func.count()).select_from(Ticket).where(*waiting))
     return Board(start=start, days=days, engineers=engineers, visits=visits, unassigned=unassigned,
                  unassigned_total=total, workload=open_workload([e.id for e in engineers]))
-
-
-def local(moment: datetime) -> datetime:
-    return as_utc(moment).astimezone(zone())
 
 
 def slot_time(day: date, slot: time) -> datetime:

@@ -3,12 +3,14 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from portal.domain.time import utcnow
 from portal.domain.warranty import add_months
 from portal.extensions import db
 from portal.models import Diagnosis, Inspection, Loaner, Part, PartUsage, Ticket, User, Visit, WorkRecord
-from portal.models._base import utcnow
 from portal.services import ServiceError, sla
-from portal.services.tickets import add_event, apply_action, attach_photos
+from portal.services.events import add_event
+from portal.services.tickets import attach_photos
+from portal.services.transitions import apply_action
 
 
 def current_visit(ticket: Ticket, engineer: User) -> Visit | None:
@@ -27,6 +29,7 @@ def record_arrival(ticket: Ticket, engineer: User) -> Visit:
     if visit is not None and visit.arrived_at is not None and reopened:
         # The customer was not satisfied while the engineer is still there: work goes on in this visit.
         add_event(ticket, engineer, "work_resumed", customer_visible=True)
+        sla.refresh(ticket)
         return visit
     if visit is not None and visit.arrived_at is not None:
         raise ServiceError(_l("Arrival is already recorded for this visit."), status=409)
@@ -97,6 +100,7 @@ def update_customer(ticket: Ticket, user: User, *, message: str) -> None:
     apply_action(ticket, "update_customer", user)
     sla.record_first_response(ticket, user)
     add_event(ticket, user, "customer_updated", body=message, customer_visible=True)
+    sla.refresh(ticket)
 
 
 def start_waiting(ticket: Ticket, engineer: User, *, waiting_for: str, reason: str) -> None:
@@ -105,11 +109,13 @@ def start_waiting(ticket: Ticket, engineer: User, *, waiting_for: str, reason: s
         raise ServiceError(_l("Choose what the job is waiting for."), field="waiting_for")
     apply_action(ticket, f"wait_{waiting_for}", engineer)
     add_event(ticket, engineer, f"waiting_{waiting_for}", body=reason, customer_visible=True)
+    sla.refresh(ticket)
 
 
 def resume_work(ticket: Ticket, engineer: User) -> None:
     apply_action(ticket, "resume", engineer)
     add_event(ticket, engineer, "resumed", customer_visible=True)
+    sla.refresh(ticket)
 
 
 def record_work(ticket: Ticket, engineer: User, *, work_done: str, labour_minutes: int,
@@ -144,3 +150,4 @@ def hand_over(ticket: Ticket, engineer: User) -> None:
     apply_action(ticket, "resolve", engineer)
     ticket.resolved_at = utcnow()
     add_event(ticket, engineer, "resolved", customer_visible=True)
+    sla.refresh(ticket)

@@ -9,12 +9,15 @@ from flask_babel import lazy_gettext as _l
 
 from portal.domain import intake as rules
 from portal.domain import workflow
+from portal.domain.roles import Role
+from portal.domain.time import as_utc, utcnow
 from portal.domain.warranty import WarrantyStatus, repeat_fault_since, warranty_status
 from portal.extensions import db
 from portal.models import Asset, Notification, Part, PartUsage, Ticket, User
-from portal.models._base import as_utc, utcnow
-from portal.services import ServiceError
 from portal.services import tickets as ticket_service
+from portal.services.events import add_event
+from portal.services.localtime import local_today
+from portal.services.transitions import apply_action
 
 HISTORY_LIMIT = 10
 
@@ -81,7 +84,7 @@ def _same_moment(a: datetime, b: datetime) -> bool:
 def register(*, user: User, customer, contact, form_data: dict, photos: list) -> Ticket:
     """Register the request with its completeness and repeat-fault flag, and queue the number's notice."""
     serial = normalize_serial(form_data.get("serial"))
-    facts = serial_facts(serial, customer.id, ticket_service.local_today()) if serial else None
+    facts = serial_facts(serial, customer.id, local_today()) if serial else None
     uploads = [p for p in photos if p and p.filename]
     score = rules.completeness(completeness_values(form_data, len(uploads)))
     extra = {"completeness": score.score, "missing": list(score.missing)}
@@ -106,7 +109,7 @@ def completeness_values(data: dict, attachments: int) -> dict:
 def customer_locale(customer_id: int) -> str:
     """The language the customer set in the portal, else Chinese."""
     locale = db.session.scalar(db.select(User.locale).where(
-        User.customer_id == customer_id, User.role == "customer", User.locale.is_not(None)).limit(1))
+        User.customer_id == customer_id, User.role == Role.CUSTOMER, User.locale.is_not(None)).limit(1))
     return locale if locale in ("zh_CN", "en") else "zh_CN"
 
 
@@ -125,10 +128,10 @@ def queue_registration_notice(ticket: Ticket, contact) -> Notification:
 
 def add_report(ticket: Ticket, user: User, *, description: str, channel: str | None, photos: list) -> None:
     """The customer reports the same unit again: a note with the photos on the open ticket, no new ticket."""
-    if ticket.status not in workflow.OPEN_STATUSES:
-        raise ServiceError(_l("This ticket is already closed: register a new request instead."), status=409)
+    apply_action(ticket, "add_report", user,
+                 refused=_l("This ticket is already closed: register a new request instead."))
     uploads = [p for p in photos if p and p.filename]
-    ticket_service.add_event(ticket, user, "intake_note", body=description,
+    add_event(ticket, user, "intake_note", body=description,
                              data={"channel": channel, "photos": len(uploads)})
     db.session.flush()
     ticket_service.attach_photos(ticket, uploads, user, "intake")

@@ -6,10 +6,10 @@ from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import labels, pdf
+from portal.domain.privacy import mask_phone
+from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
-from portal.models import Acceptance, Diagnosis, Inspection, Loaner, Ticket, TicketEvent, WorkRecord
-from portal.models._base import as_utc, utcnow
-from portal.models.visit import PartUsage
+from portal.models import Acceptance, Diagnosis, Inspection, Loaner, PartUsage, Ticket, TicketEvent, WorkRecord
 from portal.services.confirmation import bilingual, fmt_date, fmt_time, skew_text, warranty_text, zone_note
 from portal.services.documents import logo_bytes
 
@@ -118,8 +118,12 @@ def report_context(ticket: Ticket) -> dict:
     return ctx
 
 
-def intake_receipt(ticket: Ticket) -> bytes:
-    return pdf.render_pdf("intake_receipt.html", receipt_context(ticket))
+def intake_receipt(ticket: Ticket, mask_contact: bool = False) -> bytes:
+    """The receipt; `mask_contact` for a reader who is not the caller (a colleague at the customer)."""
+    context = receipt_context(ticket)
+    if mask_contact:
+        context["customer"]["contact_phone"] = mask_phone(ticket.contact_phone)
+    return pdf.render_pdf("intake_receipt.html", context)
 
 
 def service_report(ticket: Ticket) -> bytes:

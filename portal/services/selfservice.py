@@ -3,26 +3,23 @@ signature, requests for a signing link, escalations and complaints, the survey a
 follow-up tasks these raise for supervisors."""
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
 from portal.domain import selfservice as rules
-from portal.domain.workflow import CANCELLED, CLOSED, RESOLVED
+from portal.domain import workflow
+from portal.domain.roles import Role
+from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
-from portal.models import Notification, Ticket, TicketEvent, User
-from portal.models._base import as_utc, utcnow
-from portal.models.selfservice import FollowUpTask, Quote, Survey
+from portal.models import FollowUpTask, Notification, Quote, Survey, Ticket, TicketEvent, User
 from portal.services import ServiceError
-from portal.services.tickets import add_event
+from portal.services.events import add_event
+from portal.services.transitions import apply_action
 
 ESCALATION_KINDS = ("escalation", "complaint")
 QUESTION, ANSWER = "question_to_customer", "customer_answered"
-
-
-
-def _require_open(ticket: Ticket) -> None:
-    if ticket.status in (CLOSED, CANCELLED):
-        raise ServiceError(_l("This ticket is closed."), status=409)
+CLOSED_MESSAGE = _l("This ticket is closed.")
 
 
 # ---- Questions -------------------------------------------------------------------------------------------
@@ -36,14 +33,14 @@ def questions(ticket: Ticket) -> list[tuple[TicketEvent, TicketEvent | None]]:
 
 
 def ask_customer(ticket: Ticket, user: User, *, question: str) -> TicketEvent:
-    _require_open(ticket)
+    apply_action(ticket, "ask_customer", user, refused=CLOSED_MESSAGE)
     return add_event(ticket, user, QUESTION, body=question, customer_visible=True)
 
 
 def answer_question(ticket: Ticket, user: User, *, question_id: int, answer: str) -> TicketEvent:
     """The customer's answer. It does not move the ticket or an SLA clock: the update clock measures our
     updates to the customer, and a ticket waiting for the customer is resumed by its engineer."""
-    _require_open(ticket)
+    apply_action(ticket, "answer", user, refused=CLOSED_MESSAGE)
     pairs = {q.id: a for q, a in questions(ticket)}
     if question_id not in pairs:
         raise ServiceError(_l("This question is no longer open."), status=409)
@@ -60,7 +57,6 @@ def quote_content(quote: Quote, ticket: Ticket) -> dict:
 
 
 def quote_lines(quote: Quote) -> list[rules.QuoteLine]:
-    from decimal import Decimal
     return [rules.QuoteLine(i["description"], Decimal(i["quantity"]), Decimal(i["unit_price"])) for i in quote.items]
 
 
@@ -71,7 +67,7 @@ def pending_quote(ticket: Ticket) -> Quote | None:
 
 def create_quote(ticket: Ticket, user: User, *, lines: list[rules.QuoteLine], note: str | None) -> Quote:
     """A new quote; a pending one it replaces is withdrawn. The amount is computed here, never taken as typed."""
-    _require_open(ticket)
+    apply_action(ticket, "quote", user, refused=CLOSED_MESSAGE)
     old = pending_quote(ticket)
     if old is not None:
         withdraw_quote(ticket, user, old)
@@ -86,6 +82,7 @@ def create_quote(ticket: Ticket, user: User, *, lines: list[rules.QuoteLine], no
 
 
 def withdraw_quote(ticket: Ticket, user: User, quote: Quote) -> None:
+    apply_action(ticket, "quote", user, refused=CLOSED_MESSAGE)
     if quote.status != "pending":
         raise ServiceError(_l("This quote has already been decided or withdrawn."), status=409)
     quote.status = "withdrawn"
@@ -105,6 +102,7 @@ class QuoteDecision:
 
 def decide_quote(ticket: Ticket, user: User, quote: Quote, decision: QuoteDecision) -> None:
     """Approve or decline, recorded like a signature; refused if the quote is not the one shown."""
+    apply_action(ticket, "decide_quote", user, refused=CLOSED_MESSAGE)
     if quote.status != "pending":
         raise ServiceError(_l("This quote was withdrawn or already decided. Please read the current one."),
                            status=409)
@@ -133,7 +131,7 @@ def open_tasks(ticket: Ticket, kinds) -> list[FollowUpTask]:
 
 
 def supervisors() -> list[User]:
-    return db.session.scalars(db.select(User).where(User.role == "supervisor", User.active.is_(True))
+    return db.session.scalars(db.select(User).where(User.role == Role.SUPERVISOR, User.active.is_(True))
                               .order_by(User.id)).all()
 
 
@@ -141,8 +139,7 @@ def request_escalation(ticket: Ticket, user: User, *, kind: str, reason: str) ->
     """Open an escalation (or complaint) once: a second request while one is open is refused."""
     if kind not in ESCALATION_KINDS:
         raise ServiceError(_l("Choose escalation or complaint."), field="kind")
-    if ticket.status == CANCELLED:
-        raise ServiceError(_l("This ticket is cancelled."), status=409)
+    apply_action(ticket, "escalate", user, refused=_l("This ticket is cancelled."))
     if open_tasks(ticket, ESCALATION_KINDS):
         raise ServiceError(_l("Your request is already with a supervisor; they will contact you."), status=409)
     task = FollowUpTask(ticket_id=ticket.id, kind=kind, note=reason, created_by_id=user.id,
@@ -159,8 +156,7 @@ def request_escalation(ticket: Ticket, user: User, *, kind: str, reason: str) ->
 
 
 def request_signing_link(ticket: Ticket, user: User) -> FollowUpTask:
-    if ticket.status != RESOLVED:
-        raise ServiceError(_l("The work is not waiting for your acceptance."), status=409)
+    apply_action(ticket, "request_signing_link", user, refused=_l("The work is not waiting for your acceptance."))
     if open_tasks(ticket, ("signing_link",)):
         raise ServiceError(_l("You already asked for a signing link; the service desk will send it."), status=409)
     task = FollowUpTask(ticket_id=ticket.id, kind="signing_link", created_by_id=user.id)
@@ -179,7 +175,7 @@ def complete_task(task: FollowUpTask, user: User, *, note: str | None) -> None:
 
 def survey_window(ticket: Ticket) -> rules.SurveyWindow | None:
     """From the closing time: the Survey row is written on submission with this same window."""
-    if ticket.status != CLOSED or ticket.closed_at is None:
+    if not workflow.flags(ticket.status).closed or ticket.closed_at is None:
         return None
     return rules.survey_window(as_utc(ticket.closed_at))
 
@@ -208,6 +204,7 @@ def submit_survey(ticket: Ticket, user: User, *, speed: int, engineer: int, resu
         raise ServiceError(_l("Thank you: your rating was already recorded and cannot be changed."), status=409)
     if state == "expired":
         raise ServiceError(_l("The survey closed 7 days after the ticket was closed."), status=409)
+    apply_action(ticket, "rate", user)
     scores = (speed, engineer, result)
     if any(s not in range(1, 6) for s in scores):
         raise ServiceError(_l("Rate each question from 1 to 5."))

@@ -1,19 +1,19 @@
 """The SLA clock of a ticket: its timeline read from the events, the due times stored on the ticket for the
-queue, and the sweep that marks tickets at risk or breached and escalates. Services call refresh() after
-every change that moves a clock; `flask sla sweep` catches the changes that only time makes."""
+queue, and the check that marks a ticket at risk or breached and escalates. Use cases call refresh() after
+every change that moves a clock (clock.moves_clock() names the event kinds); the sweep
+(portal.tasks.sla) catches the changes that only time makes."""
 from datetime import UTC, datetime
 
 from flask import current_app
 
 from portal.domain import sla as clock
-from portal.domain.workflow import CANCELLED, CLOSED, OPEN_STATUSES
+from portal.domain.time import as_utc, utcnow
+from portal.domain.workflow import FINAL, OPEN_STATUSES
 from portal.extensions import db
 from portal.models import SlaPolicy, Ticket, User
-from portal.models._base import as_utc, utcnow
-from portal.models.sla import DEFAULTS
 from portal.models.ticket import SLA_NEVER
+from portal.services.events import add_event
 
-PAUSES = {"waiting_parts", "waiting_customer"}
 ESCALATION_LEVELS = ("assignee", "supervisor", "service_manager")
 
 
@@ -22,41 +22,24 @@ def policies() -> dict[str, clock.Policy]:
     with db.session.no_autoflush:  # read while a new ticket is still pending: no extra UPDATE of it
         rows = db.session.scalars(db.select(SlaPolicy)).all()
     if not rows:  # a database emptied by hand: the documented defaults still apply
-        rows = [SlaPolicy(priority=p, response_minutes=r, update_minutes=u, resolution_minutes=res,
-                          around_the_clock=always, weekdays=[0, 1, 2, 3, 4], opens="09:00", closes="18:00",
-                          holidays=[]) for p, r, u, res, always in DEFAULTS]
+        rows = default_policies()
     return {row.priority: row.to_policy(zone) for row in rows}
 
 
-def ensure_default_policies() -> None:
-    if db.session.scalar(db.select(db.func.count()).select_from(SlaPolicy)) == 0:
-        for p, r, u, res, always in DEFAULTS:
-            db.session.add(SlaPolicy(priority=p, response_minutes=r, update_minutes=u, resolution_minutes=res,
-                                     around_the_clock=always, weekdays=[0, 1, 2, 3, 4], opens="09:00",
-                                     closes="18:00", holidays=[]))
-
+def default_policies() -> list[SlaPolicy]:
+    """The documented targets (portal.domain.sla.DEFAULT_TARGETS) as policy rows, business hours 9-18."""
+    return [SlaPolicy(priority=p, response_minutes=r, update_minutes=u, resolution_minutes=res,
+                      around_the_clock=always, weekdays=[0, 1, 2, 3, 4], opens="09:00", closes="18:00", holidays=[])
+            for p, r, u, res, always in clock.DEFAULT_TARGETS]
 
 
 def timeline(ticket: Ticket) -> list[clock.Change]:
     """Starts, priority changes, pauses, resumes, responses, updates and the end, from the ticket's events."""
     changes = [clock.Change(as_utc(ticket.created_at) or utcnow(), "start", None)]
     for event in ticket.events:
-        at = as_utc(event.created_at) or utcnow()
-        data = event.data or {}
-        if event.kind == "triaged" and data.get("priority"):
-            changes.append(clock.Change(at, "priority", data["priority"]))
-        elif event.kind in PAUSES:
-            changes.append(clock.Change(at, "pause"))
-        elif event.kind in ("resumed", "work_resumed"):
-            changes.append(clock.Change(at, "resume"))
-        elif event.kind == "customer_updated":
-            changes.append(clock.Change(at, "updated"))
-        elif event.kind == "resolved":
-            changes.append(clock.Change(at, "resolved"))
-        elif event.kind == "rejected":
-            changes.append(clock.Change(at, "reopened"))
-        elif event.kind in ("accepted", "cancelled"):
-            changes.append(clock.Change(at, "stopped"))
+        change = clock.change_for(event.kind, event.data or {}, as_utc(event.created_at) or utcnow())
+        if change is not None:
+            changes.append(change)
     if ticket.first_response_at is not None:
         changes.append(clock.Change(as_utc(ticket.first_response_at), "responded"))
     # A ticket already waiting when read: the pause is in force even if its event is missing.
@@ -81,7 +64,7 @@ def refresh(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
     ticket.update_due_at = _utc(result.update.due_at) if result.update and result.update.stopped_at is None else None
     ticket.resolution_due_at = _utc(result.resolution.due_at) if result.resolution.stopped_at is None else None
     running = [d for d in (ticket.response_due_at, ticket.update_due_at, ticket.resolution_due_at) if d]
-    ticket.sla_due_at = min(running) if running and ticket.status not in (CLOSED, CANCELLED) else None
+    ticket.sla_due_at = min(running) if running and ticket.status not in FINAL else None
     ticket.sla_sort_at = ticket.sla_due_at or SLA_NEVER
     ticket.sla_state = result.state
     ticket.sla_next_check_at = _utc(result.next_check_at) if ticket.status in OPEN_STATUSES else None
@@ -118,8 +101,6 @@ def _escalation_people(ticket: Ticket, level: int) -> list[User]:
 
 def sweep_ticket(ticket: Ticket, now: datetime) -> list[str]:
     """Mark at risk / breached once per clock and due time; a breach escalates one level. Returns new kinds."""
-    from portal.services.tickets import add_event
-
     result = refresh(ticket, now)
     made = []
     for reading_ in (result.response, result.update, result.resolution):
@@ -142,21 +123,19 @@ def sweep_ticket(ticket: Ticket, now: datetime) -> list[str]:
     return made
 
 
-def sweep(now: datetime | None = None, batch: int = 500) -> dict:
-    """Every open ticket whose clock may have changed state since it was last read (an indexed column)."""
-    now = now or utcnow()
-    counts = {"checked": 0, "sla_at_risk": 0, "sla_breached": 0, "escalated": 0}
-    last_id = 0
-    while True:
-        tickets = db.session.scalars(
-            db.select(Ticket).where(Ticket.sla_next_check_at <= now, Ticket.status.in_(OPEN_STATUSES),
-                                    Ticket.id > last_id).order_by(Ticket.id).limit(batch)).all()
-        if not tickets:
-            break
-        for ticket in tickets:
-            counts["checked"] += 1
-            for kind in sweep_ticket(ticket, now):
-                counts[kind] += 1
-            last_id = ticket.id
-        db.session.commit()
-    return counts
+def due_for_check(now: datetime, after_id: int, limit: int) -> list[Ticket]:
+    """Open tickets whose clock may have changed state since it was last read (an indexed column)."""
+    return db.session.scalars(
+        db.select(Ticket).where(Ticket.sla_next_check_at <= now, Ticket.status.in_(OPEN_STATUSES),
+                                Ticket.id > after_id).order_by(Ticket.id).limit(limit)).all()
+
+
+def save_policies(values: list[dict], rows: list[SlaPolicy]) -> None:
+    """An admin's new targets and calendars, one dict of columns per policy row; open tickets follow them at
+    once (the sweep would, on their next check)."""
+    for row, columns in zip(rows, values, strict=True):
+        for name, value in columns.items():
+            setattr(row, name, value)
+    db.session.flush()
+    for ticket in db.session.scalars(db.select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))):
+        refresh(ticket)

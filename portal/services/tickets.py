@@ -1,25 +1,23 @@
-"""Registering service requests and moving tickets through triage and assignment."""
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+"""Registering service requests and moving tickets through triage, assignment and cancelling."""
+from datetime import date
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.domain import workflow
+from portal.domain import priority as priority_rules
+from portal.domain import search, workflow
 from portal.domain.numbering import format_number
+from portal.domain.time import utcnow
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
-from portal.models import Asset, Attachment, Ticket, TicketCounter, TicketEvent, User
-from portal.models._base import utcnow
-from portal.services import ServiceError
+from portal.models import Asset, Attachment, Ticket, TicketCounter, User
+from portal.services import ServiceError, sla
+from portal.services.events import add_event
 from portal.services.images import prepare_photo
+from portal.services.localtime import local_today
+from portal.services.routing import routed_department
 from portal.services.storage import store_bytes
-
-
-def local_today(now: datetime | None = None) -> date:
-    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return (now or utcnow()).astimezone(tz).date()
+from portal.services.transitions import apply_action, check_version
 
 
 def next_ticket_number(day: date) -> str:
@@ -34,48 +32,16 @@ def next_ticket_number(day: date) -> str:
     return format_number(day, db.session.execute(stmt).scalar_one())
 
 
-# Events that move an SLA clock: the ticket's due times are read again when one is written.
-SLA_EVENTS = frozenset({"created", "triaged", "waiting_parts", "waiting_customer", "resumed", "work_resumed",
-                        "customer_updated", "resolved", "rejected", "accepted", "cancelled"})
-
-
-def add_event(ticket: Ticket, actor: User | None, kind: str, body: str | None = None,
-              data: dict | None = None, customer_visible: bool = False, at=None) -> TicketEvent:
-    event = TicketEvent(ticket=ticket, actor=actor, kind=kind, body=body, data=data,
-                        customer_visible=customer_visible, created_at=at or utcnow())
-    db.session.add(event)
-    if kind in SLA_EVENTS:
-        from portal.services import sla
-        sla.refresh(ticket)
-    return event
-
-
-def apply_action(ticket: Ticket, action: str, user: User) -> str:
-    """Move `ticket` by `action` if the workflow allows it for `user`; returns the new status."""
-    try:
-        target = workflow.next_status(ticket.status, action, user.role,
-                                      is_assignee=ticket.assignee_id == user.id)
-    except workflow.TransitionRefused as refused:
-        status = 403 if "role" in refused.reason else 409
-        raise ServiceError(_l("This action is not possible now (ticket status: %(status)s).",
-                              status=ticket.status), status=status) from refused
-    ticket.status = target
-    return target
-
-
-def check_version(ticket: Ticket, expected: int | None) -> None:
-    """Refuse a form that was filled in against an older state of fields it overwrites."""
-    if expected is not None and expected != ticket.version:
-        raise ServiceError(_l("Someone else changed this ticket meanwhile. Check the current state "
-                              "below and submit again."), status=409)
-
-
 def attach_photos(ticket: Ticket, files, user: User, purpose: str, inspection=None) -> list[Attachment]:
     attachments = []
     for upload in files:
         if not upload or not upload.filename:
             continue
-        image = prepare_photo(upload.read())
+        try:
+            image = prepare_photo(upload.read())
+        except ServiceError as refused:
+            refused.field = refused.field or "photos"  # said next to the form's photo field
+            raise
         key, digest = store_bytes(image.data, ".jpg")
         name = (upload.filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "photo")[:150] + ".jpg"
         attachment = Attachment(
@@ -120,8 +86,9 @@ def register_request(*, user: User, customer, contact, contact_name: str, contac
     )
     set_search_text(ticket, customer.name)
     db.session.add(ticket)
-    # The event (and the SLA clock it starts) before the first flush: one INSERT, version 1.
+    # The event and the SLA clock it starts before the first flush: one INSERT, version 1.
     add_event(ticket, user, "created", data={"channel": channel, **(event_data or {})}, customer_visible=True)
+    sla.refresh(ticket)
     db.session.flush()
     attach_photos(ticket, photos, user, "intake")
     return ticket
@@ -131,7 +98,6 @@ def triage(ticket: Ticket, user: User, *, category: str, priority: str, reason: 
            version: int | None) -> None:
     check_version(ticket, version)
     suggested = suggest_priority(ticket)  # before any change: its reads must not flush a half-made update
-    from portal.services.dispatch import routed_department
     department_id = routed_department(category)
     apply_action(ticket, "triage", user)
     if suggested.safety:
@@ -150,10 +116,10 @@ def triage(ticket: Ticket, user: User, *, category: str, priority: str, reason: 
     if department_id is not None and ticket.assignee_id is None:
         ticket.department_id = data["department"] = department_id
     add_event(ticket, user, "triaged", body=reason or None, data=data)
+    sla.refresh(ticket)
 
 
 def set_search_text(ticket: Ticket, customer_name: str) -> None:
-    from portal.domain import search
     text = search.document(ticket.number, customer_name, ticket.contact_name, ticket.contact_phone, ticket.serial,
                            ticket.description)
     ticket.search_text, ticket.search_bigrams = text, " ".join(search.bigrams(text))
@@ -161,9 +127,8 @@ def set_search_text(ticket: Ticket, customer_name: str) -> None:
 
 def suggest_priority(ticket: Ticket):
     """The rules' suggestion for this ticket, from its description and what the customer said."""
-    from portal.domain import priority as rules
     text = " ".join(filter(None, (ticket.description, ticket.impact, ticket.frequency, ticket.tried)))
-    return rules.suggest(text, vip=ticket.customer.is_vip, category=ticket.category)
+    return priority_rules.suggest(text, vip=ticket.customer.is_vip, category=ticket.category)
 
 
 def assign(ticket: Ticket, user: User, *, engineer: User, version: int | None, reason: str | None = None) -> None:
@@ -199,3 +164,4 @@ def cancel(ticket: Ticket, user: User, *, reason: str, version: int | None) -> N
     apply_action(ticket, "cancel", user)
     ticket.cancel_reason = reason.strip()
     add_event(ticket, user, "cancelled", body=ticket.cancel_reason, customer_visible=True)
+    sla.refresh(ticket)

@@ -1,6 +1,5 @@
 """Remote acceptance: the customer signs on their own phone from a single-use link, without an account."""
-from flask import Blueprint
+from portal.sign import views  # noqa: F401  - importing a route module registers its routes
+from portal.sign.blueprint import bp
 
-bp = Blueprint("sign", __name__, url_prefix="/sign")
-
-from portal.sign import views  # noqa: E402,F401
+__all__ = ["bp"]

@@ -1,6 +1,5 @@
 """The public verify page: anyone holding a confirmation checks it against the archived original."""
-from flask import Blueprint
+from portal.verify import views  # noqa: F401  - importing a route module registers its routes
+from portal.verify.blueprint import bp
 
-bp = Blueprint("verify", __name__, url_prefix="/verify")
-
-from portal.verify import views  # noqa: E402,F401
+__all__ = ["bp"]

@@ -12,13 +12,13 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from portal.access import public
 from portal.extensions import db
 from portal.models import Acceptance, Document, Ticket
-from portal.ratelimit import limiter
 from portal.services.storage import read_bytes
-from portal.verify import bp
-from portal.web import render
+from portal.verify.blueprint import bp
+from portal.web.access import public
+from portal.web.ratelimit import limiter
+from portal.web.render import render
 
 CODE_CHARS = re.compile(r"[^0-9A-Z]")
 # Anyone may use this page: enough for a person checking a few documents, too few to walk the code space

@@ -11,12 +11,13 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
-from portal import create_app, demo
+from portal import create_app
 from portal.config import Config
 from portal.domain import search
 from portal.extensions import db
 from portal.models import Customer, ProductModel, Ticket, TicketEvent, User
 from portal.models.ticket import SLA_NEVER
+from portal.seed import demo
 
 ROOT = Path(__file__).resolve().parents[2]
 TICKETS = int(os.environ.get("BENCH_TICKETS", "100000"))

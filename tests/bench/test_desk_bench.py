@@ -22,9 +22,9 @@ import pytest
 import sqlalchemy as sa
 
 from portal import create_app
-from portal.backoffice.views import search_condition
 from portal.extensions import db
 from portal.models import Ticket
+from portal.services.queue import search_condition
 from tests.bench import bigdb
 from tests.conftest import count_queries
 

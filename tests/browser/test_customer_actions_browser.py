@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 from portal.extensions import db
-from portal.models.selfservice import Quote, Survey
+from portal.models import Quote, Survey
 from tests.browser.conftest import sign_in
 from tests.web.factories import make_ticket
 

@@ -1,6 +1,6 @@
 """Knowledge-base matching: Chinese two-character words, English words, the product category, the cut-off."""
-from portal.demo import KNOWLEDGE
 from portal.domain.knowledge import MIN_SCORE, Candidate, best, score
+from portal.seed.knowledge import KNOWLEDGE
 
 ARTICLES = [Candidate(i, title, keywords, category) for i, (title, category, keywords, _) in enumerate(KNOWLEDGE)]
 

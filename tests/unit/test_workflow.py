@@ -6,7 +6,7 @@ import pytest
 from portal.domain import workflow
 from portal.domain.workflow import TRANSITIONS, TransitionRefused, allowed_actions, next_status
 
-ROLES = ("admin", "supervisor", "agent", "engineer", "backoffice", "customer")
+ROLES = ("admin", "supervisor", "agent", "engineer", "backoffice", "customer", "signer")
 ALL_CASES = list(itertools.product(workflow.STATUSES, workflow.ACTIONS, ROLES, (True, False)))
 
 
@@ -63,9 +63,50 @@ def test_refusals_say_why(status, action, role, is_assignee, reason):
 
 
 def test_closed_and_cancelled_are_final():
+    """Nothing moves a closed or cancelled ticket; after closing the customer may still rate and complain."""
     for role in ROLES:
-        assert allowed_actions("closed", role, is_assignee=True) == []
+        for status in workflow.FINAL:
+            for action in allowed_actions(status, role, is_assignee=True):
+                assert next_status(status, action, role, is_assignee=True) == status
         assert allowed_actions("cancelled", role, is_assignee=True) == []
+    assert allowed_actions("closed", "customer") == ["escalate", "rate"]
+    assert allowed_actions("closed", "agent") == []
+
+
+@pytest.mark.parametrize(("status", "action", "role", "allowed"), [
+    # The customer signs on the engineer's phone (the engineer acts) or on their own through a link (the signer).
+    ("resolved", "accept", "signer", True), ("resolved", "reject", "signer", True),
+    ("in_progress", "accept", "signer", False), ("resolved", "accept", "customer", False),
+    # The customer's own actions on the portal.
+    ("assigned", "answer", "customer", True), ("closed", "answer", "customer", False),
+    ("waiting_parts", "decide_quote", "customer", True), ("cancelled", "decide_quote", "customer", False),
+    ("resolved", "request_signing_link", "customer", True), ("in_progress", "request_signing_link", "customer", False),
+    ("closed", "escalate", "customer", True), ("cancelled", "escalate", "customer", False),
+    ("closed", "rate", "customer", True), ("resolved", "rate", "customer", False),
+    ("new", "answer", "agent", False), ("new", "ask_customer", "customer", False),
+    # The desk's side.
+    ("new", "ask_customer", "agent", True), ("closed", "ask_customer", "agent", False),
+    ("reopened", "quote", "supervisor", True), ("cancelled", "quote", "admin", False),
+    ("resolved", "send_signing_link", "agent", True), ("in_progress", "send_signing_link", "agent", False),
+    ("resolved", "send_signing_link", "backoffice", False),
+    ("triaged", "add_report", "agent", True), ("closed", "add_report", "agent", False),
+])
+def test_customers_signers_and_the_desk_dialogue_are_in_the_table(status, action, role, allowed):
+    assert (action in allowed_actions(status, role)) is allowed
+
+
+@pytest.mark.parametrize("status", workflow.STATUSES)
+def test_the_flags_follow_the_named_groups(status):
+    flags = workflow.flags(status)
+    assert flags.final is (status in ("closed", "cancelled")) is (not flags.open)
+    assert flags.clock_paused is (status in ("waiting_parts", "waiting_customer"))
+    assert flags.awaiting_acceptance is (status == "resolved") is ("accept" in allowed_actions(status, "signer"))
+    assert flags.signing_page is (status in ("in_progress", "resolved"))
+    # Offline, arrival, inspection and work are queued in a row: their forms are offered in every status of a
+    # visit, a superset of where the table allows arriving.
+    assert flags.visit_open is (status in workflow.ENGINEER_ACTIVE - {"resolved"})
+    if "arrive" in allowed_actions(status, "engineer", is_assignee=True):
+        assert flags.visit_open
 
 
 def test_every_status_is_reachable_from_new():

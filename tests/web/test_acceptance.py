@@ -175,3 +175,20 @@ def test_the_acceptance_page_and_its_print_preview_open_before_hand_over(app, lo
     assert f'data-url="/m/jobs/{ticket_id}/acceptance"' in jobs
     assert f'data-url="/m/jobs/{ticket_id}/acceptance/preview"' in jobs
     assert login_as("engineer2").get(f"/m/jobs/{ticket_id}/acceptance/preview").status_code == 403
+
+
+def test_the_signing_screen_before_the_work_is_on_site_leads_back_to_the_job_saying_why(app, login_as):
+    ticket_id = make_ticket(app, status="assigned")
+    engineer = login_as("engineer")
+    for url in (f"/m/jobs/{ticket_id}/acceptance", f"/m/jobs/{ticket_id}/acceptance/preview"):
+        response = engineer.get(url, headers={"Accept-Language": "en"})
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"/m/jobs/{ticket_id}")
+    page = engineer.get(f"/m/jobs/{ticket_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "The signing screen opens while the work is in progress on site" in page
+
+
+def test_every_page_finds_its_favicon(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200 and response.mimetype == "image/vnd.microsoft.icon"
+        assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon" href="/favicon.ico"' in client.get("/login").get_data(as_text=True)

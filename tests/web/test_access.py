@@ -1,10 +1,10 @@
 """Who may open what: every route declares its roles, and records are checked against the signed-in user."""
 import pytest
 
-from portal.access import ANYONE
+from portal.domain.roles import Role
 from portal.extensions import db
 from portal.models import Document, Ticket
-from portal.models.user import Role
+from portal.web.access import ANYONE
 from tests.web.factories import make_closed_ticket, make_other_customer_login, make_ticket
 
 ID_ARGS = {"ticket_id": 1, "attachment_id": 1, "document_id": 1, "conflict_id": 1, "code": "NOSUCHCODE",

@@ -6,9 +6,9 @@ from datetime import UTC, timedelta
 
 import pytest
 
+from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import AccessToken, Contact, Customer, CustomerAddress, Notification, Ticket, User
-from portal.models._base import utcnow
 from tests.conftest import WebClient
 from tests.web.factories import make_closed_ticket, make_ticket
 
@@ -425,7 +425,7 @@ def test_state_changes_without_csrf_token_are_refused(app, login_as, mail):
 
 
 def test_demo_seed_twice_changes_nothing(app):
-    from portal import demo
+    from portal.seed import demo
     with app.app_context():
         assert demo.seed(with_tickets=False) is False
         zhou, zhang = _user("zhou.min@example.com"), _user("customer@example.com")

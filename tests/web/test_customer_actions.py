@@ -8,10 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from portal.domain.time import utcnow
 from portal.extensions import db
-from portal.models import Notification, Ticket, TicketEvent
-from portal.models._base import utcnow
-from portal.models.selfservice import FollowUpTask, Quote, Survey
+from portal.models import FollowUpTask, Notification, Quote, Survey, Ticket, TicketEvent
 from tests.conftest import WebClient, user_id
 from tests.web.factories import make_other_customer_login, make_ticket
 

@@ -7,7 +7,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Department, RoutingRule, SlaPolicy, Ticket, TicketEvent, User, Visit
-from portal.services.tickets import local_today
+from portal.services.localtime import local_today
 from tests.conftest import count_queries, user_id
 from tests.web.factories import make_ticket
 
@@ -100,7 +100,7 @@ def test_only_the_admin_may_edit_routing(app, login_as, role):
 
 
 def test_demo_seed_is_idempotent_for_dispatch_data(app):
-    from portal import demo
+    from portal.seed import demo
     with app.app_context():
         before = db.session.scalar(db.select(db.func.count()).select_from(RoutingRule))
         demo.seed(with_tickets=False)

@@ -150,7 +150,7 @@ def test_adding_needs_a_description_and_an_open_ticket(app, login_as):
     agent = login_as("agent")
     response = agent.post_form(f"/desk/tickets/{closed_id}/intake-report",
                                intake_data(app, description="又坏了,屏幕不亮"), htmx=True, headers=EN)
-    assert response.status_code == 422 and "already closed" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "already closed" in response.get_data(as_text=True)
     open_id = make_ticket(app, status="new", serial="PX50-SN1001")
     empty = agent.post_form(f"/desk/tickets/{open_id}/intake-report", intake_data(app, description=""), htmx=True)
     assert empty.status_code == 422 and 'id="intake-form"' in empty.get_data(as_text=True)
@@ -284,3 +284,21 @@ def test_adding_to_a_ticket_needs_the_csrf_token_and_happens_once(app, login_as)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(TicketEvent).where(
             TicketEvent.ticket_id == open_id, TicketEvent.kind == "intake_note")) == 1
+
+
+def test_a_fragment_answered_after_the_post_leaves_the_new_number_on_the_page(app, login_as):
+    """The live completeness check leaves before the agent registers and may come back after: it must not write
+    the session back as it was when it left, or the flash with the ticket number is lost."""
+    agent = login_as("agent")
+    agent.get("/desk/tickets/new")
+    left_with = agent.client.get_cookie("session").value
+    registered = agent.post_form("/desk/tickets/new", intake_data(app), htmx=True)
+    assert registered.status_code == 204 and "Set-Cookie" in registered.headers  # the flash is in the session now
+    with_flash = agent.client.get_cookie("session").value
+    agent.client.set_cookie("session", left_with)  # the fragment was sent with the cookie of before
+    fragment = agent.post_form("/desk/intake/completeness", intake_data(app), htmx=True)
+    assert fragment.status_code == 200
+    assert "Set-Cookie" not in fragment.headers, "a fragment that changed nothing wrote the old session back"
+    agent.client.set_cookie("session", with_flash)  # so the browser still holds the cookie of the post
+    page = agent.get(registered.headers["HX-Redirect"]).get_data(as_text=True)
+    assert 'class="flash flash-success"' in page

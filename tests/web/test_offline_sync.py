@@ -2,10 +2,15 @@
 import io
 import threading
 import uuid
+from datetime import timedelta
 
+import pytest
+
+from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import IdempotencyRecord, Inspection, SyncConflict, Ticket, User, Visit
 from portal.services import tickets
+from portal.web.idempotency import request_fingerprint
 from tests.conftest import display_checklist, jpeg_bytes
 from tests.web.factories import make_ticket
 
@@ -66,7 +71,6 @@ def test_a_request_still_in_flight_gets_409_and_is_retried(app, login_as):
     key = str(uuid.uuid4())
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == "engineer@example.com"))
-        from portal.services.idempotency import request_fingerprint
         with app.test_request_context(f"/m/jobs/{ticket_id}/progress", method="POST",
                                       data={"message": "处理中", "csrf_token": "x"}):
             fingerprint = request_fingerprint()
@@ -75,6 +79,27 @@ def test_a_request_still_in_flight_gets_409_and_is_retried(app, login_as):
         db.session.commit()
     busy = send(engineer, f"/m/jobs/{ticket_id}/progress", {"message": "处理中"}, key)
     assert busy.status_code == 409 and busy.json["retry"] is True and busy.headers["Retry-After"] == "1"
+
+
+@pytest.mark.parametrize(("minutes_ago", "status"), [(0, 409), (10, 200)])
+def test_a_replay_between_the_commit_and_the_stored_answer_waits_for_the_answer(app, login_as, minutes_ago, status):
+    """Applied but not answered yet: every copy must get the one stored answer, so a replay is asked to come back
+    for it; only when the worker died after its commit (long ago) does it get a plain "done"."""
+    ticket_id = make_ticket(app, status="in_progress")
+    engineer = login_as("engineer")
+    key = str(uuid.uuid4())
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "engineer@example.com"))
+        with app.test_request_context(f"/m/jobs/{ticket_id}/progress", method="POST",
+                                      data={"message": "已提交", "csrf_token": "x"}):
+            fingerprint = request_fingerprint()
+        db.session.add(IdempotencyRecord(user_id=user.id, key=key, request_hash=fingerprint, state="applied",
+                                         path=f"/m/jobs/{ticket_id}/progress",
+                                         created_at=utcnow() - timedelta(minutes=minutes_ago)))
+        db.session.commit()
+    replay = send(engineer, f"/m/jobs/{ticket_id}/progress", {"message": "已提交"}, key)
+    assert replay.status_code == status
+    assert replay.json["retry"] is True if status == 409 else replay.json == {"ok": True, "replayed": True}
 
 
 def test_the_same_key_sent_twice_concurrently_applies_once(app, login_as):

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from portal.extensions import db
 from portal.models import BatchJob, Ticket
-from portal.services import batch
+from portal.tasks import print_jobs
 from tests.web.factories import make_ticket
 from tests.web.test_golden_path import intake_data
 
@@ -66,7 +66,7 @@ def test_a_batch_of_selected_tickets_is_one_pdf_with_a_report_each(app, login_as
     page = office.get(job_url).get_data(as_text=True)
     assert 'data-state="queued"' in page and "hx-trigger=\"every 1s\"" in page
     with app.app_context():
-        assert batch.run_pending() == 1
+        assert print_jobs.run_pending() == 1
     page = office.get(job_url).get_data(as_text=True)
     assert 'data-state="done"' in page
     pdf = office.get(job_url + "/download")
@@ -122,4 +122,4 @@ def test_the_background_thread_builds_the_batch_without_holding_the_request(app,
     else:
         raise AssertionError("the batch was not built in the background")
     assert time.monotonic() - started < 30
-    batch.stop(app)
+    print_jobs.stop(app)

@@ -6,10 +6,10 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from portal.backoffice.views import search_condition
 from portal.domain import search
 from portal.extensions import db
 from portal.models import Ticket
+from portal.services.queue import search_condition
 from tests.web.factories import make_ticket
 
 
@@ -89,8 +89,8 @@ def test_search_uses_an_index(app, three):
 
 
 def test_search_counts_stop_at_the_cap(app, login_as, three, monkeypatch):
-    from portal.backoffice import views
-    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 1)
+    from portal.services import queue
+    monkeypatch.setattr(queue, "SEARCH_COUNT_CAP", 1)
     page = login_as("agent").get("/desk/tickets", query_string={"q": "华东精密"},
                                  headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "counts-capped" in page and "Counted up to 1 matches" in page

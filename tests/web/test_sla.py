@@ -2,10 +2,11 @@
 update to the customer."""
 from datetime import date, timedelta
 
+from portal.domain.time import as_utc
 from portal.extensions import db
 from portal.models import SlaPolicy, Ticket, TicketEvent
-from portal.models._base import as_utc
 from portal.services import sla
+from portal.tasks.sla import sweep
 from tests.web.factories import make_ticket
 
 
@@ -88,13 +89,13 @@ def test_the_sweep_marks_at_risk_then_breached_escalates_and_does_nothing_twice(
         limit = sla.reading(ticket).response.limit
         calendar = sla.policies()["P3"].calendar
         risk_moment = calendar.add(as_utc(ticket.created_at), 0.85 * limit)
-        first = sla.sweep(now=risk_moment)
-        again = sla.sweep(now=risk_moment + timedelta(seconds=1))
+        first = sweep(now=risk_moment)
+        again = sweep(now=risk_moment + timedelta(seconds=1))
     assert first["sla_at_risk"] == 1 and again["sla_at_risk"] == 0
     with app.app_context():
         late = as_utc(db.session.get(Ticket, ticket_id).response_due_at) + timedelta(minutes=5)
-        breach = sla.sweep(now=late)
-        twice = sla.sweep(now=late + timedelta(minutes=1))
+        breach = sweep(now=late)
+        twice = sweep(now=late + timedelta(minutes=1))
     assert breach["sla_breached"] == 1 and breach["escalated"] == 1
     assert twice["sla_breached"] == 0 and twice["escalated"] == 0
     ticket = ticket_of(app, ticket_id)

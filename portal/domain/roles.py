@@ -1,0 +1,27 @@
+"""Who uses the portal: the roles of accounts, the groups the views and the workflow name, and the actors
+that are not accounts (a customer signing through a link)."""
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    AGENT = "agent"
+    ENGINEER = "engineer"
+    BACKOFFICE = "backoffice"
+    CUSTOMER = "customer"
+
+
+# A customer who signs on their own phone through a remote link: no account, an actor of the workflow.
+SIGNER = "signer"
+
+EVERY_ROLE = frozenset(Role)
+# Work tickets at the desk: intake, triage, assignment, the customer dialogue.
+DESK = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
+# Everyone in the office; back office reads and prints.
+STAFF = DESK | {Role.BACKOFFICE}
+# Dispatch, bulk actions, follow-up tasks, conflicts.
+SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
+ENGINEERS = frozenset({Role.ENGINEER})
+CUSTOMERS = frozenset({Role.CUSTOMER})

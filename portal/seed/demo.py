@@ -1,0 +1,188 @@
+"""Demo data for `make run`: two customers with assets, staff of every role, parts. Seeded once."""
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from portal.domain.warranty import warranty_end
+from portal.extensions import db
+from portal.models import Asset, Contact, Customer, CustomerAddress, Department, Part, ProductModel, User, Visit
+from portal.pdf.seal import make_self_signed
+from portal.seed.knowledge import ensure_knowledge_articles
+from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
+from portal.services import tickets
+from portal.services.localtime import local_today, zone
+
+# Demo-only credentials, printed by `flask demo accounts` and listed in the README.
+ACCOUNTS = [
+    # email, password, name, role, senior, department code
+    ("admin@example.com", "admin-demo", "系统管理员 Admin", "admin", False, None),
+    ("supervisor@example.com", "supervisor-demo", "王主管 Wang", "supervisor", False, "customer_service"),
+    ("agent@example.com", "agent-demo", "李客服 Li", "agent", False, "customer_service"),
+    ("engineer@example.com", "engineer-demo", "陈工 Chen (senior)", "engineer", True, "repair"),
+    ("engineer2@example.com", "engineer2-demo", "刘工 Liu", "engineer", False, "repair"),
+    ("backoffice@example.com", "backoffice-demo", "赵后台 Zhao", "backoffice", False, "customer_service"),
+    ("customer@example.com", "customer-demo", "张经理 Zhang (华东精密)", "customer", False, None),
+    ("zhou.min@example.com", "zhou-demo", "周敏 Zhou (individual)", "customer", False, None),
+]
+# Customer logins: the customer and the contact each one is (a second customer, to try isolation).
+CUSTOMER_LOGINS = {
+    "customer@example.com": ("华东精密制造有限公司", "张经理"),
+    "zhou.min@example.com": ("周敏", "周敏"),
+}
+# One site per customer, seeded where the customer has none yet.
+ADDRESSES = {"华东精密制造有限公司": "总部 Head office", "周敏": "家 Home"}
+
+# Engineers' trained product categories and regions, customers' regions: what the dispatch ranking reads.
+ENGINEER_PROFILES = {
+    "engineer@example.com": (["display", "equipment"], "华东"),
+    "engineer2@example.com": (["appliance", "display"], "华北"),
+}
+CUSTOMER_REGIONS = {"华东精密制造有限公司": "华东", "周敏": "华东"}
+
+DEPARTMENTS = [
+    ("tech_support", "技术支持部"), ("repair", "维修服务部"), ("rnd", "产品研发部"),
+    ("customer_service", "客户服务部"), ("warehouse", "仓储部"),
+]
+
+MODELS = [
+    ("ABC-2000", "智能显示终端 Smart display terminal", "display", 12),
+    ("WM-800", "变频滚筒洗衣机 Inverter washing machine", "appliance", 24),
+    ("PX-50", "工业电源模块 Industrial power module", "equipment", 18),
+]
+
+PARTS = [
+    ("PCB-ABC-MAIN", "主控板 Main board (ABC-2000)", 6),
+    ("LCD-ABC-15", "15 寸液晶屏 15\" LCD panel", 6),
+    ("PSU-24V", "24V 电源适配器 24 V power adapter", 3),
+    ("WM-PUMP", "排水泵 Drain pump (WM-800)", 12),
+    ("WM-BELT", "传动皮带 Drive belt (WM-800)", 6),
+    ("PX-FAN", "散热风扇 Cooling fan (PX-50)", 6),
+]
+
+
+def seed_seal(config) -> Path | None:
+    """The demo's self-signed seal certificate, made once where the configuration expects it."""
+    key, cert = config.get("PDF_SEAL_KEY"), config.get("PDF_SEAL_CERT")
+    if config.get("ENV_NAME") != "development":
+        return None
+    if not key or not cert or (Path(key).exists() and Path(cert).exists()):
+        return None
+    folder = Path(key).parent
+    if folder != Path(cert).parent:
+        return None  # a deployment's own layout: never invent certificates there
+    make_self_signed(folder, config["COMPANY_NAME"])
+    return folder
+
+
+def seed(with_tickets: bool = True) -> bool:
+    """Create the demo data unless it is there already. Returns True when something was created."""
+    created = ensure_default_checklists() > 0
+    ensure_default_policies()
+    if db.session.scalar(db.select(User.id).where(User.email == ACCOUNTS[0][0])):
+        dispatch_changed = ensure_dispatch_data()
+        knowledge = ensure_knowledge_articles() > 0
+        return ensure_customer_accounts() or dispatch_changed or knowledge or created
+    departments = {code: Department(code=code, name=name) for code, name in DEPARTMENTS}
+    db.session.add_all(departments.values())
+    models = {code: ProductModel(code=code, name=name, category=cat, warranty_months=months)
+              for code, name, cat, months in MODELS}
+    db.session.add_all(models.values())
+    db.session.add_all(Part(code=code, name=name, warranty_months=m) for code, name, m in PARTS)
+
+    users = {}
+    for email, password, name, role, senior, dept in ACCOUNTS:
+        user = User(email=email, name=name, role=role, is_senior=senior,
+                    department=departments.get(dept), locale=None)
+        user.set_password(password)
+        users[email] = user
+        db.session.add(user)
+    db.session.flush()
+
+    company = Customer(name="华东精密制造有限公司", kind="company", tier="vip",
+                       address="苏州工业园区星湖街 328 号", account_manager_id=users["supervisor@example.com"].id)
+    company.contacts = [Contact(name="张经理", phone="13812345678", email="zhang@example.com"),
+                        Contact(name="孙工", phone="13987654321", email="sun@example.com")]
+    person = Customer(name="周敏", kind="individual", tier="standard", address="上海市徐汇区漕溪北路 18 弄 6 号")
+    person.contacts = [Contact(name="周敏", phone="13700001111", email="zhou.min@example.com")]
+    db.session.add_all([company, person])
+    db.session.flush()
+    users["customer@example.com"].customer_id = company.id
+
+    for customer, code, serial, bought in [
+        (company, "ABC-2000", "ABC2000-SN0001", date(2026, 3, 10)),
+        (company, "PX-50", "PX50-SN1001", date(2024, 8, 1)),
+        (person, "WM-800", "WM800-SN5001", date(2025, 5, 10)),
+    ]:
+        model = models[code]
+        db.session.add(Asset(customer_id=customer.id, product_model=model, serial=serial, purchase_date=bought,
+                             warranty_end=warranty_end(bought, model.warranty_months), batch="2024Q3"))
+    ensure_dispatch_data()
+    ensure_customer_accounts()
+    ensure_knowledge_articles()
+    if with_tickets:
+        _seed_tickets(users, company, person, models)
+    return True
+
+
+def ensure_dispatch_data() -> bool:
+    """Routing rules, engineers' skills and regions, customers' regions; only where still missing."""
+    db.session.flush()
+    changed = ensure_default_routing() > 0
+    for email, (skills, region) in ENGINEER_PROFILES.items():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is not None and user.skills is None and user.region is None:
+            user.skills, user.region, changed = skills, region, True
+    for name, region in CUSTOMER_REGIONS.items():
+        for customer in db.session.scalars(db.select(Customer).where(Customer.name == name, Customer.region.is_(None))):
+            customer.region, changed = region, True
+    return changed
+
+
+def ensure_customer_accounts() -> bool:
+    """Customer logins tied to their customer and contact, and one address per customer; only what is missing
+    (databases seeded before these existed get them, a second run changes nothing)."""
+    changed = False
+    for email, (customer_name, contact_name) in CUSTOMER_LOGINS.items():
+        customer = db.session.scalar(db.select(Customer).where(Customer.name == customer_name).limit(1))
+        if customer is None:
+            continue
+        contact = db.session.scalar(db.select(Contact).where(Contact.customer_id == customer.id,
+                                                             Contact.name == contact_name).limit(1))
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is None:
+            _email, password, name, role, _senior, _dept = next(a for a in ACCOUNTS if a[0] == email)
+            user = User(email=email, name=name, role=role)
+            user.set_password(password)
+            db.session.add(user)
+            changed = True
+        if user.customer_id is None:
+            user.customer_id, changed = customer.id, True
+        if user.contact_id is None and contact is not None and user.customer_id == customer.id:
+            user.contact_id, changed = contact.id, True
+    for customer_name, label in ADDRESSES.items():
+        customer = db.session.scalar(db.select(Customer).where(Customer.name == customer_name).limit(1))
+        if customer is None or not customer.address:
+            continue
+        if not db.session.scalar(db.select(CustomerAddress.id).where(CustomerAddress.customer_id == customer.id)):
+            db.session.add(CustomerAddress(customer_id=customer.id, label=label, address=customer.address,
+                                           is_default=True))
+            changed = True
+    db.session.flush()
+    return changed
+
+
+def _seed_tickets(users, company, person, models) -> None:
+    """Two open tickets so that every role has something to look at after `make run`."""
+    agent, engineer = users["agent@example.com"], users["engineer@example.com"]
+    job = tickets.register_request(
+        user=agent, customer=company, contact=company.contacts[0], contact_name="张经理",
+        contact_phone="13812345678", product_model=models["ABC-2000"], serial="ABC2000-SN0001",
+        purchase_date=None, description="设备开机后屏幕黑屏，无声音输出。重启两次无效。", channel="phone",
+        frequency="每次开机", impact="产线一台终端停用", tried="重启、更换电源线")
+    tickets.triage(job, agent, category="fault_repair", priority="P2", reason="产线终端停用", version=None)
+    tickets.assign(job, agent, engineer=engineer, version=None)
+    afternoon = datetime.combine(local_today(), time(14, 0), tzinfo=zone()).astimezone(UTC)  # stored in UTC
+    db.session.add(Visit(ticket_id=job.id, engineer_id=engineer.id, scheduled_at=afternoon))
+    tickets.register_request(
+        user=agent, customer=person, contact=person.contacts[0], contact_name="周敏", contact_phone="13700001111",
+        product_model=models["WM-800"], serial="WM800-SN5001", purchase_date=None,
+        description="洗衣机脱水时异响，机身剧烈晃动，偶尔显示 E21。", channel="wechat")

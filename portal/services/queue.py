@@ -1,0 +1,117 @@
+"""The desk's queue: tickets under filters, found through the search index, with counts per SLA state."""
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, load_only
+
+from portal import labels
+from portal.domain import search, workflow
+from portal.extensions import db
+from portal.models import Customer, Ticket, User
+
+FILTERS = ("status", "priority", "category", "channel", "assignee", "department", "sla", "sort", "q")
+SLA_STATES = ("breached", "at_risk", "ok", "paused", "met")
+SCAN_LIMIT = 5000
+SEARCH_COUNT_CAP = 1000
+
+
+def clean_filters(args) -> dict:
+    """The filters from the query string, bounded and defaulted (open tickets, by SLA time left)."""
+    f = {k: (args.get(k) or "").strip() for k in FILTERS}
+    f["status"] = f["status"] or "open"
+    f["sort"] = f["sort"] if f["sort"] in ("sla", "new") else "sla"
+    f["q"] = f["q"][:100]
+    return f
+
+
+def _broad(condition):
+    """A condition most tickets meet. SQLite's planner would otherwise read every open ticket through the
+    status index and sort them, where walking the SLA sort index reads one page: likely() says so."""
+    return sa.func.likely(condition) if db.engine.dialect.name == "sqlite" else condition
+
+
+def filtered(query, f: dict, skip: str | None = None):
+    if f["status"] == "open":
+        query = query.where(_broad(Ticket.status.in_(workflow.OPEN_STATUSES)))
+    elif f["status"] in workflow.STATUSES:
+        query = query.where(_broad(Ticket.status == f["status"]))
+    if f["priority"] in labels.PRIORITY:
+        query = query.where(Ticket.priority == f["priority"])
+    if f["category"] in labels.CATEGORY:
+        query = query.where(Ticket.category == f["category"])
+    if f["channel"] in labels.CHANNEL:
+        query = query.where(Ticket.channel == f["channel"])
+    if f["assignee"] == "none":
+        query = query.where(Ticket.assignee_id.is_(None))
+    elif f["assignee"].isdigit():
+        query = query.where(Ticket.assignee_id == int(f["assignee"]))
+    if f["department"].isdigit():
+        query = query.where(Ticket.department_id == int(f["department"]))
+    if skip != "sla" and f["sla"] in SLA_STATES:
+        query = query.where(Ticket.sla_state == f["sla"])
+    if f["q"]:
+        query = query.where(search_condition(f["q"]))
+    return query
+
+
+def search_condition(raw: str):
+    """An indexed condition for a text fragment (see portal.domain.search)."""
+    q = search.normalize(raw)
+    kind = search.query_kind(q)
+    postgres = db.engine.dialect.name == "postgresql"
+    if kind == "trigram":
+        if postgres:  # LIKE '%q%' on the lowercased text is answered by the pg_trgm GIN index
+            return Ticket.search_text.contains(q, autoescape=True)
+        return Ticket.id.in_(sa.text("SELECT rowid FROM ticket_search_trigram WHERE ticket_search_trigram MATCH :p")
+                             .bindparams(p=search.fts_phrase(q)))
+    if kind == "bigram":
+        if postgres:
+            return sa.text("string_to_array(ticket.search_bigrams, ' ') @> ARRAY[:bigram]::text[]").bindparams(
+                bigram=q)
+        return Ticket.id.in_(sa.text("SELECT rowid FROM ticket_search_bigram WHERE ticket_search_bigram MATCH :p")
+                             .bindparams(p=search.fts_phrase(q)))
+    # A single character, or two with punctuation: only the newest SCAN_LIMIT tickets are read.
+    floor = (sa.select(Ticket.id).order_by(Ticket.id.desc()).offset(SCAN_LIMIT - 1).limit(1)
+             .scalar_subquery())
+    recent = sa.select(Ticket.id).where(Ticket.id >= sa.func.coalesce(floor, 0),
+                                        Ticket.search_text.contains(q, autoescape=True))
+    return Ticket.id.in_(recent)
+
+
+def page(f: dict, number: int, size: int) -> tuple[list[Ticket], bool]:
+    """One page of tickets with only the columns the queue shows, and whether there is a next page."""
+    query = filtered(db.select(Ticket).options(
+        load_only(Ticket.number, Ticket.created_at, Ticket.priority, Ticket.status, Ticket.sla_state,
+                  Ticket.sla_due_at, Ticket.customer_id, Ticket.assignee_id, Ticket.version),
+        joinedload(Ticket.customer).load_only(Customer.name, Customer.tier),
+        joinedload(Ticket.assignee).load_only(User.name)), f)
+    if f["sort"] == "sla" and f["status"] not in workflow.FINAL:
+        order = (Ticket.sla_sort_at, Ticket.id)  # the index order: ties oldest first
+    else:
+        order = (Ticket.id.desc(),)
+    rows = db.session.scalars(query.order_by(*order).limit(size + 1).offset((number - 1) * size)).all()
+    return rows[:size], len(rows) > size
+
+
+_COUNTS: dict[tuple, tuple] = {}
+
+
+def state_counts(f: dict) -> tuple[dict, bool]:
+    """Tickets per SLA state under the filters, and whether a search hit the cap. Counting touches every
+    matching ticket, so the result is kept per process until any ticket changes (max(updated_at) and
+    max(id): two index lookups); a search counts at most SEARCH_COUNT_CAP matches, since a common word
+    can match a tenth of all tickets."""
+    version = (db.session.scalar(db.select(db.func.max(Ticket.updated_at))),
+               db.session.scalar(db.select(db.func.max(Ticket.id))))
+    key = (str(db.engine.url), tuple(sorted((k, v) for k, v in f.items() if k not in ("sort", "sla"))), version)
+    cached = _COUNTS.get(key)
+    if cached is None:
+        if len(_COUNTS) > 500:
+            _COUNTS.clear()
+        if f["q"]:
+            matches = filtered(db.select(Ticket.sla_state), f, skip="sla").limit(SEARCH_COUNT_CAP + 1).subquery()
+            rows = db.session.execute(db.select(matches.c.sla_state, db.func.count()).group_by(matches.c.sla_state))
+        else:
+            rows = db.session.execute(
+                filtered(db.select(Ticket.sla_state, db.func.count()), f, skip="sla").group_by(Ticket.sla_state))
+        counts = dict(rows.all())
+        cached = _COUNTS[key] = (counts, sum(counts.values()) > SEARCH_COUNT_CAP)
+    return cached

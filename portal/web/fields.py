@@ -1,0 +1,50 @@
+"""Form fields and filters shared by several blueprints."""
+import re
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,24}$")
+SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{1,79}$")
+
+
+def optional_int(value):
+    """A select's value as an int, None when empty or not a number."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def new_key() -> str:
+    """A fresh idempotency key, made when a form is drawn."""
+    return uuid.uuid4().hex
+
+
+def phone_number(form, field):
+    if field.data and not PHONE_RE.match(field.data.strip()):
+        raise ValidationError(_l("Enter a phone number: digits, spaces and dashes only."))
+
+
+class VersionField(HiddenField):
+    """The ticket version the form was filled in against, for optimistic locking."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[Optional()], **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip().isdigit():
+            self.data = int(valuelist[0])
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def to_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
