@@ -13,7 +13,7 @@ const TEXT_TYPES = new Set(["text", "textarea", "number", "tel", "email", "searc
 
 const barElement = document.getElementById("sync-bar");
 if (barElement) store.setOwner(barElement.dataset.userId);
-const bar = barElement ? syncBar.setup(barElement, { sendNow, resend, discard }) : null;
+const bar = barElement ? syncBar.setup(barElement, { sendNow, resend, discard, discardConflicts }) : null;
 const t = bar ? bar.texts : syncBar.texts(null);
 const pageLoadedAt = Date.now();
 
@@ -212,6 +212,12 @@ async function resend(id, edits) {
 
 async function discard(id) {
   await store.remove(id);
+}
+
+/** A job's conflicts, read together in the bar, leave the phone at once; the server keeps its own record of
+ *  each. Only entries that are still conflicts go: anything else in the list was not what the engineer saw. */
+async function discardConflicts(ids) {
+  await store.removeAll(ids, (entry) => entry.state !== "conflict");
 }
 
 function currentCsrfToken() {

@@ -1,5 +1,5 @@
 """The outbox when the server settles an item without applying it (a conflict, a refusal): the job's later
-items are still sent, in order."""
+items are still sent, in order, and the engineer reads a job's conflicts together and settles them at once."""
 import re
 
 import pytest
@@ -11,6 +11,8 @@ from tests.browser.conftest import sign_in
 from tests.browser.test_offline import (
     ENGINEER,
     SYNC_WAIT,
+    arrive,
+    counts,
     expect_count,
     open_form,
     outbox,
@@ -58,6 +60,75 @@ def progress_messages(app, ticket_id) -> list[str]:
     with app.app_context():
         return db.session.scalars(db.select(TicketEvent.body).where(
             TicketEvent.ticket_id == ticket_id, TicketEvent.kind == "customer_updated").order_by(TicketEvent.id)).all()
+
+
+def test_items_behind_a_conflict_are_all_sent_and_settled_in_one_action(app, phone, server_log, artifacts):
+    reassigned = make_ticket(app, status="assigned", priority="P3")
+    mine = make_ticket(app, status="assigned")
+    context = phone()
+    page = ready_for_offline(context, [reassigned, mine])
+    context.set_offline(True)
+    server_log.clear()
+    page.goto(f"/m/jobs/{reassigned}")
+    arrive(page)
+    diagnose(page)
+    record_work(page)
+    for n in range(1, 4):
+        update_customer(page, f"第{n}次进度更新:备件已订购")
+    expect_count(page, 6)
+    page.goto(f"/m/jobs/{mine}")  # another job, queued after them: its own lane
+    arrive(page)
+    expect_count(page, 7)
+    queued = [e for e in outbox(page) if e["ticketId"] == str(reassigned)]
+    reassign(app, reassigned)
+
+    context.set_offline(False)
+    expect_count(page, 6, timeout=SYNC_WAIT)
+    conflicts = page.locator("#sync-bar .sync-item.state-conflict")
+    expect(conflicts).to_have_count(6, timeout=SYNC_WAIT)
+    # Every item reached the server, in the order it was made, and the server kept each as a conflict.
+    sent = posts(server_log, "")
+    assert [p[1] for p in sent if f"/jobs/{reassigned}/" in p[1]] == [e["url"] for e in queued], sent
+    assert [p[2] for p in sent if f"/jobs/{reassigned}/" in p[1]] == [e["key"] for e in queued]
+    assert sync_conflicts(app, reassigned) == ["arrive", "diagnosis", "work", "progress", "progress", "progress"]
+    assert counts(app, reassigned)["arrivals"] == 0 and counts(app, mine)["arrivals"] == 1
+    assert all(e["state"] == "conflict" for e in outbox(page))
+
+    # The engineer reads them together: one group for the job, with the server's reason once.
+    page.locator("#sync-bar [data-sync-toggle]").click()
+    group = page.locator("#sync-bar .sync-group")
+    expect(group).to_have_count(1)
+    with app.app_context():
+        number = db.session.get(Ticket, reassigned).number
+    expect(group.locator(".sync-item-head")).to_contain_text(number)
+    expect(group.locator(".sync-item")).to_have_count(6)
+    expect(group.locator(".sync-error")).to_have_count(1)
+    expect(group.locator(".sync-error")).to_have_text(outbox(page)[0]["error"])
+    discard_all = group.locator("[data-action=discard-conflicts]")
+    expect(discard_all).to_contain_text("6")
+    expect(discard_all).to_contain_text(number)
+    expect(group.locator("[data-action=discard]")).to_have_count(0)
+    page.screenshot(path=artifacts / "offline-9-conflicts-of-a-job.png")
+
+    # One question for the lot; cancelling keeps them all.
+    questions = []
+
+    def answer(accept):
+        def handle(dialog):
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        return handle
+
+    page.once("dialog", answer(False))
+    discard_all.click()
+    expect(page.locator("#sync-bar")).to_have_attribute("data-count", "6")
+    assert len(questions) == 1 and "6" in questions[0] and number in questions[0], questions
+    page.once("dialog", answer(True))
+    discard_all.click()
+    expect_count(page, 0)
+    assert len(questions) == 2
+    # The phone let go of its copies; the server's record for the supervisor stays.
+    assert len(sync_conflicts(app, reassigned)) == 6
 
 
 def test_a_refused_item_does_not_hold_back_the_rest_of_its_job(app, phone, server_log):
