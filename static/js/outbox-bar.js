@@ -1,5 +1,7 @@
 // The sync bar: how many items wait, when the last sync succeeded, a "Send now" button, the upload
 // progress and a list of what is on the phone with the server's words and what the engineer can do.
+// A job's conflicts are shown together, with one button that discards them all from the phone (the
+// server has kept each of them for the supervisor).
 // Every text comes translated from the server in the bar's data-text-* attributes.
 import * as store from "./outbox-store.js";
 
@@ -12,6 +14,9 @@ const FALLBACK = {
   stateWaiting: "Waiting", stateSending: "Sending", stateFailed: "Not accepted", stateConflict: "Conflict",
   stateRetry: "Will retry", resend: "Send again", editResend: "Edit and resend", saveResend: "Save and resend", cancel: "Cancel", discard: "Discard",
   confirmDiscard: "Discard this item? It will not be sent.", oldItems: "Some items have waited for more than 3 days.",
+  conflicts: "%(n)s conflicts", conflictsKept: "The server has kept a copy of each for your supervisor.",
+  discardConflicts: "Discard all %(n)s for %(number)s",
+  confirmDiscardConflicts: "Remove %(n)s item(s) of %(number)s from this phone?",
   signedOut: "You were signed out. Sign in again, then resend.", unexpected: "The server gave an unexpected answer.",
   conflict: "The job changed meanwhile.", photos: "%(n)s photo(s)", tries: "%(n)s attempt(s)",
   confirmSignOut: "Items still wait to be sent. Sign out anyway?",
@@ -42,6 +47,14 @@ function clock(iso) {
   return when.toLocaleDateString(lang, { month: "2-digit", day: "2-digit" }) + " " + time;
 }
 
+function laneOf(entry) {
+  return entry.ticketId || entry.url;
+}
+
+function jobName(entry) {
+  return entry.ticketNumber || entry.label || entry.url;
+}
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
@@ -54,7 +67,8 @@ function el(tag, attrs = {}, ...children) {
 }
 
 /**
- * Wire the bar. `actions` are callbacks into outbox.js: sendNow(), resend(id, edits), discard(id).
+ * Wire the bar. `actions` are callbacks into outbox.js: sendNow(), resend(id, edits), discard(id),
+ * discardConflicts(ids).
  * Returns {render, notice, progress}.
  */
 export function setup(bar, actions) {
@@ -75,14 +89,20 @@ export function setup(bar, actions) {
   });
   sendNow.addEventListener("click", () => actions.sendNow());
 
+  /** When it was made, its photos and how often it was tried. */
+  function details(entry) {
+    return [clock(entry.createdAt), entry.files.length ? fill(t.photos, { n: entry.files.length }) : null,
+      entry.attempts ? fill(t.tries, { n: entry.attempts }) : null].filter(Boolean);
+  }
+
   function itemView(entry) {
-    const photos = entry.files.length ? fill(t.photos, { n: entry.files.length }) : null;
-    const tries = entry.attempts ? fill(t.tries, { n: entry.attempts }) : null;
     const retrying = entry.state === "failed" && entry.retryable;
     const stateText = retrying ? t.stateRetry : { waiting: t.stateWaiting, sending: t.stateSending,
       failed: t.stateFailed, conflict: t.stateConflict }[entry.state] || entry.state;
+    const question = entry.state === "conflict"
+      ? `${fill(t.confirmDiscardConflicts, { n: 1, number: jobName(entry) })}\n${t.conflictsKept}` : t.confirmDiscard;
     const discard = el("button", { type: "button", class: "secondary outline", "data-action": "discard",
-      onclick: () => { if (confirm(t.confirmDiscard)) actions.discard(entry.id); } }, t.discard);
+      onclick: () => { if (confirm(question)) actions.discard(entry.id); } }, t.discard);
     // Text fields can be corrected before resending; a step without any (arrival) is simply sent again.
     const canEdit = editableNames(entry).length > 0;
     const edit = entry.state !== "failed" ? null : canEdit
@@ -96,9 +116,49 @@ export function setup(bar, actions) {
       el("div", { class: "sync-item-head" },
         el("strong", {}, title),
         el("span", { class: "sync-badge" }, stateText)),
-      el("small", { class: "muted" }, [clock(entry.createdAt), photos, tries].filter(Boolean).join(" · ")),
+      el("small", { class: "muted" }, details(entry).join(" · ")),
       entry.error ? el("p", { class: "sync-error", role: "alert" }, entry.error) : null,
       editing === entry.id ? editor(entry) : el("div", { class: "sync-actions" }, edit, discard));
+  }
+
+  /** All conflicts of one job, where its first one stands: read together, settled in one action. */
+  function conflictGroupView(group) {
+    const first = group[0];
+    const reasons = new Set(group.map((e) => e.error));
+    const shared = reasons.size === 1 ? first.error : "";
+    const ids = group.map((e) => e.id);
+    const number = jobName(first);
+    const discardAll = el("button", { type: "button", class: "secondary outline", "data-action": "discard-conflicts",
+      onclick: () => {
+        const question = `${fill(t.confirmDiscardConflicts, { n: ids.length, number })}\n${t.conflictsKept}`;
+        if (confirm(question)) actions.discardConflicts(ids);
+      } }, fill(t.discardConflicts, { n: ids.length, number }));
+    return el("li", { class: "sync-group state-conflict", "data-ticket-id": first.ticketId || null },
+      el("div", { class: "sync-item-head" },
+        el("strong", {}, number),
+        el("span", { class: "sync-badge" }, fill(t.conflicts, { n: group.length }))),
+      shared ? el("p", { class: "sync-error", role: "alert" }, shared) : null,
+      el("ol", { class: "sync-items" }, ...group.map((entry) => el("li", {
+        class: "sync-item state-conflict", "data-entry-id": entry.id },
+        el("strong", {}, entry.label || entry.url),
+        el("small", { class: "muted" }, " · " + details(entry).join(" · ")),
+        shared ? null : el("p", { class: "sync-error" }, entry.error)))),
+      el("p", { class: "muted sync-kept" }, t.conflictsKept),
+      el("div", { class: "sync-actions" }, discardAll));
+  }
+
+  /** Items in creation order, except that a job's conflicts (two or more) come as one group. */
+  function listView(entries) {
+    const conflicts = new Map();
+    for (const entry of entries.filter((e) => e.state === "conflict")) {
+      const lane = laneOf(entry);
+      conflicts.set(lane, [...(conflicts.get(lane) || []), entry]);
+    }
+    return entries.map((entry) => {
+      const group = entry.state === "conflict" && conflicts.get(laneOf(entry));
+      if (!group || group.length < 2) return itemView(entry);
+      return group[0] === entry ? conflictGroupView(group) : null;
+    }).filter(Boolean);
   }
 
   function editableNames(entry) {
@@ -160,7 +220,7 @@ export function setup(bar, actions) {
     if (editing !== null && list.querySelector("form.sync-edit") && entries.some((e) => e.id === editing)) {
       return;  // keep the open editor (and what is typed in it) as it is
     }
-    list.replaceChildren(el("ol", { class: "sync-items" }, ...entries.map(itemView)));
+    list.replaceChildren(el("ol", { class: "sync-items" }, ...listView(entries)));
   }
 
   function notice(text, ms = 6000) {

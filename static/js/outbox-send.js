@@ -1,6 +1,9 @@
-// Sending the outbox: one entry at a time, oldest first, and never past a stuck entry of the same ticket
-// (a later step of a job must not overtake an earlier one). An entry is deleted only after a 2xx answer
-// whose JSON says ok; every other answer keeps it, marked, with the server's words.
+// Sending the outbox: one entry at a time, oldest first, and never past an entry of the same ticket that
+// may still go (a later step of a job must not overtake an earlier one). An entry the server has settled
+// (a conflict it recorded, a refusal that changed nothing) waits for the engineer but holds nothing back:
+// the job's later entries are still sent, and the server applies or records each of them. An entry is
+// deleted only after a 2xx answer whose JSON says ok; every other answer keeps it, marked, with the
+// server's words.
 import * as store from "./outbox-store.js";
 
 // Answers that may pass by themselves (server trouble, a lost optimistic-lock race): retried with the same key.
@@ -79,22 +82,23 @@ export function judge(answer, entry, texts) {
     fieldErrors: (data && data.fields) || {}, retryAt: retryable ? now + pause : 0 };
 }
 
-/** Entries that may go now, in order: the first of each ticket, unless it is stuck or paused. */
+/** Settled by the server: nothing more happens to it until the engineer edits, resends or discards it. */
+export function settled(entry) {
+  return entry.state === "conflict" || (entry.state === "failed" && !entry.retryable);
+}
+
+/** Entries that may go now, in order: the first unsettled entry of each ticket, unless it is paused. */
 export function due(entries, { force = false, now = Date.now() } = {}) {
   const blocked = new Set();
   const ready = [];
   for (const entry of entries) {
     const lane = entry.ticketId || entry.url;
-    if (blocked.has(lane)) continue;
-    const paused = entry.retryAt && entry.retryAt > now && !force;
-    const stuck = entry.state === "conflict" || (entry.state === "failed" && !entry.retryable);
-    if (stuck || paused) {
-      blocked.add(lane);
-      continue;
-    }
-    ready.push(entry);
-    // Only one entry per ticket per round: the next one waits to see how this one ends.
+    if (blocked.has(lane) || settled(entry)) continue;
+    // Only one entry per ticket per round: the next one waits to see how this one ends. A paused one
+    // (409 Retry-After, server trouble) holds its ticket's later entries back until it has gone.
     blocked.add(lane);
+    const paused = entry.retryAt && entry.retryAt > now && !force;
+    if (!paused) ready.push(entry);
   }
   return ready;
 }
@@ -150,8 +154,10 @@ async function rounds(texts, force, csrf) {
         events.dispatchEvent(new CustomEvent("sent", { detail: { entry: current, answer: answer.data } }));
         progressed = true;
       } else {
-        await store.update(entry.id, patch);
+        const stored = await store.update(entry.id, patch);
         if (patch.offline || patch.halt) return;  // no network, or signed out: the next trigger tries again
+        // Settled (or discarded meanwhile): the ticket's next entry may go in the next round.
+        if (!stored || settled(stored)) progressed = true;
       }
     }
     // Forced rounds retry paused entries once, not in a tight loop.

@@ -75,6 +75,17 @@ export async function remove(id) {
   changed();
 }
 
+/** Delete those of `ids` that `keep(entry)` does not protect, in one transaction with one change notice. */
+export async function removeAll(ids, keep = () => false) {
+  const tx = (await db()).transaction(STORE, "readwrite");
+  for (const id of ids) {
+    const entry = await tx.store.get(id);
+    if (entry && !keep(entry)) await tx.store.delete(id);
+  }
+  await tx.done;
+  changed();
+}
+
 /** Delete the whole database, but only when it holds nothing, whoever's: unsent work is never lost here. */
 export async function dropIfEmpty() {
   if ((await (await db()).count(STORE)) > 0) return false;

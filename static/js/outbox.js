@@ -4,6 +4,7 @@
 import * as store from "./outbox-store.js";
 import { events, replay } from "./outbox-send.js";
 import * as syncBar from "./outbox-bar.js";
+import { refreshJob, retryRefresh, sectionDone } from "./outbox-refresh.js";
 import { downscale } from "./photos.js";
 
 const TICK_MS = 20000;
@@ -13,7 +14,7 @@ const TEXT_TYPES = new Set(["text", "textarea", "number", "tel", "email", "searc
 
 const barElement = document.getElementById("sync-bar");
 if (barElement) store.setOwner(barElement.dataset.userId);
-const bar = barElement ? syncBar.setup(barElement, { sendNow, resend, discard }) : null;
+const bar = barElement ? syncBar.setup(barElement, { sendNow, resend, discard, discardConflicts }) : null;
 const t = bar ? bar.texts : syncBar.texts(null);
 const pageLoadedAt = Date.now();
 
@@ -66,7 +67,7 @@ function renewKey(form) {
   input.value = uuid();
 }
 
-// Forms someone is typing into must not be swapped away by a refresh after a background send.
+// What is typed and not yet saved is carried over when the job is shown again after a background send.
 document.addEventListener("input", (event) => {
   const form = event.target.form;
   if (form && form.matches("form[data-outbox]")) form.dataset.dirty = "1";
@@ -158,6 +159,7 @@ document.addEventListener("submit", async (event) => {
   } finally {
     delete form.dataset.outboxBusy;
     buttons.forEach((b) => { b.disabled = false; });
+    retryRefresh();  // a refresh held back while the form was being stored
   }
 }, true);
 
@@ -165,6 +167,7 @@ document.addEventListener("submit", async (event) => {
 function savedNote(form) {
   form.reset();
   delete form.dataset.dirty;
+  sectionDone(form);
   renewKey(form);
   showSaved(form);
   if (bar) bar.notice(t.saved);
@@ -214,6 +217,12 @@ async function discard(id) {
   await store.remove(id);
 }
 
+/** A job's conflicts, read together in the bar, leave the phone at once; the server keeps its own record of
+ *  each. Only entries that are still conflicts go: anything else in the list was not what the engineer saw. */
+async function discardConflicts(ids) {
+  await store.removeAll(ids, (entry) => entry.state !== "conflict");
+}
+
 function currentCsrfToken() {
   const input = document.querySelector("form[data-signout] input[name=csrf_token], input[name=csrf_token]");
   return input ? input.value : "";
@@ -237,27 +246,6 @@ events.addEventListener("sent", (event) => {
   }
   refreshJob(entry.ticketId).catch(() => {});  // offline again: the page stays as it is
 });
-
-function jobOnScreen(ticketId) {
-  return document.querySelector(`#job[data-ticket-id="${CSS.escape(String(ticketId))}"]`);
-}
-
-// The engineer may be typing the next form while an earlier one is sent: never swap that away.
-function busy(job) {
-  const active = document.activeElement;
-  return Boolean(job.querySelector("form[data-dirty]") ||
-    (active && job.contains(active) && active.matches("input, textarea, select")));
-}
-
-/** Show the job as the server now has it (the #job fragment that htmx GETs receive), unless it is in use.
- *  Like htmx.ajax, but the check happens when the answer is in, right before the swap. */
-async function refreshJob(ticketId) {
-  if (!window.htmx || !jobOnScreen(ticketId) || busy(jobOnScreen(ticketId))) return;
-  const response = await fetch(location.pathname, { headers: { "HX-Request": "true" } });
-  const job = jobOnScreen(ticketId);
-  if (!response.ok || response.redirected || !job || busy(job)) return;
-  window.htmx.swap(job, await response.text(), { swapStyle: "outerHTML" });
-}
 
 // ---- When to replay -------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ const { NetworkFirst, StaleWhileRevalidate, CacheFirst } = workbox.strategies;
 const { ExpirationPlugin } = workbox.expiration;
 
 // Bump when the shell list changes; old shell caches are deleted on activate.
-const SHELL_CACHE = "shell-v1";
+const SHELL_CACHE = "shell-v2";
 // Customer data: dropped on sign-out ({type: "clear"}).
 const PAGES_CACHE = "job-pages";
 const FILES_CACHE = "job-files";
@@ -28,6 +28,7 @@ const SHELL = [
   "/static/js/outbox-store.js",
   "/static/js/outbox-send.js",
   "/static/js/outbox-bar.js",
+  "/static/js/outbox-refresh.js",
   "/static/js/photos.js",
   "/static/js/signature.js",
   "/static/manifest.webmanifest",

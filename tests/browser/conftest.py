@@ -73,6 +73,21 @@ def phone(playwright, browser, live_server):
 
 
 @pytest.fixture
+def server_log(app):
+    """Every request that reaches the live server: (method, path, Idempotency-Key)."""
+    seen = []
+    inner = app.wsgi_app
+
+    def record(environ, start_response):
+        seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], environ.get("HTTP_IDEMPOTENCY_KEY")))
+        return inner(environ, start_response)
+
+    app.wsgi_app = record
+    yield seen
+    app.wsgi_app = inner
+
+
+@pytest.fixture
 def artifacts():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS

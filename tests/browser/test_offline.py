@@ -37,21 +37,6 @@ READ_OUTBOX = """async () => {
 }"""
 
 
-@pytest.fixture
-def server_log(app):
-    """Every request that reaches the live server: (method, path, Idempotency-Key)."""
-    seen = []
-    inner = app.wsgi_app
-
-    def record(environ, start_response):
-        seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], environ.get("HTTP_IDEMPOTENCY_KEY")))
-        return inner(environ, start_response)
-
-    app.wsgi_app = record
-    yield seen
-    app.wsgi_app = inner
-
-
 def posts(log, suffix=""):
     return [entry for entry in log if entry[0] == "POST" and entry[1].endswith(suffix)]
 
