@@ -9,10 +9,9 @@ from flask_login import current_user
 from portal.customer.blueprint import bp
 from portal.customer.request_forms import CONTACT_TIMES, RequestForm
 from portal.domain.roles import CUSTOMERS
-from portal.domain.warranty import warranty_status
 from portal.extensions import db
 from portal.models import Asset, Contact, Customer, ProductModel
-from portal.services import ServiceError, knowledge
+from portal.services import ServiceError, coverage, knowledge
 from portal.services import intake as intake_service
 from portal.services.events import add_event
 from portal.services.localtime import local_today
@@ -81,7 +80,7 @@ def warranty_context(customer_id: int, asset_id, model_id, serial, purchase: dat
     estimate = None
     model = db.session.get(ProductModel, model_id) if isinstance(model_id, int) else None
     if unit is None and model is not None and purchase is not None and purchase <= today:
-        estimate = warranty_status(purchase, model.warranty_months, None, today)
+        estimate = coverage.cover(model, purchase, None, today)
     return {"unit": unit, "warranty": facts.warranty if unit is not None else None, "estimate": estimate,
             "open_ticket": facts.open_ticket if facts is not None else None, "serial_given": bool(serial)}
 

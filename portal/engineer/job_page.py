@@ -1,13 +1,10 @@
 """The engineer's job page: everything it draws, built in one place for the page and every step that
 re-renders it."""
-from datetime import date
-
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal.domain import workflow
-from portal.domain.warranty import in_warranty
 from portal.engineer.forms import (
     DiagnosisForm,
     InspectionForm,
@@ -33,7 +30,7 @@ from portal.models import (
     Visit,
     WorkRecord,
 )
-from portal.services import fieldwork
+from portal.services import coverage, fieldwork
 from portal.services.localtime import local_today
 from portal.services.transitions import allowed_actions
 from portal.web.fields import to_choices
@@ -53,13 +50,6 @@ def work_form(formdata=True) -> WorkForm:
 def checklist_for(ticket: Ticket) -> ChecklistTemplate | None:
     return db.session.scalar(db.select(ChecklistTemplate).where(
         ChecklistTemplate.category == ticket.product_model.category))
-
-
-def warranty_state(ticket: Ticket, today: date) -> dict:
-    asset = ticket.asset
-    ends = [d for d in (asset.warranty_end, asset.extended_warranty_end) if d] if asset else []
-    end = max(ends, default=None)
-    return {"end": end, "in_warranty": in_warranty(end, today), "known": end is not None}
 
 
 def repair_history(ticket: Ticket) -> list[Ticket]:
@@ -102,7 +92,7 @@ def job_context(ticket: Ticket, **forms) -> dict:
                                      .filter_by(**by_ticket).order_by(TicketEvent.id)).all(),
         "documents": db.session.scalars(db.select(Document).filter_by(**by_ticket)).all(),
         "history": repair_history(ticket),
-        "warranty": warranty_state(ticket, local_today()),
+        "warranty": coverage.ticket_cover(ticket, local_today()),
         "checklist": [{**item, "label_text": item_label(item, locale)} for item in template.items] if template else [],
         "actions": allowed_actions(ticket, current_user), "flags": flags, "visit_open": flags.visit_open,
         **forms,

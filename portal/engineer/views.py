@@ -1,6 +1,4 @@
 """Engineer pages, phone first: my jobs, a job with its forms, and the customer's signing screen."""
-from types import SimpleNamespace
-
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,14 +8,12 @@ from sqlalchemy.orm import joinedload
 from portal import labels
 from portal.domain import workflow
 from portal.domain.roles import ENGINEERS
-from portal.domain.time import as_utc, utcnow
+from portal.domain.time import as_utc
 from portal.engineer.blueprint import bp
 from portal.engineer.job_page import job_context
 from portal.extensions import db
 from portal.models import Customer, Ticket, Visit
-from portal.pdf import render_html
 from portal.services import acceptance as acceptance_service
-from portal.services.confirmation import confirmation_context
 from portal.services.localtime import day_bounds, local_today
 from portal.web.access import load_ticket, roles_required
 from portal.web.render import render
@@ -89,13 +85,6 @@ def acceptance_preview(ticket_id: int):
     ticket = load_ticket(ticket_id)
     if not workflow.flags(ticket.status).signing_page:
         return _not_signable(ticket)
-    unsigned = SimpleNamespace(
-        engineer=ticket.assignee, signer_name="—", comment=None, functional_check=None, customer_verification=None,
-        rating=None, clock_skew_seconds=None, clock_skew_flagged=False, latitude=None, longitude=None,
-        location_accuracy_m=None, remote_link_id=None, client_signed_at=None, server_received_at=utcnow(),
-        verification_code="", summary_sha256=acceptance_service.summary_hash(ticket))
-    ctx = confirmation_context(ticket, unsigned, None, preview=True)
-    ctx["font_family"] = current_app.config["PDF_FONT_FAMILY"]
-    response = current_app.response_class(render_html(ctx), mimetype="text/html")
+    response = current_app.response_class(acceptance_service.preview_html(ticket), mimetype="text/html")
     response.headers["Cache-Control"] = "private"
     return response

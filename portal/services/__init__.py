@@ -5,7 +5,8 @@ the higher ones, and there is no cycle (tests/unit/test_layers.py holds the code
 
 ORDER = (
     # Plumbing that knows no other service.
-    "localtime", "storage", "images", "tokens", "documents", "mailer", "knowledge", "customer_data", "routing",
+    "localtime", "storage", "images", "tokens", "mailer", "knowledge", "routing", "coverage", "documents",
+    "customer_data",
     # The ticket's timeline, its workflow moves and its SLA clocks.
     "events", "transitions", "sla",
     # Use cases, lower ones first.

@@ -25,7 +25,7 @@ from portal.models import (
     Visit,
     WorkRecord,
 )
-from portal.services import ServiceError, sla
+from portal.services import ServiceError, coverage, sla
 from portal.services.confirmation import confirmation_context
 from portal.services.documents import seal
 from portal.services.events import add_event
@@ -46,7 +46,9 @@ def work_summary(ticket: Ticket) -> dict:
         db.select(WorkRecord).where(WorkRecord.ticket_id == ticket.id).order_by(WorkRecord.id)).all()
     diagnoses = db.session.scalars(
         db.select(Diagnosis).where(Diagnosis.ticket_id == ticket.id).order_by(Diagnosis.id)).all()
-    chargeable = [u for r in records for u in r.parts if u.chargeable]
+    chargeable = [u.part.code for r in records for u in r.parts if u.chargeable]
+    cover = coverage.ticket_cover(ticket, coverage.service_day(ticket))
+    estimate = diagnoses[-1].estimated_cost if diagnoses and diagnoses[-1].estimated_cost else None
     return {
         "ticket": ticket.number,
         "customer": ticket.customer.name,
@@ -64,10 +66,13 @@ def work_summary(ticket: Ticket) -> dict:
              "warranty_until": u.warranty_until.isoformat() if u.warranty_until else None}
             for r in records for u in r.parts
         ],
-        # Fees: the chargeable parts and the estimate the customer was given; amounts are the estimate's.
-        "fees": {"chargeable_parts": [u.part.code for u in chargeable],
-                 "estimate": str(diagnoses[-1].estimated_cost) if diagnoses and diagnoses[-1].estimated_cost
-                 else None},
+        # What is known of the cost until prices exist: the warranty, the labour time, the chargeable parts and
+        # the estimate given. Out of warranty, or with a chargeable part, the charge is still to be confirmed.
+        "fees": {"in_warranty": cover.covered, "warranty_basis": cover.basis,
+                 "warranty_until": cover.end.isoformat() if cover.end else None,
+                 "labour_minutes": sum(r.labour_minutes for r in records), "chargeable_parts": chargeable,
+                 "estimate": str(estimate) if estimate else None,
+                 "to_be_confirmed": not cover.covered or bool(chargeable)},
     }
 
 
@@ -235,12 +240,16 @@ def open_remote_link(token: str) -> tuple[RemoteAcceptanceLink, Ticket]:
 
 def store_confirmation(ticket: Ticket, acceptance: Acceptance, signature_png: bytes) -> Document:
     """Render the confirmation once; every later download returns these stored bytes."""
-    ctx = confirmation_context(ticket, acceptance, signature_png)
-    ctx["font_family"] = current_app.config["PDF_FONT_FAMILY"]
-    data = seal(pdf.render_confirmation(ctx), reason=f"Service confirmation {ticket.number}")
+    data = seal(pdf.render_confirmation(confirmation_context(ticket, acceptance, signature_png)),
+                reason=f"Service confirmation {ticket.number}")
     key, sha = store_bytes(data, ".pdf")
     document = Document(ticket_id=ticket.id, acceptance_id=acceptance.id, kind="confirmation", version=1,
                         filename=f"{ticket.number}-confirmation.pdf", size=len(data), sha256=sha,
                         storage_key=key)
     db.session.add(document)
     return document
+
+
+def preview_html(ticket: Ticket) -> str:
+    """The confirmation as it will print, before the customer signs: the same document, unsigned."""
+    return pdf.render_html(confirmation_context(ticket, summary_sha256=summary_hash(ticket)))

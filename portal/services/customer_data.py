@@ -4,6 +4,8 @@ both read it, so the download never holds more than the pages show), and the add
 from portal.domain.privacy import mask_email, mask_phone
 from portal.extensions import db
 from portal.models import Acceptance, Asset, Contact, Customer, CustomerAddress, Document, Ticket, TicketEvent, User
+from portal.services import coverage
+from portal.services.localtime import local_today
 
 # Event kinds whose text the customer wrote or was sent (as on their ticket page); other bodies stay internal.
 CUSTOMER_BODIES = ("rejected", "customer_updated", "accepted")
@@ -105,7 +107,8 @@ def export(user: User) -> dict:
         "addresses": [{"label": a.label, "address": a.address, "is_default": a.is_default}
                       for a in addresses_for(user)],
         "assets": [{"model": a.product_model.code, "model_name": a.product_model.name, "serial": a.serial,
-                    "purchase_date": _iso(a.purchase_date), "warranty_end": _iso(a.warranty_end),
+                    "purchase_date": _iso(a.purchase_date),
+                    "warranty_end": _iso(coverage.asset_cover(a, local_today()).standard_end),
                     "extended_warranty_end": _iso(a.extended_warranty_end)} for a in assets_for(user)],
         "tickets": [{
             "number": t.number, "status": t.status, "created_at": _iso(t.created_at),

@@ -11,9 +11,10 @@ from portal.domain import intake as rules
 from portal.domain import workflow
 from portal.domain.roles import Role
 from portal.domain.time import as_utc, utcnow
-from portal.domain.warranty import WarrantyStatus, repeat_fault_since, warranty_status
+from portal.domain.warranty import WarrantyStatus, repeat_fault_since
 from portal.extensions import db
-from portal.models import Asset, Notification, Part, PartUsage, Ticket, User
+from portal.models import Asset, Notification, Ticket, User
+from portal.services import coverage
 from portal.services import tickets as ticket_service
 from portal.services.events import add_event
 from portal.services.localtime import local_today
@@ -66,14 +67,7 @@ def serial_facts(raw_serial: str | None, customer_id: int | None, today: date,
     if facts.repeat_since is not None:
         facts.repeat_ticket = next(t for t in closed if _same_moment(t.closed_at, facts.repeat_since))
     if facts.asset is not None:
-        asset = facts.asset
-        parts = db.session.execute(
-            db.select(Part.name, PartUsage.warranty_until).join(Part, Part.id == PartUsage.part_id)
-            .join(Ticket, Ticket.id == PartUsage.ticket_id)
-            .where(Ticket.serial == serial, Ticket.customer_id == customer_id,
-                   PartUsage.warranty_until.is_not(None))).all()
-        facts.warranty = warranty_status(asset.purchase_date, asset.product_model.warranty_months,
-                                         asset.extended_warranty_end, today, parts=[tuple(p) for p in parts])
+        facts.warranty = coverage.asset_cover(facts.asset, today, coverage.replaced_parts(serial, customer_id))
     return facts
 
 

@@ -6,18 +6,21 @@ from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import labels, pdf
-from portal.domain.privacy import mask_phone
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import Acceptance, Diagnosis, Inspection, Loaner, PartUsage, Ticket, TicketEvent, WorkRecord
-from portal.services.confirmation import bilingual, fmt_date, fmt_time, skew_text, warranty_text, zone_note
-from portal.services.documents import logo_bytes
-
-
-def _company() -> dict:
-    config = current_app.config
-    return {"name": config["COMPANY_NAME"], "address": config["COMPANY_ADDRESS"], "phone": config["COMPANY_PHONE"],
-            "logo": logo_bytes()}
+from portal.services.documents import (
+    bilingual,
+    company_block,
+    customer_block,
+    fmt_time,
+    generated_at,
+    parts_rows,
+    product_block,
+    skew_text,
+    ticket_block,
+)
+from portal.services.localtime import local_today
 
 
 def _duration(start: datetime | None, end: datetime | None) -> str:
@@ -32,31 +35,24 @@ def _duration(start: datetime | None, end: datetime | None) -> str:
 
 
 
-def _base(ticket: Ticket) -> dict:
-    now = utcnow()
+def _base(ticket: Ticket, *, mask_contact: bool = False) -> dict:
+    """Internal documents: the back office calls the customer back, so the phone is printed in full unless
+    `mask_contact` (a customer's colleague reads it)."""
     return {
         "font_family": current_app.config["PDF_FONT_FAMILY"],
-        "company": _company(),
-        "ticket": {"number": ticket.number, "created_at": fmt_time(ticket.created_at),
-                   "channel": bilingual(labels.CHANNEL, ticket.channel),
-                   "category": bilingual(labels.CATEGORY, ticket.category),
-                   "status": bilingual(labels.STATUS, ticket.status), "priority": ticket.priority or "",
-                   "priority_reason": ticket.priority_reason or "", "description": ticket.description,
-                   "accessories": ticket.accessories or "", "condition": ticket.condition or "",
-                   "engineer": ticket.assignee.name if ticket.assignee else "",
+        "company": company_block(),
+        "ticket": {**ticket_block(ticket), "status": bilingual(labels.STATUS, ticket.status),
+                   "priority_reason": ticket.priority_reason or "", "accessories": ticket.accessories or "",
+                   "condition": ticket.condition or "", "engineer": ticket.assignee.name if ticket.assignee else "",
                    "received_by": ticket.created_by.name if ticket.created_by else ""},
-        # Internal documents: the back office calls the customer back, so the phone is printed in full.
-        "customer": {"name": ticket.customer.name, "contact_name": ticket.contact_name,
-                     "contact_phone": ticket.contact_phone, "address": ticket.customer.address or ""},
-        "product": {"model_code": ticket.product_model.code, "model_name": ticket.product_model.name,
-                    "serial": ticket.serial, "purchase_date": fmt_date(ticket.purchase_date),
-                    "warranty": warranty_text(ticket, now.date())},
-        "generated_at": f"{fmt_time(now)} · {zone_note(now)}",
+        "customer": customer_block(ticket, mask_contact=mask_contact),
+        "product": product_block(ticket, local_today()),
+        "generated_at": generated_at(utcnow()),
     }
 
 
-def receipt_context(ticket: Ticket) -> dict:
-    return _base(ticket)
+def receipt_context(ticket: Ticket, mask_contact: bool = False) -> dict:
+    return _base(ticket, mask_contact=mask_contact)
 
 
 def _event_label(kind: str) -> str:
@@ -101,10 +97,7 @@ def report_context(ticket: Ticket) -> dict:
         "work": [{"created_at": fmt_time(r.created_at), "work_done": r.work_done, "labour_minutes": r.labour_minutes}
                  for r in records],
         "labour_total": sum(r.labour_minutes for r in records),
-        "parts": [{"code": u.part.code, "name": u.part.name, "quantity": u.quantity,
-                   "removed_serial": u.removed_serial, "installed_serial": u.installed_serial,
-                   "chargeable": u.chargeable, "warranty_until": fmt_date(u.warranty_until)}
-                  for r in records for u in r.parts],
+        "parts": parts_rows(records),
         "loaners": [{"description": loaner.description, "serial": loaner.serial,
                      "issued_at": fmt_time(loaner.issued_at), "returned_at": fmt_time(loaner.returned_at)}
                     for loaner in loaners],
@@ -120,10 +113,7 @@ def report_context(ticket: Ticket) -> dict:
 
 def intake_receipt(ticket: Ticket, mask_contact: bool = False) -> bytes:
     """The receipt; `mask_contact` for a reader who is not the caller (a colleague at the customer)."""
-    context = receipt_context(ticket)
-    if mask_contact:
-        context["customer"]["contact_phone"] = mask_phone(ticket.contact_phone)
-    return pdf.render_pdf("intake_receipt.html", context)
+    return pdf.render_pdf("intake_receipt.html", receipt_context(ticket, mask_contact))
 
 
 def service_report(ticket: Ticket) -> bytes:

@@ -5,6 +5,7 @@ import io
 import re
 import uuid
 
+import pytest
 from pypdf import PdfReader
 
 from portal.extensions import db
@@ -12,6 +13,8 @@ from portal.models import Acceptance, Document, Ticket, TicketEvent
 from portal.services.storage import read_bytes
 from tests.conftest import signature_png
 from tests.web.factories import make_ticket
+
+EN = {"Accept-Language": "en"}
 
 OUTBOX = {"Accept": "application/json", "X-Requested-With": "outbox"}
 
@@ -192,3 +195,23 @@ def test_every_page_finds_its_favicon(client):
         assert response.status_code == 200 and response.mimetype == "image/vnd.microsoft.icon"
         assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert 'rel="icon" href="/favicon.ico"' in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("serial", "warranty", "charge"), [
+    ("ABC2000-SN0001", "In warranty until 2027-03-10", "No charge: covered by the warranty."),
+    ("PX50-SN1001", "Out of warranty since 2026-02-01", "The charge will be confirmed to you before it is billed."),
+])
+def test_the_signing_summary_says_what_is_known_of_the_cost(app, login_as, serial, warranty, charge):
+    """The summary decides "no charge" from the warranty (the one warranty rule), not from the parts alone: labour
+    on a unit out of warranty is not free."""
+    ticket_id = make_ticket(app, status="resolved", serial=serial)
+    page = login_as("engineer").get(f"/m/jobs/{ticket_id}/acceptance", headers=EN).get_data(as_text=True)
+    assert warranty in page and charge in page and "Labour: 40 min" in page
+    other = ("The charge will be confirmed" if charge.startswith("No charge") else "No charge")
+    assert other not in page
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(
+            login_as("backoffice").get(f"/desk/tickets/{ticket_id}/report.pdf").data)).pages)
+    assert ("In warranty" if charge.startswith("No charge") else "Out of warranty") in pdf_text.replace("\n", " ")
+    assert ticket.number in pdf_text
