@@ -1,0 +1,426 @@
+"""Accessibility on a phone: axe-core finds no serious or critical violation, and no skipped heading level, on
+any page of any role.
+
+For each role one Chromium context (Pixel 7) signs in and visits every page the role may GET: the pages are
+found by walking the app's URL map, so a new page without a visit here fails the test until it gets one (or a
+reason in NOT_PAGES / FRAGMENTS). The data is brought into the states that show each page's panels first, and
+every <details> is opened before axe runs, so what it hides is checked too."""
+import json
+import os
+import re
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from portal.extensions import db
+from portal.models import Customer, Ticket, User
+from portal.tasks import print_jobs
+from portal.web.access import ANYONE
+from tests.browser.conftest import ROOT, sign_in
+from tests.browser.test_golden_path_browser import VIP_COMPANY, draw_signature
+from tests.conftest import WebClient
+from tests.web.factories import ORDER, make_ticket
+
+pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+# Held whatever impact axe gives them (both "moderate"): headings step h1 → h2 → h3, and every page has an h1.
+ALSO_HELD = ("heading-order", "page-has-heading-one")
+ACCOUNTS = {
+    "admin": ("admin@example.com", "admin-demo"),
+    "supervisor": ("supervisor@example.com", "supervisor-demo"),
+    "agent": ("agent@example.com", "agent-demo"),
+    "backoffice": ("backoffice@example.com", "backoffice-demo"),
+    "engineer": ("engineer@example.com", "engineer-demo"),
+    "customer": ("customer@example.com", "customer-demo"),
+}
+DESK_ROLES = ("admin", "supervisor", "agent", "backoffice")
+
+# GET routes that answer something other than an HTML page, so there is nothing for axe to check.
+NOT_PAGES = {
+    "static": "CSS, scripts, icons and the vendored libraries",
+    "web.service_worker": "the service worker's JavaScript",
+    "web.healthz": "JSON for the load balancer",
+    "site.index": "only redirects to the role's home page, which is visited under its own route",
+    "documents.attachment": "the uploaded photo or file itself",
+    "documents.thumbnail": "a JPEG thumbnail",
+    "documents.document": "the signed service confirmation (PDF)",
+    "backoffice.intake_receipt": "a PDF",
+    "backoffice.service_report": "a PDF",
+    "backoffice.print_job_download": "the batch's PDF",
+    "customer.intake_receipt": "a PDF",
+    "customer.download_data": "the customer's data as a JSON download",
+}
+# Fragments htmx swaps into a page, never shown alone: checked inside their page once the input that loads
+# them has been made (see the visit of the page named here).
+FRAGMENTS = {
+    "backoffice.intake_contacts": "backoffice.intake",
+    "backoffice.intake_serial": "backoffice.intake",
+    "customer.request_warranty": "customer.new_request",
+}
+
+# While axe reads the page no htmx request may swap a part of it (the print job polls every second): new ones
+# are held back, and the ones under way are let finish first.
+RUN_AXE = """async () => {
+  const hold = event => event.preventDefault();
+  document.addEventListener('htmx:beforeRequest', hold);
+  try {
+    while (document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')) {
+      await new Promise(resolve => requestAnimationFrame(resolve));
+    }
+    const result = await axe.run(document, {resultTypes: ['violations']});
+    return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+      nodes: v.nodes.map(n => ({impact: n.impact, target: n.target.map(String),
+                                summary: (n.failureSummary || '').split('\\n').slice(0, 3).join(' ')}))}));
+  } finally {
+    document.removeEventListener('htmx:beforeRequest', hold);
+  }
+}"""
+SHOTS = os.environ.get("A11Y_SHOTS")  # set to keep a phone screenshot of every page checked, in tests/_artifacts/a11y
+OPEN_DETAILS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+
+
+@dataclass
+class Visit:
+    """One page in one state: its route, its URL, the status it answers, and optionally what to do on it
+    afterwards (`then`) to reach a further state that is checked again."""
+    endpoint: str
+    url: str
+    state: str = ""
+    status: int = 200
+    then: list[tuple[str, Callable]] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    role: str
+    found: list = field(default_factory=list)  # (page, violation) for every violation axe reported
+    visited: list = field(default_factory=list)
+
+    def check(self, page, name: str):
+        page.evaluate(OPEN_DETAILS)
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE))
+        self.visited.append(name)
+        if SHOTS:
+            folder = ROOT / "tests" / "_artifacts" / "a11y"
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=folder / f"{self.role}-{len(self.visited):02d}.png", full_page=True)
+        for violation in page.evaluate(RUN_AXE):
+            self.found.append((name, violation))
+
+    def blocking(self):
+        return [(name, v) for name, v in self.found if v["impact"] in BLOCKING or v["id"] in ALSO_HELD]
+
+    def explain(self) -> str:
+        lines = [f"{len(self.blocking())} serious or critical axe violation(s) (or of {ALSO_HELD}) for {self.role}:"]
+        for name, v in self.blocking():
+            lines.append(f"- {name}: {v['id']} ({v['impact']}) {v['help']} <{v['helpUrl']}>")
+            for node in v["nodes"][:8]:
+                lines.append(f"    {' '.join(node['target'])}: {node['summary']}")
+            if len(v["nodes"]) > 8:
+                lines.append(f"    … and {len(v['nodes']) - 8} more")
+        return "\n".join(lines)
+
+
+# --- the routes of a role ---------------------------------------------------------------------------------
+
+def routes_for(app, role: str) -> set[str]:
+    """Endpoints of the GET routes that `role` may open (for "public": the ones open to anyone). A view that
+    declares no roles counts for every role, so that it is not left out unseen."""
+    wanted = ANYONE if role == "public" else role
+    endpoints = set()
+    for rule in app.url_map.iter_rules():
+        allowed = getattr(app.view_functions[rule.endpoint], "allowed_roles", None)
+        if "GET" in rule.methods and (allowed is None or wanted in {str(getattr(r, "value", r)) for r in allowed}):
+            endpoints.add(rule.endpoint)
+    return endpoints
+
+
+# --- data: helpers through the routes, as a user would make it --------------------------------------------
+
+def _id_of(app, model, **where) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(model.id).filter_by(**where))
+
+
+def tickets_in_every_status(app, **kw) -> dict[str, int]:
+    return {status: make_ticket(app, status=status, **kw) for status in ORDER}
+
+
+def ask_and_quote(web, ticket_id):
+    """A question and a pending quote from the desk, shown on both sides."""
+    assert web.post_form(f"/desk/tickets/{ticket_id}/ask-customer", {"question": "请问设备放在几楼?"}).status_code < 400
+    assert web.post_form(f"/desk/tickets/{ticket_id}/quotes", {
+        "item-0-description": "主控板", "item-0-quantity": "1", "item-0-unit_price": "850",
+        "item-1-description": "人工费", "item-1-quantity": "1.5", "item-1-unit_price": "120",
+        "note": "保修期外"}).status_code < 400
+
+
+def signing_link(web, ticket_id) -> str:
+    html = web.post_form(f"/desk/tickets/{ticket_id}/signing-link", {}).get_data(as_text=True)
+    url = re.search(r'value="(http[^"]+/sign/[^"]+)"', html).group(1)
+    return url[url.index("/sign/"):]
+
+
+def verification_code(web, ticket_id) -> str:
+    html = web.get(f"/desk/tickets/{ticket_id}").get_data(as_text=True)
+    return re.search(r'href="/verify/([^"]+)"', html).group(1)
+
+
+def a_conflict(app, login_as) -> int:
+    """A job reassigned while the first engineer's phone was offline: its replayed arrival is a conflict."""
+    ticket_id = make_ticket(app, status="assigned", priority="P3")  # P1 and P2 need a senior engineer
+    engineer2 = _id_of(app, User, email="engineer2@example.com")
+    assert login_as("supervisor").post_form(f"/desk/tickets/{ticket_id}/assign", {
+        "engineer_id": engineer2, "reason": "工程师生病"}).status_code < 400
+    response = login_as("engineer").post_form(
+        f"/m/jobs/{ticket_id}/arrive", {"version": "3"},
+        headers={"Accept": "application/json", "X-Requested-With": "outbox", "Idempotency-Key": "a11y-conflict-1"})
+    assert response.status_code == 409, response.get_data(as_text=True)[:300]
+    return ticket_id
+
+
+def mailed_links(app, monkeypatch, send) -> list[str]:
+    """The account links in the e-mails that `send()` makes go out (SMTP replaced by a list)."""
+    sent = []
+
+    class Outbox:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def starttls(self):
+            pass
+
+        def login(self, *args):
+            pass
+
+        def send_message(self, message):
+            sent.append(message.get_content())
+
+        def quit(self):
+            pass
+
+    monkeypatch.setattr(smtplib, "SMTP", Outbox)
+    app.config.update(MAIL_SERVER="smtp.test", MAIL_PORT=25, MAIL_FROM="service@example.com")
+    send()
+    return [m.group(0) for body in sent for m in re.finditer(r"/account/(invite|login)/[A-Za-z0-9_\-]+", body)]
+
+
+# --- what each role visits ----------------------------------------------------------------------------------
+
+def fill_intake(page):
+    """Customer and serial picked: the contact list and the serial's facts (warranty, open ticket, history) load."""
+    page.locator("[name=customer_id]").select_option(label=VIP_COMPANY)
+    expect(page.locator("#contact_id option", has_text="孙工")).to_have_count(1)
+    page.locator("[name=serial]").fill("ABC2000-SN0001")
+    expect(page.locator("#serial-facts [data-warranty]")).to_be_visible()
+    page.locator("[name=description]").fill("屏幕黑屏")
+    expect(page.locator("#completeness [data-score]")).not_to_have_attribute("data-score", "0")
+
+
+def create_signing_link(page):
+    page.locator("#remote-acceptance button[type=submit]").click()
+    expect(page.locator("#signing-link-url")).to_be_visible()
+
+
+def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
+    web = login_as(role)
+    visits = [Visit("backoffice.queue", "/desk/tickets", "open tickets"),
+              Visit("backoffice.queue", "/desk/tickets?status=all", "all tickets")]
+    for status, ticket_id in tickets.items():
+        then = []
+        if status == "resolved" and role != "backoffice":
+            then.append(("signing link created", create_signing_link))
+        visits.append(Visit("backoffice.ticket_detail", f"/desk/tickets/{ticket_id}", status, then=then))
+    visits.append(Visit("backoffice.ticket_detail", f"/desk/tickets/{extra['conflict']}", "conflict"))
+    visits.append(Visit("backoffice.ticket_detail", f"/desk/tickets/{extra['rated']}", "rated, low score"))
+    for name in (VIP_COMPANY, "周敏"):
+        visits.append(Visit("backoffice.customer_detail", f"/desk/customers/{_id_of(app, Customer, name=name)}", name))
+    # Batches of reports (each user sees their own): one built, one still queued (its page polls).
+    done = web.post_form("/desk/print", {"ids": str(tickets["closed"])}).headers["Location"]
+    with app.app_context():
+        print_jobs.run_pending()
+    queued = web.post_form("/desk/print", {"ids": str(tickets["resolved"])}).headers["Location"]
+    visits += [Visit("backoffice.print_batch", "/desk/print", "batches listed"),
+               Visit("backoffice.print_batch", f"/desk/print?ids={tickets['closed']}", "tickets selected"),
+               Visit("backoffice.print_job", done, "done"),
+               Visit("backoffice.print_job", queued, "queued")]
+    if role in ("admin", "supervisor", "agent"):
+        visits += [Visit("backoffice.intake", "/desk/tickets/new", then=[("customer and serial typed", fill_intake)]),
+                   Visit("backoffice.dispatch_board", "/desk/dispatch")]
+    if role in ("admin", "supervisor"):
+        visits.append(Visit("backoffice.tasks", "/desk/tasks"))
+    if role == "admin":
+        visits += [Visit("backoffice.sla_policies", "/desk/admin/sla"),
+                   Visit("backoffice.routing_rules", "/desk/admin/routing")]
+    return visits
+
+
+def desk_data(app, login_as) -> tuple[dict, dict]:
+    tickets = tickets_in_every_status(app, serial="ABC2000-SN0001")
+    ask_and_quote(login_as("agent"), tickets["in_progress"])
+    customer = login_as("customer")
+    rated = make_ticket(app, status="closed")
+    assert customer.post_form(f"/my/tickets/{rated}/survey", {
+        "speed": "2", "engineer": "1", "result": "2", "comment": "第一次没修好"}).status_code < 400
+    assert customer.post_form(f"/my/tickets/{tickets['resolved']}/signing-link", {}).status_code < 400
+    return tickets, {"conflict": a_conflict(app, login_as), "rated": rated}
+
+
+def engineer_visits(app, login_as) -> list[Visit]:
+    tickets = tickets_in_every_status(app, serial="ABC2000-SN0001")
+    engineer = login_as("engineer")
+    waiting = make_ticket(app, status="in_progress", priority="P1")
+    for step, data in (("loaner", {"description": "备用显示终端", "serial": "LOAN-01"}),
+                       ("wait", {"waiting_for": "parts", "reason": "主控板缺货"})):
+        response = engineer.post_form(f"/m/jobs/{waiting}/{step}", data)
+        assert response.status_code < 400, response.get_data(as_text=True)[:300]
+    visits = [Visit("engineer.my_jobs", "/m/jobs"),
+              Visit("engineer.my_jobs", "/m/jobs?q=SR", "earlier jobs searched")]
+    for status in ("assigned", "in_progress", "resolved", "closed"):
+        visits.append(Visit("engineer.job_detail", f"/m/jobs/{tickets[status]}", status))
+    visits.append(Visit("engineer.job_detail", f"/m/jobs/{waiting}", "waiting for parts, loaner out"))
+    for status in ("in_progress", "resolved"):
+        visits += [Visit("engineer.acceptance", f"/m/jobs/{tickets[status]}/acceptance", status,
+                         then=[("reject chosen", lambda page: page.locator("input[data-outcome=reject]").check())]),
+                   Visit("engineer.acceptance_preview", f"/m/jobs/{tickets[status]}/acceptance/preview", status)]
+    return visits
+
+
+def fill_request(page):
+    """A unit picked and the problem typed: its warranty and knowledge-base answers load."""
+    page.select_option("#asset_id", label="ABC-2000 · ABC2000-SN0001")
+    expect(page.locator("#request-warranty [data-warranty]")).to_be_visible()
+    page.fill("#description", "早上开机以后屏幕一直黑屏，指示灯是亮的")
+    expect(page.locator("#kb-suggestions details.kb-article").first).to_be_visible()
+
+
+def customer_visits(app, login_as) -> list[Visit]:
+    tickets = tickets_in_every_status(app)
+    ask_and_quote(login_as("agent"), tickets["in_progress"])
+    answered = make_ticket(app, status="in_progress")
+    agent = login_as("agent")
+    assert agent.post_form(f"/desk/tickets/{answered}/ask-customer", {"question": "几楼?"}).status_code < 400
+    customer = login_as("customer")
+    html = customer.get(f"/my/tickets/{answered}").get_data(as_text=True)
+    question_id = re.search(r'name="question_id" value="(\d+)"', html).group(1)
+    assert customer.post_form(f"/my/tickets/{answered}/answer", {
+        "question_id": question_id, "answer": "三楼"}).status_code < 400
+    rated = make_ticket(app, status="closed")
+    assert customer.post_form(f"/my/tickets/{rated}/survey", {
+        "speed": "4", "engineer": "5", "result": "5"}).status_code < 400
+    profile = customer.get("/my/profile").get_data(as_text=True)
+    address = re.search(r'href="/my/profile/addresses/(\d+)"', profile).group(1)
+    visits = [Visit("customer.tickets", "/my/tickets")]
+    for status, ticket_id in tickets.items():
+        visits.append(Visit("customer.ticket_detail", f"/my/tickets/{ticket_id}", status))
+    visits += [Visit("customer.ticket_detail", f"/my/tickets/{answered}", "question answered"),
+               Visit("customer.ticket_detail", f"/my/tickets/{rated}", "rated"),
+               Visit("customer.new_request", "/my/requests/new", then=[("unit and problem given", fill_request)]),
+               Visit("customer.profile", "/my/profile"),
+               Visit("customer.edit_address", f"/my/profile/addresses/{address}")]
+    return visits
+
+
+def track(number, digits):
+    def fill(page):
+        page.locator("[name=number]").fill(number)
+        page.locator("[name=phone_last4]").fill(digits)
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator(".track-result" if digits == "5678" else ".form-error")).to_be_visible()
+    return fill
+
+
+def compare_copy(path):
+    def upload(page):
+        page.locator("[name=pdf]").set_input_files(str(path))
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator(".verify-result.bad")).to_be_visible()
+    return upload
+
+
+def sign_remotely(page):
+    page.locator("[name=customer_verification]").fill("取回后试用一天,正常")
+    page.locator("[name=signer_name]").fill("周敏")
+    draw_signature(page)
+    page.locator("#acceptance-form button[type=submit]").click()
+    expect(page.locator("#sign-done")).to_be_visible()
+
+
+def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
+    agent = login_as("agent")
+    changed_copy = tmp_path / "copy.pdf"
+    changed_copy.write_bytes(b"%PDF-1.4 not the archived confirmation")
+    closed = make_ticket(app, status="closed")
+    resolved = make_ticket(app, status="resolved")
+    with app.app_context():
+        number = db.session.get(Ticket, closed).number
+        company = db.session.scalar(db.select(Customer).where(Customer.name == VIP_COMPANY))
+        contact = next(c for c in company.contacts if c.name == "孙工")
+        invite_url = f"/desk/customers/{company.id}/contacts/{contact.id}/invite"
+
+    def send():
+        agent.post_form(invite_url, {}).close()  # the e-mail goes out once the response is closed
+        WebClient(app.test_client()).post_form("/account/login-link", {"email": "customer@example.com"}).close()
+
+    links = mailed_links(app, monkeypatch, send)
+    invite = next(link for link in links if "/invite/" in link)
+    login = next(link for link in links if "/login/" in link)
+    return [Visit("auth.login", "/login"),
+            Visit("auth.track", "/track", then=[("no match", track(number, "0000")),
+                                                ("ticket found", track(number, "5678"))]),
+            Visit("verify.start", "/verify"),
+            Visit("verify.check", f"/verify/{verification_code(agent, closed)}", "genuine",
+                  then=[("a changed copy compared", compare_copy(changed_copy))]),
+            Visit("verify.check", "/verify/NOSUCHCODE", "unknown code", status=404),
+            Visit("sign.remote", signing_link(agent, resolved), then=[("signed", sign_remotely)]),
+            Visit("sign.remote", "/sign/no-such-token", "link gone", status=404),
+            Visit("auth.invite", invite),
+            Visit("auth.link_login", login),
+            Visit("auth.link_login", "/account/login/no-such-token", "link gone", status=410),
+            Visit("", "/no-such-page", "not found", status=404)]
+
+
+# --- the test -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", [*DESK_ROLES, "engineer", "customer", "public"])
+def test_no_serious_or_critical_axe_violation_on_any_page(role, app, phone, login_as, monkeypatch, tmp_path,
+                                                          artifacts):
+    assert AXE.exists(), f"{AXE} is missing: run `make deps` (npm ci installs axe-core, a devDependency)"
+    if role in DESK_ROLES:
+        visits = desk_visits(app, role, login_as, *desk_data(app, login_as))
+    elif role == "engineer":
+        visits = engineer_visits(app, login_as)
+    elif role == "customer":
+        visits = customer_visits(app, login_as)
+    else:
+        visits = public_visits(app, login_as, monkeypatch, tmp_path)
+
+    expected = routes_for(app, role) - set(NOT_PAGES)
+    covered = {v.endpoint for v in visits} | {f for f, host in FRAGMENTS.items() if host in expected}
+    assert expected <= covered, (f"pages of {role} that this test does not visit: {sorted(expected - covered)}; "
+                                 "add a Visit (or a reason in NOT_PAGES or FRAGMENTS)")
+
+    context = phone()
+    page = sign_in(context, *ACCOUNTS[role]) if role in ACCOUNTS else context.new_page()
+    report = Report(role)
+    for visit in visits:
+        name = f"{visit.endpoint or 'error'} {visit.url}" + (f" ({visit.state})" if visit.state else "")
+        response = page.goto(visit.url)
+        assert response.status == visit.status, f"{name}: HTTP {response.status}"
+        if page.locator("#sync-bar").count():
+            expect(page.locator("#sync-bar")).not_to_have_attribute("data-state", "loading")
+        report.check(page, name)
+        for state, act in visit.then:
+            act(page)
+            report.check(page, f"{name} → {state}")
+
+    (artifacts / f"axe-{role}.json").write_text(json.dumps(
+        {"visited": report.visited, "violations": [{"page": n, **v} for n, v in report.found]},
+        ensure_ascii=False, indent=1))
+    assert not report.blocking(), report.explain()
