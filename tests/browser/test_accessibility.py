@@ -43,8 +43,9 @@ DESK_ROLES = ("admin", "supervisor", "agent", "backoffice")
 # GET routes that answer something other than an HTML page, so there is nothing for axe to check.
 NOT_PAGES = {
     "static": "CSS, scripts, icons and the vendored libraries",
-    "web.service_worker": "the service worker's JavaScript",
-    "web.healthz": "JSON for the load balancer",
+    "site.service_worker": "the service worker's JavaScript",
+    "site.healthz": "JSON for the load balancer",
+    "site.favicon": "the icon browsers ask for",
     "site.index": "only redirects to the role's home page, which is visited under its own route",
     "documents.attachment": "the uploaded photo or file itself",
     "documents.thumbnail": "a JPEG thumbnail",
