@@ -125,6 +125,11 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def set_locale(user: User, locale: str) -> None:
+    """The language the account's pages and messages use."""
+    user.locale = locale
+
+
 def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise ServiceError(_l("Use at least 10 characters."), status=422, field="password")

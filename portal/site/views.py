@@ -1,11 +1,14 @@
 """Start page, language switch, service worker, favicon, health check."""
-from flask import current_app, redirect, request, send_from_directory, session, url_for
+from flask import current_app, redirect, send_from_directory, session, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField
 
 from portal.extensions import db
+from portal.services import accounts
 from portal.site.blueprint import bp
 from portal.web.access import public
-from portal.web.forms import commit
+from portal.web.forms import submit
 from portal.web.render import home_for, safe_next
 
 
@@ -17,17 +20,28 @@ def index():
     return redirect(home_for(current_user))
 
 
+class LanguageForm(FlaskForm):
+    locale = StringField()
+    next = StringField()
+    scope = StringField()  # "session": on the signing screen, for this visit only
+
+
+def _choose(form: LanguageForm) -> None:
+    locale = form.locale.data
+    if locale not in current_app.config["LANGUAGES"]:
+        return
+    session["locale"] = locale
+    # On the signing screen the customer picks a language for this visit, not the engineer's setting.
+    if current_user.is_authenticated and form.scope.data != "session":
+        accounts.set_locale(current_user, locale)
+
+
 @bp.post("/language")
 @public
 def set_language():
-    locale = request.form.get("locale", "")
-    if locale in current_app.config["LANGUAGES"]:
-        session["locale"] = locale
-        # On the signing screen the customer picks a language for this visit, not the engineer's setting.
-        if current_user.is_authenticated and request.form.get("scope") != "session":
-            current_user.locale = locale
-            commit()
-    return redirect(safe_next(request.form.get("next"), url_for("site.index")))
+    form = LanguageForm()
+    back = safe_next(form.next.data, url_for("site.index"))
+    return submit(form, _choose, done=lambda _r: redirect(back), again=lambda status, error: redirect(back))
 
 
 @bp.get("/sw.js")

@@ -122,3 +122,21 @@ def test_no_import_cycle():
 def test_imports_are_at_the_top_of_the_module(path):
     inner = [f"line {line}: {name}" for name, line, top in imports(path) if not top]
     assert not inner, "an import inside a function or class hides a dependency:\n" + "\n".join(inner)
+
+
+# The request commits in one place; background jobs and the CLI commit their own progress; idempotency records
+# are claimed and answered in transactions of their own.
+COMMITTING = {"portal/web/forms.py", "portal/web/idempotency.py", "portal/tasks", "portal/cli"}
+
+
+def test_only_the_form_path_jobs_and_the_cli_commit():
+    wrong = []
+    for path in FILES:
+        where = str(path.relative_to(PORTAL.parent))
+        if any(where == allowed or where.startswith(allowed + "/") for allowed in COMMITTING):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit" \
+                    and ast.unparse(node.func.value) in ("db.session", "session"):
+                wrong.append(f"{where}:{node.lineno}")
+    assert not wrong, "commits outside portal.web.forms.commit():\n" + "\n".join(wrong)
