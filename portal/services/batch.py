@@ -1,6 +1,7 @@
 """Batch printing: a job row per request, built in the background by portal.tasks.print_jobs."""
 from flask_babel import lazy_gettext as _l
 
+from portal.domain.roles import Role
 from portal.extensions import db
 from portal.models import BatchJob, Ticket
 from portal.services import ServiceError
@@ -26,6 +27,6 @@ def create_job(user, ticket_ids, description: str) -> BatchJob:
 
 def job_for(job_id: int, user) -> BatchJob | None:
     job = db.session.get(BatchJob, job_id)
-    if job is None or (job.requested_by_id != user.id and user.role != "admin"):
+    if job is None or (job.requested_by_id != user.id and user.role != Role.ADMIN):
         return None
     return job

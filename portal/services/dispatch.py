@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.domain import dispatch as ranking
 from portal.domain import workflow
+from portal.domain.roles import Role
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Customer, SlaPolicy, Ticket, User, Visit
@@ -36,7 +37,7 @@ def open_workload(engineer_ids: list[int] | None = None) -> dict[int, int]:
 
 def active_engineers() -> list[User]:
     return db.session.scalars(
-        db.select(User).where(User.role == "engineer", User.active.is_(True)).order_by(User.name)).all()
+        db.select(User).where(User.role == Role.ENGINEER, User.active.is_(True)).order_by(User.name)).all()
 
 
 def candidates(engineers: list[User]) -> list[ranking.Candidate]:

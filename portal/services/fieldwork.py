@@ -3,6 +3,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from portal.domain import workflow
 from portal.domain.time import utcnow
 from portal.domain.warranty import add_months
 from portal.extensions import db
@@ -23,7 +24,7 @@ def current_visit(ticket: Ticket, engineer: User) -> Visit | None:
 
 
 def record_arrival(ticket: Ticket, engineer: User) -> Visit:
-    reopened = ticket.status == "reopened"
+    reopened = ticket.status == workflow.REOPENED
     apply_action(ticket, "arrive", engineer)
     visit = current_visit(ticket, engineer)
     if visit is not None and visit.arrived_at is not None and reopened:

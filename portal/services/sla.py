@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from flask import current_app
 
 from portal.domain import sla as clock
+from portal.domain.roles import Role
 from portal.domain.time import as_utc, utcnow
 from portal.domain.workflow import FINAL, OPEN_STATUSES
 from portal.extensions import db
@@ -90,9 +91,9 @@ def _escalation_people(ticket: Ticket, level: int) -> list[User]:
     if role == "assignee" and ticket.assignee is not None:
         people = [ticket.assignee]
     elif role in ("assignee", "supervisor"):
-        people = db.session.scalars(db.select(User).where(User.role == "supervisor", User.active.is_(True))).all()
+        people = db.session.scalars(db.select(User).where(User.role == Role.SUPERVISOR, User.active.is_(True))).all()
     else:
-        people = db.session.scalars(db.select(User).where(User.role == "admin", User.active.is_(True))).all()
+        people = db.session.scalars(db.select(User).where(User.role == Role.ADMIN, User.active.is_(True))).all()
     manager = ticket.customer.account_manager if ticket.customer.is_vip else None
     if manager is not None and manager not in people:
         people = [*people, manager]

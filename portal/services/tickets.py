@@ -7,6 +7,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from portal.domain import priority as priority_rules
 from portal.domain import search, workflow
 from portal.domain.numbering import format_number
+from portal.domain.roles import Role
 from portal.domain.time import utcnow
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
@@ -134,7 +135,7 @@ def suggest_priority(ticket: Ticket):
 def assign(ticket: Ticket, user: User, *, engineer: User, version: int | None, reason: str | None = None) -> None:
     """Assign, or reassign with a reason: the new assignee has not confirmed receipt yet."""
     check_version(ticket, version)
-    if engineer.role != "engineer" or not engineer.active:
+    if engineer.role != Role.ENGINEER or not engineer.active:
         raise ServiceError(_l("Choose an active engineer."), field="engineer_id")
     if ticket.priority in ("P1", "P2") and not engineer.is_senior:
         raise ServiceError(_l("P1 and P2 tickets must be led by a senior engineer."), field="engineer_id")
