@@ -2,6 +2,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -97,6 +98,10 @@ class ProductionConfig(Config):
     PDF_SEAL_CERT = os.environ.get("PDF_SEAL_CERT")
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Any other Host is refused (400). Links are built from PUBLIC_BASE_URL, never from the request's Host;
+    # TRUSTED_HOSTS adds names (comma-separated), e.g. an internal one for health checks.
+    TRUSTED_HOSTS = [urlsplit(Config.PUBLIC_BASE_URL).hostname, "localhost", "127.0.0.1",
+                     *filter(None, (h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")))]
 
     def __init__(self):
         key = os.environ.get("SECRET_KEY")

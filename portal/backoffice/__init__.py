@@ -5,6 +5,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     dialogue,
     dispatch,
     intake,
+    mail_log,
     printing,
     queue,
     sla_admin,

@@ -110,7 +110,8 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_fo
         .order_by(Attachment.id)).all()
     documents = db.session.scalars(
         db.select(Document).where(Document.ticket_id == ticket.id).order_by(Document.id)).all()
-    acceptance = db.session.scalar(db.select(Acceptance).where(Acceptance.ticket_id == ticket.id))
+    acceptance = db.session.scalar(db.select(Acceptance).options(joinedload(Acceptance.remote_link))
+                                   .where(Acceptance.ticket_id == ticket.id))
     links = db.session.scalars(db.select(RemoteAcceptanceLink).where(RemoteAcceptanceLink.ticket_id == ticket.id)
                                .order_by(RemoteAcceptanceLink.id.desc())).all()
     notices = db.session.scalars(db.select(Notification).where(Notification.ticket_id == ticket.id)

@@ -10,7 +10,7 @@ from portal.backoffice.ticket_page import changes_since, ticket_context
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.extensions import db
 from portal.models import SyncConflict, Ticket, User
-from portal.services import ServiceError, acceptance, conflicts, fieldwork
+from portal.services import ServiceError, conflicts, fieldwork, remote_signing
 from portal.services import tickets as ticket_service
 from portal.web.access import load_ticket, roles_required
 from portal.web.fields import to_choices
@@ -91,14 +91,11 @@ def update_customer(ticket_id: int):
 @bp.post("/tickets/<int:ticket_id>/signing-link")
 @roles_required(*DESK)
 def signing_link(ticket_id: int):
-    """A single-use, expiring link the customer opens on their own phone to read the summary and sign.
-    The token is shown once, here, on the panel; only its hash is stored."""
-    def done(made):
-        link, token = made
-        ticket = load_ticket(ticket_id)
-        return panel(ticket, new_link={"url": url_for("sign.remote", token=token, _external=True),
-                                       "expires_at": link.expires_at})
-    return ticket_post(ticket_id, ButtonForm(), lambda ticket, f: acceptance.create_remote_link(ticket, current_user),
+    """A single-use, expiring link e-mailed to the contact, who opens it on their own phone to read the summary
+    and sign; the desk sees where it went, never the link (only its hash is stored)."""
+    def done(link):
+        return panel(load_ticket(ticket_id), new_link=link)
+    return ticket_post(ticket_id, ButtonForm(), lambda ticket, f: remote_signing.create_link(ticket, current_user),
                        done=done)
 
 

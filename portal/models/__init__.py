@@ -10,6 +10,7 @@ from portal.models.fieldwork import Diagnosis, Inspection, Loaner, PartUsage, Vi
 from portal.models.follow_up import FollowUpTask, Survey
 from portal.models.idempotency import IdempotencyRecord
 from portal.models.knowledge import KnowledgeArticle
+from portal.models.mail import OutgoingMail
 from portal.models.notification import Notification
 from portal.models.product import Asset, Part, ProductModel
 from portal.models.quote import Quote
@@ -22,7 +23,7 @@ from portal.models.user import Department, User
 __all__ = [
     "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
     "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "Inspection",
-    "KnowledgeArticle", "Loaner", "Notification", "Part", "PartUsage", "ProductModel", "Quote",
+    "KnowledgeArticle", "Loaner", "Notification", "OutgoingMail", "Part", "PartUsage", "ProductModel", "Quote",
     "RemoteAcceptanceLink", "RoutingRule", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter",
     "TicketEvent", "User", "Visit", "WorkRecord",
 ]

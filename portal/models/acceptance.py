@@ -39,6 +39,7 @@ class Acceptance(TimestampMixin, db.Model):
 
     signature = relationship("Attachment")
     engineer = relationship("User")
+    remote_link = relationship("RemoteAcceptanceLink")
 
     SKEW_LIMIT_SECONDS = 300
 
@@ -58,5 +59,13 @@ class RemoteAcceptanceLink(TimestampMixin, db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Where the link and its one-time codes went (masked: the address is on the contact), and the code that proves
+    # the signer reads that mailbox: its hash, expiry, when and how often it was sent, when it was confirmed.
+    sent_to: Mapped[str | None] = mapped_column(String(254))
+    code_sha256: Mapped[str | None] = mapped_column(String(64))
+    code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    code_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    codes_sent: Mapped[int] = mapped_column(default=0, server_default="0")
+    code_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     created_by = relationship("User")

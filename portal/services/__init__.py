@@ -11,7 +11,7 @@ ORDER = (
     "events", "transitions", "sla",
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "accounts",
-    "batch", "confirmation", "reports", "acceptance",
+    "batch", "confirmation", "reports", "acceptance", "remote_signing",
 )
 
 

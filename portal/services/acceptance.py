@@ -4,13 +4,11 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal import pdf
-from portal.domain import workflow
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import (
@@ -32,7 +30,6 @@ from portal.services.events import add_event
 from portal.services.fieldwork import current_visit
 from portal.services.images import prepare_signature
 from portal.services.storage import store_bytes
-from portal.services.tokens import new_token, token_hash
 from portal.services.transitions import apply_action
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -130,10 +127,23 @@ def _signer(engineer: User | None, link: RemoteAcceptanceLink | None) -> User | 
     return engineer
 
 
+def _require_confirmed_signer(link: RemoteAcceptanceLink | None) -> None:
+    """Through a link, the signer first shows they read the contact's mailbox (portal.services.remote_signing)."""
+    if link is not None and link.code_verified_at is None:
+        raise ServiceError(_l("Enter the code we sent you first."), field="code")
+
+
+def _signer_evidence(link: RemoteAcceptanceLink | None) -> dict:
+    if link is None:
+        return {}
+    return {"code_sent_to": link.sent_to, "code_confirmed_at": as_utc(link.code_verified_at).isoformat()}
+
+
 def accept_work(ticket: Ticket, engineer: User | None, signing: Signing,
                 link: RemoteAcceptanceLink | None = None) -> Acceptance:
     """Close the ticket with the customer's signature, given on `engineer`'s phone or through `link`."""
     apply_action(ticket, "accept", _signer(engineer, link))
+    _require_confirmed_signer(link)
     assignee = engineer or ticket.assignee
     summary, digest = _check_summary(ticket, signing.shown_summary_sha256)
     if signing.client_signed_at is None:
@@ -171,7 +181,8 @@ def accept_work(ticket: Ticket, engineer: User | None, signing: Signing,
     else:
         link.used_at = now
     add_event(ticket, engineer, "accepted", body=signing.signer_name, customer_visible=True,
-              data={"rating": signing.rating, "remote": link is not None, "clock_skew_seconds": skew})
+              data={"rating": signing.rating, "remote": link is not None, "clock_skew_seconds": skew,
+                    **_signer_evidence(link)})
     sla.refresh(ticket)
     db.session.flush()
     store_confirmation(ticket, acceptance, signature.data)
@@ -184,6 +195,7 @@ def reject_work(ticket: Ticket, engineer: User | None, signing: Signing, reason:
     if not (reason or "").strip():
         raise ServiceError(_l("Tell us what is not right."), status=422)
     apply_action(ticket, "reject", _signer(engineer, link))
+    _require_confirmed_signer(link)
     _check_summary(ticket, signing.shown_summary_sha256)
     ticket.reopen_count += 1
     ticket.resolved_at = None
@@ -191,51 +203,8 @@ def reject_work(ticket: Ticket, engineer: User | None, signing: Signing, reason:
         link.used_at = utcnow()
     add_event(ticket, engineer, "rejected", body=reason.strip(), customer_visible=True,
               data={"signer_name": signing.signer_name, "rating": signing.rating, "remote": link is not None,
-                    "functional_check": signing.functional_check})
+                    "functional_check": signing.functional_check, **_signer_evidence(link)})
     sla.refresh(ticket)
-
-
-# ---- Remote signing links ---------------------------------------------------------------------------------
-
-def create_remote_link(ticket: Ticket, agent: User) -> tuple[RemoteAcceptanceLink, str]:
-    """A new single-use link for `ticket` (earlier unused ones are revoked); returns it and its token."""
-    apply_action(ticket, "send_signing_link", agent,
-                 refused=_l("A signing link can only be sent once the work is handed over for acceptance."))
-    if ticket.assignee_id is None:
-        raise ServiceError(_l("Assign an engineer first."), status=409)
-    now = utcnow()
-    for old in db.session.scalars(db.select(RemoteAcceptanceLink).where(
-            RemoteAcceptanceLink.ticket_id == ticket.id, RemoteAcceptanceLink.used_at.is_(None),
-            RemoteAcceptanceLink.revoked_at.is_(None))):
-        old.revoked_at = now
-    token, digest = new_token()
-    hours = current_app.config["REMOTE_ACCEPTANCE_HOURS"]
-    link = RemoteAcceptanceLink(ticket_id=ticket.id, created_by_id=agent.id, token_sha256=digest,
-                                expires_at=now + timedelta(hours=hours))
-    db.session.add(link)
-    add_event(ticket, agent, "remote_link", body=None, data={"expires_at": link.expires_at.isoformat()})
-    db.session.flush()
-    return link, token
-
-
-
-def open_remote_link(token: str) -> tuple[RemoteAcceptanceLink, Ticket]:
-    """The link and its ticket, or ServiceError saying why the link no longer works."""
-    link = db.session.scalar(db.select(RemoteAcceptanceLink).where(
-        RemoteAcceptanceLink.token_sha256 == token_hash(token or "")))
-    if link is None:
-        raise ServiceError(_l("This signing link is not valid. Ask us for a new one."), status=404)
-    if link.used_at is not None:
-        raise ServiceError(_l("This signing link has already been used."), status=410)
-    if link.revoked_at is not None:
-        raise ServiceError(_l("This signing link was replaced by a newer one. Use the latest link we sent."),
-                           status=410)
-    if as_utc(link.expires_at) <= utcnow():
-        raise ServiceError(_l("This signing link has expired. Ask us for a new one."), status=410)
-    ticket = db.session.get(Ticket, link.ticket_id)
-    if not workflow.flags(ticket.status).awaiting_acceptance:
-        raise ServiceError(_l("This service is no longer waiting for your signature."), status=410)
-    return link, ticket
 
 
 def store_confirmation(ticket: Ticket, acceptance: Acceptance, signature_png: bytes) -> Document:

@@ -45,7 +45,16 @@ def _acceptance_block(acceptance: Acceptance | None, signature_png: bytes | None
             "location": location_text(acceptance), "remote": bool(acceptance.remote_link_id),
             "client_signed_at": fmt_time(acceptance.client_signed_at),
             "server_received_at": fmt_time(acceptance.server_received_at),
-            "verification_code": acceptance.verification_code, "summary_sha256": acceptance.summary_sha256}
+            "verification_code": acceptance.verification_code, "summary_sha256": acceptance.summary_sha256,
+            "identity": identity_text(acceptance.remote_link)}
+
+
+def identity_text(link) -> str:
+    """How a signer on their own phone showed they are the contact: the code sent to the contact's e-mail."""
+    if link is None or link.code_verified_at is None:
+        return ""
+    return (f"一次性验证码已发送至 {link.sent_to}，于 {fmt_time(link.code_verified_at)} 验证 · "
+            f"One-time code sent to {link.sent_to}, confirmed at {fmt_time(link.code_verified_at)}")
 
 
 def confirmation_context(ticket: Ticket, acceptance: Acceptance | None = None, signature_png: bytes | None = None,

@@ -1,11 +1,16 @@
-"""E-mail through SMTP (stdlib smtplib): the settings, the message, and account links sent after the response.
-Recipients, bodies and links are never logged."""
+"""E-mail through SMTP (stdlib smtplib): the settings, the message, and links sent after the response. In
+production recipients, bodies and links are never logged; without a mail server in development they are (see
+keep_unsent)."""
 import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import after_this_request, current_app
+
+from portal.domain.privacy import mask_email
+from portal.extensions import db
+from portal.models import OutgoingMail
 
 log = logging.getLogger(__name__)
 
@@ -14,6 +19,8 @@ SUBJECTS = {
     "ticket_registered": "服务请求已登记 / Your service request is registered",
     "portal_invite": "客户门户邀请 / Your invitation to the customer portal",
     "login_link": "登录链接 / Your sign-in link",
+    "signing_link": "请签字确认服务 / Please confirm and sign your service",
+    "signing_code": "签字验证码 / Your signing code",
 }
 DEFAULT_SUBJECT = "售后服务通知 / After-sales service notice"
 
@@ -52,13 +59,26 @@ def message(settings: SmtpSettings, kind: str, recipient: str, body: str) -> Ema
     return mail
 
 
+def keep_unsent(kind: str, recipient: str, body: str) -> None:
+    """No mail server: outside production the message is kept (the admin's page of mail that would have been
+    sent) and written to the log, links and codes included, so that a developer can follow them. In production
+    nothing of it is kept or logged: a link or a code must not outlive the mail that was never sent."""
+    if current_app.config.get("ENV_NAME") == "production":
+        log.warning("MAIL_SERVER is not set: a %s e-mail was not sent", kind)
+        return
+    db.session.add(OutgoingMail(kind=kind, recipient=recipient, subject=SUBJECTS.get(kind, DEFAULT_SUBJECT),
+                                body=body))
+    log.info("MAIL_SERVER is not set: %s e-mail to %s kept on the page of unsent mail:\n%s", kind,
+             mask_email(recipient), body)
+
+
 def send_after_response(kind: str, recipient: str, body: str) -> bool:
     """Send one e-mail once the response has gone out: the answer takes as long whether or not a message
     is sent (no account enumeration by timing), and a slow mail server never holds the page. False when no
     MAIL_SERVER is configured."""
     settings = SmtpSettings.from_config(current_app.config)
     if settings is None:
-        log.info("MAIL_SERVER is not set: a %s e-mail was not sent", kind)
+        keep_unsent(kind, recipient, body)
         return False
     mail = message(settings, kind, recipient, body)
 

@@ -2,6 +2,7 @@
 import logging
 
 from flask import request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -57,6 +58,8 @@ def register(app):
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if request_ctx.url_adapter is None:  # the Host is not a trusted one: no page (nor link) is built for it
+            return app.response_class(f"{error.code} {error.name}", error.code, mimetype="text/plain")
         return error_response(error.code)
 
     @app.errorhandler(InternalServerError)

@@ -7,7 +7,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from portal.models import Ticket
 from portal.services import acceptance
@@ -84,7 +84,11 @@ class AcceptanceForm(FlaskForm):
 
 
 class RemoteAcceptanceForm(AcceptanceForm):
+    """On the customer's own phone: no engineer's check, and the one-time code sent to the contact's e-mail."""
     engineer_present = False
+    code = StringField(_l("Code from the e-mail"), filters=[strip],
+                       validators=[DataRequired(), Regexp(r"^\d{6}$", message=_l("The code has 6 digits."))],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6})
 
 
 def signing_from(form: AcceptanceForm) -> acceptance.Signing:

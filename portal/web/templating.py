@@ -2,7 +2,7 @@
 the menu of the signed-in user."""
 from datetime import datetime
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -62,6 +62,8 @@ def menu_for(user) -> list[tuple[str, str]]:
     if user.role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
+        if not current_app.config.get("MAIL_SERVER"):
+            items.append((url_for("backoffice.unsent_mail"), str(_l("E-mail not sent"))))
     return items
 
 

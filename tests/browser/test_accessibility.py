@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from portal.extensions import db
-from portal.models import Customer, Ticket, User
+from portal.models import Customer, OutgoingMail, Ticket, User
 from portal.tasks import print_jobs
 from portal.web.access import ANYONE
 from tests.browser.conftest import ROOT, sign_in
@@ -162,9 +162,16 @@ def ask_and_quote(web, ticket_id):
         "note": "保修期外"}).status_code < 400
 
 
+def last_mail(app, kind) -> str:
+    with app.app_context():
+        return db.session.scalar(db.select(OutgoingMail.body).where(OutgoingMail.kind == kind)
+                                 .order_by(OutgoingMail.id.desc()).limit(1))
+
+
 def signing_link(web, ticket_id) -> str:
-    html = web.post_form(f"/desk/tickets/{ticket_id}/signing-link", {}).get_data(as_text=True)
-    url = re.search(r'value="(http[^"]+/sign/[^"]+)"', html).group(1)
+    """The link e-mailed to the contact (kept on the page of unsent mail: no mail server in tests)."""
+    assert web.post_form(f"/desk/tickets/{ticket_id}/signing-link", {}).status_code == 200
+    url = re.search(r"(http\S+/sign/\S+)", last_mail(web.application, "signing_link")).group(1)
     return url[url.index("/sign/"):]
 
 
@@ -209,6 +216,7 @@ def mailed_links(app, monkeypatch, send) -> list[str]:
     monkeypatch.setattr(smtplib, "SMTP", Outbox)
     app.config.update(MAIL_SERVER="smtp.test", MAIL_PORT=25, MAIL_FROM="service@example.com")
     send()
+    app.config["MAIL_SERVER"] = None  # later mail is kept on the page of unsent mail again
     return [m.group(0) for body in sent for m in re.finditer(r"/account/(invite|login)/[A-Za-z0-9_\-]+", body)]
 
 
@@ -226,7 +234,7 @@ def fill_intake(page):
 
 def create_signing_link(page):
     page.locator("#remote-acceptance button[type=submit]").click()
-    expect(page.locator("#signing-link-url")).to_be_visible()
+    expect(page.locator("#signing-link-sent")).to_be_visible()
 
 
 def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
@@ -258,7 +266,8 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
         visits.append(Visit("backoffice.tasks", "/desk/tasks"))
     if role == "admin":
         visits += [Visit("backoffice.sla_policies", "/desk/admin/sla"),
-                   Visit("backoffice.routing_rules", "/desk/admin/routing")]
+                   Visit("backoffice.routing_rules", "/desk/admin/routing"),
+                   Visit("backoffice.unsent_mail", "/desk/admin/mail")]
     return visits
 
 
@@ -345,12 +354,20 @@ def compare_copy(path):
     return upload
 
 
-def sign_remotely(page):
-    page.locator("[name=customer_verification]").fill("取回后试用一天,正常")
-    page.locator("[name=signer_name]").fill("周敏")
-    draw_signature(page)
-    page.locator("#acceptance-form button[type=submit]").click()
-    expect(page.locator("#sign-done")).to_be_visible()
+def ask_signing_code(page):
+    page.locator("#signing-code button[type=submit]").click()
+    expect(page.locator("#signing-code [role=status]")).to_be_visible()
+
+
+def sign_remotely(app):
+    def sign(page):
+        page.locator("[name=customer_verification]").fill("取回后试用一天,正常")
+        page.locator("[name=signer_name]").fill("周敏")
+        page.locator("[name=code]").fill(re.search(r": (\d{6})", last_mail(app, "signing_code")).group(1))
+        draw_signature(page)
+        page.locator("#acceptance-form button[type=submit]").click()
+        expect(page.locator("#sign-done")).to_be_visible()
+    return sign
 
 
 def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
@@ -379,8 +396,10 @@ def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
             Visit("verify.check", f"/verify/{verification_code(agent, closed)}", "genuine",
                   then=[("a changed copy compared", compare_copy(changed_copy))]),
             Visit("verify.check", "/verify/NOSUCHCODE", "unknown code", status=404),
-            Visit("sign.remote", signing_link(agent, resolved), then=[("signed", sign_remotely)]),
-            Visit("sign.remote", "/sign/no-such-token", "link gone", status=404),
+            Visit("sign.open_link", signing_link(agent, resolved), "opened from the e-mail",
+                  then=[("code asked", ask_signing_code)]),
+            Visit("sign.remote", "/sign/", "the link opened before", then=[("signed", sign_remotely(app))]),
+            Visit("sign.open_link", "/sign/no-such-token", "link gone", status=404),
             Visit("auth.invite", invite),
             Visit("auth.link_login", login),
             Visit("auth.link_login", "/account/login/no-such-token", "link gone", status=410),
