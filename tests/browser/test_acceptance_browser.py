@@ -94,7 +94,7 @@ def test_remote_signing_on_the_customers_own_phone(app, phone, login_as, artifac
     expect(page.locator(".customer-facing .summary")).to_be_visible()
     page.locator("#signing-code button[type=submit]").click()
     expect(page.locator("#signing-code [role=status]")).to_be_visible()
-    code = re.search(r": (\d{6})", last_mail(app, "signing_code")).group(1)
+    code = re.search(r"[:：]\s*(\d{6})", last_mail(app, "signing_code")).group(1)
     page.locator("[name=customer_verification]").fill("取回后试用一天,正常")
     page.locator("[name=signer_name]").fill("周敏")
     page.locator("[name=code]").fill(code)

@@ -363,7 +363,7 @@ def sign_remotely(app):
     def sign(page):
         page.locator("[name=customer_verification]").fill("取回后试用一天,正常")
         page.locator("[name=signer_name]").fill("周敏")
-        page.locator("[name=code]").fill(re.search(r": (\d{6})", last_mail(app, "signing_code")).group(1))
+        page.locator("[name=code]").fill(re.search(r"[:：]\s*(\d{6})", last_mail(app, "signing_code")).group(1))
         draw_signature(page)
         page.locator("#acceptance-form button[type=submit]").click()
         expect(page.locator("#sign-done")).to_be_visible()

@@ -37,10 +37,10 @@ def link_path(url: str) -> str:
 def ask_code(client) -> str:
     """The signer asks for the code; it goes to the same mailbox."""
     assert client.post_form("/sign/code", {}).status_code == 302
-    return re.search(r": (\d{6})", last_mail(client.application, "signing_code").body).group(1)
+    return re.search(r"[:：]\s*(\d{6})", last_mail(client.application, "signing_code").body).group(1)
 
 
-def sign(client, path, code="asked", **fields):
+def sign(client, path, code="asked", headers=None, **fields):
     opened = client.get(path)
     assert opened.status_code == 302 and opened.headers["Location"].endswith("/sign/"), "the token leaves the URL"
     if code == "asked":
@@ -51,7 +51,7 @@ def sign(client, path, code="asked", **fields):
             "signature": "data:image/png;base64," + base64.b64encode(signature_png()).decode(),
             "client_time": "2026-11-24T10:00:00Z", "summary_sha256": shown, "code": code}
     data.update(fields)
-    return client.post_form("/sign/", {k: v for k, v in data.items() if v is not None})
+    return client.post_form("/sign/", {k: v for k, v in data.items() if v is not None}, headers=headers or {})
 
 
 def test_the_customer_signs_once_from_the_link_without_an_account(app, login_as, client):
