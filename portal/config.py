@@ -83,6 +83,8 @@ class Config:
     # A request may carry several phone photos; each file is checked again on its own.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024
     MAX_IMAGE_BYTES = 10 * 1024 * 1024
+    # Files in one submission: each is decoded and re-encoded, so their number is capped too.
+    MAX_UPLOAD_FILES = int(os.environ.get("MAX_UPLOAD_FILES", "10"))
     MAX_IMAGE_EDGE = 1600
     # Engineers work offline for a day: the CSRF token lives as long as the session does.
     WTF_CSRF_TIME_LIMIT = None
