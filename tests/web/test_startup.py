@@ -1,5 +1,8 @@
-"""Starting the portal: a wrong setting stops it with one line, and development starts with no settings at all."""
+"""Starting the portal: a wrong setting stops it with one line, production warns when nothing seals the
+confirmations, and development starts with no settings at all."""
+import logging
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -7,8 +10,42 @@ from pathlib import Path
 import pytest
 
 from portal import config, create_app
+from portal.pdf.seal import make_self_signed
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def production_app(monkeypatch, tmp_path, **settings):
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(32))
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    monkeypatch.setenv("PORTAL_SINGLE_WORKER", "1")
+    cfg = type("Prod", (config.ProductionConfig,), {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "UPLOAD_DIR": tmp_path / "uploads",
+        "PDF_SEAL_KEY": None, "PDF_SEAL_CERT": None, **settings})
+    return create_app(cfg)
+
+
+def seal_warnings(caplog):
+    return [r for r in caplog.records if r.levelno == logging.WARNING and "PDF_SEAL_KEY" in r.getMessage()]
+
+
+def test_production_without_a_seal_warns_once_in_one_line(monkeypatch, tmp_path, caplog):
+    caplog.set_level(logging.WARNING, logger="portal")
+    production_app(monkeypatch, tmp_path)
+    warned = seal_warnings(caplog)
+    assert len(warned) == 1 and "\n" not in warned[0].getMessage()
+    # A path that is not there is no seal either.
+    caplog.clear()
+    production_app(monkeypatch, tmp_path, PDF_SEAL_KEY=str(tmp_path / "missing.pem"),
+                   PDF_SEAL_CERT=str(tmp_path / "missing.pem"))
+    assert len(seal_warnings(caplog)) == 1
+
+
+def test_production_with_a_seal_starts_quietly(monkeypatch, tmp_path, caplog):
+    key, cert = make_self_signed(tmp_path / "seal", "Demo Co.")
+    caplog.set_level(logging.WARNING, logger="portal")
+    app = production_app(monkeypatch, tmp_path, PDF_SEAL_KEY=str(key), PDF_SEAL_CERT=str(cert))
+    assert app.config["ENV_NAME"] == "production" and seal_warnings(caplog) == []
 
 
 def test_development_starts_without_settings(monkeypatch, tmp_path):
