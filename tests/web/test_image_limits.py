@@ -109,15 +109,19 @@ def photos(n: int) -> list:
     return [(io.BytesIO(jpeg_bytes((64, 48))), f"p{i}.jpg") for i in range(n)]
 
 
-def test_more_than_ten_files_in_one_submission_are_refused_before_any_is_opened(app, login_as, no_decoding):
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "At most 10 photos per submission; this one has 11."), ("zh-CN", "每次提交最多 10 张照片，本次有 11 张。")])
+def test_more_than_ten_files_in_one_submission_are_refused_before_any_is_opened(app, login_as, no_decoding,
+                                                                              language, said):
     agent = login_as("agent")
     data = intake_data(app)
     data["photos"] = photos(11)
     no_decoding()
-    response = agent.post_form("/desk/tickets/new", data, headers=EN, content_type="multipart/form-data")
+    response = agent.post_form("/desk/tickets/new", data, headers={"Accept-Language": language},
+                               content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'id="photos-error">At most 10 photos per submission; this one has 11.' in page
+    assert f'id="photos-error">{said}' in page
     assert count(app, Ticket) == 0
 
 
