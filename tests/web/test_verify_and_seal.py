@@ -184,7 +184,7 @@ def test_a_changed_archived_file_shows_as_not_matching_and_its_seal_as_broken(se
     response = client.get(f"/verify/{code}", headers=EN)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and MISMATCH in page and IN_ARCHIVE not in page
-    assert "The seal does not hold" in page and "The seal is intact" not in page
+    assert 'id="seal-broken"' in page and "The seal does not hold" in page and "The seal is intact" not in page
     assert sha in page  # the record still states what the file was
     # The customer's copy is still compared with the record, not with the changed file.
     assert "verify-result ok" in upload(client, code, original).get_data(as_text=True)
