@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 VENDOR := static/vendor
+LOCK   := requirements.lock
 
-.PHONY: run test deps vendor translations extract-messages db system-deps lint bench clean
+.PHONY: run test deps vendor translations extract-messages db system-deps lint bench clean lock
 
 run: deps db
 	$(FLASK) demo accounts
@@ -18,11 +19,25 @@ test: deps system-deps
 
 deps: $(VENV)/.installed $(VENDOR)/.built translations
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the locked versions (runtime and dev tools, pip and setuptools too), each file checked against its
+# hash; then the portal itself, built with the locked setuptools and nothing else downloaded. `pip check`
+# fails when pyproject.toml's ranges moved past the lock: run `make lock`.
+$(VENV)/.installed: $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $@
+
+# Refresh requirements.lock from the ranges in pyproject.toml: the newest versions within them, every file's
+# hash, resolved on PyPI alone (whatever mirrors this machine's pip configuration names). Commit the result.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip-compile || $(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null \
+		CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe \
+		--all-build-deps --extra dev --strip-extras --index-url https://pypi.org/simple --no-emit-index-url \
+		--output-file $(LOCK) pyproject.toml
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund

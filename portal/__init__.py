@@ -8,6 +8,7 @@ from portal.cli import register_cli
 from portal.config import ROOT, config_from_env
 from portal.extensions import babel, compress, csrf, db, login_manager, migrate
 from portal.models.sqlite import configure_sqlite
+from portal.services.documents import seal_files
 from portal.web import errors
 from portal.web.i18n import select_locale, select_timezone
 from portal.web.ratelimit import init_limiter
@@ -28,6 +29,9 @@ def create_app(config=None) -> Flask:
     config = config or config_from_env()
     app.config.from_object(config() if isinstance(config, type) else config)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["ENV_NAME"] == "production" and seal_files(app.config) is None:
+        app.logger.warning("PDF_SEAL_KEY and PDF_SEAL_CERT are not set or not readable: confirmations are "
+                           "stored without the company seal")
     app.session_interface = FragmentSafeSessionInterface()
 
     db.init_app(app)

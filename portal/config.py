@@ -1,11 +1,64 @@
 """Configuration classes; every setting a deployment changes comes from the environment."""
 import os
+import secrets
+import string
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
+ENVIRONMENTS = ("production", "development")
+# 32 random bytes: 64 hex digits, or 43 characters of URL-safe base64 (secrets.token_urlsafe(32)).
+KEY_HINT = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+PLACEHOLDERS = ("change", "secret", "example", "placeholder", "replace", "dev-only", "password")
+
+
+class ConfigError(RuntimeError):
+    """A setting the portal refuses to start with; the message is one line saying what to set."""
+
+
+def check_secret_key(key: str | None) -> str:
+    """The key when it can hold 32 random bytes; ConfigError (never echoing the key) when missing, short or a
+    placeholder."""
+    if not key:
+        raise ConfigError(f"SECRET_KEY is not set; outside development it is required: generate one with {KEY_HINT}")
+    hexadecimal = all(ch in string.hexdigits for ch in key)
+    long_enough = len(key) >= (64 if hexadecimal else 43)
+    # Random keys of that length use many different characters; "aaaa…" or "changeme-changeme-…" do not.
+    varied = len(set(key)) >= (10 if hexadecimal else 16)
+    if not long_enough or not varied or any(word in key.lower() for word in PLACEHOLDERS):
+        raise ConfigError(f"SECRET_KEY is too short or a placeholder ({len(key)} characters); use 32 random bytes "
+                          f"or more, e.g. {KEY_HINT}")
+    return key
+
+
+def check_rate_limit_storage(uri: str, single_worker: bool) -> str:
+    """Production counts in a store that every worker shares; memory:// only when one process serves."""
+    if uri.startswith("memory://") and not single_worker:
+        raise ConfigError("RATELIMIT_STORAGE_URI=memory:// counts per process, so several workers multiply every "
+                          "limit: set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379, or PORTAL_SINGLE_WORKER=1 "
+                          "when a single process serves the portal")
+    return uri
+
+
+def development_key(path: Path) -> str:
+    """A random key made once per checkout and kept in `path`: development never signs with a published key."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    tmp.write_text(secrets.token_hex(32))
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)  # atomic: two processes starting at once end up with the same key
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
 
 
 def _sqlite_url(path: Path) -> str:
@@ -23,13 +76,16 @@ def _database_url(default: str) -> str:
 
 class Config:
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # Development: SECRET_KEY from the environment, else a random key kept in instance/ (see __init__).
+    SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url(INSTANCE / "portal.db"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE / "uploads"))
     # A request may carry several phone photos; each file is checked again on its own.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024
     MAX_IMAGE_BYTES = 10 * 1024 * 1024
+    # Files in one submission: each is decoded and re-encoded, so their number is capped too.
+    MAX_UPLOAD_FILES = int(os.environ.get("MAX_UPLOAD_FILES", "10"))
     MAX_IMAGE_EDGE = 1600
     # Engineers work offline for a day: the CSRF token lives as long as the session does.
     WTF_CSRF_TIME_LIMIT = None
@@ -62,10 +118,12 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "service@example.com")
-    # Rate limits (ticket tracking): in memory per process by default; production points every worker at
-    # the same store, e.g. redis://127.0.0.1:6379.
+    # Rate limits (ticket tracking, sign-in links, the verify page): in memory per process by default;
+    # production points every worker at the same store, e.g. redis://127.0.0.1:6379 (see ProductionConfig).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: each process counts on its own meanwhile (Flask-Limiter logs it) rather than answering 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Reverse proxies in front that append X-Forwarded-For: rate limits count the client's address, not theirs.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
     COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
@@ -76,6 +134,10 @@ class Config:
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
     COMPRESS_BR_LEVEL = 5
+
+    def __init__(self):
+        if self.SECRET_KEY is None:
+            self.SECRET_KEY = os.environ.get("SECRET_KEY") or development_key(INSTANCE / "dev-secret-key")
 
 
 class TestConfig(Config):
@@ -104,12 +166,16 @@ class ProductionConfig(Config):
                      *filter(None, (h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")))]
 
     def __init__(self):
-        key = os.environ.get("SECRET_KEY")
-        if not key:
-            raise RuntimeError("SECRET_KEY must be set outside development")
-        self.SECRET_KEY = key
+        # Read when the app is made (not at import), so that what is checked is what the process runs with.
+        self.SECRET_KEY = check_secret_key(os.environ.get("SECRET_KEY"))
+        self.RATELIMIT_STORAGE_URI = check_rate_limit_storage(
+            os.environ.get("RATELIMIT_STORAGE_URI", "memory://"), os.environ.get("PORTAL_SINGLE_WORKER") == "1")
 
 
 def config_from_env():
+    """The configuration PORTAL_ENV names (unset: development); any other value refuses to start."""
     name = os.environ.get("PORTAL_ENV", "development")
-    return {"production": ProductionConfig, "development": Config}.get(name, Config)
+    if name not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV={name[:40]!r} is not known: set PORTAL_ENV=production on a server, "
+                          "or development (the default when unset)")
+    return {"production": ProductionConfig, "development": Config}[name]

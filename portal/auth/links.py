@@ -14,6 +14,13 @@ from portal.web.forms import submit
 from portal.web.ratelimit import limiter
 from portal.web.render import home_for, render
 
+# Per client address and per e-mail address: no mailbox is flooded, from one address or from many.
+PER_ADDRESS, PER_EMAIL = "5 per 15 minutes", "5 per hour"
+
+
+def _email_key() -> str:
+    return "login-link-email:" + (request.form.get("email") or "").strip().lower()[:254]
+
 
 class LinkRequestForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
@@ -44,7 +51,8 @@ def _link_gone():
 
 @bp.post("/account/login-link")
 @public
-@limiter.limit("5 per 15 minutes", methods=["POST"])  # no mailbox flooding from one address
+@limiter.limit(PER_ADDRESS, methods=["POST"])
+@limiter.limit(PER_EMAIL, key_func=_email_key, methods=["POST"])
 def request_login_link():
     def done(_result):
         # The same answer whether or not the address is known, and for an address that is not one.

@@ -108,11 +108,20 @@ def generated_at(moment: datetime) -> str:
 
 # ---- Stored documents ------------------------------------------------------------------------------------
 
-def company_seal() -> Seal | None:
-    """The configured seal, loaded once per process; None when no key and certificate are there."""
-    key, cert = current_app.config.get("PDF_SEAL_KEY"), current_app.config.get("PDF_SEAL_CERT")
+def seal_files(config) -> tuple[str, str] | None:
+    """The configured seal's key and certificate, when both files are there."""
+    key, cert = config.get("PDF_SEAL_KEY"), config.get("PDF_SEAL_CERT")
     if not key or not cert or not Path(key).is_file() or not Path(cert).is_file():
         return None
+    return key, cert
+
+
+def company_seal() -> Seal | None:
+    """The configured seal, loaded once per process; None when no key and certificate are there."""
+    files = seal_files(current_app.config)
+    if files is None:
+        return None
+    key, cert = files
     cache = current_app.extensions.setdefault("portal_seal", {})
     with _lock:
         if (key, cert) not in cache:

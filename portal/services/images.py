@@ -9,7 +9,13 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from portal.services import ServiceError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "HEIF", "MPO"}
-MAX_PIXELS = 60_000_000
+# Decoding costs what the pixels say, not what the bytes say: a 187 KB PNG can hold 7700×7700 pixels (450 MB
+# decoded). The size comes from the file's header (Image.open reads no pixels) and is checked before decoding.
+MAX_PHOTO_PIXELS = 24_000_000  # a 24 MP camera; the phone sends at most 1600 px anyway
+MAX_SIGNATURE_PIXELS = 2_000_000  # the signing pad exports at most 1600×600
+# Pillow's own guard for any image this process opens: a warning above this, an error above twice as many.
+Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
+NOT_A_PHOTO = _l("This file is not a photo (JPEG, PNG or WebP).")
 
 
 class PreparedImage:
@@ -17,22 +23,24 @@ class PreparedImage:
         self.data, self.content_type, self.width, self.height = data, content_type, width, height
 
 
-def _open(data: bytes) -> Image.Image:
+def _open(data: bytes, max_pixels: int, too_many) -> Image.Image:
+    """The decoded image, after its format and its pixel count (read from the header) passed."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
+            probe = Image.open(io.BytesIO(data))  # lazy: the header only
             if probe.format not in ALLOWED_FORMATS:
-                raise ServiceError(_l("This file is not a photo (JPEG, PNG or WebP)."))
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ServiceError(_l("This image has too many pixels."))
+                raise ServiceError(NOT_A_PHOTO)
+            if probe.width * probe.height > max_pixels:
+                raise ServiceError(too_many)
             probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
+            image = Image.open(io.BytesIO(data))
+            image.load()
         return image
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ServiceError(_l("This file is not a photo (JPEG, PNG or WebP).")) from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ServiceError(too_many) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ServiceError(NOT_A_PHOTO) from exc
 
 
 def prepare_photo(data: bytes) -> PreparedImage:
@@ -42,7 +50,8 @@ def prepare_photo(data: bytes) -> PreparedImage:
                               mb=current_app.config["MAX_IMAGE_BYTES"] // (1024 * 1024)), status=413)
     if not data:
         raise ServiceError(_l("The file is empty."))
-    image = ImageOps.exif_transpose(_open(data))
+    too_many = _l("The photo has too many pixels: %(mp)s megapixels at most.", mp=MAX_PHOTO_PIXELS // 1_000_000)
+    image = ImageOps.exif_transpose(_open(data, MAX_PHOTO_PIXELS, too_many))
     image = image.convert("RGB")
     edge = current_app.config["MAX_IMAGE_EDGE"]
     image.thumbnail((edge, edge))
@@ -69,7 +78,7 @@ def prepare_signature(data: bytes) -> PreparedImage:
     """A signature drawn on the phone: a PNG kept lossless, flattened onto white."""
     if not data or len(data) > 1024 * 1024:
         raise ServiceError(_l("The signature could not be read. Please sign again."))
-    image = _open(data)
+    image = _open(data, MAX_SIGNATURE_PIXELS, _l("The signature image is too large. Please sign again."))
     if image.width < 50 or image.height < 20:
         raise ServiceError(_l("The signature could not be read. Please sign again."))
     rgba = image.convert("RGBA")

@@ -1,19 +1,22 @@
 """Check a service confirmation by its verification code: who signed, when, and the file's SHA-256.
-Reveals nothing else (no contact data); an uploaded PDF is hashed in memory and never stored."""
+Reveals nothing else (no contact data); an uploaded PDF is hashed in memory and never stored.
+
+The archived file itself is checked on every lookup: re-hashed against its record and its seal validated,
+so a file changed on disk shows as changed instead of the database's word being taken for it."""
 import hashlib
-import io
 import re
 
 from flask import current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from pyhanko.pdf_utils.reader import PdfFileReader
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from portal.extensions import db
 from portal.models import Acceptance, Document, Ticket
+from portal.pdf.seal import SealCheck, check_seal
+from portal.services.documents import seal_files
 from portal.services.storage import read_bytes
 from portal.verify.blueprint import bp
 from portal.web.access import public
@@ -49,16 +52,23 @@ def _record(code: str):
     return row
 
 
-def _sealed_by(data: bytes) -> str | None:
-    """The signer of the PDF's seal, if it carries one."""
+def _stored(document: Document) -> bytes | None:
+    """The archived file, or None when it is gone or unreadable."""
     try:
-        signatures = PdfFileReader(io.BytesIO(data)).embedded_signatures
-    except Exception:  # noqa: BLE001 - an unreadable file simply carries no seal we can show
+        return read_bytes(document.storage_key)
+    except (OSError, ValueError):
         return None
-    if not signatures:
-        return None
-    cert = signatures[0].signer_cert
-    return cert.subject.human_friendly if cert is not None else None
+
+
+def archive_check(document: Document, ticket_number: str) -> tuple[bool, SealCheck | None]:
+    """(whether the stored file still is the one recorded, its seal check or None)."""
+    stored = _stored(document)
+    intact = stored is not None and hashlib.sha256(stored).hexdigest() == document.sha256
+    if not intact:
+        current_app.logger.error("the archived confirmation of %s does not match its record", ticket_number)
+    files = seal_files(current_app.config)
+    seal = check_seal(stored, our_cert=files[1] if files else None) if stored is not None else None
+    return intact, seal
 
 
 @bp.route("", methods=["GET"])
@@ -86,7 +96,7 @@ def check(code: str):
         return render("verify/start.html", form=CodeForm(data={"code": code}, meta={"csrf": False}),
                       unknown=True, http_status=404)
     acceptance, ticket, document = found
-    stored = read_bytes(document.storage_key)
+    archive_intact, seal = archive_check(document, ticket.number)
     form = UploadForm()
     result = None
     status = 200
@@ -103,4 +113,4 @@ def check(code: str):
         else:
             status = 422
     return render("verify/check.html", ticket_number=ticket.number, acceptance=acceptance, document=document,
-                  sealed_by=_sealed_by(stored), form=form, result=result, http_status=status)
+                  archive_intact=archive_intact, seal=seal, form=form, result=result, http_status=status)

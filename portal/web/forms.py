@@ -9,8 +9,9 @@ any refusal rolls everything back.
 """
 from collections.abc import Callable
 
-from flask import flash, g
+from flask import current_app, flash, g, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from portal.extensions import db
@@ -45,6 +46,17 @@ def _validate(form: FlaskForm) -> bool:
     return form.validate_on_submit()
 
 
+def too_many_files() -> ServiceError | None:
+    """Every file of a request is decoded and re-encoded: at most MAX_UPLOAD_FILES of them per request, refused
+    next to the photo field before any is opened."""
+    limit = current_app.config["MAX_UPLOAD_FILES"]
+    sent = sum(1 for name in request.files for upload in request.files.getlist(name) if upload and upload.filename)
+    if sent <= limit:
+        return None
+    return ServiceError(_l("At most %(limit)s photos per submission; this one has %(sent)s. Send the others "
+                           "separately.", limit=limit, sent=sent), field="photos")
+
+
 def submit(form: FlaskForm, use_case: Callable, *, done: Callable, again: Callable,
            validate: Callable[[FlaskForm], bool] = _validate):
     """Validate `form` (or `validate(form)` when only part of it counts), run `use_case(form)`, commit, and
@@ -52,7 +64,13 @@ def submit(form: FlaskForm, use_case: Callable, *, done: Callable, again: Callab
 
     A refusal rolls back and returns `again(status, error)`: 422 for invalid input (error None), the
     ServiceError's status otherwise, with the message already on the form."""
-    if not validate(form):
+    valid = validate(form)
+    crowded = too_many_files()
+    if crowded is not None:
+        db.session.rollback()
+        attach_error(form, crowded)
+        return again(crowded.status, crowded)
+    if not valid:
         db.session.rollback()
         return again(422, None)
     try:

@@ -3,6 +3,23 @@
 (function () {
   "use strict";
 
+  // The PNG sent is at most this large whatever the screen: a desktop at 3x would draw on a canvas 4000 px
+  // wide, and the server refuses signatures over 2 megapixels.
+  var MAX_WIDTH = 1600, MAX_HEIGHT = 600;
+
+  function exportPng(canvas, pad) {
+    var scale = Math.min(1, MAX_WIDTH / canvas.width, MAX_HEIGHT / canvas.height);
+    if (scale === 1) return pad.toDataURL("image/png");
+    var out = document.createElement("canvas");
+    out.width = Math.max(1, Math.floor(canvas.width * scale));
+    out.height = Math.max(1, Math.floor(canvas.height * scale));
+    var ctx = out.getContext("2d");
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = "high";
+    ctx.drawImage(canvas, 0, 0, out.width, out.height);
+    return out.toDataURL("image/png");
+  }
+
   function setup(canvas) {
     if (canvas.dataset.ready) return;
     canvas.dataset.ready = "1";
@@ -16,7 +33,7 @@
         signatureInput.value = "";
         return;
       }
-      signatureInput.value = pad.toDataURL("image/png");
+      signatureInput.value = exportPng(canvas, pad);
       timeInput.value = new Date().toISOString();
     }
 

@@ -10,6 +10,7 @@ import http.client
 import multiprocessing
 import os
 import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -82,8 +83,10 @@ def bench_app(database):
 
 def serve(app_path: str, url: str):
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "production", "SECRET_KEY": "bench",
-           "SESSION_COOKIE_SECURE": "0", "PRINT_JOBS_IN_PROCESS": "0", "PYTHONPATH": str(ROOT)}
+    # Two workers share rate-limit counters in Redis (the desk pages measured here never touch them).
+    env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+           "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "SESSION_COOKIE_SECURE": "0",
+           "PRINT_JOBS_IN_PROCESS": "0", "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
                                 "--log-level", "warning", app_path], cwd=ROOT, env=env)
     for _ in range(100):

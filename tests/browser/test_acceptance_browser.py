@@ -1,8 +1,11 @@
 """Signing in Chromium on a Pixel viewport: with no signal through the outbox, after turning the phone,
 and on the customer's own phone from a remote link."""
+import base64
+import io
 import re
 
 import pytest
+from PIL import Image
 
 from portal.extensions import db
 from portal.models import Acceptance, Document, OutgoingMail, Ticket
@@ -103,6 +106,34 @@ def test_remote_signing_on_the_customers_own_phone(app, phone, login_as, artifac
     page.locator("#acceptance-form button[type=submit]").click()
     expect(page.locator("#sign-done")).to_be_visible()
     page.screenshot(path=artifacts / "accept-4-remote-done.png")
+    assert counts(app, ticket_id) == (1, 1, "closed")
+
+
+def test_a_big_sharp_screen_sends_a_signature_of_at_most_1600_by_600(app, browser, live_server, login_as):
+    ticket_id = make_ticket(app, status="resolved")
+    login_as("agent").post_form(f"/desk/tickets/{ticket_id}/signing-link", {})
+    url = re.search(r"(http\S+/sign/\S+)", last_mail(app, "signing_link")).group(1)
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, device_scale_factor=3,
+                                  base_url=live_server, locale="en")
+    try:
+        page = context.new_page()
+        page.goto(url[url.index("/sign/"):])
+        page.locator("#signing-code button[type=submit]").click()
+        expect(page.locator("#signing-code [role=status]")).to_be_visible()
+        size = page.locator("canvas#signature-pad").evaluate("c => [c.width, c.height]")
+        assert size[0] > 1600 and size[1] > 600, size  # the pad draws at the screen's full sharpness
+        page.locator("[name=customer_verification]").fill("Tried it for a day: fine")
+        page.locator("[name=signer_name]").fill("Zhou Min")
+        page.locator("[name=code]").fill(re.search(r"[:：]\s*(\d{6})", last_mail(app, "signing_code")).group(1))
+        draw_signature(page)
+        value = page.locator("#acceptance-form [name=signature]").input_value()
+        sent = Image.open(io.BytesIO(base64.b64decode(value.split(",", 1)[1])))
+        assert sent.width <= 1600 and sent.height <= 600, sent.size
+        assert sent.getchannel("A").getbbox() is not None  # the strokes came along
+        page.locator("#acceptance-form button[type=submit]").click()
+        expect(page.locator("#sign-done")).to_be_visible()
+    finally:
+        context.close()
     assert counts(app, ticket_id) == (1, 1, "closed")
 
 

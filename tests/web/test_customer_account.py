@@ -228,6 +228,25 @@ def test_login_link_requests_are_rate_limited(app, mail):
     assert mail.sent == []
 
 
+def test_login_link_requests_are_rate_limited_per_email_address(app, mail):
+    web = anonymous(app)
+
+    def ask(email, ip):
+        response = web.post_form("/account/login-link", {"email": email}, headers=EN,
+                                 environ_base={"REMOTE_ADDR": ip})
+        response.close()
+        return response
+
+    # From five addresses, in any spelling of the same address: then that mailbox gets no more for now.
+    for i, spelling in enumerate(["zhou.min@example.com", " Zhou.Min@example.com", "ZHOU.MIN@EXAMPLE.COM ",
+                                  "zhou.min@example.com", "zhou.min@example.com"]):
+        assert ask(spelling, f"10.4.0.{i}").status_code == 302
+    limited = ask("zhou.min@example.com", "10.5.0.1")
+    assert limited.status_code == 429 and "Too many tries" in limited.get_data(as_text=True)
+    assert len(mail.sent) == 5
+    assert ask("customer@example.com", "10.5.0.2").status_code == 302
+
+
 def test_without_mail_server_the_answer_is_the_same_and_nothing_breaks(app):
     page = ask_link(app, "zhou.min@example.com")
     assert "sign-in link is on its way" in _flash(page)

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from portal.extensions import db
 from portal.models import Acceptance, Document
 from portal.pdf.seal import make_self_signed
-from portal.services.storage import read_bytes
+from portal.services.storage import path_of, read_bytes
 from tests.web.factories import make_closed_ticket
 
 
@@ -30,6 +30,26 @@ def stored(app, ticket_id):
         acceptance = db.session.scalar(db.select(Acceptance).where(Acceptance.ticket_id == ticket_id))
         document = db.session.scalar(db.select(Document).where(Document.acceptance_id == acceptance.id))
         return acceptance.verification_code, document.sha256, read_bytes(document.storage_key)
+
+
+EN = {"Accept-Language": "en"}
+IN_ARCHIVE = "This code belongs to a confirmation in our archive."
+MISMATCH = "The archived file of this confirmation no longer matches its record."
+
+
+def stored_path(app, ticket_id):
+    with app.app_context():
+        document = db.session.scalar(db.select(Document).where(Document.ticket_id == ticket_id,
+                                                               Document.kind == "confirmation"))
+        return path_of(document.storage_key)
+
+
+def tamper(app, ticket_id, offset=None):
+    """Change one byte of the archived file on disk, as a disk fault or an intruder would."""
+    path = stored_path(app, ticket_id)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2 if offset is None else offset] ^= 0x20
+    path.write_bytes(bytes(data))
 
 
 def upload(client, code, data: bytes):
@@ -133,3 +153,55 @@ def test_the_verify_page_is_rate_limited_per_address(app, client):
     assert page.status_code == 429 and "Too many tries from this address" in page.get_data(as_text=True)
     lookups = [client.get("/verify/ZZZZ9999ZZ").status_code for _ in range(60)]
     assert 429 in lookups and set(lookups) <= {404, 429}
+
+
+def test_an_intact_archive_and_a_valid_seal_show_as_such(sealed_app, client):
+    app = sealed_app
+    ticket_id = make_closed_ticket(app)
+    code, _sha, _data = stored(app, ticket_id)
+    page = client.get(f"/verify/{code}", headers=EN).get_data(as_text=True)
+    assert IN_ARCHIVE in page and MISMATCH not in page
+    assert "Electronically sealed by Common Name: Demo document seal (self-signed)" in page
+    assert "The seal is intact" in page and "made with this portal's seal certificate" in page
+
+
+def test_a_seal_made_with_another_certificate_is_intact_but_not_ours(sealed_app, client, tmp_path):
+    app = sealed_app
+    ticket_id = make_closed_ticket(app)
+    code, _sha, _data = stored(app, ticket_id)
+    _key, other = make_self_signed(tmp_path / "other", "Someone else")
+    app.config["PDF_SEAL_CERT"] = str(other)
+    page = client.get(f"/verify/{code}", headers=EN).get_data(as_text=True)
+    assert "The seal is intact" in page and "seal certificate" not in page
+
+
+def test_a_changed_archived_file_shows_as_not_matching_and_its_seal_as_broken(sealed_app, client):
+    app = sealed_app
+    ticket_id = make_closed_ticket(app)
+    code, sha, original = stored(app, ticket_id)
+    signature = PdfFileReader(io.BytesIO(original)).embedded_signatures[0]
+    tamper(app, ticket_id, offset=signature.byte_range[0] + signature.byte_range[1] // 2)
+    response = client.get(f"/verify/{code}", headers=EN)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and MISMATCH in page and IN_ARCHIVE not in page
+    assert 'id="seal-broken"' in page and "The seal does not hold" in page and "The seal is intact" not in page
+    assert sha in page  # the record still states what the file was
+    # The customer's copy is still compared with the record, not with the changed file.
+    assert "verify-result ok" in upload(client, code, original).get_data(as_text=True)
+
+
+def test_a_changed_unsealed_archive_shows_as_not_matching(app, client):
+    ticket_id = make_closed_ticket(app)
+    code, _sha, _data = stored(app, ticket_id)
+    tamper(app, ticket_id)
+    page = client.get(f"/verify/{code}", headers=EN).get_data(as_text=True)
+    assert MISMATCH in page and IN_ARCHIVE not in page and "Not sealed" in page
+
+
+def test_a_missing_archived_file_shows_as_not_matching(sealed_app, client):
+    app = sealed_app
+    ticket_id = make_closed_ticket(app)
+    code, _sha, _data = stored(app, ticket_id)
+    stored_path(app, ticket_id).unlink()
+    response = client.get(f"/verify/{code}", headers=EN)
+    assert response.status_code == 200 and MISMATCH in response.get_data(as_text=True)
