@@ -7,6 +7,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     intake,
     printing,
     queue,
+    security_log,
     sla_admin,
     views,
 )
