@@ -4,12 +4,21 @@ should and goes into the security log."""
 import click
 from flask.cli import AppGroup
 
+from portal.domain import passwords
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.models import User
 from portal.services import accounts
 
 group = AppGroup("user", help="Accounts.")
+
+# The command line speaks English (no request, no language): the rules' messages of portal.services.accounts.
+PASSWORD_PROBLEMS = {
+    passwords.TOO_SHORT: f"use at least {passwords.MIN_LENGTH} characters",
+    passwords.TOO_LONG: f"use at most {passwords.MAX_LENGTH} characters",
+    passwords.CONTAINS_EMAIL: "do not build the password from the e-mail address",
+    passwords.TOO_COMMON: "this is one of the most common passwords: choose another",
+}
 
 
 def _account(email: str) -> User:
@@ -30,9 +39,9 @@ def create_user(email, name, role, senior, password):
     email = accounts.normalized_email(email)
     if db.session.scalar(db.select(User.id).where(User.email == email)):
         raise click.ClickException(f"{email} exists already")
-    problem = accounts.password_problem(password, email)
+    problem = passwords.password_problem(password, email)
     if problem:
-        raise click.ClickException(str(problem))
+        raise click.ClickException(PASSWORD_PROBLEMS[problem])
     user = User(email=email, name=name, role=role, is_senior=senior)
     user.set_password(password)
     db.session.add(user)

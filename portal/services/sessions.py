@@ -27,8 +27,10 @@ def start(user: User, *, remember: bool, method: str, user_agent: str | None, ip
     """A new session for `user`; returns the key for the cookies (set it as user.session_key)."""
     now = utcnow()
     key = secrets.token_urlsafe(32)
+    # Long-gone sessions of this account go (not loaded here, so nothing in memory to keep in step).
     db.session.execute(db.delete(UserSession).where(
-        UserSession.user_id == user.id, UserSession.expires_at < now - KEEP_ENDED))
+        UserSession.user_id == user.id, UserSession.expires_at < now - KEEP_ENDED)
+        .execution_options(synchronize_session=False))
     db.session.add(UserSession(
         id=token_hash(key), user_id=user.id, created_at=now, last_seen_at=now,
         expires_at=rules.expiry(now, remember, limits()), remember=remember, method=method, role=user.role,

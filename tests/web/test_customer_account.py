@@ -1,10 +1,7 @@
 """Customer accounts: invitations, passwordless links, the e-mail sender, tracking a ticket, the profile."""
 import json
 import re
-import smtplib
 from datetime import UTC, timedelta
-
-import pytest
 
 from portal.domain.time import utcnow
 from portal.extensions import db
@@ -14,38 +11,6 @@ from tests.web.factories import make_closed_ticket, make_ticket
 
 EN = {"Accept-Language": "en"}
 LINK_RE = re.compile(r"/account/(invite|login)/([A-Za-z0-9_\-]+)")
-
-
-class FakeSMTP:
-    """Stands in for smtplib.SMTP: keeps what would have been sent."""
-
-    sent: list = []
-    refuse: set = set()
-
-    def __init__(self, host, port, timeout=None):
-        self.host, self.port = host, port
-
-    def starttls(self):
-        pass
-
-    def login(self, user, password):
-        pass
-
-    def send_message(self, message):
-        if message["To"] in self.refuse:
-            raise smtplib.SMTPRecipientsRefused({message["To"]: (550, b"no such user")})
-        FakeSMTP.sent.append(message)
-
-    def quit(self):
-        pass
-
-
-@pytest.fixture
-def mail(app, monkeypatch):
-    FakeSMTP.sent, FakeSMTP.refuse = [], set()
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    app.config.update(MAIL_SERVER="smtp.test", MAIL_PORT=587, MAIL_FROM="service@example.com")
-    return FakeSMTP
 
 
 def link_in(message) -> str:
