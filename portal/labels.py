@@ -123,7 +123,7 @@ CUSTOMER_EVENT = {
     "loaner_returned": _l("Loaner unit returned"),
 }
 SECURITY_EVENT = {
-    "sign_in": _l("Signed in"), "sign_in_failed": _l("Sign-in failed"), "account_locked": _l("Account locked"),
+    "sign_in": _l("Sign-in succeeded"), "sign_in_failed": _l("Sign-in failed"), "account_locked": _l("Account locked"),
     "address_blocked": _l("Address blocked"), "sign_out": _l("Signed out"), "link_used": _l("Sign-in link used"),
     "two_factor_enabled": _l("Two-factor sign-in turned on"),
     "two_factor_disabled": _l("Two-factor sign-in turned off"),
