@@ -12,7 +12,7 @@ from portal.services.documents import seal_files
 from portal.web import errors
 from portal.web.i18n import select_locale, select_timezone
 from portal.web.ratelimit import init_limiter
-from portal.web.session import FragmentSafeSessionInterface
+from portal.web.session import FragmentSafeSessionInterface, init_sessions
 from portal.web.templating import register_template_helpers
 
 BLUEPRINTS = (site.bp, auth.bp, backoffice.bp, engineer.bp, customer.bp, documents.bp, verify.bp, sign.bp)
@@ -43,6 +43,7 @@ def create_app(config=None) -> Flask:
     # Phones on weak signal: pages, CSS and scripts go out gzip-compressed (brotli where offered).
     compress.init_app(app)
     init_limiter(app)
+    init_sessions(app)
 
     @app.after_request
     def keep_file_closable(response):

@@ -93,6 +93,18 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Sign-in sessions the server can end (portal.services.sessions): remember-me keeps one for at most 30 days;
+    # desk roles are signed out after SESSION_IDLE_HOURS without a request (engineers keep their working week).
+    REMEMBER_COOKIE_DURATION = timedelta(days=min(30, int(os.environ.get("REMEMBER_DAYS", "30"))))
+    SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "12"))
+    # Failed sign-ins (portal.web.throttle): per account, then a lock of LOGIN_LOCK_MINUTES; per client address.
+    LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10"))
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+    LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50"))
+    # Two-factor sign-in: required for admins and supervisors when 1 (production's default), offered to everyone.
+    TWO_FACTOR_REQUIRED = os.environ.get("TWO_FACTOR_REQUIRED", "0") == "1"
+    TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Service portal")
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("PORTAL_TIMEZONE", "Asia/Shanghai")
     LANGUAGES = ("zh_CN", "en")
@@ -164,6 +176,7 @@ class ProductionConfig(Config):
     # TRUSTED_HOSTS adds names (comma-separated), e.g. an internal one for health checks.
     TRUSTED_HOSTS = [urlsplit(Config.PUBLIC_BASE_URL).hostname, "localhost", "127.0.0.1",
                      *filter(None, (h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")))]
+    TWO_FACTOR_REQUIRED = os.environ.get("TWO_FACTOR_REQUIRED", "1") == "1"
 
     def __init__(self):
         # Read when the app is made (not at import), so that what is checked is what the process runs with.

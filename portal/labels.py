@@ -122,3 +122,13 @@ CUSTOMER_EVENT = {
     "cancelled": _l("Request cancelled"), "loaner_issued": _l("Loaner unit lent to you"),
     "loaner_returned": _l("Loaner unit returned"),
 }
+SECURITY_EVENT = {
+    "sign_in": _l("Sign-in succeeded"), "sign_in_failed": _l("Sign-in failed"), "account_locked": _l("Account locked"),
+    "address_blocked": _l("Address blocked"), "sign_out": _l("Signed out"), "link_used": _l("Sign-in link used"),
+    "two_factor_enabled": _l("Two-factor sign-in turned on"),
+    "two_factor_disabled": _l("Two-factor sign-in turned off"),
+    "recovery_codes_renewed": _l("New recovery codes"), "password_changed": _l("Password changed"),
+    "role_changed": _l("Role changed"), "account_disabled": _l("Account disabled"),
+    "account_enabled": _l("Account enabled"), "sla_policies_changed": _l("SLA policies changed"),
+    "routing_rules_changed": _l("Routing rules changed"), "data_downloaded": _l("Customer data downloaded"),
+}

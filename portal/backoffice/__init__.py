@@ -8,6 +8,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     mail_log,
     printing,
     queue,
+    security_log,
     sla_admin,
     views,
 )

@@ -49,7 +49,8 @@ def routing_rules():
 
     if request.method == "GET":
         return page(200)
-    return submit(form, lambda f: routing.save_routing({c: f[c].data for c in labels.CATEGORY}),
+    return submit(form, lambda f: routing.save_routing({c: f[c].data for c in labels.CATEGORY},
+                                                       by=current_user._get_current_object()),
                   done=lambda _r: saved(_("Routing rules saved. They apply from the next triage."),
                                         url_for("backoffice.routing_rules")),
                   again=lambda status, error: refused(form, status, page, error))

@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -96,7 +97,8 @@ class PoliciesForm(FlaskForm):
 
 
 def _save(rows: list[SlaPolicy], form: PoliciesForm) -> None:
-    sla.save_policies([_policy_values(entry.form) for entry in form.policies.entries], rows)
+    sla.save_policies([_policy_values(entry.form) for entry in form.policies.entries], rows,
+                      by=current_user._get_current_object())
 
 
 def _policy_values(data: PolicyForm) -> dict:

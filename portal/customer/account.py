@@ -14,11 +14,11 @@ from portal.customer.blueprint import bp
 from portal.domain.roles import CUSTOMERS
 from portal.extensions import db
 from portal.models import CustomerAddress
-from portal.services import customer_data
+from portal.services import customer_data, security_log
 from portal.web.access import roles_required
 from portal.web.fields import strip
 from portal.web.forms import ButtonForm, refused, saved, submit
-from portal.web.render import render
+from portal.web.render import redirect_to, render
 
 
 class AddressForm(FlaskForm):
@@ -108,15 +108,25 @@ def _button_refused(status, error):
     return render("customer/profile.html", http_status=status, **profile_context())
 
 
-@bp.get("/profile/my-data.json")
+@bp.post("/profile/my-data.json")
 @roles_required(*CUSTOMERS)
 def download_data():
+    """A form post (CSRF-checked, and logged in the security log), answered with the JSON file."""
     _no_customer()
-    data = customer_data.export(current_user)
-    data["exported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    body = json.dumps(data, ensure_ascii=False, indent=2)
-    response = current_app.response_class(body, mimetype="application/json")
-    stamp = datetime.now(UTC).strftime("%Y%m%d")
-    response.headers["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    me = current_user._get_current_object()
+
+    def export(_form):
+        security_log.record(security_log.DATA_DOWNLOADED, user=me)
+        return customer_data.export(me)
+
+    def done(data):
+        data["exported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        body = json.dumps(data, ensure_ascii=False, indent=2)
+        response = current_app.response_class(body, mimetype="application/json")
+        stamp = datetime.now(UTC).strftime("%Y%m%d")
+        response.headers["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return submit(ButtonForm(), export, done=done,
+                  again=lambda status, error: redirect_to(url_for("customer.profile") + "#my-data"))

@@ -14,16 +14,19 @@ from portal.models.mail import OutgoingMail
 from portal.models.notification import Notification
 from portal.models.product import Asset, Part, ProductModel
 from portal.models.quote import Quote
+from portal.models.recovery_code import RecoveryCode
 from portal.models.routing import RoutingRule
+from portal.models.security_event import SecurityEvent
 from portal.models.sla import SlaPolicy
 from portal.models.sync_conflict import SyncConflict
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
 from portal.models.user import Department, User
+from portal.models.user_session import UserSession
 
 __all__ = [
     "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
     "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "Inspection",
     "KnowledgeArticle", "Loaner", "Notification", "OutgoingMail", "Part", "PartUsage", "ProductModel", "Quote",
-    "RemoteAcceptanceLink", "RoutingRule", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter",
-    "TicketEvent", "User", "Visit", "WorkRecord",
+    "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent", "SlaPolicy", "Survey", "SyncConflict",
+    "Ticket", "TicketCounter", "TicketEvent", "User", "UserSession", "Visit", "WorkRecord",
 ]

@@ -1,9 +1,11 @@
 """Staff and customer accounts, their roles and departments."""
+from datetime import datetime
+
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug import security
 
 from portal.extensions import db
 from portal.models._base import TimestampMixin
@@ -33,20 +35,38 @@ class User(UserMixin, TimestampMixin, db.Model):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
     # A customer login is one of the customer's contacts: their own phone and e-mail are shown unmasked.
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", use_alter=True))
+    # Two-factor sign-in: the TOTP secret (base32) is set when enrolment starts and counts once
+    # totp_enabled_at is set; totp_last_step is the last time step accepted, so that a code works once.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     department: Mapped[Department | None] = relationship()
     customer = relationship("Customer", foreign_keys=[customer_id])
+
+    # The key of the sign-in session this object was loaded for or signed in with (not a column): Flask-Login
+    # keeps get_id() in the session and remember cookies, so both carry a session the server can end.
+    session_key = None
 
     @property
     def is_active(self) -> bool:
         return self.active
 
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    def get_id(self) -> str:
+        if not self.session_key:
+            raise RuntimeError("sign in through portal.services.sessions.start(), which gives the session key")
+        return self.session_key
+
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = security.generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return security.check_password_hash(self.password_hash, password)
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

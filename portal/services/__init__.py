@@ -5,13 +5,13 @@ the higher ones, and there is no cycle (tests/unit/test_layers.py holds the code
 
 ORDER = (
     # Plumbing that knows no other service.
-    "localtime", "storage", "images", "tokens", "mailer", "knowledge", "routing", "coverage", "documents",
-    "customer_data",
+    "localtime", "storage", "images", "tokens", "security_log", "mailer", "knowledge", "routing", "coverage",
+    "documents", "customer_data",
     # The ticket's timeline, its workflow moves and its SLA clocks.
     "events", "transitions", "sla",
     # Use cases, lower ones first.
-    "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "accounts",
-    "batch", "confirmation", "reports", "acceptance", "remote_signing",
+    "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "sessions",
+    "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",
 )
 
 

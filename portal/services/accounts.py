@@ -1,23 +1,37 @@
-"""Customer accounts: invitations from the back office, passwordless sign-in links, single-use tokens.
-Only a token's SHA-256 is stored; the token itself exists only in the link sent."""
+"""Accounts: passwords and their rules, the password check at sign-in, role and status changes, customer
+invitations from the back office, passwordless sign-in links and their single-use tokens. Only a token's SHA-256
+is stored; the token itself exists only in the link sent."""
 import secrets
 from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug import security
 
+from portal.domain import passwords
 from portal.domain.roles import Role
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import AccessToken, Contact, User
-from portal.services import ServiceError, mailer
+from portal.services import ServiceError, mailer, security_log, sessions, two_factor
 from portal.services.tokens import new_token, token_hash
 
 INVITE_TTL = timedelta(days=7)
 LOGIN_TTL = timedelta(minutes=30)
-MIN_PASSWORD = 10
+MIN_PASSWORD = passwords.MIN_LENGTH
 UNUSABLE_PREFIX = "!"
+
+PASSWORD_PROBLEMS = {
+    passwords.TOO_SHORT: _l("Use at least 10 characters."),
+    passwords.TOO_LONG: _l("Use at most 200 characters."),
+    passwords.CONTAINS_EMAIL: _l("Do not build the password from your e-mail address."),
+    passwords.TOO_COMMON: _l("This is one of the most common passwords. Choose another."),
+}
+# One throwaway hash per hashing method: checked for unknown accounts and accounts without a usable password,
+# so that every sign-in costs one hash whether or not the address is known.
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 
@@ -47,6 +61,17 @@ def find_token(token: str, kind: str) -> AccessToken | None:
     return row
 
 
+def find_token_by_id(token_id, kind: str) -> AccessToken | None:
+    """As find_token, for the token a browser exchanged for a session marker (portal.auth.links)."""
+    row = db.session.get(AccessToken, token_id) if isinstance(token_id, int) else None
+    if row is None or row.kind != kind or row.used_at is not None or as_utc(row.expires_at) <= utcnow():
+        return None
+    user = row.user
+    if user is None or not user.active or user.role != Role.CUSTOMER:
+        return None
+    return row
+
+
 def spend_token(row: AccessToken) -> User:
     """Spend the token and return its user; refused (410) when another request spent it first: the link
     works once."""
@@ -54,6 +79,7 @@ def spend_token(row: AccessToken) -> User:
         AccessToken.id == row.id, AccessToken.used_at.is_(None)).values(used_at=utcnow()))
     if result.rowcount != 1:
         raise ServiceError(_l("This link has already been used."), status=410)
+    security_log.record(security_log.LINK_USED, user=row.user, detail={"link": row.kind})
     return row.user
 
 
@@ -117,12 +143,27 @@ def request_login_link(email: str) -> None:
     mailer.send_after_response("login_link", email, body)
 
 
-def authenticate(email: str, password: str) -> User:
-    """The active account with this e-mail and password; the same refusal whatever was wrong."""
-    user = db.session.scalar(db.select(User).where(User.email == (email or "").strip().lower()))
-    if user is None or not user.check_password(password) or not user.active:
-        raise ServiceError(_l("E-mail or password is wrong."), field="password")
-    return user
+def normalized_email(email: str | None) -> str:
+    return (email or "").strip().lower()[:254]
+
+
+def _dummy_hash() -> str:
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = security.generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
+
+
+def check_password(email: str, password: str) -> tuple[User | None, bool]:
+    """(the account of this e-mail if there is one, whether the password signs it in). Exactly one hash is
+    checked whatever the account: a dummy one for an unknown address or an unusable password (a contact's login
+    made from an invitation), so the answer takes as long either way."""
+    user = db.session.scalar(db.select(User).where(User.email == normalized_email(email)))
+    if user is None or not user.password_hash or user.password_hash.startswith(UNUSABLE_PREFIX):
+        security.check_password_hash(_dummy_hash(), password or "")
+        return user, False
+    ok = user.check_password(password or "")
+    return user, ok and user.active
 
 
 def set_locale(user: User, locale: str) -> None:
@@ -130,7 +171,69 @@ def set_locale(user: User, locale: str) -> None:
     user.locale = locale
 
 
-def set_password(user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise ServiceError(_l("Use at least 10 characters."), status=422, field="password")
+def password_problem(password: str, email: str | None):
+    """The message for the first password rule `password` breaks, or None."""
+    problem = passwords.password_problem(password or "", email)
+    return PASSWORD_PROBLEMS[problem] if problem else None
+
+
+def set_password(user: User, password: str, field: str = "password") -> None:
+    problem = password_problem(password, user.email)
+    if problem:
+        raise ServiceError(problem, status=422, field=field)
     user.set_password(password)
+
+
+def confirm_password(user: User, password: str) -> None:
+    """The current password, asked before a change to the account's sign-in."""
+    if not user.check_password(password or ""):
+        raise ServiceError(_l("This is not your current password."), field="current_password")
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The signed-in user's new password: every session of the account ends (the view opens a new one for this
+    device)."""
+    confirm_password(user, current)
+    if new == current:
+        raise ServiceError(_l("Choose a password you have not used here."), field="new_password")
+    set_password(user, new, field="new_password")
+    sessions.end_all(user, "password_changed")
+    security_log.record(security_log.PASSWORD_CHANGED, user=user)
+
+
+def set_role(user: User, role: str, actor: User | None = None) -> None:
+    """Give the account another role; its sessions end (what it may do changed)."""
+    if role not in set(Role) or role == user.role:
+        return
+    before, user.role = user.role, role
+    sessions.end_all(user, "role_changed")
+    security_log.record(security_log.ROLE_CHANGED, user=user, actor=actor, detail={"role": [before, role]})
+
+
+def set_active(user: User, active: bool, actor: User | None = None) -> None:
+    """Disable (every session ends at once) or enable an account."""
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        sessions.end_all(user, "disabled")
+    security_log.record(security_log.ACCOUNT_ENABLED if active else security_log.ACCOUNT_DISABLED,
+                        user=user, actor=actor)
+
+
+def turn_off_two_factor(user: User) -> None:
+    """For an admin at the command line: the user lost their phone and their recovery codes. Their sessions
+    end, so that whoever holds the phone is signed out too."""
+    two_factor.disable(user, forced=True)
+    sessions.end_all(user, "two_factor_reset")
+
+
+def notify_locked(user: User, minutes: int) -> None:
+    """Tell the owner that their account was locked after failed sign-ins (in their language)."""
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = _("Someone failed to sign in to your account at %(company)s %(n)s times. Sign-in is locked for "
+                 "%(minutes)s minutes.\n\nIf it was you, wait and try again, or ask for a sign-in link. If it was "
+                 "not you, change your password once you are signed in, and tell your administrator.",
+                 company=current_app.config["COMPANY_NAME"], n=current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+                 minutes=minutes)
+    mailer.send_after_response("account_locked", user.email, body)

@@ -13,6 +13,7 @@ from portal.domain.workflow import FINAL, OPEN_STATUSES
 from portal.extensions import db
 from portal.models import SlaPolicy, Ticket, User
 from portal.models.ticket import SLA_NEVER
+from portal.services import security_log
 from portal.services.events import add_event
 
 ESCALATION_LEVELS = ("assignee", "supervisor", "service_manager")
@@ -131,12 +132,18 @@ def due_for_check(now: datetime, after_id: int, limit: int) -> list[Ticket]:
                                 Ticket.id > after_id).order_by(Ticket.id).limit(limit)).all()
 
 
-def save_policies(values: list[dict], rows: list[SlaPolicy]) -> None:
+def save_policies(values: list[dict], rows: list[SlaPolicy], by: User | None = None) -> None:
     """An admin's new targets and calendars, one dict of columns per policy row; open tickets follow them at
-    once (the sweep would, on their next check)."""
+    once (the sweep would, on their next check). The security log keeps what changed, before and after."""
+    changed = {}
     for row, columns in zip(rows, values, strict=True):
+        before = {name: getattr(row, name) for name in columns}
         for name, value in columns.items():
             setattr(row, name, value)
+        if diff := security_log.changes(before, columns):
+            changed[row.priority] = diff
+    if changed:
+        security_log.record(security_log.SLA_CHANGED, user=by, detail=changed)
     db.session.flush()
     for ticket in db.session.scalars(db.select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))):
         refresh(ticket)

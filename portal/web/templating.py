@@ -47,12 +47,13 @@ def menu_for(user) -> list[tuple[str, str]]:
     """The signed-in user's menu: (url, label) pairs by role, so that templates never name a role."""
     if not user.is_authenticated:
         return []
+    account = (url_for("auth.account"), str(_l("Account")))
     if user.role == Role.ENGINEER:
-        return [(url_for("engineer.my_jobs"), str(_l("My jobs")))]
+        return [(url_for("engineer.my_jobs"), str(_l("My jobs"))), account]
     if user.role == Role.CUSTOMER:
         return [(url_for("customer.tickets"), str(_l("My tickets"))),
                 (url_for("customer.new_request"), str(_l("Request service"))),
-                (url_for("customer.profile"), str(_l("Profile")))]
+                (url_for("customer.profile"), str(_l("Profile"))), account]
     items = [(url_for("backoffice.queue"), str(_l("Tickets")))]
     if user.role in DESK:
         items.append((url_for("backoffice.intake"), str(_l("New request"))))
@@ -64,6 +65,8 @@ def menu_for(user) -> list[tuple[str, str]]:
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
         if not current_app.config.get("MAIL_SERVER"):
             items.append((url_for("backoffice.unsent_mail"), str(_l("E-mail not sent"))))
+        items.append((url_for("backoffice.security_log_page"), str(_l("Security log"))))
+    items.append(account)
     return items
 
 

@@ -12,6 +12,7 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pyotp
 import pytest
 
 from portal.extensions import db
@@ -22,6 +23,7 @@ from tests.browser.conftest import ROOT, sign_in
 from tests.browser.test_golden_path_browser import VIP_COMPANY, draw_signature
 from tests.conftest import WebClient
 from tests.web.factories import ORDER, make_ticket
+from tests.web.test_two_factor import enrol
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -54,7 +56,6 @@ NOT_PAGES = {
     "backoffice.service_report": "a PDF",
     "backoffice.print_job_download": "the batch's PDF",
     "customer.intake_receipt": "a PDF",
-    "customer.download_data": "the customer's data as a JSON download",
 }
 # Fragments htmx swaps into a page, never shown alone: checked inside their page once the input that loads
 # them has been made (see the visit of the page named here).
@@ -222,6 +223,36 @@ def mailed_links(app, monkeypatch, send) -> list[str]:
 
 # --- what each role visits ----------------------------------------------------------------------------------
 
+def weak_password(page):
+    form = page.locator("#password-form")
+    form.locator("[name=current_password]").fill("not-the-password")
+    form.locator("[name=new_password]").fill("1234567890")
+    form.locator("[name=confirm]").fill("1234567890")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#password-form small.error").first).to_be_visible()
+
+
+def start_two_factor(page):
+    page.locator("#start-form button[type=submit]").click()
+    expect(page.locator("#confirm-form")).to_be_visible()
+
+
+def confirm_two_factor(page):
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.locator("#confirm-form [name=code]").fill(pyotp.TOTP(secret).now())
+    page.locator("#confirm-form button[type=submit]").click()
+    expect(page.locator("#recovery-codes")).to_be_visible()
+
+
+def account_visits() -> list[Visit]:
+    """The account pages every role has; two-factor sign-in is turned on last, so the role's other pages come
+    first."""
+    return [Visit("auth.account", "/account"),
+            Visit("auth.change_password", "/account/password", then=[("weak password refused", weak_password)]),
+            Visit("auth.two_factor_settings", "/account/two-factor", then=[
+                ("setup started", start_two_factor), ("turned on, recovery codes shown", confirm_two_factor)])]
+
+
 def fill_intake(page):
     """Customer and serial picked: the contact list and the serial's facts (warranty, open ticket, history) load."""
     page.locator("[name=customer_id]").select_option(label=VIP_COMPANY)
@@ -267,8 +298,9 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
     if role == "admin":
         visits += [Visit("backoffice.sla_policies", "/desk/admin/sla"),
                    Visit("backoffice.routing_rules", "/desk/admin/routing"),
-                   Visit("backoffice.unsent_mail", "/desk/admin/mail")]
-    return visits
+                   Visit("backoffice.unsent_mail", "/desk/admin/mail"),
+                   Visit("backoffice.security_log_page", "/desk/admin/security", "sign-ins and failures")]
+    return visits + account_visits()
 
 
 def desk_data(app, login_as) -> tuple[dict, dict]:
@@ -299,7 +331,7 @@ def engineer_visits(app, login_as) -> list[Visit]:
         visits += [Visit("engineer.acceptance", f"/m/jobs/{tickets[status]}/acceptance", status,
                          then=[("reject chosen", lambda page: page.locator("input[data-outcome=reject]").check())]),
                    Visit("engineer.acceptance_preview", f"/m/jobs/{tickets[status]}/acceptance/preview", status)]
-    return visits
+    return visits + account_visits()
 
 
 def fill_request(page):
@@ -334,7 +366,7 @@ def customer_visits(app, login_as) -> list[Visit]:
                Visit("customer.new_request", "/my/requests/new", then=[("unit and problem given", fill_request)]),
                Visit("customer.profile", "/my/profile"),
                Visit("customer.edit_address", f"/my/profile/addresses/{address}")]
-    return visits
+    return visits + account_visits()
 
 
 def track(number, digits):
@@ -370,6 +402,22 @@ def sign_remotely(app):
     return sign
 
 
+def wrong_password(page):
+    form = page.locator("#login-form")
+    form.locator("[name=email]").fill("agent@example.com")
+    form.locator("[name=password]").fill("not-the-password")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#login-form small.error")).to_be_visible()
+
+
+def password_of_a_two_factor_account(page):
+    form = page.locator("#login-form")
+    form.locator("[name=email]").fill("engineer2@example.com")
+    form.locator("[name=password]").fill("engineer2-demo")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#second-step-form")).to_be_visible()
+
+
 def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
     agent = login_as("agent")
     changed_copy = tmp_path / "copy.pdf"
@@ -389,7 +437,10 @@ def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
     links = mailed_links(app, monkeypatch, send)
     invite = next(link for link in links if "/invite/" in link)
     login = next(link for link in links if "/login/" in link)
-    return [Visit("auth.login", "/login"),
+    enrol(login_as("engineer2"))  # an account whose sign-in has a second step
+    return [Visit("auth.login", "/login", then=[("wrong password", wrong_password)]),
+            Visit("auth.second_step", "/login", "after the password",
+                  then=[("password of a two-factor account typed", password_of_a_two_factor_account)]),
             Visit("auth.track", "/track", then=[("no match", track(number, "0000")),
                                                 ("ticket found", track(number, "5678"))]),
             Visit("verify.start", "/verify"),
@@ -400,8 +451,11 @@ def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
                   then=[("code asked", ask_signing_code)]),
             Visit("sign.remote", "/sign/", "the link opened before", then=[("signed", sign_remotely(app))]),
             Visit("sign.open_link", "/sign/no-such-token", "link gone", status=404),
-            Visit("auth.invite", invite),
-            Visit("auth.link_login", login),
+            # A link's first open moves on to a page without the token in its URL.
+            Visit("auth.invite", invite, "redirected to the token-free page"),
+            Visit("auth.invite_continue", "/account/invite/continue"),
+            Visit("auth.link_login", login, "redirected to the token-free page"),
+            Visit("auth.link_login_continue", "/account/login/continue"),
             Visit("auth.link_login", "/account/login/no-such-token", "link gone", status=410),
             Visit("", "/no-such-page", "not found", status=404)]
 

@@ -125,7 +125,8 @@ def test_imports_are_at_the_top_of_the_module(path):
 
 
 # The request commits in one place; background jobs and the CLI commit their own progress; idempotency records
-# are claimed and answered in transactions of their own.
+# are claimed and answered in transactions of their own. (A sign-in session's last-seen time is written after the
+# response on a connection of its own, portal.web.session, never through the request's session.)
 COMMITTING = {"portal/web/forms.py", "portal/web/idempotency.py", "portal/tasks", "portal/cli"}
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from portal.domain.selfservice import QuoteLine
 from portal.extensions import db
-from portal.models import Attachment, Customer, CustomerAddress, Document, Ticket, User
+from portal.models import Attachment, Customer, CustomerAddress, Document, Ticket, User, UserSession
 from portal.services import selfservice
 from tests.web.factories import make_closed_ticket, make_ticket
 
@@ -47,6 +47,9 @@ def test_another_customer_gets_403_or_404_on_every_route_with_an_id(app, login_a
     records = company_records(app)
     own = login_as("customer")
     assert own.get(f"/my/tickets/{records['ticket_id']}").status_code == 200  # the records are reachable
+    with app.app_context():
+        records["session_id"] = db.session.scalar(db.select(UserSession.id).join(User).where(
+            User.email == "customer@example.com"))
     other = login_as("zhou.min@example.com")
     tried = 0
     for rule in customer_routes(app):
@@ -65,13 +68,14 @@ def test_another_customer_gets_403_or_404_on_every_route_with_an_id(app, login_a
                 assert response.status_code in (403, 404), (method, rule.rule, response.status_code)
                 tried += 1
     assert tried >= 20
+    assert own.get(f"/my/tickets/{records['ticket_id']}").status_code == 200  # nobody ended its session
 
 
 def test_lists_and_the_data_download_hold_only_their_own(app, login_as):
     records = company_records(app)
     other = login_as("zhou.min@example.com")
     listing = other.get("/my/tickets").get_data(as_text=True)
-    data = other.get("/my/profile/my-data.json").get_data(as_text=True)
+    data = other.post_form("/my/profile/my-data.json").get_data(as_text=True)
     profile = other.get("/my/profile").get_data(as_text=True)
     for number in records["numbers"]:
         assert number not in listing and number not in data
