@@ -45,8 +45,8 @@ def ready_for_offline(context, ticket_ids=()):
     """Sign in, open My jobs and wait until the service worker controls the page and holds the job pages."""
     page = sign_in(context, *ENGINEER)
     page.goto("/m/jobs")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function("document.documentElement.dataset.offlineJobs !== undefined", timeout=20_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => document.documentElement.dataset.offlineJobs !== undefined", timeout=20_000)
     cached = page.evaluate("""async () => (await (await caches.open('job-pages')).keys())
                                           .map(r => new URL(r.url).pathname)""")
     for ticket_id in ticket_ids:
@@ -235,7 +235,7 @@ def test_photos_are_shrunk_on_the_phone_and_the_outbox_survives_a_reload(app, ph
     context.set_offline(False)
     meter = page.locator("#sync-bar progress")
     expect(meter).to_be_visible(timeout=SYNC_WAIT)
-    page.wait_for_function("document.querySelector('#sync-bar progress').value > 0")
+    page.wait_for_function("() => document.querySelector('#sync-bar progress').value > 0")
     page.screenshot(path=artifacts / "offline-7-uploading.png")
     expect_count(page, 0, timeout=SYNC_WAIT)
     expect(meter).to_be_hidden()
