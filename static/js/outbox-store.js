@@ -12,6 +12,22 @@ let owner = "";
 /** The signed-in engineer: all() shows and replays only their entries; others wait for their owner. */
 export function setOwner(userId) { owner = String(userId || ""); }
 export function ownerId() { return owner; }
+/** Where the time of the owner's last successful send is kept (each engineer has their own). */
+export function lastSyncKey() { return `outbox:lastSync:${owner}`; }
+
+// Who is signed in on this phone now, as the newest engineer page or the sign-out button said, for every tab:
+// a tab still showing an engineer's page after they signed out (and someone else signed in) sends nothing.
+const SIGNED_IN = "outbox:signedIn";
+/** This page's engineer is the one signed in now (a page loaded while signed in says so). */
+export function claimPhone() { localStorage.setItem(SIGNED_IN, owner); }
+/** Signed out: nobody's items go from any tab until an engineer page loads again. */
+export function releasePhone() { localStorage.setItem(SIGNED_IN, ""); }
+/** Whether this page's engineer is still the one signed in. */
+export function stillSignedIn() { return Boolean(owner) && localStorage.getItem(SIGNED_IN) === owner; }
+
+function mine(entry) {
+  return !owner || !entry.userId || entry.userId === owner;
+}
 
 function db() {
   if (!dbPromise) {
@@ -44,8 +60,12 @@ export function onChange(listener) { listeners.add(listener); }
 
 /** The owner's entries, oldest first. */
 export async function all() {
-  const entries = await (await db()).getAll(STORE);
-  return entries.filter((entry) => !owner || !entry.userId || entry.userId === owner);
+  return (await (await db()).getAll(STORE)).filter(mine);
+}
+
+/** How many entries of other engineers wait on this phone (never shown, never sent under this account). */
+export async function othersCount() {
+  return (await (await db()).getAll(STORE)).filter((entry) => !mine(entry)).length;
 }
 
 export async function get(id) {

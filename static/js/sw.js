@@ -13,10 +13,15 @@ const { ExpirationPlugin } = workbox.expiration;
 
 // Bump when the shell changes; old shell caches are deleted on activate.
 const SHELL_CACHE = "shell-v3";
-// Customer data: dropped on sign-out ({type: "clear"}).
-const PAGES_CACHE = "job-pages";
-const FILES_CACHE = "job-files";
-const DATA_CACHES = [PAGES_CACHE, FILES_CACHE];
+// Customer data, kept per signed-in engineer: "job-pages-<user id>", "job-files-<user id>". Dropped at
+// sign-out, and another engineer's are dropped as soon as a page says who is signed in now.
+const PAGES_PREFIX = "job-pages-";
+const FILES_PREFIX = "job-files-";
+const LEGACY_CACHES = ["job-pages", "job-files"];  // before the caches were per user
+// Who is signed in, as the pages last said; kept in a cache of its own, since the browser stops an idle
+// worker and its variables with it. Unknown (""): pages and files go to the network only.
+const USER_CACHE = "portal-user";
+const USER_KEY = "/__portal/signed-in-user";
 
 const SHELL = [
   "/static/vendor/htmx.min.js",
@@ -56,26 +61,104 @@ registerRoute(
     !request.headers.has("HX-Request"),
   new StaleWhileRevalidate({ cacheName: SHELL_CACHE, plugins: [okOnly] }));
 
+// ---- Who is signed in ---------------------------------------------------------------------------------
+
+let user = null;  // null: not read yet from USER_CACHE
+
+async function signedInUser() {
+  if (user === null) {
+    const stored = await (await caches.open(USER_CACHE)).match(USER_KEY);
+    user = stored ? await stored.text() : "";
+  }
+  return user;
+}
+
+/** A page of `id` says so: its caches are used from now on, anyone else's are deleted. */
+async function setUser(id) {
+  id = String(id || "");
+  if (!/^\d+$/.test(id)) return;
+  user = id;
+  await (await caches.open(USER_CACHE)).put(USER_KEY, new Response(id));
+  for (const name of await caches.keys()) {
+    const data = name.startsWith(PAGES_PREFIX) || name.startsWith(FILES_PREFIX) || LEGACY_CACHES.includes(name);
+    if (data && name !== PAGES_PREFIX + id && name !== FILES_PREFIX + id) await caches.delete(name);
+  }
+}
+
+/** Nobody known: until an engineer page says who signed in, nothing is served from the phone. */
+async function forgetUser() {
+  user = "";
+  await caches.delete(USER_CACHE);
+}
+
+/** Sign-out: every engineer's job pages and photos go, and who was signed in. The outbox is not touched. */
+async function clearData() {
+  await forgetUser();
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PAGES_PREFIX) || name.startsWith(FILES_PREFIX) || LEGACY_CACHES.includes(name)) {
+      await caches.delete(name);
+    }
+  }
+}
+
+// ---- Job pages and photos, per user ----------------------------------------------------------------------
+
+const strategies = new Map();
+
 // Engineer pages: the network when it answers within 3 s, else the copy on the phone. Vary (HX-Request,
-// Cookie) is ignored on lookup: only whole-page navigations are ever stored here.
-const pages = new NetworkFirst({
-  cacheName: PAGES_CACHE,
-  networkTimeoutSeconds: 3,
-  matchOptions: { ignoreVary: true },
-  plugins: [okOnly, new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: PAGE_MAX_AGE })],
-});
+// Cookie) is ignored on lookup: only whole-page navigations are ever stored here, in the cache of the
+// engineer signed in.
+function pagesFor(id) {
+  const name = PAGES_PREFIX + id;
+  if (!strategies.has(name)) {
+    strategies.set(name, new NetworkFirst({
+      cacheName: name,
+      networkTimeoutSeconds: 3,
+      matchOptions: { ignoreVary: true },
+      plugins: [okOnly, new ExpirationPlugin({ maxEntries: 200, maxAgeSeconds: PAGE_MAX_AGE })],
+    }));
+  }
+  return strategies.get(name);
+}
+
+// Photos on job pages never change under their id: keep the ones already seen.
+function filesFor(id) {
+  const name = FILES_PREFIX + id;
+  if (!strategies.has(name)) {
+    strategies.set(name, new CacheFirst({
+      cacheName: name,
+      plugins: [okOnly, new ExpirationPlugin({ maxEntries: 300, maxAgeSeconds: PAGE_MAX_AGE })],
+    }));
+  }
+  return strategies.get(name);
+}
+
+/** The signed-in engineer's strategy; nobody known: the network only (and offline, the catch handler). */
+function perUser(strategyFor) {
+  return async ({ event, request }) => {
+    const id = await signedInUser();
+    return id ? strategyFor(id).handle({ event, request }) : fetch(request);
+  };
+}
+
 registerRoute(
   ({ url, request }) => request.mode === "navigate" && url.origin === self.location.origin &&
     url.pathname.startsWith("/m/") && !request.headers.has("HX-Request"),
-  pages);
-
-// Photos on job pages never change under their id: keep the ones already seen.
-const files = new CacheFirst({
-  cacheName: FILES_CACHE,
-  plugins: [okOnly, new ExpirationPlugin({ maxEntries: 300, maxAgeSeconds: PAGE_MAX_AGE })],
-});
+  perUser(pagesFor));
 registerRoute(
-  ({ url }) => url.origin === self.location.origin && url.pathname.startsWith("/files/attachments/"), files);
+  ({ url }) => url.origin === self.location.origin && url.pathname.startsWith("/files/attachments/"),
+  perUser(filesFor));
+
+// Signing in or out, whichever way the page went there (the sign-out button also asks for "clear"): from
+// now on the phone shows nobody's pages until an engineer page says who is signed in (every engineer page
+// does, at once). This also covers a session that ended on the server and the next person who signs in on
+// the same phone: the sign-in pages, sign-in links and account pages all lie under /login and /account/.
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.mode !== "navigate" || url.origin !== self.location.origin) return;
+  if (url.pathname === "/logout") event.waitUntil(clearData());
+  else if (/^\/(login(\/|$)|account\/)/.test(url.pathname)) event.waitUntil(forgetUser());
+});
 
 // A navigation with no network and no copy: say so in words (both languages: no locale is known here)
 // and link to the job list, which is on the phone once it has been opened online.
@@ -99,17 +182,27 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (name.startsWith("shell-") && name !== SHELL_CACHE) await caches.delete(name);
+      if ((name.startsWith("shell-") && name !== SHELL_CACHE) || LEGACY_CACHES.includes(name)) {
+        await caches.delete(name);
+      }
     }
     await self.clients.claim();
   })());
 });
 
 // Fetch each open job (and the photos it shows) so it opens offline; forget jobs no longer on the list,
-// which keeps the customer data on the phone to what the engineer still needs.
-async function cacheJobs(event, urls, page) {
-  // The list itself, when it was opened before this worker controlled the tab (the first visit).
-  if (page && new URL(page, self.location.origin).pathname === "/m/jobs") {
+// which keeps the customer data on the phone to what the engineer still needs. All of it into the caches
+// of the engineer `id`, whose "My jobs" page asked.
+async function cacheJobs(event, id, urls, page) {
+  await setUser(id);
+  if (!user) return 0;
+  const pages = pagesFor(user);
+  const files = filesFor(user);
+  const cache = await caches.open(PAGES_PREFIX + user);
+  // The list itself, when this worker did not keep it on the way in (the first visit, before the worker
+  // controlled the tab, or the first page after signing in).
+  if (page && new URL(page, self.location.origin).pathname === "/m/jobs" &&
+      !(await cache.match("/m/jobs", { ignoreVary: true }))) {
     const [, done] = pages.handleAll({ event, request: new Request("/m/jobs", { credentials: "same-origin" }) });
     await done.catch(() => {});
   }
@@ -124,7 +217,6 @@ async function cacheJobs(event, urls, page) {
       paths.add(url.pathname);
     }
   }
-  const cache = await caches.open(PAGES_CACHE);
   for (const request of await cache.keys()) {
     const path = new URL(request.url).pathname;
     const match = JOB_PATH.exec(path);
@@ -140,7 +232,7 @@ async function cacheJobs(event, urls, page) {
       if (answer && answer.ok && !answer.redirected) {
         if (/^\/m\/jobs\/\d+$/.test(path)) {
           cached += 1;
-          await cachePhotos(event, await answer.clone().text());
+          await cachePhotos(event, files, await answer.clone().text());
         }
       }
     } catch (err) {
@@ -150,7 +242,7 @@ async function cacheJobs(event, urls, page) {
   return cached;
 }
 
-async function cachePhotos(event, html) {
+async function cachePhotos(event, files, html) {
   const seen = new Set(html.match(/\/files\/attachments\/\d+(?:\/thumb)?/g) || []);
   for (const path of seen) {
     try {
@@ -167,9 +259,11 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   const reply = (answer) => event.ports && event.ports[0] && event.ports[0].postMessage(answer);
   if (data.type === "cache-jobs") {
-    event.waitUntil(cacheJobs(event, data.urls, data.page).then((count) => reply({ type: "cache-jobs", cached: count })));
+    event.waitUntil(cacheJobs(event, data.user, data.urls, data.page)
+      .then((count) => reply({ type: "cache-jobs", cached: count })));
+  } else if (data.type === "user") {
+    event.waitUntil(setUser(data.user).then(() => reply({ type: "user", ok: true })));
   } else if (data.type === "clear") {
-    event.waitUntil(Promise.all(DATA_CACHES.map((name) => caches.delete(name)))
-      .then(() => reply({ type: "clear", ok: true })));
+    event.waitUntil(clearData().then(() => reply({ type: "clear", ok: true })));
   }
 });
