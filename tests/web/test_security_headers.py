@@ -121,6 +121,7 @@ def test_the_htmx_indicator_style_is_not_injected(login_as):
     page = login_as("engineer").get("/m/jobs").get_data(as_text=True)
     config = re.search(r'<meta name="htmx-config" content=\'([^\']*)\'', page).group(1)
     assert '"includeIndicatorStyles": false' in config and '"allowEval": false' in config
+    assert '"attributesToSettle": ["class", "width", "height"]' in config  # a style attribute set is refused
 
 
 # Templates the browser gets (the PDF templates are for WeasyPrint, and the print preview has its own policy).
