@@ -9,7 +9,7 @@ workbox.setConfig({ modulePathPrefix: "/static/vendor/workbox/", debug: false })
 // Touch every module now: importScripts is only allowed while the worker script is first evaluated.
 const { registerRoute, setCatchHandler } = workbox.routing;
 const { NetworkFirst, StaleWhileRevalidate, CacheFirst } = workbox.strategies;
-const { ExpirationPlugin } = workbox.expiration;
+const { ExpirationPlugin, CacheExpiration } = workbox.expiration;
 
 // Bump when the shell changes; old shell caches are deleted on activate.
 const SHELL_CACHE = "shell-v3";
@@ -73,6 +73,16 @@ async function signedInUser() {
   return user;
 }
 
+function isDataCache(name) {
+  return name.startsWith(PAGES_PREFIX) || name.startsWith(FILES_PREFIX) || LEGACY_CACHES.includes(name);
+}
+
+/** A cache of job pages or photos, and what Workbox noted about it (each URL's time, in IndexedDB). */
+async function dropCache(name) {
+  await new CacheExpiration(name, { maxEntries: 1 }).delete().catch((err) => console.warn("expiration", err));
+  await caches.delete(name);
+}
+
 /** A page of `id` says so: its caches are used from now on, anyone else's are deleted. */
 async function setUser(id) {
   id = String(id || "");
@@ -80,8 +90,7 @@ async function setUser(id) {
   user = id;
   await (await caches.open(USER_CACHE)).put(USER_KEY, new Response(id));
   for (const name of await caches.keys()) {
-    const data = name.startsWith(PAGES_PREFIX) || name.startsWith(FILES_PREFIX) || LEGACY_CACHES.includes(name);
-    if (data && name !== PAGES_PREFIX + id && name !== FILES_PREFIX + id) await caches.delete(name);
+    if (isDataCache(name) && name !== PAGES_PREFIX + id && name !== FILES_PREFIX + id) await dropCache(name);
   }
 }
 
@@ -95,9 +104,7 @@ async function forgetUser() {
 async function clearData() {
   await forgetUser();
   for (const name of await caches.keys()) {
-    if (name.startsWith(PAGES_PREFIX) || name.startsWith(FILES_PREFIX) || LEGACY_CACHES.includes(name)) {
-      await caches.delete(name);
-    }
+    if (isDataCache(name)) await dropCache(name);
   }
 }
 
@@ -182,9 +189,8 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if ((name.startsWith("shell-") && name !== SHELL_CACHE) || LEGACY_CACHES.includes(name)) {
-        await caches.delete(name);
-      }
+      if (name.startsWith("shell-") && name !== SHELL_CACHE) await caches.delete(name);
+      else if (LEGACY_CACHES.includes(name)) await dropCache(name);
     }
     await self.clients.claim();
   })());

@@ -35,6 +35,16 @@ RAW_OUTBOX = """async () => {
   return entries.map((e) => ({ userId: e.userId, url: e.url, state: e.state }));
 }"""
 
+# The caches whose URLs Workbox still keeps times for (in IndexedDB): none of a signed-out engineer's.
+EXPIRATION_CACHES = """async () => {
+  if (!(await indexedDB.databases()).some((d) => d.name === 'workbox-expiration')) return [];
+  const { openDB } = await import('/static/vendor/idb.js');
+  const database = await openDB('workbox-expiration');
+  const names = (await database.getAll('cache-entries')).map((e) => e.cacheName);
+  database.close();
+  return [...new Set(names)];
+}"""
+
 # Nudge this tab's outbox (the `online` event replays) and wait until that replay round is over: it holds the
 # Web Lock, and a lock asked for afterwards is granted only once it is released.
 NUDGE_AND_SETTLE = """async () => {
@@ -89,6 +99,7 @@ def test_the_next_engineer_sees_none_of_the_first_ones_pages_and_never_sends_the
     assert page.evaluate(RAW_OUTBOX) == [{"userId": first, "url": f"/m/jobs/{mine}/arrive", "state": "waiting"}]
     assert page.evaluate(CACHED_PAGES) == [], "job pages stay on the phone after sign-out"
     assert not [c for c in page.evaluate("caches.keys()") if c.startswith("job-files")]
+    assert page.evaluate(EXPIRATION_CACHES) == []
 
     page = sign_in(context, *ENGINEER2)
     page.wait_for_function("() => document.documentElement.dataset.offlineJobs !== undefined", timeout=20_000)
