@@ -46,3 +46,18 @@ def test_an_engineer_page_has_no_inline_style_and_keeps_its_looks(app, phone, ar
     # WeasyPrint's inline CSS applies in the browser too: the document's tables are laid out by it.
     assert page.evaluate("getComputedStyle(document.querySelector('table')).borderCollapse") == "collapse"
     page.screenshot(path=artifacts / "csp-print-preview.png", full_page=True)
+
+
+def test_the_desk_selects_a_new_signing_link_whole_when_tapped(app, phone):
+    """The link's select-all, once an inline onclick, comes from static/js/ticket_panel.js (and survives the
+    htmx swap that shows the link)."""
+    ticket_id = make_ticket(app, status="resolved")
+    page = sign_in(phone(), "agent@example.com", "agent-demo")
+    page.goto(f"/desk/tickets/{ticket_id}")
+    page.locator("#remote-acceptance button[type=submit]").click()
+    link = page.locator("#signing-link-url")
+    expect(link).to_be_visible()
+    link.click()
+    selected = "() => { const i = document.getElementById('signing-link-url'); " \
+               "return i.selectionStart === 0 && i.selectionEnd === i.value.length && i.value.length > 0; }"
+    page.wait_for_function(selected)
