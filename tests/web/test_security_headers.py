@@ -152,3 +152,16 @@ def test_engineer_pages_leave_room_for_the_sync_bar_without_an_inline_style(app,
     # The customer's signing screen keeps the bar in the page, hidden, and leaves no room for it.
     signing = engineer.get(f"/m/jobs/{ticket_id}/acceptance").get_data(as_text=True)
     assert 'id="sync-bar"' in signing and "with-sync-bar" not in signing
+
+
+def test_the_apps_files_never_bring_a_session_cookie_back(login_as):
+    """A script the phone fetched in the background and that arrives after sign-out must not set the old
+    session again; pages still refresh the session as before."""
+    engineer = login_as("engineer")
+    for url in ("/static/css/app.css", "/static/js/outbox.js", "/sw.js", "/favicon.ico"):
+        response = engineer.get(url)
+        response.close()
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers, url
+    page = engineer.get("/m/jobs")
+    assert "session=" in page.headers.get("Set-Cookie", "")
