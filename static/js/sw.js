@@ -163,7 +163,7 @@ registerRoute(
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.mode !== "navigate" || url.origin !== self.location.origin) return;
-  if (url.pathname === "/logout") event.waitUntil(clearData());
+  if (url.pathname === "/logout") event.waitUntil(stopCaching().then(clearData));
   else if (/^\/(login(\/|$)|account\/)/.test(url.pathname)) event.waitUntil(forgetUser());
 });
 
@@ -196,12 +196,32 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+// Runs of cacheJobs under way. Sign-out stops them and waits before it clears: a page written after the
+// clear would stay on the phone, and an answer arriving after the sign-out would set the old session
+// cookie again.
+const cachingRuns = new Set();
+
+function startCaching(event, id, urls, page) {
+  const controller = new AbortController();
+  const done = cacheJobs(event, id, urls, page, controller.signal);
+  const run = { controller, done: done.catch(() => 0) };
+  cachingRuns.add(run);
+  run.done.then(() => cachingRuns.delete(run));
+  return done;
+}
+
+async function stopCaching() {
+  const runs = [...cachingRuns];
+  for (const run of runs) run.controller.abort();
+  await Promise.all(runs.map((run) => run.done));
+}
+
 // Fetch each open job (and the photos it shows) so it opens offline; forget jobs no longer on the list,
 // which keeps the customer data on the phone to what the engineer still needs. All of it into the caches
-// of the engineer `id`, whose "My jobs" page asked.
-async function cacheJobs(event, id, urls, page) {
+// of the engineer `id`, whose "My jobs" page asked; `signal` stops it (sign-out).
+async function cacheJobs(event, id, urls, page, signal) {
   await setUser(id);
-  if (!user) return 0;
+  if (!user || signal.aborted) return 0;
   const pages = pagesFor(user);
   const files = filesFor(user);
   const cache = await caches.open(PAGES_PREFIX + user);
@@ -209,7 +229,8 @@ async function cacheJobs(event, id, urls, page) {
   // controlled the tab, or the first page after signing in).
   if (page && new URL(page, self.location.origin).pathname === "/m/jobs" &&
       !(await cache.match("/m/jobs", { ignoreVary: true }))) {
-    const [, done] = pages.handleAll({ event, request: new Request("/m/jobs", { credentials: "same-origin" }) });
+    const request = new Request("/m/jobs", { credentials: "same-origin", signal });
+    const [, done] = pages.handleAll({ event, request });
     await done.catch(() => {});
   }
   // Job pages, and for jobs near the end their acceptance screen and print preview: /m/jobs/<id>[/...].
@@ -230,7 +251,8 @@ async function cacheJobs(event, id, urls, page) {
   }
   let cached = 0;
   for (const path of paths) {
-    const request = new Request(path, { credentials: "same-origin" });
+    if (signal.aborted) break;
+    const request = new Request(path, { credentials: "same-origin", signal });
     try {
       const [response, done] = pages.handleAll({ event, request });
       const answer = await response;
@@ -238,7 +260,7 @@ async function cacheJobs(event, id, urls, page) {
       if (answer && answer.ok && !answer.redirected) {
         if (/^\/m\/jobs\/\d+$/.test(path)) {
           cached += 1;
-          await cachePhotos(event, files, await answer.clone().text());
+          await cachePhotos(event, files, await answer.clone().text(), signal);
         }
       }
     } catch (err) {
@@ -248,11 +270,13 @@ async function cacheJobs(event, id, urls, page) {
   return cached;
 }
 
-async function cachePhotos(event, files, html) {
+async function cachePhotos(event, files, html, signal) {
   const seen = new Set(html.match(/\/files\/attachments\/\d+(?:\/thumb)?/g) || []);
   for (const path of seen) {
+    if (signal.aborted) return;
     try {
-      const [response, done] = files.handleAll({ event, request: new Request(path, { credentials: "same-origin" }) });
+      const request = new Request(path, { credentials: "same-origin", signal });
+      const [response, done] = files.handleAll({ event, request });
       await response;
       await done;
     } catch (err) {
@@ -265,11 +289,11 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   const reply = (answer) => event.ports && event.ports[0] && event.ports[0].postMessage(answer);
   if (data.type === "cache-jobs") {
-    event.waitUntil(cacheJobs(event, data.user, data.urls, data.page)
+    event.waitUntil(startCaching(event, data.user, data.urls, data.page)
       .then((count) => reply({ type: "cache-jobs", cached: count })));
   } else if (data.type === "user") {
     event.waitUntil(setUser(data.user).then(() => reply({ type: "user", ok: true })));
   } else if (data.type === "clear") {
-    event.waitUntil(clearData().then(() => reply({ type: "clear", ok: true })));
+    event.waitUntil(stopCaching().then(clearData).then(() => reply({ type: "clear", ok: true })));
   }
 });
