@@ -199,7 +199,7 @@ export function setup(bar, actions) {
 
   /** Redraw from IndexedDB: the bar always shows what is really stored on the phone. */
   async function render() {
-    const entries = await store.all();
+    const { entries, others } = await store.overview();
     // Only what needs the engineer counts as stuck: server trouble (5xx) is retried on its own.
     const stuck = entries.filter((e) => e.state === "conflict" || (e.state === "failed" && !e.retryable)).length;
     const last = localStorage.getItem(store.lastSyncKey());
@@ -220,7 +220,6 @@ export function setup(bar, actions) {
     const old = entries.some((e) => Date.now() - Date.parse(e.createdAt) > OLD_MS);
     bar.querySelector("[data-sync-old]").hidden = !old;
     // Another engineer's items are held, never listed or sent here: only how many there are is said.
-    const others = await store.othersCount();
     const othersBox = bar.querySelector("[data-sync-others]");
     othersBox.textContent = others ? fill(t.others, { n: others }) : "";
     othersBox.hidden = !others;

@@ -8,6 +8,7 @@ const channel = "BroadcastChannel" in self ? new BroadcastChannel("outbox") : nu
 const listeners = new Set();
 let dbPromise = null;
 let owner = "";
+let dropped = false;
 
 /** The signed-in engineer: all() shows and replays only their entries; others wait for their owner. */
 export function setOwner(userId) { owner = String(userId || ""); }
@@ -30,6 +31,8 @@ function mine(entry) {
 }
 
 function db() {
+  // Signing out deleted it: nothing may open (and so create) it again before the page is gone.
+  if (dropped) return Promise.reject(new Error("outbox: deleted at sign-out"));
   if (!dbPromise) {
     dbPromise = openDB(DB_NAME, 1, {
       upgrade(database) {
@@ -63,9 +66,10 @@ export async function all() {
   return (await (await db()).getAll(STORE)).filter(mine);
 }
 
-/** How many entries of other engineers wait on this phone (never shown, never sent under this account). */
-export async function othersCount() {
-  return (await (await db()).getAll(STORE)).filter((entry) => !mine(entry)).length;
+/** The owner's entries, and how many of other engineers wait on this phone (never shown, never sent here). */
+export async function overview() {
+  const entries = await (await db()).getAll(STORE);
+  return { entries: entries.filter(mine), others: entries.filter((entry) => !mine(entry)).length };
 }
 
 export async function get(id) {
@@ -109,6 +113,7 @@ export async function removeAll(ids, keep = () => false) {
 /** Delete the whole database, but only when it holds nothing, whoever's: unsent work is never lost here. */
 export async function dropIfEmpty() {
   if ((await (await db()).count(STORE)) > 0) return false;
+  dropped = true;
   close();
   // No change notice: a listener re-reading the outbox would create the database again.
   await deleteDB(DB_NAME, { blocked() { console.warn("outbox: another tab keeps the database open"); } });
