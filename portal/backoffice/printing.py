@@ -21,6 +21,7 @@ from portal.tasks import print_jobs
 from portal.web.access import load_ticket, roles_required
 from portal.web.fields import to_choices
 from portal.web.forms import refused, submit
+from portal.web.headers import private_file
 from portal.web.render import render
 
 
@@ -134,5 +135,5 @@ def print_job_download(job_id: int):
     job = _job(job_id)
     if job.state != "done" or not job.storage_key:
         abort(409)
-    return send_file(path_of(job.storage_key), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"service-reports-{job.id}.pdf", max_age=0)
+    return private_file(send_file(path_of(job.storage_key), mimetype="application/pdf", as_attachment=True,
+                                  download_name=f"service-reports-{job.id}.pdf"))

@@ -6,6 +6,7 @@ from portal.domain.roles import EVERY_ROLE
 from portal.services import images
 from portal.services.storage import derived, path_of
 from portal.web.access import load_attachment, load_document, roles_required
+from portal.web.headers import private_file
 
 
 @bp.get("/attachments/<int:attachment_id>")
@@ -13,10 +14,8 @@ from portal.web.access import load_attachment, load_document, roles_required
 def attachment(attachment_id: int):
     item = load_attachment(attachment_id)
     response = send_file(path_of(item.storage_key), mimetype=item.content_type, download_name=item.filename,
-                         etag=item.sha256, max_age=3600, conditional=True)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.cache_control.private = True
-    return response
+                         etag=item.sha256, conditional=True)
+    return private_file(response)
 
 
 @bp.get("/attachments/<int:attachment_id>/thumb")
@@ -27,10 +26,8 @@ def thumbnail(attachment_id: int):
     if not item.content_type.startswith("image/"):
         abort(404)
     response = send_file(derived(item.storage_key, "thumb.jpg", images.thumbnail), mimetype="image/jpeg",
-                         etag=f"{item.sha256}-thumb", max_age=3600, conditional=True)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.cache_control.private = True
-    return response
+                         etag=f"{item.sha256}-thumb", conditional=True)
+    return private_file(response)
 
 
 @bp.get("/documents/<int:document_id>")
@@ -39,5 +36,4 @@ def document(document_id: int):
     item = load_document(document_id)
     response = send_file(path_of(item.storage_key), mimetype="application/pdf", as_attachment=True,
                          download_name=item.filename, etag=item.sha256, conditional=True)
-    response.cache_control.private = True
-    return response
+    return private_file(response)

@@ -2,6 +2,7 @@
 re-renders it."""
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy import and_, or_
 from sqlalchemy.orm import joinedload
 
 from portal.domain import workflow
@@ -53,11 +54,18 @@ def checklist_for(ticket: Ticket) -> ChecklistTemplate | None:
 
 
 def repair_history(ticket: Ticket) -> list[Ticket]:
-    """Earlier tickets of the same unit, newest first (a repeat fault shows here)."""
-    if not ticket.serial and not ticket.asset_id:
+    """Earlier tickets of the same unit, newest first (a repeat fault shows here): those of the registered unit
+    (asset) the ticket is linked to, and those of this customer with the same serial. A serial alone proves
+    nothing: typed on the portal it may be another customer's unit (the ticket then keeps it unverified), and
+    that customer's tickets are none of this visit's business."""
+    same_unit = []
+    if ticket.asset_id:
+        same_unit.append(Ticket.asset_id == ticket.asset_id)
+    if ticket.serial:
+        same_unit.append(and_(Ticket.serial == ticket.serial, Ticket.customer_id == ticket.customer_id))
+    if not same_unit:
         return []
-    same_unit = Ticket.asset_id == ticket.asset_id if ticket.asset_id else Ticket.serial == ticket.serial
-    return db.session.scalars(db.select(Ticket).where(same_unit, Ticket.id != ticket.id)
+    return db.session.scalars(db.select(Ticket).where(or_(*same_unit), Ticket.id != ticket.id)
                               .order_by(Ticket.id.desc()).limit(HISTORY_LIMIT)).all()
 
 

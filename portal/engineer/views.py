@@ -19,6 +19,13 @@ from portal.web.access import load_ticket, roles_required
 from portal.web.render import render
 from portal.web.signing import AcceptanceForm, signing_context
 
+# The print preview is the PDF's own HTML (templates/pdf/), written for WeasyPrint, which reads only inline
+# CSS (<style> and style="" on table columns) and data: images; it has no script, form or link. It keeps its
+# inline styles under a policy of its own that allows nothing else: no script at all, images only as data:,
+# no fetch of any kind, so an inline style cannot be made to load or send anything.
+PREVIEW_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+                  "form-action 'none'; frame-ancestors 'none'")
+
 
 @bp.get("/jobs")
 @roles_required(*ENGINEERS)
@@ -86,5 +93,6 @@ def acceptance_preview(ticket_id: int):
     if not workflow.flags(ticket.status).signing_page:
         return _not_signable(ticket)
     response = current_app.response_class(acceptance_service.preview_html(ticket), mimetype="text/html")
-    response.headers["Cache-Control"] = "private"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     return response

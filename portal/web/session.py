@@ -4,7 +4,9 @@ Cookie: written back by pages and by requests that changed the session only. Wit
 writes the cookie on every response. An htmx fragment (the intake's live completeness check, say) that left
 before a form post and came back after it would then put back the session as it was when it left, and the
 post's flash (the new ticket number) would be lost. Fragments that change nothing in the session leave the
-cookie alone.
+cookie alone. The app's own files (scripts, styles, the service worker) never write it: the phone fetches them
+in the background (the worker's update check), and one still on its way when the user signs out would
+otherwise bring the old session cookie back.
 
 Sign-in session: Flask-Login keeps the key of a portal.services.sessions record in the session cookie (and in
 the remember cookie); every request that reads current_user looks the record and its user up in one statement
@@ -26,10 +28,13 @@ from portal.services import security_log, sessions
 from portal.web.render import is_htmx
 
 log = logging.getLogger(__name__)
+FILES = {"static", "site.service_worker", "site.favicon"}
 
 
 class FragmentSafeSessionInterface(SecureCookieSessionInterface):
     def should_set_cookie(self, app, session) -> bool:
+        if request.endpoint in FILES:
+            return False
         if session.modified:
             return True
         if is_htmx():

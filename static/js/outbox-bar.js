@@ -21,6 +21,8 @@ const FALLBACK = {
   conflict: "The job changed meanwhile.", photos: "%(n)s photo(s)", tries: "%(n)s attempt(s)",
   confirmSignOut: "Items still wait to be sent. Sign out anyway?",
   storageFull: "This phone's storage is full: the form was not saved.", notSaved: "Not saved on this phone: %(error)s",
+  others: "%(n)s item(s) on this phone belong to another engineer: they stay here and are sent only when that " +
+    "engineer signs in again.",
 };
 
 /** The translated texts: from the bar when the page has one, English otherwise. */
@@ -197,10 +199,10 @@ export function setup(bar, actions) {
 
   /** Redraw from IndexedDB: the bar always shows what is really stored on the phone. */
   async function render() {
-    const entries = await store.all();
+    const { entries, others } = await store.overview();
     // Only what needs the engineer counts as stuck: server trouble (5xx) is retried on its own.
     const stuck = entries.filter((e) => e.state === "conflict" || (e.state === "failed" && !e.retryable)).length;
-    const last = localStorage.getItem("outbox:lastSync");
+    const last = localStorage.getItem(store.lastSyncKey());
     const parts = [];
     if (navigator.onLine === false) parts.push(t.offline);
     parts.push(entries.length ? fill(t.waiting, { n: entries.length }) : t.allSent);
@@ -217,6 +219,11 @@ export function setup(bar, actions) {
     }
     const old = entries.some((e) => Date.now() - Date.parse(e.createdAt) > OLD_MS);
     bar.querySelector("[data-sync-old]").hidden = !old;
+    // Another engineer's items are held, never listed or sent here: only how many there are is said.
+    const othersBox = bar.querySelector("[data-sync-others]");
+    othersBox.textContent = others ? fill(t.others, { n: others }) : "";
+    othersBox.hidden = !others;
+    bar.dataset.others = String(others);
     if (editing !== null && list.querySelector("form.sync-edit") && entries.some((e) => e.id === editing)) {
       return;  // keep the open editor (and what is typed in it) as it is
     }

@@ -130,10 +130,14 @@ export function replay(texts, { force = false, csrf = () => "" } = {}) {
 async function rounds(texts, force, csrf) {
   for (;;) {
     if (navigator.onLine === false) return;
+    // Another account signed in on this phone since this page was loaded (or nobody is): its session must
+    // never carry this engineer's items. They wait until this engineer signs in again.
+    if (!store.stillSignedIn()) return;
     const batch = due(await store.all(), { force });
     if (!batch.length) return;
     let progressed = false;
     for (const entry of batch) {
+      if (!store.stillSignedIn()) return;
       const current = await store.get(entry.id);
       if (!current) continue;  // discarded meanwhile
       await store.update(entry.id, { state: "sending" });
@@ -150,7 +154,7 @@ async function rounds(texts, force, csrf) {
       const patch = judge(answer, current, texts);
       if (patch === null) {
         await store.remove(entry.id);
-        localStorage.setItem("outbox:lastSync", new Date().toISOString());
+        localStorage.setItem(store.lastSyncKey(), new Date().toISOString());
         events.dispatchEvent(new CustomEvent("sent", { detail: { entry: current, answer: answer.data } }));
         progressed = true;
       } else {

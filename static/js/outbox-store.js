@@ -8,12 +8,31 @@ const channel = "BroadcastChannel" in self ? new BroadcastChannel("outbox") : nu
 const listeners = new Set();
 let dbPromise = null;
 let owner = "";
+let dropped = false;
 
 /** The signed-in engineer: all() shows and replays only their entries; others wait for their owner. */
 export function setOwner(userId) { owner = String(userId || ""); }
 export function ownerId() { return owner; }
+/** Where the time of the owner's last successful send is kept (each engineer has their own). */
+export function lastSyncKey() { return `outbox:lastSync:${owner}`; }
+
+// Who is signed in on this phone now, as the newest engineer page or the sign-out button said, for every tab:
+// a tab still showing an engineer's page after they signed out (and someone else signed in) sends nothing.
+const SIGNED_IN = "outbox:signedIn";
+/** This page's engineer is the one signed in now (a page loaded while signed in says so). */
+export function claimPhone() { localStorage.setItem(SIGNED_IN, owner); }
+/** Signed out: nobody's items go from any tab until an engineer page loads again. */
+export function releasePhone() { localStorage.setItem(SIGNED_IN, ""); }
+/** Whether this page's engineer is still the one signed in. */
+export function stillSignedIn() { return Boolean(owner) && localStorage.getItem(SIGNED_IN) === owner; }
+
+function mine(entry) {
+  return !owner || !entry.userId || entry.userId === owner;
+}
 
 function db() {
+  // Signing out deleted it: nothing may open (and so create) it again before the page is gone.
+  if (dropped) return Promise.reject(new Error("outbox: deleted at sign-out"));
   if (!dbPromise) {
     dbPromise = openDB(DB_NAME, 1, {
       upgrade(database) {
@@ -44,8 +63,13 @@ export function onChange(listener) { listeners.add(listener); }
 
 /** The owner's entries, oldest first. */
 export async function all() {
+  return (await (await db()).getAll(STORE)).filter(mine);
+}
+
+/** The owner's entries, and how many of other engineers wait on this phone (never shown, never sent here). */
+export async function overview() {
   const entries = await (await db()).getAll(STORE);
-  return entries.filter((entry) => !owner || !entry.userId || entry.userId === owner);
+  return { entries: entries.filter(mine), others: entries.filter((entry) => !mine(entry)).length };
 }
 
 export async function get(id) {
@@ -89,6 +113,7 @@ export async function removeAll(ids, keep = () => false) {
 /** Delete the whole database, but only when it holds nothing, whoever's: unsent work is never lost here. */
 export async function dropIfEmpty() {
   if ((await (await db()).count(STORE)) > 0) return false;
+  dropped = true;
   close();
   // No change notice: a listener re-reading the outbox would create the database again.
   await deleteDB(DB_NAME, { blocked() { console.warn("outbox: another tab keeps the database open"); } });

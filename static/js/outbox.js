@@ -13,7 +13,10 @@ const TEXT_TYPES = new Set(["text", "textarea", "number", "tel", "email", "searc
   "datetime-local"]);
 
 const barElement = document.getElementById("sync-bar");
-if (barElement) store.setOwner(barElement.dataset.userId);
+if (barElement) {
+  store.setOwner(barElement.dataset.userId);
+  store.claimPhone();  // the server drew this page for this engineer: they are the one signed in now
+}
 const bar = barElement ? syncBar.setup(barElement, { sendNow, resend, discard, discardConflicts }) : null;
 const t = bar ? bar.texts : syncBar.texts(null);
 const pageLoadedAt = Date.now();
@@ -287,17 +290,17 @@ async function signOut(event, form) {
     console.error("outbox", err);
   }
   if (waiting && !confirm(t.confirmSignOut)) return;
-  if (!waiting) {
-    // Nothing unsent: clear the phone's copy of customer data (outbox and cached job pages).
-    await Promise.race([clearPhone().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 3000))]);
-  }
+  // The job pages and photos on the phone go in any case (the next person to sign in must not see them); the
+  // outbox goes only when nothing in it waits, whoever's: unsent items stay for the engineer who made them.
+  store.releasePhone();  // no tab sends anyone's items until an engineer page loads again
+  await Promise.race([clearPhone().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 3000))]);
   form.dataset.outboxChecked = "1";
   form.submit();
 }
 
 async function clearPhone() {
   await store.dropIfEmpty().catch((err) => console.warn("outbox: not deleted", err));
-  localStorage.removeItem("outbox:lastSync");
+  localStorage.removeItem(store.lastSyncKey());
   await tellWorker({ type: "clear" });
 }
 
@@ -324,12 +327,17 @@ async function startWorker() {
     console.warn("service worker not registered", err);
     return;
   }
-  const jobs = document.getElementById("offline-jobs");
-  if (!jobs) return;
-  const uncontrolled = !navigator.serviceWorker.controller;  // then this page itself is not stored yet
   await navigator.serviceWorker.ready;
+  const user = store.ownerId();
+  const jobs = document.getElementById("offline-jobs");
+  if (!jobs) {
+    // Every engineer page says who is signed in: the worker keeps pages per engineer and drops anyone else's.
+    if (user) await tellWorker({ type: "user", user });
+    return;
+  }
   const urls = [...jobs.querySelectorAll("[data-url]")].map((li) => li.dataset.url);
-  const answer = await tellWorker({ type: "cache-jobs", urls, page: uncontrolled ? location.pathname : null });
+  // The page too: the worker stores it unless it already kept it on the way in.
+  const answer = await tellWorker({ type: "cache-jobs", user, urls, page: location.pathname });
   if (answer) document.documentElement.dataset.offlineJobs = String(answer.cached);
 }
 

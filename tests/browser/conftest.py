@@ -40,6 +40,41 @@ def browser(playwright):
     browser.close()
 
 
+# Every page of every context reports what the Content-Security-Policy blocked: the browser's event (through
+# a binding into Python, so nothing is lost when the page navigates on) and Chromium's console line.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation({
+    page: location.href, directive: event.effectiveDirective || event.violatedDirective,
+    blocked: event.blockedURI, source: event.sourceFile, line: event.lineNumber, sample: event.sample,
+  });
+}, true);
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(playwright, browser, monkeypatch):
+    """Fails the test (at teardown) on any CSP violation in any context it opens, whichever way it opens one:
+    Browser.new_context and BrowserType.launch_persistent_context are watched for the test's duration."""
+    found = []
+
+    def watch(context):
+        context.expose_binding("__reportCspViolation", lambda _source, detail: found.append(detail))
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", lambda message: found.append({"console": message.text, "page": message.page.url
+                                                            if message.page else None})
+                   if "Content Security Policy" in message.text else None)
+        return context
+
+    new_context = browser.new_context
+    launch_persistent_context = playwright.chromium.launch_persistent_context
+    monkeypatch.setattr(browser, "new_context", lambda *args, **kw: watch(new_context(*args, **kw)))
+    monkeypatch.setattr(playwright.chromium, "launch_persistent_context",
+                        lambda *args, **kw: watch(launch_persistent_context(*args, **kw)))
+    yield found
+    assert not found, "the Content-Security-Policy blocked something:\n" + "\n".join(map(str, found))
+
+
 @pytest.fixture
 def live_server(app):
     """The test app on 127.0.0.1:<free port>, serving requests from a daemon thread."""

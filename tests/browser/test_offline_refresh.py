@@ -40,7 +40,7 @@ def test_a_section_opened_meanwhile_stays_open_when_the_job_is_shown_again(app, 
     context.set_offline(False)
     expect_count(page, 0, timeout=SYNC_WAIT)
     # The job is shown as the server has it now (the update is in its timeline)...
-    page.wait_for_function("!document.querySelector('#job').dataset.before")
+    page.wait_for_function("() => !document.querySelector('#job').dataset.before")
     expect(page.locator("#job .timeline")).to_contain_text("主板已到货,明天上午更换")
     # ...and the section the engineer opened is still open, its summary still focused.
     expect(section(page, "loaner")).to_have_attribute("open", "")
@@ -67,7 +67,7 @@ def test_typed_text_stays_when_the_job_is_shown_again(app, phone, artifacts):
     page.keyboard.type(",已测试")
     expect(form.locator("[name=permanent_fix]")).to_have_value("更换电源模块,已测试")
     page.locator("#job .ticket-number").click()  # done typing: the job is shown again now
-    page.wait_for_function("!document.querySelector('#job').dataset.before")
+    page.wait_for_function("() => !document.querySelector('#job').dataset.before")
     expect(page.locator("#job .timeline")).to_contain_text("已初步诊断,等待备件")
 
     diagnosis = section(page, "diagnosis")
