@@ -32,6 +32,8 @@ from portal.web.fields import to_choices
 from portal.web.forms import ButtonForm
 
 SUGGESTIONS_SHOWN = 6
+# What the page shows of the ticket's customer, product and engineer, read with the ticket.
+TICKET_PAGE_LOADS = (joinedload(Ticket.customer), joinedload(Ticket.product_model), joinedload(Ticket.assignee))
 QUOTE_ROWS = 5
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
 from portal.backoffice.forms import AssignForm, TriageForm, UpdateCustomerForm
-from portal.backoffice.ticket_page import changes_since, part_context, parts_for, ticket_context
+from portal.backoffice.ticket_page import TICKET_PAGE_LOADS, changes_since, part_context, parts_for, ticket_context
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.domain.time import utcnow
 from portal.extensions import db
@@ -58,7 +58,7 @@ def ticket_post(ticket_id: int, form, use_case, *, form_key: str | None = None, 
 @roles_required(*STAFF)
 def ticket_detail(ticket_id: int):
     """The ticket at once; the panels not needed to act follow (see ticket_page.PARTS)."""
-    return panel(load_ticket(ticket_id), lazy=True)
+    return panel(load_ticket(ticket_id, *TICKET_PAGE_LOADS), lazy=True)
 
 
 @bp.get("/tickets/<int:ticket_id>/part/<part>")
