@@ -58,7 +58,9 @@ def test_intake_panels_update_while_typing_and_a_repeat_report_joins_the_open_ti
 
     page.locator("#open-ticket button").click()
     page.wait_for_url(re.compile(rf"/desk/tickets/{open_id}$"))
-    page.locator("#part-history").scroll_into_view_if_needed()  # the history comes when scrolled to
+    # The history comes when scrolled to: once the panels above it are in (they move it down as they come).
+    expect(page.locator("#ticket-panel .deferred:not(#part-history)")).to_have_count(0)
+    page.locator("#part-history").scroll_into_view_if_needed()
     expect(page.locator("#part-history .timeline").first).to_be_visible()
     expect(page.locator("#ticket-panel")).to_contain_text("又黑屏了,指示灯也不亮")
     with app.app_context():
