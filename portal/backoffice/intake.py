@@ -11,6 +11,7 @@ from portal.domain.roles import DESK
 from portal.extensions import db
 from portal.models import Contact, Customer, ProductModel
 from portal.services import ServiceError
+from portal.services import customers as customers_service
 from portal.services import intake as intake_service
 from portal.services.localtime import local_today
 from portal.web.access import load_ticket, roles_required
@@ -34,9 +35,13 @@ QUESTIONS = {
 }
 
 
-def _customer_choices():
-    rows = db.session.execute(db.select(Customer.id, Customer.name).order_by(Customer.name)).all()
-    return to_choices([("", _("Choose a customer"))] + [(c.id, c.name) for c in rows])
+def _customer_choices(customer_id):
+    """Only the customer picked from the search (the list of every customer would not scale)."""
+    choices = [("", _("Search above, then pick the customer"))]
+    customer = db.session.get(Customer, customer_id) if customer_id else None
+    if customer is not None:
+        choices.append((customer.id, customer.name))
+    return to_choices(choices)
 
 
 def _contact_choices(customer_id):
@@ -53,7 +58,7 @@ def _asset_choices(assets):
 
 def _intake_form(**kwargs) -> IntakeForm:
     form = IntakeForm(**kwargs)
-    form.customer_id.choices = _customer_choices()
+    form.customer_id.choices = _customer_choices(form.customer_id.data)
     form.contact_id.choices = _contact_choices(form.customer_id.data)
     form.asset_id.choices = _asset_choices(intake_service.customer_assets(form.customer_id.data))
     models = db.session.scalars(db.select(ProductModel).order_by(ProductModel.code)).all()
@@ -144,13 +149,33 @@ def _fill_from_contact(form: IntakeForm) -> None:
 @bp.get("/intake/contacts")
 @roles_required(*DESK)
 def intake_contacts():
-    """The contacts and registered units of one customer, swapped in when the agent picks the customer."""
+    """The contacts and registered units of one customer, swapped in when the agent picks the customer (from
+    the search hits, with the contact and unit the search matched chosen)."""
     customer_id = request.args.get("customer_id", type=int)
     form = IntakeForm(formdata=None)
+    form.customer_id.data = customer_id
+    form.customer_id.choices = _customer_choices(customer_id)
     form.contact_id.choices = _contact_choices(customer_id)
     assets = intake_service.customer_assets(customer_id)
     form.asset_id.choices = _asset_choices(assets)
-    return render("backoffice/_customer_pick.html", form=form, assets=assets)
+    contact = db.session.get(Contact, request.args.get("contact_id", type=int) or 0)
+    if contact is not None and contact.customer_id == customer_id:
+        form.contact_id.data = contact.id
+    else:
+        contact = None
+    asset_id = request.args.get("asset_id", type=int)
+    form.asset_id.data = asset_id if any(a.id == asset_id for a in assets) else None
+    return render("backoffice/_customer_pick.html", form=form, assets=assets, picked_contact=contact,
+                  picked=True)
+
+
+@bp.get("/intake/customers")
+@roles_required(*DESK)
+def intake_customers():
+    """Customers found by name, phone (4+ digits), e-mail, serial or ticket number, as the agent types."""
+    query = request.args.get("customer_q", "")[:100]
+    return render("backoffice/_customer_hits.html", query=query, hits=customers_service.find(query),
+                  searched=bool(customers_service.usable_query(query)))
 
 
 @bp.get("/intake/serial")

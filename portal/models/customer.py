@@ -1,5 +1,5 @@
 """Customers (companies and individuals) and their contact people."""
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -15,6 +15,10 @@ class Customer(TimestampMixin, db.Model):
     region: Mapped[str | None] = mapped_column(String(60))
     # use_alter: user and customer refer to each other, so this key is added after both tables exist.
     account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
+    # What the intake search reads (portal.domain.search.customer_document), kept by services.customers.reindex:
+    # fed to FTS5 tables on SQLite by triggers, indexed with pg_trgm and GIN on PostgreSQL.
+    search_text: Mapped[str | None] = mapped_column(Text)
+    search_bigrams: Mapped[str | None] = mapped_column(Text)
 
     contacts: Mapped[list["Contact"]] = relationship(back_populates="customer", order_by="Contact.id")
     account_manager = relationship("User", foreign_keys=[account_manager_id])

@@ -8,7 +8,7 @@ from portal.models import Asset, Contact, Customer, CustomerAddress, Department,
 from portal.pdf.seal import make_self_signed
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
-from portal.services import tickets
+from portal.services import customers, tickets
 from portal.services.localtime import local_today, zone
 
 # Demo-only credentials, printed by `flask demo accounts` and listed in the README.
@@ -115,6 +115,8 @@ def seed(with_tickets: bool = True) -> bool:
         model = models[code]
         db.session.add(Asset(customer_id=customer.id, product_model=model, serial=serial, purchase_date=bought,
                              warranty_end=warranty_end(bought, model.warranty_months), batch="2024Q3"))
+    for customer in (company, person):
+        customers.reindex(customer)
     ensure_dispatch_data()
     ensure_customer_accounts()
     ensure_knowledge_articles()

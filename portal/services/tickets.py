@@ -12,7 +12,7 @@ from portal.domain.time import utcnow
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Attachment, Ticket, TicketCounter, User
-from portal.services import ServiceError, sla
+from portal.services import ServiceError, customers, sla
 from portal.services.events import add_event
 from portal.services.images import prepare_photo
 from portal.services.localtime import local_today
@@ -75,6 +75,7 @@ def register_request(*, user: User, customer, contact, contact_name: str, contac
                           purchase_date=purchase_date,
                           warranty_end=warranty_end(purchase_date, product_model.warranty_months))
             db.session.add(asset)
+            customers.reindex(customer)  # the new serial finds the customer at the next call
         elif asset.purchase_date and not purchase_date:
             purchase_date = asset.purchase_date
     ticket = Ticket(

@@ -63,6 +63,7 @@ NOT_PAGES = {
 # them has been made (see the visit of the page named here).
 FRAGMENTS = {
     "backoffice.intake_contacts": "backoffice.intake",
+    "backoffice.intake_customers": "backoffice.intake",
     "backoffice.intake_serial": "backoffice.intake",
     "customer.request_warranty": "customer.new_request",
 }
@@ -258,8 +259,11 @@ def account_visits() -> list[Visit]:
 
 
 def fill_intake(page):
-    """Customer and serial picked: the contact list and the serial's facts (warranty, open ticket, history) load."""
-    page.locator("[name=customer_id]").select_option(label=VIP_COMPANY)
+    """Customer found and picked from the hits: the contact list and the serial's facts (warranty, open ticket,
+    history) load."""
+    page.locator("#customer_q").fill("华东")
+    expect(page.locator("#customer-hits button", has_text=VIP_COMPANY)).to_be_visible()
+    page.locator("#customer-hits button", has_text=VIP_COMPANY).click()
     expect(page.locator("#contact_id option", has_text="孙工")).to_have_count(1)
     page.locator("[name=serial]").fill("ABC2000-SN0001")
     expect(page.locator("#serial-facts [data-warranty]")).to_be_visible()

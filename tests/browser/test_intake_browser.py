@@ -30,7 +30,11 @@ def test_intake_panels_update_while_typing_and_a_repeat_report_joins_the_open_ti
     page = sign_in(desk, "agent@example.com", "agent-demo")
     page.goto("/desk/tickets/new")
     expect(page.locator("#completeness .score")).to_have_text("0 %")
-    page.locator("[name=customer_id]").select_option(label=VIP_COMPANY)
+    # The customer is found by two characters of its name and picked from the hits.
+    page.locator("#customer_q").fill("华东")
+    page.locator("#customer-hits button", has_text=VIP_COMPANY).click()
+    expect(page.locator("[name=customer_id] option:checked")).to_have_text(VIP_COMPANY)
+    expect(page.locator("#customer-hits button")).to_have_count(0)
     # A serial typed by hand that is one of the customer's units brings its model and purchase date.
     page.locator("[name=serial]").fill("abc2000-sn0001")
     expect(page.locator("#open-ticket")).to_be_visible()

@@ -1,0 +1,97 @@
+"""Customers found as the phone rings: the search text each customer keeps, and the indexed search over it
+by name, phone (any four or more digits), e-mail, serial number or ticket number."""
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from portal.domain import phones, search, workflow
+from portal.extensions import db
+from portal.models import Asset, Contact, Customer, Ticket
+
+HIT_LIMIT = 8
+TICKET_NUMBER = re.compile(r"^sr\d{4,}$")
+MIN_DIGITS = 4
+FTS_QUERY = {"trigram": "SELECT rowid FROM customer_search_trigram WHERE customer_search_trigram MATCH :p",
+             "bigram": "SELECT rowid FROM customer_search_bigram WHERE customer_search_bigram MATCH :p"}
+
+
+@dataclass
+class CustomerHit:
+    """A customer the search found, with the contact and unit the query matched, if it matched one."""
+
+    customer: Customer
+    contact: Contact | None = None
+    asset: Asset | None = None
+    open_tickets: list[Ticket] = field(default_factory=list)
+
+
+def reindex(customer: Customer) -> None:
+    """Write the customer's search text from its name, contacts and registered units (call after a change)."""
+    db.session.flush()
+    contacts = db.session.execute(db.select(Contact.name, Contact.phone, Contact.email)
+                                  .where(Contact.customer_id == customer.id).order_by(Contact.id)).all()
+    serials = db.session.scalars(db.select(Asset.serial).where(Asset.customer_id == customer.id)
+                                 .order_by(Asset.id)).all()
+    text = search.customer_document(customer.name, contacts, serials)
+    customer.search_text, customer.search_bigrams = text, " ".join(search.bigrams(text))
+
+
+def _index_condition(q: str):
+    """Customer ids whose search text holds q, through the trigram or bigram index (never a scan)."""
+    kind = search.query_kind(q)
+    if kind == "scan":
+        return sa.false()
+    if db.engine.dialect.name == "postgresql":
+        if kind == "trigram":
+            return Customer.search_text.contains(q, autoescape=True)
+        return sa.text("string_to_array(customer.search_bigrams, ' ') @> ARRAY[:bigram]::text[]").bindparams(
+            bigram=q)
+    return Customer.id.in_(sa.text(FTS_QUERY[kind]).bindparams(p=search.fts_phrase(q)))
+
+
+def usable_query(raw: str | None) -> str:
+    """The query as searched, or "" when it is too short to mean anything (one character, under 4 digits)."""
+    q = search.customer_query(raw)[:100]
+    if len(q) < 2 or (q.isdigit() and len(q) < MIN_DIGITS):
+        return ""
+    return q
+
+
+def find(raw: str | None, limit: int = HIT_LIMIT) -> list[CustomerHit]:
+    q = usable_query(raw)
+    if not q:
+        return []
+    condition = _index_condition(q)
+    if TICKET_NUMBER.match(q):  # the unique index on the number answers a prefix as a range
+        upper = q.upper()
+        condition = sa.or_(condition, Customer.id.in_(db.select(Ticket.customer_id).where(
+            Ticket.number >= upper, Ticket.number < upper + "~")))
+    customers = db.session.scalars(db.select(Customer).where(condition).options(selectinload(Customer.contacts))
+                                   .order_by(Customer.name, Customer.id).limit(limit)).all()
+    if not customers:
+        return []
+    ids = [c.id for c in customers]
+    assets = db.session.scalars(db.select(Asset).where(Asset.customer_id.in_(ids)).order_by(Asset.id)).all()
+    hits = []
+    for customer in customers:
+        hit = CustomerHit(customer=customer, contact=_matching_contact(customer.contacts, q))
+        hit.asset = next((a for a in assets if a.customer_id == customer.id and q in a.serial.lower()), None)
+        hits.append(hit)
+    return hits
+
+
+def _matching_contact(contacts: list[Contact], q: str) -> Contact | None:
+    for contact in contacts:
+        if (q in search.normalize(contact.name) or (q.isdigit() and q in phones.search_key(contact.phone))
+                or q in (contact.email or "").lower()):
+            return contact
+    return None
+
+
+def open_tickets(customer_id: int, limit: int = 20) -> list[Ticket]:
+    """The customer's tickets still open, newest first (what the caller is most likely calling about)."""
+    return list(db.session.scalars(db.select(Ticket).where(
+        Ticket.customer_id == customer_id, Ticket.status.in_(workflow.OPEN_STATUSES))
+        .order_by(Ticket.id.desc()).limit(limit)))
