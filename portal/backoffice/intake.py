@@ -58,13 +58,18 @@ def _asset_choices(assets):
 
 def _intake_form(**kwargs) -> IntakeForm:
     form = IntakeForm(**kwargs)
-    form.customer_id.choices = _customer_choices(form.customer_id.data)
-    form.contact_id.choices = _contact_choices(form.customer_id.data)
-    form.asset_id.choices = _asset_choices(intake_service.customer_assets(form.customer_id.data))
+    _customer_lists(form)
     models = db.session.scalars(db.select(ProductModel).order_by(ProductModel.code)).all()
     form.product_model_id.choices = to_choices(
         [("", _("Choose a model"))] + [(m.id, f"{m.code} {m.name}") for m in models])
     return form
+
+
+def _customer_lists(form: IntakeForm) -> None:
+    """The lists that depend on the customer picked: the customer itself, its contacts and its units."""
+    form.customer_id.choices = _customer_choices(form.customer_id.data)
+    form.contact_id.choices = _contact_choices(form.customer_id.data)
+    form.asset_id.choices = _asset_choices(intake_service.customer_assets(form.customer_id.data))
 
 
 def _attachment_count(form: IntakeForm) -> int:
@@ -93,15 +98,16 @@ def serial_context(serial, customer_id) -> dict:
     return {"facts": intake_service.serial_facts(serial, customer_id, today), "today": today}
 
 
-def intake_context(form: IntakeForm) -> dict:
+def intake_context(form: IntakeForm, **extra) -> dict:
     """Everything the intake page and its fragments draw, from the form as typed so far."""
     return {"form": form, "assets": intake_service.customer_assets(form.customer_id.data),
-            **serial_context(form.serial.data, form.customer_id.data), **completeness_context(form)}
+            "open_tickets": customers_service.open_tickets(form.customer_id.data),
+            **serial_context(form.serial.data, form.customer_id.data), **completeness_context(form), **extra}
 
 
-def _page(form: IntakeForm, status: int):
+def _page(form: IntakeForm, status: int, **extra):
     return render("backoffice/intake.html", "backoffice/_intake_form.html", http_status=status,
-                  **intake_context(form))
+                  **intake_context(form, **extra))
 
 
 def _register(form: IntakeForm):
@@ -131,6 +137,26 @@ def intake():
                   done=lambda ticket: saved(
                       _("Service request %(number)s registered. Tell the customer this number.", number=ticket.number),
                       url_for("backoffice.ticket_detail", ticket_id=ticket.id)))
+
+
+@bp.get("/intake")
+@roles_required(*DESK)
+def caller_intake():
+    """Caller ID (来电弹屏): the telephone system opens this with the caller's number. One customer with that
+    number: intake opens with them and the contact picked and their open tickets listed; several: the hits to
+    pick from; none: the number is in the phone field, ready for a new customer."""
+    caller = request.args.get("caller", "")[:40].strip()
+    form = IntakeForm(formdata=None, channel="phone")
+    hits = customers_service.find(caller) if caller else []
+    if len(hits) == 1:
+        form.customer_id.data = hits[0].customer.id
+        if hits[0].contact is not None:
+            form.contact_id.data = hits[0].contact.id
+            form.contact_name.data = hits[0].contact.name
+    form.contact_phone.data = (hits[0].contact.phone if len(hits) == 1 and hits[0].contact else None) or caller
+    _customer_lists(form)
+    return _page(form, 200, caller=caller, customer_q=caller, hits=hits if len(hits) > 1 else [],
+                 searched=bool(caller) and not hits)
 
 
 def _fill_from_contact(form: IntakeForm) -> None:
@@ -166,7 +192,7 @@ def intake_contacts():
     asset_id = request.args.get("asset_id", type=int)
     form.asset_id.data = asset_id if any(a.id == asset_id for a in assets) else None
     return render("backoffice/_customer_pick.html", form=form, assets=assets, picked_contact=contact,
-                  picked=True)
+                  picked=True, open_tickets=customers_service.open_tickets(customer_id))
 
 
 @bp.get("/intake/customers")

@@ -90,8 +90,10 @@ def _matching_contact(contacts: list[Contact], q: str) -> Contact | None:
     return None
 
 
-def open_tickets(customer_id: int, limit: int = 20) -> list[Ticket]:
+def open_tickets(customer_id: int | None, limit: int = 20) -> list[Ticket]:
     """The customer's tickets still open, newest first (what the caller is most likely calling about)."""
+    if not customer_id:
+        return []
     return list(db.session.scalars(db.select(Ticket).where(
         Ticket.customer_id == customer_id, Ticket.status.in_(workflow.OPEN_STATUSES))
         .order_by(Ticket.id.desc()).limit(limit)))

@@ -300,6 +300,8 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                Visit("backoffice.print_job", queued, "queued")]
     if role in ("admin", "supervisor", "agent"):
         visits += [Visit("backoffice.intake", "/desk/tickets/new", then=[("customer and serial typed", fill_intake)]),
+                   Visit("backoffice.caller_intake", "/desk/intake?caller=13812345678", "caller found"),
+                   Visit("backoffice.caller_intake", "/desk/intake?caller=02155509999", "unknown caller"),
                    Visit("backoffice.dispatch_board", "/desk/dispatch")]
     if role in ("admin", "supervisor"):
         visits.append(Visit("backoffice.tasks", "/desk/tasks"))

@@ -89,3 +89,36 @@ def test_a_contact_of_another_customer_is_not_chosen(app, login_as):
 def test_the_intake_page_lists_no_customers_before_a_search(app, login_as):
     html = login_as("agent").get("/desk/tickets/new").get_data(as_text=True)
     assert 'id="customer_q"' in html and COMPANY not in html
+
+
+def test_caller_id_opens_intake_with_the_customer_contact_and_open_tickets(app, login_as):
+    ticket_id = make_ticket(app, customer_kind="company", status="assigned")
+    with app.app_context():
+        number = db.session.get(Ticket, ticket_id).number
+    agent = login_as("agent")
+    response = agent.get("/desk/intake", query_string={"caller": "+86 139 8765 4321"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.search(r'<option selected value="\d+">华东精密制造有限公司</option>', html)
+    assert re.search(r'<option selected value="\d+">孙工</option>', html)
+    assert 'value="孙工"' in html and 'value="13987654321"' in html
+    assert number in html and "Open tickets of this customer" in agent.get(
+        "/desk/intake", query_string={"caller": "13987654321"}, headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+
+
+def test_caller_id_with_an_unknown_number_keeps_it_for_a_new_customer(app, login_as):
+    html = login_as("agent").get("/desk/intake", query_string={"caller": "021-5550 9999"},
+                                 headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'value="021-5550 9999"' in html and "No customer found" in html
+
+
+def test_caller_id_matching_several_customers_lists_them(app, login_as):
+    with app.app_context():
+        person = db.session.scalar(db.select(Customer).where(Customer.name == PERSON))
+        db.session.add(Contact(customer_id=person.id, name="周敏同事", phone="13812345678"))
+        customers.reindex(person)
+        db.session.commit()
+    html = login_as("agent").get("/desk/intake", query_string={"caller": "13812345678"}).get_data(as_text=True)
+    assert "<strong>华东精密制造有限公司</strong>" in html and "<strong>周敏</strong>" in html
+    assert not re.search(r'<option selected value="\d+">', html.split('id="customer-field"')[1].split("</div>")[0])
