@@ -31,6 +31,9 @@ class IntakeForm(FlaskForm):
                                description=_l("Left empty, the contact on file is used"))
     contact_phone = StringField(_l("Phone"), filters=[strip],
                                 validators=[DataRequired(), Length(max=40), phone_number])
+    site_id = SelectField(_l("Service address"), coerce=optional_int, validate_choice=False)
+    service_address = StringField(_l("Other address"), filters=[strip], validators=[Optional(), Length(max=300)],
+                                  description=_l("Typed here, it is used instead of the site chosen"))
     asset_id = SelectField(_l("Registered unit"), coerce=optional_int, validate_choice=False,
                            description=_l("Picking one fills in model, serial number and purchase date"))
     product_model_id = SelectField(_l("Product model"), coerce=optional_int, validators=[DataRequired()])

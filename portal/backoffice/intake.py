@@ -70,6 +70,14 @@ def _customer_lists(form: IntakeForm) -> None:
     form.customer_id.choices = _customer_choices(form.customer_id.data)
     form.contact_id.choices = _contact_choices(form.customer_id.data)
     form.asset_id.choices = _asset_choices(intake_service.customer_assets(form.customer_id.data))
+    form.site_id.choices = _site_choices(form.customer_id.data)
+
+
+def _site_choices(customer_id):
+    sites = customers_service.sites(customer_id)
+    if not sites:
+        return to_choices([("", _("No sites on file: type the address"))])
+    return to_choices([(s.id, f"{s.label} · {s.address}") for s in sites])
 
 
 def _attachment_count(form: IntakeForm) -> int:
@@ -122,7 +130,9 @@ def _register(form: IntakeForm):
                        serial=form.serial.data, purchase_date=form.purchase_date.data,
                        description=form.description.data, channel=form.channel.data, frequency=form.frequency.data,
                        impact=form.impact.data, tried=form.tried.data, accessories=form.accessories.data,
-                       condition=form.condition.data))
+                       condition=form.condition.data,
+                       service_address=customers_service.service_address(
+                           customer, form.site_id.data, form.service_address.data)))
 
 
 @bp.route("/tickets/new", methods=["GET", "POST"])
@@ -184,6 +194,7 @@ def intake_contacts():
     form.contact_id.choices = _contact_choices(customer_id)
     assets = intake_service.customer_assets(customer_id)
     form.asset_id.choices = _asset_choices(assets)
+    form.site_id.choices = _site_choices(customer_id)
     contact = db.session.get(Contact, request.args.get("contact_id", type=int) or 0)
     if contact is not None and contact.customer_id == customer_id:
         form.contact_id.data = contact.id

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.domain import phones, search, workflow
 from portal.extensions import db
-from portal.models import Asset, Contact, Customer, Ticket
+from portal.models import Asset, Contact, Customer, CustomerAddress, Ticket
 
 HIT_LIMIT = 8
 TICKET_NUMBER = re.compile(r"^sr\d{4,}$")
@@ -97,3 +97,21 @@ def open_tickets(customer_id: int | None, limit: int = 20) -> list[Ticket]:
     return list(db.session.scalars(db.select(Ticket).where(
         Ticket.customer_id == customer_id, Ticket.status.in_(workflow.OPEN_STATUSES))
         .order_by(Ticket.id.desc()).limit(limit)))
+
+
+def sites(customer_id: int | None) -> list[CustomerAddress]:
+    """The customer's addresses where engineers go, the default first."""
+    if not customer_id:
+        return []
+    return list(db.session.scalars(db.select(CustomerAddress).where(CustomerAddress.customer_id == customer_id)
+                                   .order_by(CustomerAddress.is_default.desc(), CustomerAddress.id)))
+
+
+def service_address(customer: Customer, site_id: int | None, typed: str | None) -> str | None:
+    """The ticket's service address: typed at intake, else the site picked, else the default site, else the
+    customer's address. A site of another customer is ignored."""
+    if (typed or "").strip():
+        return typed.strip()[:300]
+    options = sites(customer.id)
+    site = next((s for s in options if s.id == site_id), None) or (options[0] if options else None)
+    return site.address if site is not None else customer.address

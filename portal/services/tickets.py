@@ -58,7 +58,7 @@ def attach_photos(ticket: Ticket, files, user: User, purpose: str, inspection=No
 def register_request(*, user: User, customer, contact, contact_name: str, contact_phone: str,
                      product_model, serial: str | None, purchase_date: date | None, description: str,
                      channel: str, frequency=None, impact=None, tried=None, photos=(), accessories=None,
-                     condition=None, event_data: dict | None = None) -> Ticket:
+                     condition=None, service_address=None, event_data: dict | None = None) -> Ticket:
     """Intake: number the request, link or register the asset, keep the photos, log the event.
 
     `event_data` joins the registration event's data (the intake's completeness score, a repeat fault).
@@ -85,6 +85,7 @@ def register_request(*, user: User, customer, contact, contact_name: str, contac
         asset=asset, serial=serial, purchase_date=purchase_date, description=description,
         frequency=frequency or None, impact=impact or None, tried=tried or None, created_by_id=user.id,
         accessories=accessories or None, condition=condition or None, created_at=utcnow(),
+        service_address=(service_address or "").strip()[:300] or None,
     )
     set_search_text(ticket, customer.name)
     db.session.add(ticket)
