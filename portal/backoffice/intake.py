@@ -119,10 +119,13 @@ def _page(form: IntakeForm, status: int, **extra):
 
 
 def _register(form: IntakeForm):
-    customer = db.session.get(Customer, form.customer_id.data)
-    contact = db.session.get(Contact, form.contact_id.data) if form.contact_id.data else None
-    if contact is not None and contact.customer_id != customer.id:
-        raise ServiceError(_("This contact belongs to another customer."), field="contact_id")
+    if form.customer_id.data:
+        customer = db.session.get(Customer, form.customer_id.data)
+        contact = db.session.get(Contact, form.contact_id.data) if form.contact_id.data else None
+        if contact is not None and contact.customer_id != customer.id:
+            raise ServiceError(_("This contact belongs to another customer."), field="contact_id")
+    else:
+        customer, contact = _new_customer(form)
     return intake_service.register(
         user=current_user, customer=customer, contact=contact, photos=request.files.getlist(form.photos.name),
         form_data=dict(contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
@@ -133,6 +136,20 @@ def _register(form: IntakeForm):
                        condition=form.condition.data,
                        service_address=customers_service.service_address(
                            customer, form.site_id.data, form.service_address.data)))
+
+
+def _new_customer(form: IntakeForm):
+    """The customer the search did not find, made with the request: first the likely duplicates are offered
+    (same phone, same name), unless the agent ticked that it is a new customer all the same."""
+    duplicates = customers_service.likely_duplicates(form.new_customer_name.data, form.contact_phone.data)
+    if duplicates and not form.not_duplicate.data:
+        form.duplicates = duplicates
+        raise ServiceError(_("A customer with this phone number or name is already on file: pick it below, or "
+                             "tick that this is a new customer."), field="new_customer_name")
+    return customers_service.create(
+        kind=form.new_customer_kind.data, name=form.new_customer_name.data, contact_name=form.contact_name.data,
+        phone=form.contact_phone.data, email=form.new_customer_email.data,
+        address=form.new_customer_address.data, site_label=_("Main site"))
 
 
 @bp.route("/tickets/new", methods=["GET", "POST"])
@@ -156,7 +173,7 @@ def caller_intake():
     number: intake opens with them and the contact picked and their open tickets listed; several: the hits to
     pick from; none: the number is in the phone field, ready for a new customer."""
     caller = request.args.get("caller", "")[:40].strip()
-    form = IntakeForm(formdata=None, channel="phone")
+    form = _intake_form(formdata=None, channel="phone")
     hits = customers_service.find(caller) if caller else []
     if len(hits) == 1:
         form.customer_id.data = hits[0].customer.id
@@ -166,7 +183,7 @@ def caller_intake():
     form.contact_phone.data = (hits[0].contact.phone if len(hits) == 1 and hits[0].contact else None) or caller
     _customer_lists(form)
     return _page(form, 200, caller=caller, customer_q=caller, hits=hits if len(hits) > 1 else [],
-                 searched=bool(caller) and not hits)
+                 searched=bool(caller) and not hits, unknown_caller=bool(caller) and not hits)
 
 
 def _fill_from_contact(form: IntakeForm) -> None:

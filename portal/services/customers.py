@@ -115,3 +115,35 @@ def service_address(customer: Customer, site_id: int | None, typed: str | None) 
     options = sites(customer.id)
     site = next((s for s in options if s.id == site_id), None) or (options[0] if options else None)
     return site.address if site is not None else customer.address
+
+
+def likely_duplicates(name: str | None, phone: str | None) -> list[CustomerHit]:
+    """Customers already on file that a new one probably is: a contact with the same phone number, or the same
+    name (spaces and case aside). Found through the search index, then compared exactly."""
+    key, wanted = phones.search_key(phone), search.normalize(name)
+    hits = {}
+    for query in (key if len(key) >= MIN_DIGITS else "", wanted):
+        for hit in find(query) if query else []:
+            same_phone = [c for c in hit.customer.contacts if key and phones.search_key(c.phone) == key]
+            if same_phone or search.normalize(hit.customer.name) == wanted:
+                hit.contact = same_phone[0] if same_phone else hit.contact
+                hits.setdefault(hit.customer.id, hit)
+    return list(hits.values())
+
+
+def create(*, kind: str, name: str, contact_name: str, phone: str, email: str | None, address: str | None,
+           site_label: str) -> tuple[Customer, Contact]:
+    """A customer made at intake: its contact (phone in the stored form) and, given an address, its first
+    site, which is the default."""
+    customer = Customer(name=name.strip(), kind=kind if kind in ("company", "individual") else "company",
+                        address=(address or "").strip() or None)
+    contact = Contact(name=contact_name.strip(), phone=phones.normalize(phone) or phone.strip(),
+                      email=(email or "").strip().lower() or None)
+    customer.contacts.append(contact)
+    db.session.add(customer)
+    db.session.flush()
+    if customer.address:
+        db.session.add(CustomerAddress(customer_id=customer.id, label=site_label, address=customer.address,
+                                       is_default=True))
+    reindex(customer)
+    return customer, contact

@@ -271,6 +271,17 @@ def fill_intake(page):
     expect(page.locator("#completeness [data-score]")).not_to_have_attribute("data-score", "0")
 
 
+def offer_duplicate(page):
+    """An unknown caller entered as a new customer whose name is on file: the likely duplicate is offered."""
+    expect(page.locator("#new-customer")).to_have_attribute("open", "")
+    page.locator("[name=new_customer_name]").fill(VIP_COMPANY)
+    page.locator("[name=contact_name]").fill("李娜")
+    page.locator("[name=product_model_id]").select_option(index=1)
+    page.locator("[name=description]").fill("打印机卡纸，每次都卡")
+    page.locator("#intake-form button[type=submit]").last.click()
+    expect(page.locator("#duplicate-hits button", has_text=VIP_COMPANY)).to_be_visible()
+
+
 def create_signing_link(page):
     page.locator("#remote-acceptance button[type=submit]").click()
     expect(page.locator("#signing-link-sent")).to_be_visible()
@@ -301,7 +312,8 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
     if role in ("admin", "supervisor", "agent"):
         visits += [Visit("backoffice.intake", "/desk/tickets/new", then=[("customer and serial typed", fill_intake)]),
                    Visit("backoffice.caller_intake", "/desk/intake?caller=13812345678", "caller found"),
-                   Visit("backoffice.caller_intake", "/desk/intake?caller=02155509999", "unknown caller"),
+                   Visit("backoffice.caller_intake", "/desk/intake?caller=02155509999", "unknown caller",
+                         then=[("new customer who may be on file", offer_duplicate)]),
                    Visit("backoffice.dispatch_board", "/desk/dispatch")]
     if role in ("admin", "supervisor"):
         visits.append(Visit("backoffice.tasks", "/desk/tasks"))

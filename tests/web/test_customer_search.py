@@ -102,6 +102,7 @@ def test_caller_id_opens_intake_with_the_customer_contact_and_open_tickets(app, 
     assert re.search(r'<option selected value="\d+">华东精密制造有限公司</option>', html)
     assert re.search(r'<option selected value="\d+">孙工</option>', html)
     assert 'value="孙工"' in html and 'value="13987654321"' in html
+    assert "ABC-2000" in html  # the product models to pick from
     assert number in html and "Open tickets of this customer" in agent.get(
         "/desk/intake", query_string={"caller": "13987654321"}, headers={"Accept-Language": "en"}).get_data(
         as_text=True)

@@ -14,7 +14,7 @@ BUDGETS = {
     ("backoffice", "/desk/tickets", None): 7,
     ("supervisor", "/desk/tickets", None): 8,
     ("agent", "/desk/tickets/new", None): 4,
-    ("agent", "/desk/intake?caller=13812345678", None): 12,
+    ("agent", "/desk/intake?caller=13812345678", None): 13,
     ("agent", "/desk/intake/customers?customer_q=5678", None): 5,
     ("supervisor", "/desk/dispatch", None): 6,
     ("supervisor", "/desk/tasks", None): 3,
