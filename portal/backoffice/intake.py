@@ -47,7 +47,8 @@ def _customer_choices(customer_id):
 def _contact_choices(customer_id):
     choices = [("", _("Not on file / someone else"))]
     if customer_id:
-        rows = db.session.scalars(db.select(Contact).where(Contact.customer_id == customer_id)).all()
+        rows = db.session.scalars(db.select(Contact).where(Contact.customer_id == customer_id,
+                                                           Contact.active.is_(True))).all()
         choices += [(c.id, c.name) for c in rows]
     return to_choices(choices)
 

@@ -59,16 +59,23 @@ def usable_query(raw: str | None) -> str:
     return q
 
 
-def find(raw: str | None, limit: int = HIT_LIMIT) -> list[CustomerHit]:
-    q = usable_query(raw)
-    if not q:
-        return []
+def search_condition(q: str):
+    """Customers whose name, contacts or serials hold q, or with a ticket whose number starts with it."""
     condition = _index_condition(q)
     if TICKET_NUMBER.match(q):  # the unique index on the number answers a prefix as a range
         upper = q.upper()
         condition = sa.or_(condition, Customer.id.in_(db.select(Ticket.customer_id).where(
             Ticket.number >= upper, Ticket.number < upper + "~")))
-    customers = db.session.scalars(db.select(Customer).where(condition).options(selectinload(Customer.contacts))
+    return condition
+
+
+def find(raw: str | None, limit: int = HIT_LIMIT) -> list[CustomerHit]:
+    """Active customers for the intake search, with the contact and unit the query matched."""
+    q = usable_query(raw)
+    if not q:
+        return []
+    customers = db.session.scalars(db.select(Customer).where(search_condition(q), Customer.active.is_(True))
+                                   .options(selectinload(Customer.contacts))
                                    .order_by(Customer.name, Customer.id).limit(limit)).all()
     if not customers:
         return []
@@ -83,7 +90,7 @@ def find(raw: str | None, limit: int = HIT_LIMIT) -> list[CustomerHit]:
 
 
 def _matching_contact(contacts: list[Contact], q: str) -> Contact | None:
-    for contact in contacts:
+    for contact in (c for c in contacts if c.active):
         if (q in search.normalize(contact.name) or (q.isdigit() and q in phones.search_key(contact.phone))
                 or q in (contact.email or "").lower()):
             return contact

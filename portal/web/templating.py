@@ -57,6 +57,7 @@ def menu_for(user) -> list[tuple[str, str]]:
     items = [(url_for("backoffice.queue"), str(_l("Tickets")))]
     if user.role in DESK:
         items.append((url_for("backoffice.intake"), str(_l("New request"))))
+    items.append((url_for("backoffice.customer_list"), str(_l("Customers"))))
     if user.role in SUPERVISORS:
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))

@@ -17,7 +17,7 @@ import pyotp
 import pytest
 
 from portal.extensions import db
-from portal.models import Customer, OutgoingMail, Ticket, User
+from portal.models import Contact, Customer, CustomerAddress, OutgoingMail, Ticket, User
 from portal.tasks import print_jobs
 from portal.web.access import ANYONE
 from tests.browser.conftest import ROOT, sign_in
@@ -282,6 +282,13 @@ def offer_duplicate(page):
     expect(page.locator("#duplicate-hits button", has_text=VIP_COMPANY)).to_be_visible()
 
 
+def save_empty(page):
+    """A master-data form saved without its name: the message is next to the field."""
+    page.locator("[name=name]").fill("")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#name-error")).to_be_visible()
+
+
 def create_signing_link(page):
     page.locator("#remote-acceptance button[type=submit]").click()
     expect(page.locator("#signing-link-sent")).to_be_visible()
@@ -300,6 +307,19 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
     visits.append(Visit("backoffice.ticket_detail", f"/desk/tickets/{extra['rated']}", "rated, low score"))
     for name in (VIP_COMPANY, "周敏"):
         visits.append(Visit("backoffice.customer_detail", f"/desk/customers/{_id_of(app, Customer, name=name)}", name))
+    visits += [Visit("backoffice.customer_list", "/desk/customers", "all customers"),
+               Visit("backoffice.customer_list", "/desk/customers?q=5678", "found by phone digits")]
+    if role in ("admin", "supervisor", "agent"):
+        company = _id_of(app, Customer, name=VIP_COMPANY)
+        contact = _id_of(app, Contact, name="孙工")
+        site = _id_of(app, CustomerAddress, customer_id=company)
+        visits += [Visit("backoffice.customer_new", "/desk/customers/new", then=[("name missing", save_empty)]),
+                   Visit("backoffice.customer_edit", f"/desk/customers/{company}/edit"),
+                   Visit("backoffice.contact_new", f"/desk/customers/{company}/contacts/new",
+                         then=[("name missing", save_empty)]),
+                   Visit("backoffice.contact_edit", f"/desk/customers/{company}/contacts/{contact}/edit"),
+                   Visit("backoffice.site_new", f"/desk/customers/{company}/sites/new"),
+                   Visit("backoffice.site_edit", f"/desk/customers/{company}/sites/{site}/edit")]
     # Batches of reports (each user sees their own): one built, one still queued (its page polls).
     done = web.post_form("/desk/print", {"ids": str(tickets["closed"])}).headers["Location"]
     with app.app_context():

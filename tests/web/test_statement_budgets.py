@@ -19,7 +19,9 @@ BUDGETS = {
     ("supervisor", "/desk/dispatch", None): 6,
     ("supervisor", "/desk/tasks", None): 3,
     ("agent", "/desk/print", None): 3,
-    ("agent", "/desk/customers/{customer}", None): 5,
+    ("agent", "/desk/customers/{customer}", None): 7,  # + its sites, + its account manager
+    ("agent", "/desk/customers", None): 3,
+    ("agent", "/desk/customers?q=5678", None): 3,
     ("admin", "/desk/admin/sla", None): 3,
     ("admin", "/desk/admin/routing", None): 4,
     ("agent", "/desk/tickets/{ticket}", "new"): 20,
