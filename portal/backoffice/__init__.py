@@ -1,6 +1,7 @@
 """The desk: intake, the queue, triage and assignment, dispatch, the customer dialogue, printing, admin."""
 from portal.backoffice import (  # noqa: F401  - importing a route module registers its routes
     bulk,
+    catalogue,
     customer_records,
     customers,
     dialogue,

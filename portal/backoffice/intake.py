@@ -60,7 +60,8 @@ def _asset_choices(assets):
 def _intake_form(**kwargs) -> IntakeForm:
     form = IntakeForm(**kwargs)
     _customer_lists(form)
-    models = db.session.scalars(db.select(ProductModel).order_by(ProductModel.code)).all()
+    models = db.session.scalars(db.select(ProductModel).where(ProductModel.active.is_(True))
+                                .order_by(ProductModel.code)).all()
     form.product_model_id.choices = to_choices(
         [("", _("Choose a model"))] + [(m.id, f"{m.code} {m.name}") for m in models])
     return form

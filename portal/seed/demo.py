@@ -49,13 +49,13 @@ MODELS = [
     ("PX-50", "工业电源模块 Industrial power module", "equipment", 18),
 ]
 
-PARTS = [
-    ("PCB-ABC-MAIN", "主控板 Main board (ABC-2000)", 6),
-    ("LCD-ABC-15", "15 寸液晶屏 15\" LCD panel", 6),
-    ("PSU-24V", "24V 电源适配器 24 V power adapter", 3),
-    ("WM-PUMP", "排水泵 Drain pump (WM-800)", 12),
-    ("WM-BELT", "传动皮带 Drive belt (WM-800)", 6),
-    ("PX-FAN", "散热风扇 Cooling fan (PX-50)", 6),
+PARTS = [  # code, name, warranty months, category, unit price in fen, serial-tracked
+    ("PCB-ABC-MAIN", "主控板 Main board (ABC-2000)", 6, "主板", 128000, True),
+    ("LCD-ABC-15", "15 寸液晶屏 15\" LCD panel", 6, "显示屏", 86000, True),
+    ("PSU-24V", "24V 电源适配器 24 V power adapter", 3, "电源", 12800, False),
+    ("WM-PUMP", "排水泵 Drain pump (WM-800)", 12, "泵", 15600, False),
+    ("WM-BELT", "传动皮带 Drive belt (WM-800)", 6, "传动", 4500, False),
+    ("PX-FAN", "散热风扇 Cooling fan (PX-50)", 6, "散热", 6800, False),
 ]
 
 
@@ -86,7 +86,8 @@ def seed(with_tickets: bool = True) -> bool:
     models = {code: ProductModel(code=code, name=name, category=cat, warranty_months=months)
               for code, name, cat, months in MODELS}
     db.session.add_all(models.values())
-    db.session.add_all(Part(code=code, name=name, warranty_months=m) for code, name, m in PARTS)
+    db.session.add_all(Part(code=code, name=name, warranty_months=m, category=category, unit_price_fen=price,
+                            serial_tracked=serial) for code, name, m, category, price, serial in PARTS)
 
     users = {}
     for email, password, name, role, senior, dept in ACCOUNTS:

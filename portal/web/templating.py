@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import labels
+from portal.domain.money import fen_to_yuan
 from portal.domain.privacy import mask_email, mask_phone
 from portal.domain.roles import ADMINS, DESK, SUPERVISORS, Role
 from portal.domain.time import as_utc
@@ -61,6 +62,7 @@ def menu_for(user) -> list[tuple[str, str]]:
     if user.role in SUPERVISORS:
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
+        items.append((url_for("backoffice.catalogue_list", kind="models"), str(_l("Catalogue"))))
     if user.role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
@@ -73,6 +75,7 @@ def menu_for(user) -> list[tuple[str, str]]:
 
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["dt"] = format_moment
+    app.jinja_env.filters["yuan"] = fen_to_yuan
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["masked_recipient"] = masked_recipient
     app.jinja_env.filters["notice_channel"] = lambda code: str(NOTICE_CHANNELS.get(code, code))
