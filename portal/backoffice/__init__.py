@@ -2,6 +2,7 @@
 from portal.backoffice import (  # noqa: F401  - importing a route module registers its routes
     bulk,
     catalogue,
+    checklists,
     customer_records,
     customers,
     dialogue,

@@ -1,11 +1,21 @@
-"""Forms of the catalogue master data: product models and parts."""
+"""Forms of the catalogue master data: product models, parts, inspection checklists."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, ValidationError
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from portal.domain.money import fen_to_yuan, yuan_to_fen
-from portal.web.fields import strip
+from portal.web.fields import strip, to_choices
 
 CODE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{0,59}$", message=_l("Letters, digits and - _ . / only."))
 
@@ -50,3 +60,23 @@ class PartForm(FlaskForm):
     warranty_months = IntegerField(_l("Warranty (months)"), default=3,
                                    validators=[InputRequired(), NumberRange(min=0, max=120)])
     serial_tracked = BooleanField(_l("Serial-tracked (each piece has its serial number)"))
+
+
+class ChecklistItemForm(Form):
+    """One row of the checklist editor (no CSRF of its own: it is part of the checklist form)."""
+
+    key = HiddenField()
+    position = IntegerField(_l("Order"), validators=[Optional(), NumberRange(min=0, max=999)])
+    label_zh = StringField(_l("Item (Chinese)"), filters=[strip], validators=[Length(max=100)])
+    label_en = StringField(_l("Item (English)"), filters=[strip], validators=[Length(max=100)])
+    kind = SelectField(_l("Answer"), choices=to_choices([
+        ("yesno", _l("yes / no")), ("value", _l("number with unit")), ("text", _l("text")), ("photo", _l("photo"))]))
+    unit = StringField(_l("Unit"), filters=[strip], validators=[Length(max=20)])
+    required = BooleanField(_l("Required"))
+
+
+class ChecklistForm(FlaskForm):
+    category = StringField(_l("Product category"), filters=[strip], validators=[DataRequired(), Length(max=60)],
+                           description=_l("The models of this category use the checklist, e.g. display"))
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    items = FieldList(FormField(ChecklistItemForm), min_entries=1, max_entries=60)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from portal.domain import checklists as checklist_rules
 from portal.extensions import db
 from portal.models import ChecklistTemplate, Part, ProductModel, User
 from portal.services import ServiceError, security_log
@@ -81,3 +82,36 @@ def set_active(record, active: bool, by: User | None, what: str) -> None:
         security_log.record(security_log.MASTER_DATA_CHANGED, user=by, detail={
             f"{what} #{record.id} {record.code}": {"active": [record.active, active]}})
     record.active = active
+
+
+def checklists() -> list[ChecklistTemplate]:
+    return list(db.session.scalars(db.select(ChecklistTemplate).order_by(ChecklistTemplate.category)))
+
+
+def save_checklist(template: ChecklistTemplate | None, *, category: str, name: str, rows: list[dict],
+                   by: User | None) -> ChecklistTemplate:
+    """Create or change the checklist of a product category from the editor's rows (see domain.checklists)."""
+    items = checklist_rules.build_items(rows)
+    if not items:
+        raise ServiceError(_l("Add at least one item."))
+    category = category.strip()
+    taken = db.session.scalar(db.select(ChecklistTemplate.id).where(
+        ChecklistTemplate.category == category, ChecklistTemplate.id != (template.id if template else 0)))
+    if taken:
+        raise ServiceError(_l("This category already has a checklist: edit that one."), field="category")
+    before = _checklist_summary(template) if template is not None else {}
+    if template is None:
+        template = ChecklistTemplate(category=category, name=name, items=items)
+        db.session.add(template)
+    template.category, template.name, template.items = category, name, items
+    db.session.flush()
+    if diff := security_log.changes(before, _checklist_summary(template)):
+        security_log.record(security_log.MASTER_DATA_CHANGED, user=by, detail={f"checklist #{template.id}": diff})
+    return template
+
+
+def _checklist_summary(template: ChecklistTemplate) -> dict:
+    """What the security log compares: category, name and the items in order as "label (kind, unit, *)"."""
+    items = ["{} ({}{}{})".format(i["label"]["zh_CN"], i["kind"], f", {i['unit']}" if i.get("unit") else "",
+                                  ", *" if i.get("required") else "") for i in template.items]
+    return {"category": template.category, "name": template.name, "items": " · ".join(items)}

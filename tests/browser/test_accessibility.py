@@ -17,7 +17,7 @@ import pyotp
 import pytest
 
 from portal.extensions import db
-from portal.models import Contact, Customer, CustomerAddress, OutgoingMail, Part, Ticket, User
+from portal.models import ChecklistTemplate, Contact, Customer, CustomerAddress, OutgoingMail, Part, Ticket, User
 from portal.tasks import print_jobs
 from portal.web.access import ANYONE
 from tests.browser.conftest import ROOT, sign_in
@@ -342,7 +342,11 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                    Visit("backoffice.catalogue_list", "/desk/admin/catalogue/parts?q=PCB", "parts found"),
                    Visit("backoffice.catalogue_new", "/desk/admin/catalogue/parts/new",
                          then=[("name missing", save_empty)]),
-                   Visit("backoffice.catalogue_edit", f"/desk/admin/catalogue/parts/{part}/edit")]
+                   Visit("backoffice.catalogue_edit", f"/desk/admin/catalogue/parts/{part}/edit"),
+                   Visit("backoffice.checklist_list", "/desk/admin/checklists"),
+                   Visit("backoffice.checklist_new", "/desk/admin/checklists/new", then=[("name missing", save_empty)]),
+                   Visit("backoffice.checklist_edit",
+                         f"/desk/admin/checklists/{_id_of(app, ChecklistTemplate, category='display')}/edit")]
     if role == "admin":
         visits += [Visit("backoffice.sla_policies", "/desk/admin/sla"),
                    Visit("backoffice.routing_rules", "/desk/admin/routing"),
