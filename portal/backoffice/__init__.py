@@ -9,6 +9,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     dispatch,
     intake,
     mail_log,
+    organisation,
     printing,
     queue,
     security_log,

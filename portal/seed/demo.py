@@ -4,7 +4,18 @@ from pathlib import Path
 
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
-from portal.models import Asset, Contact, Customer, CustomerAddress, Department, Part, ProductModel, User, Visit
+from portal.models import (
+    Asset,
+    Contact,
+    Customer,
+    CustomerAddress,
+    Department,
+    Part,
+    ProductModel,
+    ServicePoint,
+    User,
+    Visit,
+)
 from portal.pdf.seal import make_self_signed
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
@@ -37,6 +48,13 @@ ENGINEER_PROFILES = {
     "engineer2@example.com": (["appliance", "display"], "华北"),
 }
 CUSTOMER_REGIONS = {"华东精密制造有限公司": "华东", "周敏": "华东"}
+SERVICE_POINTS = [
+    ("苏州服务中心", "苏州工业园区金鸡湖大道 99 号 1 楼", "0512-6288 1000", "周一至周六 9:00-18:00"),
+    ("北京服务中心", "北京市朝阳区酒仙桥路 10 号", "010-6438 2000", "周一至周五 9:00-17:30"),
+]
+# engineer: (home service point, working days, start, end)
+ENGINEER_BASES = {"engineer@example.com": ("苏州服务中心", "123456", "08:30", "17:30"),
+                  "engineer2@example.com": ("北京服务中心", "12345", "09:00", "18:00")}
 
 DEPARTMENTS = [
     ("tech_support", "技术支持部"), ("repair", "维修服务部"), ("rnd", "产品研发部"),
@@ -137,7 +155,23 @@ def ensure_dispatch_data() -> bool:
     for name, region in CUSTOMER_REGIONS.items():
         for customer in db.session.scalars(db.select(Customer).where(Customer.name == name, Customer.region.is_(None))):
             customer.region, changed = region, True
-    return changed
+    return ensure_service_points() or changed
+
+
+def ensure_service_points() -> bool:
+    """The demo's service points and the engineers based at them with their working hours; only if none exist."""
+    if db.session.scalar(db.select(ServicePoint.id).limit(1)):
+        return False
+    points = {name: ServicePoint(name=name, address=address, phone=phone, opening_hours=hours)
+              for name, address, phone, hours in SERVICE_POINTS}
+    db.session.add_all(points.values())
+    db.session.flush()
+    for email, (point, days, start, end) in ENGINEER_BASES.items():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is not None and user.home_service_point_id is None:
+            user.home_service_point_id = points[point].id
+            user.work_days, user.work_start, user.work_end = days, start, end
+    return True
 
 
 def ensure_customer_accounts() -> bool:

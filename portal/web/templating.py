@@ -63,6 +63,7 @@ def menu_for(user) -> list[tuple[str, str]]:
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
         items.append((url_for("backoffice.catalogue_list", kind="models"), str(_l("Catalogue"))))
+        items.append((url_for("backoffice.organisation_page"), str(_l("Organisation"))))
     if user.role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))

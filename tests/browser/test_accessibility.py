@@ -17,7 +17,18 @@ import pyotp
 import pytest
 
 from portal.extensions import db
-from portal.models import ChecklistTemplate, Contact, Customer, CustomerAddress, OutgoingMail, Part, Ticket, User
+from portal.models import (
+    ChecklistTemplate,
+    Contact,
+    Customer,
+    CustomerAddress,
+    Department,
+    OutgoingMail,
+    Part,
+    ServicePoint,
+    Ticket,
+    User,
+)
 from portal.tasks import print_jobs
 from portal.web.access import ANYONE
 from tests.browser.conftest import ROOT, sign_in
@@ -343,6 +354,16 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                    Visit("backoffice.catalogue_new", "/desk/admin/catalogue/parts/new",
                          then=[("name missing", save_empty)]),
                    Visit("backoffice.catalogue_edit", f"/desk/admin/catalogue/parts/{part}/edit"),
+                   Visit("backoffice.organisation_page", "/desk/admin/organisation"),
+                   Visit("backoffice.service_point_new", "/desk/admin/service-points/new",
+                         then=[("name missing", save_empty)]),
+                   Visit("backoffice.service_point_edit",
+                         f"/desk/admin/service-points/{_id_of(app, ServicePoint, name='苏州服务中心')}/edit"),
+                   Visit("backoffice.department_new", "/desk/admin/departments/new"),
+                   Visit("backoffice.department_edit",
+                         f"/desk/admin/departments/{_id_of(app, Department, code='repair')}/edit"),
+                   Visit("backoffice.engineer_profile",
+                         f"/desk/admin/engineers/{_id_of(app, User, email='engineer@example.com')}/edit"),
                    Visit("backoffice.checklist_list", "/desk/admin/checklists"),
                    Visit("backoffice.checklist_new", "/desk/admin/checklists/new", then=[("name missing", save_empty)]),
                    Visit("backoffice.checklist_edit",
