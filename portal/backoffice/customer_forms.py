@@ -1,10 +1,10 @@
-"""Forms of the customer master data: customer, contact, site."""
+"""Forms of the customer master data: customer, contact, site, registered unit."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from portal.web.fields import optional_int, strip, to_choices
+from portal.web.fields import SERIAL_RE, optional_int, strip, to_choices
 
 
 class CustomerForm(FlaskForm):
@@ -33,3 +33,15 @@ class SiteForm(FlaskForm):
                         description=_l("For example: head office, plant 2, home"))
     address = StringField(_l("Address"), filters=[strip], validators=[DataRequired(), Length(max=300)])
     is_default = BooleanField(_l("Default address for visits"))
+
+
+class UnitForm(FlaskForm):
+    serial = StringField(_l("Serial number"), filters=[strip], validators=[
+        DataRequired(), Regexp(SERIAL_RE, message=_l("Letters, digits and - _ / . only."))])
+    product_model_id = SelectField(_l("Product model"), coerce=optional_int, validators=[DataRequired()])
+    purchase_date = DateField(_l("Purchase date"), validators=[Optional()])
+    invoice_date = DateField(_l("Invoice date"), validators=[Optional()],
+                             description=_l("三包 periods count from the invoice date when there is one"))
+    purchase_channel = StringField(_l("Purchase channel"), filters=[strip], validators=[Optional(), Length(max=100)],
+                                   description=_l("e.g. 京东旗舰店, a dealer's name"))
+    extended_warranty_end = DateField(_l("Extended warranty until"), validators=[Optional()])

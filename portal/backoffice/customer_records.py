@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
-from portal.backoffice.customer_forms import ContactForm, CustomerForm, SiteForm
+from portal.backoffice.customer_forms import ContactForm, CustomerForm, SiteForm, UnitForm
 from portal.backoffice.customers import load_customer
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.extensions import db
-from portal.models import Contact, CustomerAddress, User
+from portal.models import Asset, Contact, CustomerAddress, ProductModel, User
 from portal.services import customer_records
 from portal.web.access import roles_required
 from portal.web.fields import to_choices
@@ -151,3 +151,41 @@ def site_edit(customer_id: int, site_id: int | None):
         current_user),
         done=lambda s: saved(_("Address saved."), url_for("backoffice.customer_detail", customer_id=customer.id)),
         again=lambda status, error: refused(form, status, lambda code: _site_page(form, customer, site, code)))
+
+
+def _unit_page(form, customer, unit, status=200):
+    return render("backoffice/master_form.html", http_status=status, form=form,
+                  title=f"{customer.name} · {unit.serial if unit else _('New unit')}",
+                  back=url_for("backoffice.customer_detail", customer_id=customer.id))
+
+
+@bp.route("/customers/<int:customer_id>/units/new", methods=["GET", "POST"], defaults={"unit_id": None},
+          endpoint="unit_new")
+@bp.route("/customers/<int:customer_id>/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@roles_required(*DESK)
+def unit_edit(customer_id: int, unit_id: int | None):
+    """Register a unit of the customer, or correct one (serial, model, dates, channel, extended warranty)."""
+    customer = load_customer(customer_id)
+    unit = db.session.get(Asset, unit_id) if unit_id else None
+    if unit_id and (unit is None or unit.customer_id != customer.id):
+        abort(404)
+    form = UnitForm(obj=unit)
+    models = db.session.execute(db.select(ProductModel.id, ProductModel.code, ProductModel.name)
+                                .where(ProductModel.active.is_(True)).order_by(ProductModel.code)).all()
+    form.product_model_id.choices = to_choices([("", _("Choose a model"))] + [(m.id, f"{m.code} {m.name}")
+                                                                            for m in models])
+    if request.method == "GET":
+        return _unit_page(form, customer, unit)
+    return submit(form, lambda f: customer_records.save_unit(
+        customer, unit, {name: f[name].data for name in customer_records.UNIT_FIELDS}, current_user),
+        done=lambda u: saved(_("Unit %(serial)s saved.", serial=u.serial),
+                             url_for("backoffice.customer_detail", customer_id=customer.id)),
+        again=lambda status, error: refused(form, status, lambda code: _unit_page(form, customer, unit, code)))
+
+
+@bp.get("/units")
+@roles_required(*STAFF)
+def unit_search():
+    """Registered units by the start of their serial number, with their customer."""
+    query = request.args.get("q", "")[:80]
+    return render("backoffice/units.html", q=query, units=customer_records.find_units(query))

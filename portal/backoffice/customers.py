@@ -7,7 +7,7 @@ from portal.backoffice.blueprint import bp
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.extensions import db
 from portal.models import Contact, Customer, CustomerAddress, User
-from portal.services import accounts
+from portal.services import accounts, customer_records
 from portal.web.access import roles_required
 from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import render
@@ -26,7 +26,8 @@ def customer_context(customer: Customer, form: ButtonForm | None = None) -> dict
     sites = db.session.scalars(db.select(CustomerAddress).where(CustomerAddress.customer_id == customer.id)
                                .order_by(CustomerAddress.is_default.desc(), CustomerAddress.id)).all()
     return {"customer": customer, "contacts": customer.contacts, "logins": logins, "form": form or ButtonForm(),
-            "sites": sites, "can_edit": current_user.role in DESK, "can_deactivate": current_user.role in SUPERVISORS}
+            "sites": sites, "units": customer_records.units(customer.id), "can_edit": current_user.role in DESK,
+            "can_deactivate": current_user.role in SUPERVISORS}
 
 
 @bp.get("/customers/<int:customer_id>")

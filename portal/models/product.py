@@ -26,6 +26,8 @@ class Asset(TimestampMixin, db.Model):
     purchase_date: Mapped[date | None] = mapped_column(Date)
     warranty_end: Mapped[date | None] = mapped_column(Date)
     extended_warranty_end: Mapped[date | None] = mapped_column(Date)
+    invoice_date: Mapped[date | None] = mapped_column(Date)
+    purchase_channel: Mapped[str | None] = mapped_column(String(100))  # e.g. 京东旗舰店, 经销商 name
     batch: Mapped[str | None] = mapped_column(String(60))
 
     customer = relationship("Customer")

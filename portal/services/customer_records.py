@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from portal.domain import phones
+from portal.domain.warranty import warranty_end
 from portal.extensions import db
-from portal.models import Contact, Customer, CustomerAddress, User
+from portal.models import Asset, Contact, Customer, CustomerAddress, ProductModel, User
 from portal.services import ServiceError, customers, security_log
 
 CUSTOMER_FIELDS = ("name", "kind", "tier", "region", "address", "account_manager_id")
@@ -110,3 +112,57 @@ def save_site(customer: Customer, site: CustomerAddress | None, data: dict, by: 
         customer.address = site.address
     _audit(by, f"customer #{customer.id} {customer.name} · site #{site.id}", before, _snapshot(site, SITE_FIELDS))
     return site
+
+
+UNIT_FIELDS = ("serial", "product_model_id", "purchase_date", "invoice_date", "purchase_channel",
+               "extended_warranty_end")
+
+
+def units(customer_id: int) -> list[Asset]:
+    return list(db.session.scalars(db.select(Asset).where(Asset.customer_id == customer_id)
+                                   .options(joinedload(Asset.product_model)).order_by(Asset.serial)))
+
+
+def find_units(query: str | None, limit: int = 50) -> list[Asset]:
+    """Units whose serial starts with the query (a range on the unique serial index)."""
+    q = (query or "").strip().upper()[:80]
+    if len(q) < 2:
+        return []
+    return list(db.session.scalars(db.select(Asset).where(Asset.serial >= q, Asset.serial < q + "~")
+                                   .options(joinedload(Asset.product_model), joinedload(Asset.customer))
+                                   .order_by(Asset.serial).limit(limit)))
+
+
+def save_unit(customer: Customer, unit: Asset | None, data: dict, by: User | None) -> Asset:
+    """Register or correct a unit of the customer; the warranty end follows the purchase date, the model's
+    warranty months and an extended warranty."""
+    serial = (data.get("serial") or "").strip().upper()
+    owner = db.session.scalar(db.select(Asset).where(Asset.serial == serial, Asset.id != (unit.id if unit else 0)))
+    if owner is not None:
+        raise ServiceError(_l("This serial number is registered to another customer.")
+                           if owner.customer_id != customer.id else _l("This serial number is already registered."),
+                           field="serial")
+    model = db.session.get(ProductModel, data.get("product_model_id") or 0)
+    if model is None:
+        raise ServiceError(_l("Choose one of the offered values."), field="product_model_id")
+    if data.get("invoice_date") and data.get("purchase_date") and data["invoice_date"] < data["purchase_date"]:
+        raise ServiceError(_l("The invoice date cannot be before the purchase date."), field="invoice_date")
+    before = {f: _plain(getattr(unit, f)) for f in UNIT_FIELDS} if unit else {}
+    if unit is None:
+        unit = Asset(customer_id=customer.id)
+        db.session.add(unit)
+    unit.serial, unit.product_model = serial, model
+    unit.purchase_date, unit.invoice_date = data.get("purchase_date"), data.get("invoice_date")
+    unit.purchase_channel = (data.get("purchase_channel") or "").strip() or None
+    unit.extended_warranty_end = data.get("extended_warranty_end")
+    unit.warranty_end = warranty_end(unit.purchase_date, model.warranty_months)
+    db.session.flush()
+    _audit(by, f"customer #{customer.id} {customer.name} · unit #{unit.id}", before,
+           {f: _plain(getattr(unit, f)) for f in UNIT_FIELDS})
+    customers.reindex(customer)
+    return unit
+
+
+def _plain(value):
+    """Dates as ISO text: the security log keeps JSON."""
+    return value.isoformat() if hasattr(value, "isoformat") else value

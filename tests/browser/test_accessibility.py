@@ -18,6 +18,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import (
+    Asset,
     ChecklistTemplate,
     Contact,
     Customer,
@@ -319,6 +320,7 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
     for name in (VIP_COMPANY, "周敏"):
         visits.append(Visit("backoffice.customer_detail", f"/desk/customers/{_id_of(app, Customer, name=name)}", name))
     visits += [Visit("backoffice.customer_list", "/desk/customers", "all customers"),
+               Visit("backoffice.unit_search", "/desk/units?q=ABC", "units by serial"),
                Visit("backoffice.customer_list", "/desk/customers?q=5678", "found by phone digits")]
     if role in ("admin", "supervisor", "agent"):
         company = _id_of(app, Customer, name=VIP_COMPANY)
@@ -330,6 +332,9 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                          then=[("name missing", save_empty)]),
                    Visit("backoffice.contact_edit", f"/desk/customers/{company}/contacts/{contact}/edit"),
                    Visit("backoffice.site_new", f"/desk/customers/{company}/sites/new"),
+                   Visit("backoffice.unit_new", f"/desk/customers/{company}/units/new"),
+                   Visit("backoffice.unit_edit",
+                         f"/desk/customers/{company}/units/{_id_of(app, Asset, serial='PX50-SN1001')}/edit"),
                    Visit("backoffice.site_edit", f"/desk/customers/{company}/sites/{site}/edit")]
     # Batches of reports (each user sees their own): one built, one still queued (its page polls).
     done = web.post_form("/desk/print", {"ids": str(tickets["closed"])}).headers["Location"]

@@ -19,7 +19,7 @@ BUDGETS = {
     ("supervisor", "/desk/dispatch", None): 6,
     ("supervisor", "/desk/tasks", None): 3,
     ("agent", "/desk/print", None): 3,
-    ("agent", "/desk/customers/{customer}", None): 7,  # + its sites, + its account manager
+    ("agent", "/desk/customers/{customer}", None): 8,  # + its sites, account manager, units
     ("agent", "/desk/customers", None): 3,
     ("agent", "/desk/customers?q=5678", None): 3,
     ("admin", "/desk/admin/sla", None): 3,
