@@ -8,6 +8,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     dialogue,
     dispatch,
     intake,
+    knowledge_admin,
     mail_log,
     organisation,
     printing,

@@ -12,6 +12,7 @@ from portal.domain.money import fen_to_yuan
 from portal.domain.privacy import mask_email, mask_phone
 from portal.domain.roles import ADMINS, DESK, SUPERVISORS, Role
 from portal.domain.time import as_utc
+from portal.web import markdown
 
 # Numeric patterns read the same in every language: strftime in the user's time zone, ten times faster
 # than Babel's formatter (the queue prints a hundred of them).
@@ -64,6 +65,7 @@ def menu_for(user) -> list[tuple[str, str]]:
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
         items.append((url_for("backoffice.catalogue_list", kind="models"), str(_l("Catalogue"))))
         items.append((url_for("backoffice.organisation_page"), str(_l("Organisation"))))
+        items.append((url_for("backoffice.knowledge_list"), str(_l("Knowledge base"))))
     if user.role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
@@ -77,6 +79,7 @@ def menu_for(user) -> list[tuple[str, str]]:
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["dt"] = format_moment
     app.jinja_env.filters["yuan"] = fen_to_yuan
+    app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["masked_recipient"] = masked_recipient
     app.jinja_env.filters["notice_channel"] = lambda code: str(NOTICE_CHANNELS.get(code, code))
