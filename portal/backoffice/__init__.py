@@ -11,6 +11,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     knowledge_admin,
     mail_log,
     organisation,
+    part_import,
     printing,
     queue,
     security_log,

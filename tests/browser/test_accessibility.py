@@ -71,6 +71,7 @@ NOT_PAGES = {
     "backoffice.service_report": "a PDF",
     "backoffice.print_job_download": "the batch's PDF",
     "customer.intake_receipt": "a PDF",
+    "backoffice.part_export": "a CSV or XLSX file",
 }
 # Fragments htmx swaps into a page, never shown alone: checked inside their page once the input that loads
 # them has been made (see the visit of the page named here).
@@ -302,6 +303,15 @@ def save_empty(page):
     expect(page.locator("#name-error")).to_be_visible()
 
 
+def preview_import(page):
+    """A parts CSV with one bad row: the preview lists the row, its column and why."""
+    data = ("备件编号,名称,类别,单价（元）,保修月数,按序列号管理\nFAN-9,风扇,散热,9.9,3,否\nBAD,坏,,abc,3,否\n")
+    page.locator("[name=file]").set_input_files(files=[{"name": "parts.csv", "mimeType": "text/csv",
+                                                        "buffer": data.encode("gb18030")}])
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("#import-preview .import-errors")).to_be_visible()
+
+
 def create_signing_link(page):
     page.locator("#remote-acceptance button[type=submit]").click()
     expect(page.locator("#signing-link-sent")).to_be_visible()
@@ -370,6 +380,8 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                          f"/desk/admin/departments/{_id_of(app, Department, code='repair')}/edit"),
                    Visit("backoffice.engineer_profile",
                          f"/desk/admin/engineers/{_id_of(app, User, email='engineer@example.com')}/edit"),
+                   Visit("backoffice.part_import", "/desk/admin/catalogue/parts/import",
+                         then=[("file previewed", preview_import)]),
                    Visit("backoffice.knowledge_list", "/desk/admin/knowledge"),
                    Visit("backoffice.article_new", "/desk/admin/knowledge/new"),
                    Visit("backoffice.article_edit", f"/desk/admin/knowledge/{_id_of(app, KnowledgeArticle, id=1)}/edit",

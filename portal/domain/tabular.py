@@ -1,0 +1,136 @@
+"""Master data files (CSV, XLSX) as rows: reading CSV in the encodings Excel writes on Chinese Windows, the
+columns of the parts catalogue with their Chinese and English headers, and each row checked with the reason
+for every problem (row, column, why). Pure: no Flask, no database."""
+import csv
+import io
+from dataclasses import dataclass, field
+
+from portal.domain.money import fen_to_yuan, yuan_to_fen
+
+MAX_ROWS = 20_000
+# column: header names accepted (case and spaces aside); the first is the one exported
+PART_COLUMNS = {
+    "code": ("备件编号", "part number", "code"),
+    "name": ("名称", "name"),
+    "category": ("类别", "category"),
+    "unit_price": ("单价（元）", "单价", "unit price", "price"),
+    "warranty_months": ("保修月数", "warranty months"),
+    "serial_tracked": ("按序列号管理", "serial tracked"),
+}
+YES = {"是", "y", "yes", "true", "1", "√"}
+NO = {"否", "n", "no", "false", "0", ""}
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read; the message says why."""
+
+
+@dataclass
+class RowError:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    column: str
+    reason: str  # a code the page words: required_60, required_200, repeated, amount, months, yes_no
+
+
+@dataclass
+class Checked:
+    valid: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileProblem("encoding")
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    text = decode_csv(data)
+    if "\x00" in text:
+        raise FileProblem("binary")
+    try:
+        sample = text[:4096]
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in row)]
+
+
+def header_map(header: list[str], columns: dict) -> dict[str, int]:
+    """Column name -> index from a header row; FileProblem naming the columns missing."""
+    names = {" ".join(str(h or "").lower().split()): i for i, h in enumerate(header)}
+    found, missing = {}, []
+    for column, accepted in columns.items():
+        index = next((names[a.lower()] for a in accepted if a.lower() in names), None)
+        if index is None:
+            missing.append(accepted[0])
+        else:
+            found[column] = index
+    if missing:
+        raise FileProblem("columns:" + "、".join(missing))
+    return found
+
+
+def check_parts(rows: list[list[str]]) -> Checked:
+    """Each data row of a parts file checked; valid rows as the fields a part is saved with. A part number
+    repeated in the file counts once: the later row is an error."""
+    if not rows:
+        raise FileProblem("empty")
+    if len(rows) - 1 > MAX_ROWS:
+        raise FileProblem("rows")
+    columns = header_map(rows[0], PART_COLUMNS)
+    result, seen = Checked(), set()
+    for number, row in enumerate(rows[1:], start=2):
+        result.rows += 1
+        cell = _cells(row, columns)
+        errors = []
+        code = cell("code").upper()
+        if not code or len(code) > 60:
+            errors.append(RowError(number, "code", "required_60"))
+        elif code in seen:
+            errors.append(RowError(number, "code", "repeated"))
+        name = cell("name")
+        if not name or len(name) > 200:
+            errors.append(RowError(number, "name", "required_200"))
+        try:
+            price = yuan_to_fen(cell("unit_price"))
+        except ValueError:
+            price = None
+            errors.append(RowError(number, "unit_price", "amount"))
+        months_text = cell("warranty_months") or "0"
+        months = int(months_text) if months_text.isdigit() and int(months_text) <= 120 else None
+        if months is None:
+            errors.append(RowError(number, "warranty_months", "months"))
+        tracked = cell("serial_tracked").lower()
+        if tracked not in YES | NO:
+            errors.append(RowError(number, "serial_tracked", "yes_no"))
+        if errors:
+            result.errors.extend(errors)
+            continue
+        seen.add(code)
+        result.valid.append({"code": code, "name": name, "category": cell("category")[:60] or None,
+                             "unit_price_fen": price, "warranty_months": months, "serial_tracked": tracked in YES})
+    return result
+
+
+def _cells(row: list, columns: dict[str, int]):
+    """A reader of the row's cells by column name: stripped text, "" for a missing or empty cell."""
+    def cell(column: str) -> str:
+        index = columns[column]
+        return str(row[index]).strip() if index < len(row) and row[index] is not None else ""
+    return cell
+
+
+def part_row(part) -> list:
+    """A part as the exported columns (the same ones the import reads)."""
+    return [part.code, part.name, part.category or "", fen_to_yuan(part.unit_price_fen), part.warranty_months,
+            "是" if part.serial_tracked else "否"]
+
+
+def part_header() -> list[str]:
+    return [names[0] for names in PART_COLUMNS.values()]

@@ -1,0 +1,96 @@
+"""Master data from files and back: the parts catalogue imported from CSV or XLSX (preview with the reason
+for each bad row, then the valid rows in one transaction) and exported in the same columns."""
+import csv
+import io
+import zipfile
+
+from openpyxl import Workbook, load_workbook
+
+from portal.domain import tabular
+from portal.extensions import db
+from portal.models import Part, User
+from portal.services import security_log
+
+XLSX_MAX_UNPACKED = 100 * 1024 * 1024  # what the zip may unpack to: more is a zip bomb, not a parts list
+XLSX_MAX_RATIO = 200
+
+
+def read_rows(filename: str, data: bytes) -> list[list[str]]:
+    """The rows of an uploaded CSV or XLSX, told apart by content (an XLSX is a zip), never by the name alone.
+    tabular.FileProblem when it is neither, is empty, or unpacks to far more than it weighs."""
+    if not data:
+        raise tabular.FileProblem("empty")
+    if data[:4] == b"PK\x03\x04":
+        return _xlsx_rows(data)
+    if (filename or "").lower().endswith(".xlsx"):
+        raise tabular.FileProblem("not_xlsx")
+    return tabular.csv_rows(data)
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise tabular.FileProblem("not_xlsx") from None
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > XLSX_MAX_UNPACKED or any(i.compress_size and i.file_size / i.compress_size > XLSX_MAX_RATIO
+                                           for i in infos if i.file_size > 1024 * 1024):
+        raise tabular.FileProblem("bomb")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook: all mean "not one"
+        raise tabular.FileProblem("not_xlsx") from None
+    rows = []
+    for row in book.worksheets[0].iter_rows(values_only=True):
+        if len(rows) > tabular.MAX_ROWS + 1:
+            raise tabular.FileProblem("rows")
+        cells = ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+                 for v in row]
+        if any(c.strip() for c in cells):
+            rows.append(cells)
+    book.close()
+    return rows
+
+
+def import_parts(valid: list[dict], by: User | None) -> tuple[int, int]:
+    """Create the new part numbers and update the known ones; one security log entry with the counts."""
+    known = {}
+    codes = [row["code"] for row in valid]
+    for start in range(0, len(codes), 1000):
+        for part in db.session.scalars(db.select(Part).where(Part.code.in_(codes[start:start + 1000]))):
+            known[part.code] = part
+    created = updated = 0
+    for row in valid:
+        part = known.get(row["code"])
+        if part is None:
+            db.session.add(Part(**row))
+            created += 1
+        else:
+            for key, value in row.items():
+                setattr(part, key, value)
+            updated += 1
+    db.session.flush()
+    security_log.record(security_log.MASTER_DATA_CHANGED, user=by,
+                        detail={"parts import": {"created": created, "updated": updated}})
+    return created, updated
+
+
+def export_parts(fmt: str) -> bytes:
+    """Every part (deactivated ones too) in the import's columns: CSV as UTF-8 with BOM (Excel opens it in
+    Chinese), or XLSX."""
+    rows = [tabular.part_row(p) for p in db.session.scalars(db.select(Part).order_by(Part.code))]
+    if fmt == "xlsx":
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("parts")
+        sheet.append(tabular.part_header())
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(tabular.part_header())
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,90 @@
+"""Supervisors import parts from CSV or XLSX: a preview with each bad row, then the valid rows in one
+transaction; bad files get a clear message and change nothing; the export reads back in."""
+import io
+import zipfile
+
+from openpyxl import Workbook
+
+from portal.extensions import db
+from portal.models import Part
+
+EN = {"Accept-Language": "en"}
+HEADER = "备件编号,名称,类别,单价（元）,保修月数,按序列号管理\n"
+
+
+def upload(web, data: bytes, name="parts.csv", headers=EN):
+    return web.post_form("/desk/admin/catalogue/parts/import", {"file": (io.BytesIO(data), name)},
+                         content_type="multipart/form-data", headers=headers)
+
+
+def xlsx(rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def part_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(Part))
+
+
+def test_preview_then_import_of_a_gbk_csv(app, login_as):
+    supervisor = login_as("supervisor")
+    before = part_count(app)
+    data = (HEADER + "PSU-24V,24V 电源适配器,电源,135,3,否\nNEW-FAN,新风扇,散热,49.9,6,否\nBAD-1,坏行,,abc,6,否\n")
+    preview = upload(supervisor, data.encode("gbk"))
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and 'data-valid="2"' in html and "Enter a price in yuan" in html
+    assert part_count(app) == before  # nothing saved by the preview
+    done = supervisor.post_form("/desk/admin/catalogue/parts/import/confirm", {})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(Part.unit_price_fen).where(Part.code == "PSU-24V")) == 13500
+        assert db.session.scalar(db.select(Part.name).where(Part.code == "NEW-FAN")) == "新风扇"
+    assert part_count(app) == before + 1
+    again = supervisor.post_form("/desk/admin/catalogue/parts/import/confirm", {}, headers=EN)
+    assert again.status_code == 422 and "Upload the file again" in again.get_data(as_text=True)
+
+
+def test_xlsx_import_and_the_export_reads_back(app, login_as):
+    supervisor = login_as("supervisor")
+    data = xlsx([["备件编号", "名称", "类别", "单价（元）", "保修月数", "按序列号管理"],
+                 ["LCD-27", "27 寸屏", "显示屏", 1999, 12, "是"]])
+    assert 'data-valid="1"' in upload(supervisor, data, "parts.xlsx").get_data(as_text=True)
+    assert supervisor.post_form("/desk/admin/catalogue/parts/import/confirm", {}).status_code == 302
+    exported = supervisor.get("/desk/admin/catalogue/parts/export.xlsx")
+    assert exported.status_code == 200 and exported.data[:2] == b"PK"
+    csv_export = supervisor.get("/desk/admin/catalogue/parts/export.csv").data
+    assert csv_export.startswith(b"\xef\xbb\xbf") and "LCD-27,27 寸屏,显示屏,1999.00,12,是" in csv_export.decode(
+        "utf-8-sig")
+    preview = upload(supervisor, exported.data, "export.xlsx").get_data(as_text=True)
+    assert f'data-valid="{part_count(app)}"' in preview
+
+
+def test_bad_files_get_a_clear_message_and_change_nothing(app, login_as):
+    supervisor = login_as("supervisor")
+    before = part_count(app)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (120 * 1024 * 1024))
+    cases = [(b"\xff\xfe\x00\x81\x30\xff\xff", "parts.csv", "neither UTF-8 nor GB18030"),
+             (b"code;name\nA;B\n", "parts.csv", "Columns missing"),
+             (b"", "parts.csv", "The file is empty"),
+             (b"not a workbook", "parts.xlsx", "not an XLSX workbook"),
+             (b"PK\x03\x04garbage", "parts.xlsx", "not an XLSX workbook"),
+             (bomb.getvalue(), "bomb.xlsx", "unpacks to far more")]
+    for data, name, message in cases:
+        response = upload(supervisor, data, name)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422 and message in html and 'id="file-error"' in html, name
+    assert part_count(app) == before
+
+
+def test_only_supervisors_import(app, login_as):
+    for role in ("agent", "engineer", "customer", "backoffice"):
+        web = login_as(role)
+        assert web.get("/desk/admin/catalogue/parts/import").status_code == 403
+        assert web.get("/desk/admin/catalogue/parts/export.csv").status_code == 403
