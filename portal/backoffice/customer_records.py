@@ -29,7 +29,7 @@ def customer_list():
     inactive = request.args.get("inactive") == "1"
     page = customer_records.listing(query, number, PAGE_SIZE, inactive)
     return render("backoffice/customers.html", "backoffice/_customer_rows.html", q=query, inactive=inactive,
-                  page=page, can_edit=current_user.role in DESK)
+                  page=page, can_edit=current_user.role in DESK, can_import=current_user.role in SUPERVISORS)
 
 
 def _customer_form(customer=None) -> CustomerForm:

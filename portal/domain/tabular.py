@@ -3,8 +3,10 @@ columns of the parts catalogue with their Chinese and English headers, and each 
 for every problem (row, column, why). Pure: no Flask, no database."""
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
+from portal.domain import phones
 from portal.domain.money import fen_to_yuan, yuan_to_fen
 
 MAX_ROWS = 20_000
@@ -17,6 +19,20 @@ PART_COLUMNS = {
     "warranty_months": ("保修月数", "warranty months"),
     "serial_tracked": ("按序列号管理", "serial tracked"),
 }
+CUSTOMER_COLUMNS = {
+    "name": ("客户名称", "customer", "name"),
+    "kind": ("类型", "kind"),
+    "tier": ("等级", "tier"),
+    "region": ("区域", "region"),
+    "address": ("地址", "address"),
+    "contact_name": ("联系人", "contact"),
+    "phone": ("电话", "phone"),
+    "email": ("邮箱", "e-mail", "email"),
+}
+KIND_WORDS = {"公司": "company", "企业": "company", "company": "company", "个人": "individual",
+              "individual": "individual", "": "company"}
+TIER_WORDS = {"vip": "vip", "普通": "standard", "standard": "standard", "": "standard"}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"否", "n", "no", "false", "0", ""}
 
@@ -29,7 +45,7 @@ class FileProblem(ValueError):
 class RowError:
     row: int  # as the spreadsheet numbers it: the header is row 1
     column: str
-    reason: str  # a code the page words: required_60, required_200, repeated, amount, months, yes_no
+    reason: str  # a code the page words (required_60, amount, phone, ...)
 
 
 @dataclass
@@ -116,6 +132,50 @@ def check_parts(rows: list[list[str]]) -> Checked:
         result.valid.append({"code": code, "name": name, "category": cell("category")[:60] or None,
                              "unit_price_fen": price, "warranty_months": months, "serial_tracked": tracked in YES})
     return result
+
+
+def check_customers(rows: list[list[str]]) -> Checked:
+    """Each row of a customers file: one contact of a customer (rows with the same customer name make one
+    customer with several contacts; a row without a contact is the customer alone)."""
+    if not rows:
+        raise FileProblem("empty")
+    if len(rows) - 1 > MAX_ROWS:
+        raise FileProblem("rows")
+    columns = header_map(rows[0], CUSTOMER_COLUMNS)
+    result = Checked()
+    for number, row in enumerate(rows[1:], start=2):
+        result.rows += 1
+        cell = _cells(row, columns)
+        errors = []
+        name = cell("name")
+        if len(name) < 2 or len(name) > 200:
+            errors.append(RowError(number, "name", "required_200"))
+        kind, tier = KIND_WORDS.get(cell("kind").lower()), TIER_WORDS.get(cell("tier").lower())
+        if kind is None:
+            errors.append(RowError(number, "kind", "kind"))
+        if tier is None:
+            errors.append(RowError(number, "tier", "tier"))
+        phone_text = cell("phone")
+        phone = phones.normalize(phone_text) if phone_text else None
+        if phone_text and phone is None:
+            errors.append(RowError(number, "phone", "phone"))
+        email = cell("email").lower()
+        if email and not EMAIL.match(email):
+            errors.append(RowError(number, "email", "email"))
+        contact = cell("contact_name")[:120]
+        if (phone or email) and not contact:
+            errors.append(RowError(number, "contact_name", "contact"))
+        if errors:
+            result.errors.extend(errors)
+            continue
+        result.valid.append({"name": name, "kind": kind, "tier": tier, "region": cell("region")[:60] or None,
+                             "address": cell("address")[:300] or None, "contact_name": contact or None,
+                             "phone": phone, "email": email or None})
+    return result
+
+
+def customer_header() -> list[str]:
+    return [names[0] for names in CUSTOMER_COLUMNS.values()]
 
 
 def _cells(row: list, columns: dict[str, int]):

@@ -1,15 +1,17 @@
-"""Master data from files and back: the parts catalogue imported from CSV or XLSX (preview with the reason
-for each bad row, then the valid rows in one transaction) and exported in the same columns."""
+"""Master data from files and back: the parts catalogue and customers with their contacts imported from CSV or
+XLSX (preview with the reason for each bad row, then the valid rows in one transaction) and exported in the
+same columns."""
 import csv
 import io
 import zipfile
 
 from openpyxl import Workbook, load_workbook
+from sqlalchemy.orm import selectinload
 
 from portal.domain import tabular
 from portal.extensions import db
-from portal.models import Part, User
-from portal.services import security_log
+from portal.models import Contact, Customer, Part, User
+from portal.services import customers, security_log
 
 XLSX_MAX_UNPACKED = 100 * 1024 * 1024  # what the zip may unpack to: more is a zip bomb, not a parts list
 XLSX_MAX_RATIO = 200
@@ -76,14 +78,67 @@ def import_parts(valid: list[dict], by: User | None) -> tuple[int, int]:
     return created, updated
 
 
+def import_customers(valid: list[dict], by: User | None) -> tuple[int, int]:
+    """Rows grouped by customer name: a name on file (active or not) is that customer, its kind, tier, region
+    and address updated from the file; a contact is added unless the customer has one with the same phone or
+    e-mail. Returns (customers created, contacts added)."""
+    names = list(dict.fromkeys(row["name"] for row in valid))
+    known = {}
+    for start in range(0, len(names), 1000):
+        for customer in db.session.scalars(db.select(Customer).where(Customer.name.in_(names[start:start + 1000]))
+                                           .order_by(Customer.id)):
+            known.setdefault(customer.name, customer)
+    created = added = 0
+    touched = {}
+    for row in valid:
+        customer = known.get(row["name"])
+        if customer is None:
+            customer = known[row["name"]] = Customer(name=row["name"], kind=row["kind"], tier=row["tier"])
+            db.session.add(customer)
+            created += 1
+        customer.kind, customer.tier = row["kind"], row["tier"]
+        customer.region = row["region"] or customer.region
+        customer.address = row["address"] or customer.address
+        touched[row["name"]] = customer
+        if row["contact_name"] and not any(
+                (row["phone"] and c.phone == row["phone"]) or (row["email"] and c.email == row["email"])
+                or (not row["phone"] and not row["email"] and c.name == row["contact_name"])
+                for c in customer.contacts):
+            customer.contacts.append(Contact(name=row["contact_name"], phone=row["phone"], email=row["email"]))
+            added += 1
+    db.session.flush()
+    for customer in touched.values():
+        customers.reindex(customer)
+    security_log.record(security_log.MASTER_DATA_CHANGED, user=by,
+                        detail={"customers import": {"customers created": created, "contacts added": added}})
+    return created, added
+
+
 def export_parts(fmt: str) -> bytes:
-    """Every part (deactivated ones too) in the import's columns: CSV as UTF-8 with BOM (Excel opens it in
-    Chinese), or XLSX."""
+    """Every part (deactivated ones too) in the import's columns."""
     rows = [tabular.part_row(p) for p in db.session.scalars(db.select(Part).order_by(Part.code))]
+    return _table("parts", tabular.part_header(), rows, fmt)
+
+
+def export_customers(fmt: str) -> bytes:
+    """Every customer, one row per contact (a customer without contacts on a row of its own)."""
+    rows = []
+    kinds, tiers = {"company": "公司", "individual": "个人"}, {"vip": "VIP", "standard": "普通"}
+    for customer in db.session.scalars(db.select(Customer).options(selectinload(Customer.contacts))
+                                       .order_by(Customer.name, Customer.id)):
+        base = [customer.name, kinds.get(customer.kind, customer.kind), tiers.get(customer.tier, customer.tier),
+                customer.region or "", customer.address or ""]
+        for contact in customer.contacts or [None]:
+            rows.append(base + ([contact.name, contact.phone or "", contact.email or ""] if contact else ["", "", ""]))
+    return _table("customers", tabular.customer_header(), rows, fmt)
+
+
+def _table(title: str, header: list[str], rows: list[list], fmt: str) -> bytes:
+    """Rows as XLSX, or as CSV in UTF-8 with BOM (Excel opens it in Chinese)."""
     if fmt == "xlsx":
         book = Workbook(write_only=True)
-        sheet = book.create_sheet("parts")
-        sheet.append(tabular.part_header())
+        sheet = book.create_sheet(title)
+        sheet.append(header)
         for row in rows:
             sheet.append(row)
         out = io.BytesIO()
@@ -91,6 +146,6 @@ def export_parts(fmt: str) -> bytes:
         return out.getvalue()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(tabular.part_header())
+    writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")

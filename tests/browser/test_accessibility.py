@@ -71,7 +71,7 @@ NOT_PAGES = {
     "backoffice.service_report": "a PDF",
     "backoffice.print_job_download": "the batch's PDF",
     "customer.intake_receipt": "a PDF",
-    "backoffice.part_export": "a CSV or XLSX file",
+    "backoffice.master_export": "a CSV or XLSX file",
 }
 # Fragments htmx swaps into a page, never shown alone: checked inside their page once the input that loads
 # them has been made (see the visit of the page named here).
@@ -380,8 +380,9 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                          f"/desk/admin/departments/{_id_of(app, Department, code='repair')}/edit"),
                    Visit("backoffice.engineer_profile",
                          f"/desk/admin/engineers/{_id_of(app, User, email='engineer@example.com')}/edit"),
-                   Visit("backoffice.part_import", "/desk/admin/catalogue/parts/import",
+                   Visit("backoffice.master_import", "/desk/admin/import/parts",
                          then=[("file previewed", preview_import)]),
+                   Visit("backoffice.master_import", "/desk/admin/import/customers", "customers"),
                    Visit("backoffice.knowledge_list", "/desk/admin/knowledge"),
                    Visit("backoffice.article_new", "/desk/admin/knowledge/new"),
                    Visit("backoffice.article_edit", f"/desk/admin/knowledge/{_id_of(app, KnowledgeArticle, id=1)}/edit",

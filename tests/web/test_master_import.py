@@ -1,19 +1,20 @@
-"""Supervisors import parts from CSV or XLSX: a preview with each bad row, then the valid rows in one
-transaction; bad files get a clear message and change nothing; the export reads back in."""
+"""Supervisors import parts, and customers with their contacts, from CSV or XLSX: a preview with each bad row,
+then the valid rows in one transaction; bad files get a clear message and change nothing; the export reads
+back in."""
 import io
 import zipfile
 
 from openpyxl import Workbook
 
 from portal.extensions import db
-from portal.models import Part
+from portal.models import Contact, Customer, Part
 
 EN = {"Accept-Language": "en"}
 HEADER = "备件编号,名称,类别,单价（元）,保修月数,按序列号管理\n"
 
 
-def upload(web, data: bytes, name="parts.csv", headers=EN):
-    return web.post_form("/desk/admin/catalogue/parts/import", {"file": (io.BytesIO(data), name)},
+def upload(web, data: bytes, name="parts.csv", headers=EN, kind="parts"):
+    return web.post_form(f"/desk/admin/import/{kind}", {"file": (io.BytesIO(data), name)},
                          content_type="multipart/form-data", headers=headers)
 
 
@@ -39,13 +40,13 @@ def test_preview_then_import_of_a_gbk_csv(app, login_as):
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and 'data-valid="2"' in html and "Enter a price in yuan" in html
     assert part_count(app) == before  # nothing saved by the preview
-    done = supervisor.post_form("/desk/admin/catalogue/parts/import/confirm", {})
+    done = supervisor.post_form("/desk/admin/import/parts/confirm", {})
     assert done.status_code == 302
     with app.app_context():
         assert db.session.scalar(db.select(Part.unit_price_fen).where(Part.code == "PSU-24V")) == 13500
         assert db.session.scalar(db.select(Part.name).where(Part.code == "NEW-FAN")) == "新风扇"
     assert part_count(app) == before + 1
-    again = supervisor.post_form("/desk/admin/catalogue/parts/import/confirm", {}, headers=EN)
+    again = supervisor.post_form("/desk/admin/import/parts/confirm", {}, headers=EN)
     assert again.status_code == 422 and "Upload the file again" in again.get_data(as_text=True)
 
 
@@ -54,10 +55,10 @@ def test_xlsx_import_and_the_export_reads_back(app, login_as):
     data = xlsx([["备件编号", "名称", "类别", "单价（元）", "保修月数", "按序列号管理"],
                  ["LCD-27", "27 寸屏", "显示屏", 1999, 12, "是"]])
     assert 'data-valid="1"' in upload(supervisor, data, "parts.xlsx").get_data(as_text=True)
-    assert supervisor.post_form("/desk/admin/catalogue/parts/import/confirm", {}).status_code == 302
-    exported = supervisor.get("/desk/admin/catalogue/parts/export.xlsx")
+    assert supervisor.post_form("/desk/admin/import/parts/confirm", {}).status_code == 302
+    exported = supervisor.get("/desk/admin/export/parts.xlsx")
     assert exported.status_code == 200 and exported.data[:2] == b"PK"
-    csv_export = supervisor.get("/desk/admin/catalogue/parts/export.csv").data
+    csv_export = supervisor.get("/desk/admin/export/parts.csv").data
     assert csv_export.startswith(b"\xef\xbb\xbf") and "LCD-27,27 寸屏,显示屏,1999.00,12,是" in csv_export.decode(
         "utf-8-sig")
     preview = upload(supervisor, exported.data, "export.xlsx").get_data(as_text=True)
@@ -83,8 +84,40 @@ def test_bad_files_get_a_clear_message_and_change_nothing(app, login_as):
     assert part_count(app) == before
 
 
+CUSTOMERS = ("客户名称,类型,等级,区域,地址,联系人,电话,邮箱\n"
+             "杭州云帆电子科技有限公司,公司,VIP,华东,杭州市滨江区江南大道 588 号,李娜,+86 139-0571-2233,"
+             "li@yunfan.example.com\n"
+             "杭州云帆电子科技有限公司,公司,VIP,华东,,王强,0571-8765 4321,\n"
+             "华东精密制造有限公司,公司,VIP,华东,,张经理,13812345678,zhang@example.com\n"
+             "王芳,个人,普通,华南,广州市天河区体育西路 1 号,王芳,13600001234,\n"
+             "坏客户,合伙,金卡,,,,12345,bad-mail\n")
+
+
+def test_customers_with_contacts_are_imported_grouped_and_found(app, login_as):
+    supervisor = login_as("supervisor")
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count()).select_from(Customer))
+    preview = upload(supervisor, CUSTOMERS.encode("gb18030"), "customers.csv", kind="customers")
+    html = preview.get_data(as_text=True)
+    assert 'data-valid="4"' in html and "公司 or 个人" in html and "VIP or 普通" in html
+    assert "A mainland mobile" in html
+    done = supervisor.post_form("/desk/admin/import/customers/confirm", {}, headers=EN)
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Customer)) == before + 2
+        yunfan = db.session.scalar(db.select(Customer).where(Customer.name == "杭州云帆电子科技有限公司"))
+        assert yunfan.tier == "vip" and [c.phone for c in yunfan.contacts] == ["139 0571 2233", "0571-8765 4321"]
+        zhang = db.session.scalars(db.select(Contact).where(Contact.name == "张经理")).all()
+        assert len(zhang) == 1  # already on file: not added twice
+    hits = supervisor.get("/desk/intake/customers?customer_q=87654321").get_data(as_text=True)
+    assert "杭州云帆电子科技有限公司" in hits
+    exported = supervisor.get("/desk/admin/export/customers.csv").data.decode("utf-8-sig")
+    assert "杭州云帆电子科技有限公司,公司,VIP,华东,杭州市滨江区江南大道 588 号,王强,0571-8765 4321," in exported
+
+
 def test_only_supervisors_import(app, login_as):
     for role in ("agent", "engineer", "customer", "backoffice"):
         web = login_as(role)
-        assert web.get("/desk/admin/catalogue/parts/import").status_code == 403
-        assert web.get("/desk/admin/catalogue/parts/export.csv").status_code == 403
+        for kind in ("parts", "customers"):
+            assert web.get(f"/desk/admin/import/{kind}").status_code == 403
+            assert web.get(f"/desk/admin/export/{kind}.csv").status_code == 403
