@@ -188,4 +188,5 @@ def unit_edit(customer_id: int, unit_id: int | None):
 def unit_search():
     """Registered units by the start of their serial number, with their customer."""
     query = request.args.get("q", "")[:80]
-    return render("backoffice/units.html", q=query, units=customer_records.find_units(query))
+    return render("backoffice/units.html", q=query, units=customer_records.find_units(query),
+                  can_import=current_user.role in SUPERVISORS)

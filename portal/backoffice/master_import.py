@@ -17,16 +17,24 @@ from portal.web.access import roles_required
 from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import render
 
-KIND = "<any(parts, customers):kind>"
+KIND = "<any(parts, customers, units, knowledge):kind>"
 # kind: check the rows, import the valid ones, export, the columns
 KINDS = {
     "parts": (tabular.check_parts, imports.import_parts, imports.export_parts, tabular.PART_COLUMNS),
     "customers": (tabular.check_customers, imports.import_customers, imports.export_customers,
                   tabular.CUSTOMER_COLUMNS),
+    "units": (imports.check_units, imports.import_units, imports.export_units, tabular.UNIT_COLUMNS),
+    "knowledge": (tabular.check_articles, imports.import_articles, imports.export_articles,
+                  tabular.ARTICLE_COLUMNS),
 }
-TITLES = {"parts": _l("Import parts"), "customers": _l("Import customers")}
+TITLES = {"parts": _l("Import parts"), "customers": _l("Import customers"), "units": _l("Import registered units"),
+          "knowledge": _l("Import knowledge articles")}
 DONE = {"parts": _l("Parts imported: %(created)s new, %(updated)s updated."),
-        "customers": _l("Customers imported: %(created)s new customers, %(updated)s contacts added.")}
+        "customers": _l("Customers imported: %(created)s new customers, %(updated)s contacts added."),
+        "units": _l("Units imported: %(created)s new, %(updated)s updated."),
+        "knowledge": _l("Articles imported: %(created)s new, %(updated)s updated.")}
+BACK = {"parts": ("backoffice.catalogue_list", {"kind": "parts"}), "customers": ("backoffice.customer_list", {}),
+        "units": ("backoffice.unit_search", {}), "knowledge": ("backoffice.knowledge_list", {})}
 PROBLEMS = {
     "empty": _l("The file is empty."),
     "encoding": _l("The file is neither UTF-8 nor GB18030/GBK text: save it from Excel as CSV or XLSX."),
@@ -43,6 +51,10 @@ REASONS = {
     "tier": _l("VIP or 普通 (standard)."), "phone": _l("A mainland mobile or a landline with its area code."),
     "email": _l("Enter an e-mail address, e.g. name@example.com."),
     "contact": _l("A phone or e-mail needs the contact's name."),
+    "title": _l("Required, 4 to 200 characters."), "body": _l("Required, at most 20,000 characters."),
+    "serial": _l("Letters, digits and - _ / . only."), "date": _l("A date as YYYY-MM-DD."),
+    "unknown_model": _l("No product model has this code."), "unknown_customer": _l("No customer has this name."),
+    "other_customer": _l("This serial number is registered to another customer."),
 }
 
 
@@ -106,9 +118,8 @@ def master_import_confirm(kind: str):
 
     def done(counts):
         session.pop(f"{kind}_import", None)
-        back = (url_for("backoffice.catalogue_list", kind="parts") if kind == "parts"
-                else url_for("backoffice.customer_list"))
-        return saved(DONE[kind] % {"created": counts[0], "updated": counts[1]}, back)
+        endpoint, args = BACK[kind]
+        return saved(DONE[kind] % {"created": counts[0], "updated": counts[1]}, url_for(endpoint, **args))
 
     return submit(form, run, done=done,
                   again=lambda status, error: refused(form, status, lambda code: _page(

@@ -5,6 +5,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from portal.domain import phones
 from portal.domain.money import fen_to_yuan, yuan_to_fen
@@ -29,6 +30,23 @@ CUSTOMER_COLUMNS = {
     "phone": ("电话", "phone"),
     "email": ("邮箱", "e-mail", "email"),
 }
+ARTICLE_COLUMNS = {
+    "title": ("标题", "title"),
+    "body": ("正文", "body"),
+    "product_category": ("产品类别", "product category", "category"),
+    "keywords": ("关键词", "keywords"),
+    "published": ("已发布", "published"),
+}
+UNIT_COLUMNS = {
+    "serial": ("序列号", "serial number", "serial"),
+    "model_code": ("型号", "model"),
+    "customer": ("客户名称", "customer"),
+    "purchase_date": ("购买日期", "purchase date"),
+    "invoice_date": ("发票日期", "invoice date"),
+    "purchase_channel": ("购买渠道", "purchase channel"),
+    "extended_warranty_end": ("延保截止", "extended warranty until"),
+}
+SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9\-_/.]{1,79}$")
 KIND_WORDS = {"公司": "company", "企业": "company", "company": "company", "个人": "individual",
               "individual": "individual", "": "company"}
 TIER_WORDS = {"vip": "vip", "普通": "standard", "standard": "standard", "": "standard"}
@@ -172,6 +190,77 @@ def check_customers(rows: list[list[str]]) -> Checked:
                              "address": cell("address")[:300] or None, "contact_name": contact or None,
                              "phone": phone, "email": email or None})
     return result
+
+
+def check_articles(rows: list[list[str]]) -> Checked:
+    """Knowledge articles: title and body (Markdown) required; a title repeated in the file counts once."""
+    columns = _columns(rows, ARTICLE_COLUMNS)
+    result, seen = Checked(), set()
+    for number, row in enumerate(rows[1:], start=2):
+        result.rows += 1
+        cell = _cells(row, columns)
+        errors = []
+        title, body = cell("title"), cell("body")
+        if not 4 <= len(title) <= 200:
+            errors.append(RowError(number, "title", "title"))
+        elif title in seen:
+            errors.append(RowError(number, "title", "repeated"))
+        if not body or len(body) > 20000:
+            errors.append(RowError(number, "body", "body"))
+        published = cell("published").lower()
+        if published not in YES | NO:
+            errors.append(RowError(number, "published", "yes_no"))
+        if errors:
+            result.errors.extend(errors)
+            continue
+        seen.add(title)
+        result.valid.append({"title": title, "body": body, "product_category": cell("product_category")[:60] or None,
+                             "keywords": " ".join(cell("keywords").replace("，", " ").replace(",", " ").split())[:500]
+                             or None, "published": published in YES})
+    return result
+
+
+def check_units(rows: list[list[str]]) -> Checked:
+    """Registered units: serial, model code and customer name required, dates as YYYY-MM-DD (an Excel date
+    cell reads so too); whether the model and the customer exist is for the database to tell."""
+    columns = _columns(rows, UNIT_COLUMNS)
+    result, seen = Checked(), set()
+    for number, row in enumerate(rows[1:], start=2):
+        result.rows += 1
+        cell = _cells(row, columns)
+        errors = []
+        serial = cell("serial").upper()
+        if not SERIAL.match(serial):
+            errors.append(RowError(number, "serial", "serial"))
+        elif serial in seen:
+            errors.append(RowError(number, "serial", "repeated"))
+        if not cell("model_code"):
+            errors.append(RowError(number, "model_code", "required_60"))
+        if not cell("customer"):
+            errors.append(RowError(number, "customer", "required_200"))
+        dates = {}
+        for column in ("purchase_date", "invoice_date", "extended_warranty_end"):
+            text = cell(column)[:10]
+            try:
+                dates[column] = date.fromisoformat(text) if text else None
+            except ValueError:
+                errors.append(RowError(number, column, "date"))
+        if errors:
+            result.errors.extend(errors)
+            continue
+        seen.add(serial)
+        result.valid.append({"row": number, "serial": serial, "model_code": cell("model_code").upper(),
+                             "customer": cell("customer"), "purchase_channel": cell("purchase_channel")[:100] or None,
+                             **dates})
+    return result
+
+
+def _columns(rows: list[list[str]], columns: dict) -> dict[str, int]:
+    if not rows:
+        raise FileProblem("empty")
+    if len(rows) - 1 > MAX_ROWS:
+        raise FileProblem("rows")
+    return header_map(rows[0], columns)
 
 
 def customer_header() -> list[str]:

@@ -6,11 +6,12 @@ import io
 import zipfile
 
 from openpyxl import Workbook, load_workbook
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.domain import tabular
+from portal.domain.warranty import warranty_end
 from portal.extensions import db
-from portal.models import Contact, Customer, Part, User
+from portal.models import Asset, Contact, Customer, KnowledgeArticle, Part, ProductModel, User
 from portal.services import customers, security_log
 
 XLSX_MAX_UNPACKED = 100 * 1024 * 1024  # what the zip may unpack to: more is a zip bomb, not a parts list
@@ -149,3 +150,106 @@ def _table(title: str, header: list[str], rows: list[list], fmt: str) -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")
+
+
+def check_units(rows: list[list[str]]) -> tabular.Checked:
+    """The file's units checked (domain), then against the database: the model code and the customer name must
+    be on file, and a serial registered to another customer stays with it."""
+    checked = tabular.check_units(rows)
+    models = _by(ProductModel.code, ProductModel, {r["model_code"] for r in checked.valid})
+    owners = _by(Customer.name, Customer, {r["customer"] for r in checked.valid})
+    serials = {a.serial: a for chunk in _chunks([r["serial"] for r in checked.valid])
+               for a in db.session.scalars(db.select(Asset).where(Asset.serial.in_(chunk)))}
+    valid = []
+    for row in checked.valid:
+        errors = []
+        if row["model_code"] not in models:
+            errors.append(tabular.RowError(row["row"], "model_code", "unknown_model"))
+        customer = owners.get(row["customer"])
+        if customer is None:
+            errors.append(tabular.RowError(row["row"], "customer", "unknown_customer"))
+        elif row["serial"] in serials and serials[row["serial"]].customer_id != customer.id:
+            errors.append(tabular.RowError(row["row"], "serial", "other_customer"))
+        if errors:
+            checked.errors.extend(errors)
+        else:
+            valid.append({**row, "product_model": models[row["model_code"]], "customer_id": customer.id})
+    checked.errors.sort(key=lambda e: e.row)
+    checked.valid = valid
+    return checked
+
+
+def import_units(valid: list[dict], by: User | None) -> tuple[int, int]:
+    """Register the new serials and correct the known ones; the warranty end follows the model."""
+    known = {a.serial: a for chunk in _chunks([r["serial"] for r in valid])
+             for a in db.session.scalars(db.select(Asset).where(Asset.serial.in_(chunk)))}
+    created = updated = 0
+    touched = set()
+    for row in valid:
+        unit = known.get(row["serial"])
+        if unit is None:
+            unit = Asset(serial=row["serial"], customer_id=row["customer_id"])
+            db.session.add(unit)
+            created += 1
+        else:
+            updated += 1
+        model = row["product_model"]
+        unit.product_model = model
+        unit.purchase_date, unit.invoice_date = row["purchase_date"], row["invoice_date"]
+        unit.purchase_channel, unit.extended_warranty_end = row["purchase_channel"], row["extended_warranty_end"]
+        unit.warranty_end = warranty_end(row["purchase_date"], model.warranty_months)
+        touched.add(row["customer_id"])
+    db.session.flush()
+    for customer in db.session.scalars(db.select(Customer).where(Customer.id.in_(touched))):
+        customers.reindex(customer)
+    security_log.record(security_log.MASTER_DATA_CHANGED, user=by,
+                        detail={"units import": {"created": created, "updated": updated}})
+    return created, updated
+
+
+def export_units(fmt: str) -> bytes:
+    rows = [[a.serial, a.product_model.code, a.customer.name, _day(a.purchase_date), _day(a.invoice_date),
+             a.purchase_channel or "", _day(a.extended_warranty_end)]
+            for a in db.session.scalars(db.select(Asset).options(joinedload(Asset.product_model),
+                                                                 joinedload(Asset.customer)).order_by(Asset.serial))]
+    return _table("units", [names[0] for names in tabular.UNIT_COLUMNS.values()], rows, fmt)
+
+
+def import_articles(valid: list[dict], by: User | None) -> tuple[int, int]:
+    """Create the new titles and update the articles with a title on file."""
+    known = {a.title: a for a in db.session.scalars(db.select(KnowledgeArticle).where(
+        KnowledgeArticle.title.in_([r["title"] for r in valid])))} if valid else {}
+    created = updated = 0
+    for row in valid:
+        article = known.get(row["title"])
+        if article is None:
+            db.session.add(KnowledgeArticle(locale="zh_CN", **row))
+            created += 1
+        else:
+            for key, value in row.items():
+                setattr(article, key, value)
+            updated += 1
+    db.session.flush()
+    security_log.record(security_log.MASTER_DATA_CHANGED, user=by,
+                        detail={"knowledge import": {"created": created, "updated": updated}})
+    return created, updated
+
+
+def export_articles(fmt: str) -> bytes:
+    rows = [[a.title, a.body, a.product_category or "", a.keywords or "", "是" if a.published else "否"]
+            for a in db.session.scalars(db.select(KnowledgeArticle).order_by(KnowledgeArticle.id))]
+    return _table("knowledge", [names[0] for names in tabular.ARTICLE_COLUMNS.values()], rows, fmt)
+
+
+def _chunks(values: list, size: int = 1000):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _by(column, model, values: set) -> dict:
+    return {getattr(r, column.key): r for chunk in _chunks(sorted(values))
+            for r in db.session.scalars(db.select(model).where(column.in_(chunk)).order_by(model.id.desc()))}
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else ""

@@ -7,7 +7,7 @@ import zipfile
 from openpyxl import Workbook
 
 from portal.extensions import db
-from portal.models import Contact, Customer, Part
+from portal.models import Asset, Contact, Customer, KnowledgeArticle, Part
 
 EN = {"Accept-Language": "en"}
 HEADER = "备件编号,名称,类别,单价（元）,保修月数,按序列号管理\n"
@@ -118,6 +118,53 @@ def test_customers_with_contacts_are_imported_grouped_and_found(app, login_as):
 def test_only_supervisors_import(app, login_as):
     for role in ("agent", "engineer", "customer", "backoffice"):
         web = login_as(role)
-        for kind in ("parts", "customers"):
+        for kind in ("parts", "customers", "units", "knowledge"):
             assert web.get(f"/desk/admin/import/{kind}").status_code == 403
             assert web.get(f"/desk/admin/export/{kind}.csv").status_code == 403
+
+
+UNITS = ("序列号,型号,客户名称,购买日期,发票日期,购买渠道,延保截止\n"
+         "abc2000-sn0900,ABC-2000,华东精密制造有限公司,2026-03-01,2026-03-02,京东旗舰店,\n"
+         "WM800-SN5001,WM-800,周敏,2025-05-10,,苏宁,2028-05-10\n"
+         "WM800-SN5001,WM-800,周敏,2025-05-10,,,\n"
+         "PX50-SN1001,PX-50,周敏,,,,\n"
+         "NEW-1,ABC-2000,周敏,2026-13-01,,,\n"
+         "NEW-2,NO-SUCH,无此客户,,,,\n")
+
+
+def test_units_are_imported_against_models_and_customers(app, login_as):
+    supervisor = login_as("supervisor")
+    html = upload(supervisor, UNITS.encode("utf-8-sig"), "units.csv", kind="units").get_data(as_text=True)
+    assert 'data-valid="2"' in html
+    for reason in ("already in an earlier row", "registered to another customer", "No product model has this code",
+                   "No customer has this name", "A date as YYYY-MM-DD"):
+        assert reason in html, reason
+    assert supervisor.post_form("/desk/admin/import/units/confirm", {}).status_code == 302
+    with app.app_context():
+        unit = db.session.scalar(db.select(Asset).where(Asset.serial == "ABC2000-SN0900"))
+        assert str(unit.warranty_end) == "2027-03-01" and unit.purchase_channel == "京东旗舰店"
+        moved = db.session.scalar(db.select(Asset).where(Asset.serial == "WM800-SN5001"))
+        assert str(moved.extended_warranty_end) == "2028-05-10" and moved.purchase_channel == "苏宁"
+    exported = supervisor.get("/desk/admin/export/units.csv").data.decode("utf-8-sig")
+    assert "ABC2000-SN0900,ABC-2000,华东精密制造有限公司,2026-03-01,2026-03-02,京东旗舰店," in exported
+
+
+def test_knowledge_articles_round_trip(app, login_as):
+    supervisor = login_as("supervisor")
+    data = xlsx([["标题", "正文", "产品类别", "关键词", "已发布"],
+                 ["洗衣机 E21 报警处理", "1. 断电\n2. 清理排水泵过滤器", "appliance", "E21，排水", "是"],
+                 ["短", "", "", "", "也许"]])
+    html = upload(supervisor, data, "kb.xlsx", kind="knowledge").get_data(as_text=True)
+    assert 'data-valid="1"' in html and "Required, 4 to 200 characters" in html
+    assert supervisor.post_form("/desk/admin/import/knowledge/confirm", {}).status_code == 302
+    with app.app_context():
+        article = db.session.scalar(db.select(KnowledgeArticle).where(KnowledgeArticle.title == "洗衣机 E21 报警处理"))
+        assert article.published and article.keywords == "E21 排水" and "2. 清理" in article.body
+    exported = supervisor.get("/desk/admin/export/knowledge.xlsx")
+    assert f'data-valid="{count_articles(app)}"' in upload(supervisor, exported.data, "kb.xlsx",
+                                                             kind="knowledge").get_data(as_text=True)
+
+
+def count_articles(app) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(KnowledgeArticle))
