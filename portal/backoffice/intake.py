@@ -10,7 +10,7 @@ from portal.domain import intake as rules
 from portal.domain.roles import DESK
 from portal.extensions import db
 from portal.models import Contact, Customer, ProductModel
-from portal.services import ServiceError
+from portal.services import ServiceError, knowledge
 from portal.services import customers as customers_service
 from portal.services import intake as intake_service
 from portal.services.localtime import local_today
@@ -110,7 +110,9 @@ def serial_context(serial, customer_id) -> dict:
 
 def intake_context(form: IntakeForm, **extra) -> dict:
     """Everything the intake page and its fragments draw, from the form as typed so far."""
+    model = db.session.get(ProductModel, form.product_model_id.data) if form.product_model_id.data else None
     return {"form": form, "assets": intake_service.customer_assets(form.customer_id.data),
+            "articles": knowledge.suggest(form.description.data, model.category if model else None),
             "open_tickets": customers_service.open_tickets(form.customer_id.data),
             **serial_context(form.serial.data, form.customer_id.data), **completeness_context(form), **extra}
 
@@ -248,6 +250,15 @@ def intake_completeness():
     """The completeness score and the questions still to ask, from the form as typed so far."""
     form = _intake_form()
     return render("backoffice/_completeness_body.html", **completeness_context(form))
+
+
+@bp.post("/intake/suggestions")
+@roles_required(*DESK)
+def intake_suggestions():
+    """Suggested answers: published knowledge articles for the problem typed so far and the model's category."""
+    model = db.session.get(ProductModel, request.form.get("product_model_id", type=int) or 0)
+    return render("backoffice/_answer_suggestions_body.html", articles=knowledge.suggest(
+        request.form.get("description", "")[:knowledge.MAX_TEXT], model.category if model else None))
 
 
 @bp.post("/tickets/<int:ticket_id>/intake-report")

@@ -47,3 +47,17 @@ def test_bad_input_and_who_may(app, login_as):
     assert response.status_code == 422 and 'id="title-error"' in html and 'id="body-error"' in html
     for role in ("agent", "engineer", "customer", "backoffice"):
         assert login_as(role).get("/desk/admin/knowledge").status_code == 403
+
+
+def test_intake_suggests_published_answers_as_the_agent_types(app, login_as):
+    supervisor = login_as("supervisor")
+    supervisor.post_form("/desk/admin/knowledge/new", {
+        "title": "显示器黑屏先断电重启", "body": "1. 断电 **30 秒**", "product_category": "display",
+        "keywords": "黑屏 不亮", "locale": "zh_CN", "published": "y"})
+    agent = login_as("agent")
+    html = agent.post_form("/desk/intake/suggestions", {"description": "客户说屏幕黑屏了"}, htmx=True
+                           ).get_data(as_text=True)
+    assert "显示器黑屏先断电重启" in html and "<strong>30 秒</strong>" in html
+    assert "显示器黑屏" not in agent.post_form("/desk/intake/suggestions", {"description": "洗衣机漏水"},
+                                            htmx=True).get_data(as_text=True)
+    assert login_as("customer").post_form("/desk/intake/suggestions", {"description": "黑屏"}).status_code == 403
