@@ -8,6 +8,7 @@ from portal.domain import phones
 
 SPACE = re.compile(r"\s+")
 PHONE_LIKE = re.compile(r"^\+?[\d\s()\-]+$")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Search infrastructure that lives beside the models (FTS tables, GIN indexes): the schema check and
 # autogenerate leave these names alone.
 INDEX_NAMES = ("ticket_search", "ix_ticket_search", "customer_search", "ix_customer_search")
@@ -35,10 +36,16 @@ def customer_document(name: str | None, contacts, serials) -> str:
     return document(*parts, *serials)
 
 
+def clean(raw: str | None) -> str:
+    """Typed text without control characters (a NUL ends an FTS5 string; PostgreSQL text cannot hold one)."""
+    return CONTROL.sub("", raw or "")
+
+
 def customer_query(raw: str | None) -> str:
     """What a customer search looks for: a typed phone number (digits, spaces, dashes, +86) as its national
-    digits; anything else normalised like the text."""
-    text = normalize(raw)
+    digits; anything else normalised like the text. Control characters are dropped (a NUL ends an FTS5
+    string)."""
+    text = normalize(clean(raw))
     if text and PHONE_LIKE.match(text) and sum(ch.isdigit() for ch in text) >= 4:
         return phones.search_key(text)
     return text

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal.domain import checklists as checklist_rules
+from portal.domain import search
 from portal.extensions import db
 from portal.models import ChecklistTemplate, Part, ProductModel, User
 from portal.services import ServiceError, security_log
@@ -25,14 +26,14 @@ class Page:
 def _text_condition(cls, raw: str):
     """A code typed from its start (a range on the unique code index) or a fragment of the name. Catalogues
     hold thousands of rows, not millions: the name part reads the table."""
-    q = (raw or "").strip()[:60]
+    q = search.clean(raw).strip()[:60]
     upper = q.upper()
     return sa.or_(sa.and_(cls.code >= upper, cls.code < upper + "~"), cls.name.contains(q, autoescape=True))
 
 
 def listing(cls, query: str | None, number: int, size: int, inactive: bool = False) -> Page:
     select = db.select(cls).order_by(cls.code)
-    if (query or "").strip():
+    if search.clean(query).strip():
         select = select.where(_text_condition(cls, query))
     if not inactive:
         select = select.where(cls.active.is_(True))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from portal.domain import phones
+from portal.domain import phones, search
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Contact, Customer, CustomerAddress, ProductModel, User
@@ -125,7 +125,7 @@ def units(customer_id: int) -> list[Asset]:
 
 def find_units(query: str | None, limit: int = 50) -> list[Asset]:
     """Units whose serial starts with the query (a range on the unique serial index)."""
-    q = (query or "").strip().upper()[:80]
+    q = search.clean(query).strip().upper()[:80]
     if len(q) < 2:
         return []
     return list(db.session.scalars(db.select(Asset).where(Asset.serial >= q, Asset.serial < q + "~")

@@ -1,6 +1,6 @@
 """Knowledge-base answers for a problem being described (published articles of the product's category), and
 the articles kept by supervisors, published or draft."""
-from portal.domain import knowledge
+from portal.domain import knowledge, search
 from portal.extensions import db
 from portal.models import KnowledgeArticle
 from portal.services import security_log
@@ -29,7 +29,7 @@ ARTICLE_FIELDS = ("title", "body", "product_category", "keywords", "locale", "pu
 def articles(query: str | None, number: int, size: int) -> tuple[list[KnowledgeArticle], bool]:
     """A page of articles, drafts too, newest first; a query matches title or keywords (a small table)."""
     select = db.select(KnowledgeArticle).order_by(KnowledgeArticle.id.desc())
-    q = (query or "").strip()[:100]
+    q = search.clean(query).strip()[:100]
     if q:
         select = select.where(db.or_(KnowledgeArticle.title.contains(q, autoescape=True),
                                      KnowledgeArticle.keywords.contains(q, autoescape=True)))

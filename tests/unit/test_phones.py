@@ -37,3 +37,7 @@ def test_any_typing_of_a_number_gives_the_same_search_digits():
 def test_the_customer_document_holds_names_phone_digits_emails_and_serials():
     text = search.customer_document("华东精密", [("张经理", "+86 138 1234 5678", "Zhang@Example.com")], ["ABC-1"])
     assert text == "华东精密 张经理 13812345678 zhang@example.com abc-1"
+
+
+def test_control_characters_are_dropped_from_a_customer_query():
+    assert search.customer_query("王\x00芳\x1f") == "王芳"

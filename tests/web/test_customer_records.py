@@ -126,3 +126,15 @@ def test_agents_cannot_deactivate_customers_and_backoffice_only_reads(app, login
     assert backoffice.get("/desk/customers").status_code == 200
     assert backoffice.get(f"/desk/customers/{cid}/edit").status_code == 403
     assert "/edit" not in backoffice.get(f"/desk/customers/{cid}").get_data(as_text=True)
+
+
+def test_nul_and_control_characters_never_reach_the_database(app, login_as):
+    """A NUL ends an FTS5 string and PostgreSQL text cannot hold one: searches and forms drop it."""
+    agent, supervisor = login_as("agent"), login_as("supervisor")
+    for web, url in ((agent, "/desk/intake?caller=%00%ff"), (agent, "/desk/intake/customers?customer_q=%00华东"),
+                     (agent, "/desk/customers?q=%22%00ab"), (agent, "/desk/units?q=AB%00"),
+                     (supervisor, "/desk/admin/knowledge?q=%00"), (supervisor, "/desk/admin/catalogue/parts?q=%00%25")):
+        assert web.get(url).status_code == 200, url
+    response = agent.post_form("/desk/customers/new", {"kind": "company", "name": "零\x00字节公司", "tier": "standard"})
+    assert response.status_code == 302
+    assert customer_id(app, "零字节公司") is not None
