@@ -330,6 +330,8 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
     visits.append(Visit("backoffice.ticket_detail", f"/desk/tickets/{extra['rated']}", "rated, low score"))
     for name in (VIP_COMPANY, "周敏"):
         visits.append(Visit("backoffice.customer_detail", f"/desk/customers/{_id_of(app, Customer, name=name)}", name))
+    # A deferred panel of the ticket page opened as a page of its own (as without JavaScript).
+    visits.append(Visit("backoffice.ticket_part", f"/desk/tickets/{tickets['closed']}/part/history", "history alone"))
     visits += [Visit("backoffice.customer_list", "/desk/customers", "all customers"),
                Visit("backoffice.unit_search", "/desk/units?q=ABC", "units by serial"),
                Visit("backoffice.customer_list", "/desk/customers?q=5678", "found by phone digits")]
