@@ -62,8 +62,31 @@ def test_intake_panels_update_while_typing_and_a_repeat_report_joins_the_open_ti
 
     page.locator("#open-ticket button").click()
     page.wait_for_url(re.compile(rf"/desk/tickets/{open_id}$"))
+    # The history panel loads when it comes into view (deferred, issue 11).
+    page.locator("#part-history").scroll_into_view_if_needed()
     expect(page.locator("#ticket-panel")).to_contain_text("又黑屏了,指示灯也不亮")
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Ticket)) == before
         assert db.session.scalar(db.select(db.func.count()).select_from(TicketEvent).where(
             TicketEvent.ticket_id == open_id, TicketEvent.kind == "intake_note")) == 1
+
+
+def test_a_call_from_an_unknown_number_becomes_a_new_customer_and_a_request(app, desk):
+    """Caller ID with a number on file for nobody: intake opens with the new-customer section and the number;
+    the agent types the company and the problem; customer, contact, site and ticket are made at once, and the
+    next call from that number finds the customer."""
+    page = sign_in(desk, "agent@example.com", "agent-demo")
+    page.goto("/desk/intake?caller=%2B86%20139%205555%206666")
+    expect(page.locator("#new-customer")).to_have_attribute("open", "")
+    expect(page.locator("[name=contact_phone]")).to_have_value("+86 139 5555 6666")
+    page.locator("[name=new_customer_name]").fill("宁波海川机械有限公司")
+    page.locator("[name=new_customer_address]").fill("宁波市北仑区新碶街道 66 号")
+    page.locator("[name=contact_name]").fill("陈工")
+    page.locator("[name=product_model_id]").select_option(index=1)
+    page.locator("[name=description]").fill("设备开机后报警，无法启动")
+    page.locator("#intake-form button[type=submit]").last.click()
+    expect(page.locator(".flash")).to_contain_text(re.compile(r"SR\d{12}"))
+    expect(page.locator("#ticket-panel")).to_contain_text("宁波市北仑区新碶街道 66 号")
+    page.goto("/desk/intake?caller=13955556666")
+    expect(page.locator("[name=customer_id] option:checked")).to_have_text("宁波海川机械有限公司")
+    expect(page.locator("#customer-tickets")).to_contain_text("设备开机后报警")
