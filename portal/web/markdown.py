@@ -5,7 +5,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+# breaks: a single line break stays one, as the articles written before Markdown expect.
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable("table")
 TAGS = {"p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4",
         "hr", "a", "table", "thead", "tbody", "tr", "th", "td"}
 ATTRIBUTES = {"a": {"href", "title"}}
