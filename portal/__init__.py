@@ -9,7 +9,7 @@ from portal.config import ROOT, config_from_env
 from portal.extensions import babel, compress, csrf, db, login_manager, migrate
 from portal.models.sqlite import configure_sqlite
 from portal.services.documents import seal_files
-from portal.web import errors, headers
+from portal.web import errors, headers, widgets
 from portal.web.i18n import select_locale, select_timezone
 from portal.web.ratelimit import init_limiter
 from portal.web.session import FragmentSafeSessionInterface, init_sessions
@@ -58,6 +58,7 @@ def create_app(config=None) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     errors.register(app)
+    widgets.install()
     headers.register(app)
     register_template_helpers(app)
     register_cli(app)

@@ -1,0 +1,32 @@
+"""WTForms writes every attribute of every field through `Markup.format`, which runs Python's whole string
+formatter per attribute: half of the function calls of a job page (eleven forms). `html_params` below writes
+the same attributes, escaped the same way, with plain string joins; `install()` puts it where WTForms' widgets
+look it up. tests/unit/test_widgets.py compares both on every kind of value."""
+from markupsafe import Markup, escape
+from wtforms.widgets import core
+
+# WTForms' own, kept for the test that compares the two (read before install() can replace it).
+WTFORMS_HTML_PARAMS = core.html_params
+QUOTE = Markup('"')
+QUOTED = Markup("&quot;")
+
+
+def html_params(**kwargs) -> Markup:
+    """WTForms' html_params: sorted keys, `class_` → class, `data_`/`aria_` with hyphens, True → the bare name,
+    False → nothing, values escaped with the double quote too."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = core.clean_key(key)
+        if value is True:
+            params.append(str(escape(key)))
+        elif value is not False:
+            params.append(f'{escape(key)}="{escape(value).replace(QUOTE, QUOTED)}"')
+    return Markup(" ".join(params))  # noqa: S704 (every key and value escaped above)
+
+
+def install() -> None:
+    """Where WTForms' widgets look it up: the module (textarea, select, options) and, for inputs and buttons,
+    their class attribute."""
+    core.html_params = html_params
+    core.Input.html_params = staticmethod(html_params)
+    core.Button.html_params = staticmethod(html_params)
