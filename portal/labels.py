@@ -131,4 +131,5 @@ SECURITY_EVENT = {
     "role_changed": _l("Role changed"), "account_disabled": _l("Account disabled"),
     "account_enabled": _l("Account enabled"), "sla_policies_changed": _l("SLA policies changed"),
     "routing_rules_changed": _l("Routing rules changed"), "data_downloaded": _l("Customer data downloaded"),
+    "master_data_changed": _l("Master data changed"),
 }

@@ -1,11 +1,17 @@
 """The desk: intake, the queue, triage and assignment, dispatch, the customer dialogue, printing, admin."""
 from portal.backoffice import (  # noqa: F401  - importing a route module registers its routes
     bulk,
+    catalogue,
+    checklists,
+    customer_records,
     customers,
     dialogue,
     dispatch,
     intake,
+    knowledge_admin,
     mail_log,
+    master_import,
+    organisation,
     printing,
     queue,
     security_log,

@@ -4,16 +4,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
-from portal.domain.roles import STAFF, Role
+from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.extensions import db
-from portal.models import Contact, Customer, User
-from portal.services import accounts
+from portal.models import Contact, Customer, CustomerAddress, User
+from portal.services import accounts, customer_records
 from portal.web.access import roles_required
 from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import render
 
 
-def _customer(customer_id: int) -> Customer:
+def load_customer(customer_id: int) -> Customer:
     customer = db.session.get(Customer, customer_id)
     if customer is None:
         abort(404)
@@ -23,19 +23,23 @@ def _customer(customer_id: int) -> Customer:
 def customer_context(customer: Customer, form: ButtonForm | None = None) -> dict:
     logins = {u.email: u for u in db.session.scalars(db.select(User).where(
         User.customer_id == customer.id, User.role == Role.CUSTOMER))}
-    return {"customer": customer, "contacts": customer.contacts, "logins": logins, "form": form or ButtonForm()}
+    sites = db.session.scalars(db.select(CustomerAddress).where(CustomerAddress.customer_id == customer.id)
+                               .order_by(CustomerAddress.is_default.desc(), CustomerAddress.id)).all()
+    return {"customer": customer, "contacts": customer.contacts, "logins": logins, "form": form or ButtonForm(),
+            "sites": sites, "units": customer_records.units(customer.id), "can_edit": current_user.role in DESK,
+            "can_deactivate": current_user.role in SUPERVISORS}
 
 
 @bp.get("/customers/<int:customer_id>")
 @roles_required(*STAFF)
 def customer_detail(customer_id: int):
-    return render("backoffice/customer.html", **customer_context(_customer(customer_id)))
+    return render("backoffice/customer.html", **customer_context(load_customer(customer_id)))
 
 
 @bp.post("/customers/<int:customer_id>/contacts/<int:contact_id>/invite")
 @roles_required(*STAFF)
 def invite_contact(customer_id: int, contact_id: int):
-    customer = _customer(customer_id)
+    customer = load_customer(customer_id)
     contact = db.session.get(Contact, contact_id)
     if contact is None or contact.customer_id != customer.id:
         abort(404)

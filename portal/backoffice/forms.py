@@ -4,6 +4,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     MultipleFileField,
@@ -12,9 +13,10 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from portal import labels
+from portal.domain import phones
 from portal.web.fields import SERIAL_RE, VersionField, new_key, optional_int, phone_number, strip, to_choices
 
 
@@ -24,13 +26,27 @@ class IntakeForm(FlaskForm):
     # How many photos are picked, counted in the browser for the live completeness score.
     attachment_count = HiddenField(default="0")
     channel = SelectField(_l("Channel"), choices=to_choices(labels.CHANNEL.items()), default="phone")
-    customer_id = SelectField(_l("Customer"), coerce=optional_int, validators=[DataRequired()])
+    customer_id = SelectField(_l("Customer"), coerce=optional_int)
+    # Not found by the search: the customer is made with the request, its contact from the contact fields.
+    new_customer_kind = SelectField(_l("Kind of customer"), choices=to_choices(
+        [("company", _l("Company")), ("individual", _l("Individual"))]), default="company")
+    new_customer_name = StringField(_l("Name of the new customer"), filters=[strip],
+                                    validators=[Optional(), Length(min=2, max=200)],
+                                    description=_l("Company name, or the person's full name"))
+    new_customer_email = StringField(_l("Contact e-mail"), filters=[strip], validators=[
+        Optional(), Email(message=_l("Enter an e-mail address, e.g. name@example.com.")), Length(max=254)])
+    new_customer_address = StringField(_l("Address"), filters=[strip], validators=[Optional(), Length(max=300)],
+                                       description=_l("Kept as the customer's site, where engineers go"))
+    not_duplicate = BooleanField(_l("None of these: it is a new customer"))
     contact_id = SelectField(_l("Contact person on file"), coerce=optional_int, validate_choice=False)
     contact_name = StringField(_l("Contact person"), filters=[strip],
                                validators=[DataRequired(), Length(max=120)],
                                description=_l("Left empty, the contact on file is used"))
     contact_phone = StringField(_l("Phone"), filters=[strip],
                                 validators=[DataRequired(), Length(max=40), phone_number])
+    site_id = SelectField(_l("Service address"), coerce=optional_int, validate_choice=False)
+    service_address = StringField(_l("Other address"), filters=[strip], validators=[Optional(), Length(max=300)],
+                                  description=_l("Typed here, it is used instead of the site chosen"))
     asset_id = SelectField(_l("Registered unit"), coerce=optional_int, validate_choice=False,
                            description=_l("Picking one fills in model, serial number and purchase date"))
     product_model_id = SelectField(_l("Product model"), coerce=optional_int, validators=[DataRequired()])
@@ -51,6 +67,17 @@ class IntakeForm(FlaskForm):
                               description=_l("e.g. power adapter, remote control, original box"))
     condition = StringField(_l("Visible condition"), filters=[strip], validators=[Optional(), Length(max=500)],
                             description=_l("e.g. scratch on the left side, screen intact"))
+
+    def validate_customer_id(self, field):
+        if not field.data and not self.new_customer_name.data:
+            raise ValidationError(_l("Find the customer above, or enter a new customer's name."))
+
+    def validate_contact_phone(self, field):
+        # A new customer's contact is kept in the one stored form, so that the search finds them by any digits.
+        if not self.customer_id.data and self.new_customer_name.data and field.data:
+            if phones.normalize(field.data) is None:
+                raise ValidationError(_l("Enter a mainland mobile (11 digits) or a landline with its area code, "
+                                         "e.g. 138 1234 5678 or 021-6234 5678."))
 
     def validate_purchase_date(self, field):
         if field.data and field.data > date.today():

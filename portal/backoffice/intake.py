@@ -10,7 +10,8 @@ from portal.domain import intake as rules
 from portal.domain.roles import DESK
 from portal.extensions import db
 from portal.models import Contact, Customer, ProductModel
-from portal.services import ServiceError
+from portal.services import ServiceError, knowledge
+from portal.services import customers as customers_service
 from portal.services import intake as intake_service
 from portal.services.localtime import local_today
 from portal.web.access import load_ticket, roles_required
@@ -34,15 +35,20 @@ QUESTIONS = {
 }
 
 
-def _customer_choices():
-    rows = db.session.execute(db.select(Customer.id, Customer.name).order_by(Customer.name)).all()
-    return to_choices([("", _("Choose a customer"))] + [(c.id, c.name) for c in rows])
+def _customer_choices(customer_id):
+    """Only the customer picked from the search (the list of every customer would not scale)."""
+    choices = [("", _("Search above, then pick the customer"))]
+    customer = db.session.get(Customer, customer_id) if customer_id else None
+    if customer is not None:
+        choices.append((customer.id, customer.name))
+    return to_choices(choices)
 
 
 def _contact_choices(customer_id):
     choices = [("", _("Not on file / someone else"))]
     if customer_id:
-        rows = db.session.scalars(db.select(Contact).where(Contact.customer_id == customer_id)).all()
+        rows = db.session.scalars(db.select(Contact).where(Contact.customer_id == customer_id,
+                                                           Contact.active.is_(True))).all()
         choices += [(c.id, c.name) for c in rows]
     return to_choices(choices)
 
@@ -53,13 +59,27 @@ def _asset_choices(assets):
 
 def _intake_form(**kwargs) -> IntakeForm:
     form = IntakeForm(**kwargs)
-    form.customer_id.choices = _customer_choices()
-    form.contact_id.choices = _contact_choices(form.customer_id.data)
-    form.asset_id.choices = _asset_choices(intake_service.customer_assets(form.customer_id.data))
-    models = db.session.scalars(db.select(ProductModel).order_by(ProductModel.code)).all()
+    _customer_lists(form)
+    models = db.session.scalars(db.select(ProductModel).where(ProductModel.active.is_(True))
+                                .order_by(ProductModel.code)).all()
     form.product_model_id.choices = to_choices(
         [("", _("Choose a model"))] + [(m.id, f"{m.code} {m.name}") for m in models])
     return form
+
+
+def _customer_lists(form: IntakeForm) -> None:
+    """The lists that depend on the customer picked: the customer itself, its contacts and its units."""
+    form.customer_id.choices = _customer_choices(form.customer_id.data)
+    form.contact_id.choices = _contact_choices(form.customer_id.data)
+    form.asset_id.choices = _asset_choices(intake_service.customer_assets(form.customer_id.data))
+    form.site_id.choices = _site_choices(form.customer_id.data)
+
+
+def _site_choices(customer_id):
+    sites = customers_service.sites(customer_id)
+    if not sites:
+        return to_choices([("", _("No sites on file: type the address"))])
+    return to_choices([(s.id, f"{s.label} · {s.address}") for s in sites])
 
 
 def _attachment_count(form: IntakeForm) -> int:
@@ -88,22 +108,28 @@ def serial_context(serial, customer_id) -> dict:
     return {"facts": intake_service.serial_facts(serial, customer_id, today), "today": today}
 
 
-def intake_context(form: IntakeForm) -> dict:
+def intake_context(form: IntakeForm, **extra) -> dict:
     """Everything the intake page and its fragments draw, from the form as typed so far."""
+    model = db.session.get(ProductModel, form.product_model_id.data) if form.product_model_id.data else None
     return {"form": form, "assets": intake_service.customer_assets(form.customer_id.data),
-            **serial_context(form.serial.data, form.customer_id.data), **completeness_context(form)}
+            "articles": knowledge.suggest(form.description.data, model.category if model else None),
+            "open_tickets": customers_service.open_tickets(form.customer_id.data),
+            **serial_context(form.serial.data, form.customer_id.data), **completeness_context(form), **extra}
 
 
-def _page(form: IntakeForm, status: int):
+def _page(form: IntakeForm, status: int, **extra):
     return render("backoffice/intake.html", "backoffice/_intake_form.html", http_status=status,
-                  **intake_context(form))
+                  **intake_context(form, **extra))
 
 
 def _register(form: IntakeForm):
-    customer = db.session.get(Customer, form.customer_id.data)
-    contact = db.session.get(Contact, form.contact_id.data) if form.contact_id.data else None
-    if contact is not None and contact.customer_id != customer.id:
-        raise ServiceError(_("This contact belongs to another customer."), field="contact_id")
+    if form.customer_id.data:
+        customer = db.session.get(Customer, form.customer_id.data)
+        contact = db.session.get(Contact, form.contact_id.data) if form.contact_id.data else None
+        if contact is not None and contact.customer_id != customer.id:
+            raise ServiceError(_("This contact belongs to another customer."), field="contact_id")
+    else:
+        customer, contact = _new_customer(form)
     return intake_service.register(
         user=current_user, customer=customer, contact=contact, photos=request.files.getlist(form.photos.name),
         form_data=dict(contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
@@ -111,7 +137,23 @@ def _register(form: IntakeForm):
                        serial=form.serial.data, purchase_date=form.purchase_date.data,
                        description=form.description.data, channel=form.channel.data, frequency=form.frequency.data,
                        impact=form.impact.data, tried=form.tried.data, accessories=form.accessories.data,
-                       condition=form.condition.data))
+                       condition=form.condition.data,
+                       service_address=customers_service.service_address(
+                           customer, form.site_id.data, form.service_address.data)))
+
+
+def _new_customer(form: IntakeForm):
+    """The customer the search did not find, made with the request: first the likely duplicates are offered
+    (same phone, same name), unless the agent ticked that it is a new customer all the same."""
+    duplicates = customers_service.likely_duplicates(form.new_customer_name.data, form.contact_phone.data)
+    if duplicates and not form.not_duplicate.data:
+        form.duplicates = duplicates
+        raise ServiceError(_("A customer with this phone number or name is already on file: pick it below, or "
+                             "tick that this is a new customer."), field="new_customer_name")
+    return customers_service.create(
+        kind=form.new_customer_kind.data, name=form.new_customer_name.data, contact_name=form.contact_name.data,
+        phone=form.contact_phone.data, email=form.new_customer_email.data,
+        address=form.new_customer_address.data, site_label=_("Main site"))
 
 
 @bp.route("/tickets/new", methods=["GET", "POST"])
@@ -126,6 +168,26 @@ def intake():
                   done=lambda ticket: saved(
                       _("Service request %(number)s registered. Tell the customer this number.", number=ticket.number),
                       url_for("backoffice.ticket_detail", ticket_id=ticket.id)))
+
+
+@bp.get("/intake")
+@roles_required(*DESK)
+def caller_intake():
+    """Caller ID (来电弹屏): the telephone system opens this with the caller's number. One customer with that
+    number: intake opens with them and the contact picked and their open tickets listed; several: the hits to
+    pick from; none: the number is in the phone field, ready for a new customer."""
+    caller = request.args.get("caller", "")[:40].strip()
+    form = _intake_form(formdata=None, channel="phone")
+    hits = customers_service.find(caller) if caller else []
+    if len(hits) == 1:
+        form.customer_id.data = hits[0].customer.id
+        if hits[0].contact is not None:
+            form.contact_id.data = hits[0].contact.id
+            form.contact_name.data = hits[0].contact.name
+    form.contact_phone.data = (hits[0].contact.phone if len(hits) == 1 and hits[0].contact else None) or caller
+    _customer_lists(form)
+    return _page(form, 200, caller=caller, customer_q=caller, hits=hits if len(hits) > 1 else [],
+                 searched=bool(caller) and not hits, unknown_caller=bool(caller) and not hits)
 
 
 def _fill_from_contact(form: IntakeForm) -> None:
@@ -144,13 +206,34 @@ def _fill_from_contact(form: IntakeForm) -> None:
 @bp.get("/intake/contacts")
 @roles_required(*DESK)
 def intake_contacts():
-    """The contacts and registered units of one customer, swapped in when the agent picks the customer."""
+    """The contacts and registered units of one customer, swapped in when the agent picks the customer (from
+    the search hits, with the contact and unit the search matched chosen)."""
     customer_id = request.args.get("customer_id", type=int)
     form = IntakeForm(formdata=None)
+    form.customer_id.data = customer_id
+    form.customer_id.choices = _customer_choices(customer_id)
     form.contact_id.choices = _contact_choices(customer_id)
     assets = intake_service.customer_assets(customer_id)
     form.asset_id.choices = _asset_choices(assets)
-    return render("backoffice/_customer_pick.html", form=form, assets=assets)
+    form.site_id.choices = _site_choices(customer_id)
+    contact = db.session.get(Contact, request.args.get("contact_id", type=int) or 0)
+    if contact is not None and contact.customer_id == customer_id:
+        form.contact_id.data = contact.id
+    else:
+        contact = None
+    asset_id = request.args.get("asset_id", type=int)
+    form.asset_id.data = asset_id if any(a.id == asset_id for a in assets) else None
+    return render("backoffice/_customer_pick.html", form=form, assets=assets, picked_contact=contact,
+                  picked=True, open_tickets=customers_service.open_tickets(customer_id))
+
+
+@bp.get("/intake/customers")
+@roles_required(*DESK)
+def intake_customers():
+    """Customers found by name, phone (4+ digits), e-mail, serial or ticket number, as the agent types."""
+    query = request.args.get("customer_q", "")[:100]
+    return render("backoffice/_customer_hits.html", query=query, hits=customers_service.find(query),
+                  searched=bool(customers_service.usable_query(query)))
 
 
 @bp.get("/intake/serial")
@@ -167,6 +250,15 @@ def intake_completeness():
     """The completeness score and the questions still to ask, from the form as typed so far."""
     form = _intake_form()
     return render("backoffice/_completeness_body.html", **completeness_context(form))
+
+
+@bp.post("/intake/suggestions")
+@roles_required(*DESK)
+def intake_suggestions():
+    """Suggested answers: published knowledge articles for the problem typed so far and the model's category."""
+    model = db.session.get(ProductModel, request.form.get("product_model_id", type=int) or 0)
+    return render("backoffice/_answer_suggestions_body.html", articles=knowledge.suggest(
+        request.form.get("description", "")[:knowledge.MAX_TEXT], model.category if model else None))
 
 
 @bp.post("/tickets/<int:ticket_id>/intake-report")

@@ -48,7 +48,8 @@ def _form(customer: Customer) -> RequestForm:
     assets = intake_service.customer_assets(customer.id)
     form.asset_id.choices = to_choices([("", _("Another unit: I enter model and serial"))]
                                        + [(a.id, f"{a.product_model.code} · {a.serial}") for a in assets])
-    models = db.session.scalars(db.select(ProductModel).order_by(ProductModel.code)).all()
+    models = db.session.scalars(db.select(ProductModel).where(ProductModel.active.is_(True))
+                                .order_by(ProductModel.code)).all()
     form.product_model_id.choices = to_choices([("", _("Choose a model"))]
                                                + [(m.id, f"{m.code} {m.name}") for m in models])
     if not form.is_submitted():

@@ -43,7 +43,7 @@ HISTORY_LIMIT = 10
 
 def work_form(formdata=True) -> WorkForm:
     form = WorkForm() if formdata else WorkForm(formdata=None)
-    parts = db.session.scalars(db.select(Part).order_by(Part.code)).all()
+    parts = db.session.scalars(db.select(Part).where(Part.active.is_(True)).order_by(Part.code)).all()
     choices = to_choices([("", "—")] + [(p.id, f"{p.code} {p.name}") for p in parts])
     for entry in form.parts.entries:
         entry.form.part_id.choices = choices

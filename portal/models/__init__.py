@@ -17,6 +17,7 @@ from portal.models.quote import Quote
 from portal.models.recovery_code import RecoveryCode
 from portal.models.routing import RoutingRule
 from portal.models.security_event import SecurityEvent
+from portal.models.service_point import ServicePoint
 from portal.models.sla import SlaPolicy
 from portal.models.sync_conflict import SyncConflict
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
@@ -27,6 +28,6 @@ __all__ = [
     "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
     "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "Inspection",
     "KnowledgeArticle", "Loaner", "Notification", "OutgoingMail", "Part", "PartUsage", "ProductModel", "Quote",
-    "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent", "SlaPolicy", "Survey", "SyncConflict",
-    "Ticket", "TicketCounter", "TicketEvent", "User", "UserSession", "Visit", "WorkRecord",
+    "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent", "ServicePoint", "SlaPolicy", "Survey",
+    "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User", "UserSession", "Visit", "WorkRecord",
 ]

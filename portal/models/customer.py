@@ -1,5 +1,5 @@
 """Customers (companies and individuals) and their contact people."""
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -17,6 +17,12 @@ class Customer(TimestampMixin, db.Model):
     region: Mapped[str | None] = mapped_column(String(60))
     # use_alter: user and customer refer to each other, so this key is added after both tables exist.
     account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", use_alter=True))
+    # Deactivated customers are kept (tickets refer to them) but no longer found at intake.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # What the intake search reads (portal.domain.search.customer_document), kept by services.customers.reindex:
+    # fed to FTS5 tables on SQLite by triggers, indexed with pg_trgm and GIN on PostgreSQL.
+    search_text: Mapped[str | None] = mapped_column(Text)
+    search_bigrams: Mapped[str | None] = mapped_column(Text)
 
     contacts: Mapped[list["Contact"]] = relationship(back_populates="customer", order_by="Contact.id")
     account_manager = relationship("User", foreign_keys=[account_manager_id])
@@ -32,6 +38,7 @@ class Contact(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 

@@ -1,7 +1,7 @@
 """Product models, the customer assets (serials) built from them, and spare parts."""
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -14,6 +14,8 @@ class ProductModel(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(60))
     warranty_months: Mapped[int] = mapped_column(default=12)
+    # Deactivated models are no longer offered at intake; tickets and units keep them.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class Asset(TimestampMixin, db.Model):
@@ -24,6 +26,8 @@ class Asset(TimestampMixin, db.Model):
     purchase_date: Mapped[date | None] = mapped_column(Date)
     warranty_end: Mapped[date | None] = mapped_column(Date)
     extended_warranty_end: Mapped[date | None] = mapped_column(Date)
+    invoice_date: Mapped[date | None] = mapped_column(Date)
+    purchase_channel: Mapped[str | None] = mapped_column(String(100))  # e.g. 京东旗舰店, 经销商 name
     batch: Mapped[str | None] = mapped_column(String(60))
 
     customer = relationship("Customer")
@@ -35,3 +39,7 @@ class Part(db.Model):
     code: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     warranty_months: Mapped[int] = mapped_column(default=3)
+    category: Mapped[str | None] = mapped_column(String(60))
+    unit_price_fen: Mapped[int] = mapped_column(default=0, server_default="0")  # money in integer fen, never float
+    serial_tracked: Mapped[bool] = mapped_column(default=False, server_default=false())
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())

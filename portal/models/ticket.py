@@ -37,6 +37,8 @@ class Ticket(TimestampMixin, db.Model):
     # Asked by customers who request service themselves: when to call them, and how they want it done.
     service_mode: Mapped[str | None] = mapped_column(String(10))  # remote | onsite | send_in
     preferred_contact_time: Mapped[str | None] = mapped_column(String(100))
+    # Where the engineer goes: one of the customer's sites or an address typed at intake, kept as it was then.
+    service_address: Mapped[str | None] = mapped_column(String(300))
     # Depot repairs: what the customer handed over with the unit and how it looked, for the intake receipt.
     accessories: Mapped[str | None] = mapped_column(String(300))
     condition: Mapped[str | None] = mapped_column(String(500))
@@ -95,6 +97,11 @@ class Ticket(TimestampMixin, db.Model):
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def visit_address(self) -> str | None:
+        """The address the engineer navigates to: the ticket's service address, else the customer's."""
+        return self.service_address or self.customer.address
 
 
 class TicketEvent(db.Model):

@@ -31,6 +31,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Engineers: the product categories they are trained on and the region they cover (dispatch ranks on them).
     skills: Mapped[list | None] = mapped_column(JSON)
     region: Mapped[str | None] = mapped_column(String(60))
+    # Engineers: where they start from, and when they work (weekdays as digits 1-7, times as HH:MM).
+    home_service_point_id: Mapped[int | None] = mapped_column(ForeignKey("service_point.id"))
+    work_days: Mapped[str | None] = mapped_column(String(7))
+    work_start: Mapped[str | None] = mapped_column(String(5))
+    work_end: Mapped[str | None] = mapped_column(String(5))
     # Set for customer logins: the customer whose tickets this account may see.
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
     # A customer login is one of the customer's contacts: their own phone and e-mail are shown unmasked.
@@ -43,6 +48,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     department: Mapped[Department | None] = relationship()
     customer = relationship("Customer", foreign_keys=[customer_id])
+    home_service_point = relationship("ServicePoint")
 
     # The key of the sign-in session this object was loaded for or signed in with (not a column): Flask-Login
     # keeps get_id() in the session and remember cookies, so both carry a session the server can end.

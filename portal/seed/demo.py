@@ -4,11 +4,22 @@ from pathlib import Path
 
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
-from portal.models import Asset, Contact, Customer, CustomerAddress, Department, Part, ProductModel, User, Visit
+from portal.models import (
+    Asset,
+    Contact,
+    Customer,
+    CustomerAddress,
+    Department,
+    Part,
+    ProductModel,
+    ServicePoint,
+    User,
+    Visit,
+)
 from portal.pdf.seal import make_self_signed
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
-from portal.services import tickets
+from portal.services import customers, tickets
 from portal.services.localtime import local_today, zone
 
 # Demo-only credentials, printed by `flask demo accounts` and listed in the README.
@@ -37,6 +48,13 @@ ENGINEER_PROFILES = {
     "engineer2@example.com": (["appliance", "display"], "华北"),
 }
 CUSTOMER_REGIONS = {"华东精密制造有限公司": "华东", "周敏": "华东"}
+SERVICE_POINTS = [
+    ("苏州服务中心", "苏州工业园区金鸡湖大道 99 号 1 楼", "0512-6288 1000", "周一至周六 9:00-18:00"),
+    ("北京服务中心", "北京市朝阳区酒仙桥路 10 号", "010-6438 2000", "周一至周五 9:00-17:30"),
+]
+# engineer: (home service point, working days, start, end)
+ENGINEER_BASES = {"engineer@example.com": ("苏州服务中心", "123456", "08:30", "17:30"),
+                  "engineer2@example.com": ("北京服务中心", "12345", "09:00", "18:00")}
 
 DEPARTMENTS = [
     ("tech_support", "技术支持部"), ("repair", "维修服务部"), ("rnd", "产品研发部"),
@@ -49,13 +67,13 @@ MODELS = [
     ("PX-50", "工业电源模块 Industrial power module", "equipment", 18),
 ]
 
-PARTS = [
-    ("PCB-ABC-MAIN", "主控板 Main board (ABC-2000)", 6),
-    ("LCD-ABC-15", "15 寸液晶屏 15\" LCD panel", 6),
-    ("PSU-24V", "24V 电源适配器 24 V power adapter", 3),
-    ("WM-PUMP", "排水泵 Drain pump (WM-800)", 12),
-    ("WM-BELT", "传动皮带 Drive belt (WM-800)", 6),
-    ("PX-FAN", "散热风扇 Cooling fan (PX-50)", 6),
+PARTS = [  # code, name, warranty months, category, unit price in fen, serial-tracked
+    ("PCB-ABC-MAIN", "主控板 Main board (ABC-2000)", 6, "主板", 128000, True),
+    ("LCD-ABC-15", "15 寸液晶屏 15\" LCD panel", 6, "显示屏", 86000, True),
+    ("PSU-24V", "24V 电源适配器 24 V power adapter", 3, "电源", 12800, False),
+    ("WM-PUMP", "排水泵 Drain pump (WM-800)", 12, "泵", 15600, False),
+    ("WM-BELT", "传动皮带 Drive belt (WM-800)", 6, "传动", 4500, False),
+    ("PX-FAN", "散热风扇 Cooling fan (PX-50)", 6, "散热", 6800, False),
 ]
 
 
@@ -86,7 +104,8 @@ def seed(with_tickets: bool = True) -> bool:
     models = {code: ProductModel(code=code, name=name, category=cat, warranty_months=months)
               for code, name, cat, months in MODELS}
     db.session.add_all(models.values())
-    db.session.add_all(Part(code=code, name=name, warranty_months=m) for code, name, m in PARTS)
+    db.session.add_all(Part(code=code, name=name, warranty_months=m, category=category, unit_price_fen=price,
+                            serial_tracked=serial) for code, name, m, category, price, serial in PARTS)
 
     users = {}
     for email, password, name, role, senior, dept in ACCOUNTS:
@@ -115,6 +134,8 @@ def seed(with_tickets: bool = True) -> bool:
         model = models[code]
         db.session.add(Asset(customer_id=customer.id, product_model=model, serial=serial, purchase_date=bought,
                              warranty_end=warranty_end(bought, model.warranty_months), batch="2024Q3"))
+    for customer in (company, person):
+        customers.reindex(customer)
     ensure_dispatch_data()
     ensure_customer_accounts()
     ensure_knowledge_articles()
@@ -134,7 +155,23 @@ def ensure_dispatch_data() -> bool:
     for name, region in CUSTOMER_REGIONS.items():
         for customer in db.session.scalars(db.select(Customer).where(Customer.name == name, Customer.region.is_(None))):
             customer.region, changed = region, True
-    return changed
+    return ensure_service_points() or changed
+
+
+def ensure_service_points() -> bool:
+    """The demo's service points and the engineers based at them with their working hours; only if none exist."""
+    if db.session.scalar(db.select(ServicePoint.id).limit(1)):
+        return False
+    points = {name: ServicePoint(name=name, address=address, phone=phone, opening_hours=hours)
+              for name, address, phone, hours in SERVICE_POINTS}
+    db.session.add_all(points.values())
+    db.session.flush()
+    for email, (point, days, start, end) in ENGINEER_BASES.items():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is not None and user.home_service_point_id is None:
+            user.home_service_point_id = points[point].id
+            user.work_days, user.work_start, user.work_end = days, start, end
+    return True
 
 
 def ensure_customer_accounts() -> bool:

@@ -6,7 +6,7 @@ the higher ones, and there is no cycle (tests/unit/test_layers.py holds the code
 ORDER = (
     # Plumbing that knows no other service.
     "localtime", "storage", "images", "tokens", "security_log", "mailer", "knowledge", "routing", "coverage",
-    "documents", "customer_data",
+    "documents", "customer_data", "customers", "customer_records", "catalogue", "organisation", "imports",
     # The ticket's timeline, its workflow moves and its SLA clocks.
     "events", "transitions", "sla",
     # Use cases, lower ones first.

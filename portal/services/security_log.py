@@ -17,10 +17,11 @@ TWO_FACTOR_ON, TWO_FACTOR_OFF, RECOVERY_CODES = "two_factor_enabled", "two_facto
 PASSWORD_CHANGED, ROLE_CHANGED, ACCOUNT_DISABLED, ACCOUNT_ENABLED = (
     "password_changed", "role_changed", "account_disabled", "account_enabled")
 SLA_CHANGED, ROUTING_CHANGED, DATA_DOWNLOADED = "sla_policies_changed", "routing_rules_changed", "data_downloaded"
+MASTER_DATA_CHANGED = "master_data_changed"
 
 KINDS = (SIGN_IN, SIGN_IN_FAILED, LOCKED, ADDRESS_BLOCKED, SIGN_OUT, LINK_USED, TWO_FACTOR_ON, TWO_FACTOR_OFF,
          RECOVERY_CODES, PASSWORD_CHANGED, ROLE_CHANGED, ACCOUNT_DISABLED, ACCOUNT_ENABLED, SLA_CHANGED,
-         ROUTING_CHANGED, DATA_DOWNLOADED)
+         ROUTING_CHANGED, DATA_DOWNLOADED, MASTER_DATA_CHANGED)
 # Keys a detail may never carry, however it was built.
 SECRET_WORDS = ("password", "token", "secret", "code", "otp")
 
@@ -33,7 +34,10 @@ def _safe(detail):
             name = str(key).lower()
             if any(word in name for word in SECRET_WORDS):
                 continue
-            clean[str(key)] = mask_phone(str(value)) if "phone" in name and value else _safe(value)
+            if "phone" in name and isinstance(value, list | tuple):  # [before, after] of a change
+                clean[str(key)] = [mask_phone(str(v)) if v else v for v in value]
+            else:
+                clean[str(key)] = mask_phone(str(value)) if "phone" in name and value else _safe(value)
         return clean
     if isinstance(detail, list | tuple):
         return [_safe(value) for value in detail]

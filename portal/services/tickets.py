@@ -12,7 +12,7 @@ from portal.domain.time import utcnow
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Attachment, Ticket, TicketCounter, User
-from portal.services import ServiceError, sla
+from portal.services import ServiceError, customers, sla
 from portal.services.events import add_event
 from portal.services.images import prepare_photo
 from portal.services.localtime import local_today
@@ -58,7 +58,7 @@ def attach_photos(ticket: Ticket, files, user: User, purpose: str, inspection=No
 def register_request(*, user: User, customer, contact, contact_name: str, contact_phone: str,
                      product_model, serial: str | None, purchase_date: date | None, description: str,
                      channel: str, frequency=None, impact=None, tried=None, photos=(), accessories=None,
-                     condition=None, event_data: dict | None = None) -> Ticket:
+                     condition=None, service_address=None, event_data: dict | None = None) -> Ticket:
     """Intake: number the request, link or register the asset, keep the photos, log the event.
 
     `event_data` joins the registration event's data (the intake's completeness score, a repeat fault).
@@ -75,6 +75,7 @@ def register_request(*, user: User, customer, contact, contact_name: str, contac
                           purchase_date=purchase_date,
                           warranty_end=warranty_end(purchase_date, product_model.warranty_months))
             db.session.add(asset)
+            customers.reindex(customer)  # the new serial finds the customer at the next call
         elif asset.purchase_date and not purchase_date:
             purchase_date = asset.purchase_date
     ticket = Ticket(
@@ -84,6 +85,7 @@ def register_request(*, user: User, customer, contact, contact_name: str, contac
         asset=asset, serial=serial, purchase_date=purchase_date, description=description,
         frequency=frequency or None, impact=impact or None, tried=tried or None, created_by_id=user.id,
         accessories=accessories or None, condition=condition or None, created_at=utcnow(),
+        service_address=(service_address or "").strip()[:300] or None,
     )
     set_search_text(ticket, customer.name)
     db.session.add(ticket)

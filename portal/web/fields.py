@@ -42,7 +42,8 @@ class VersionField(HiddenField):
 
 
 def strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Surrounding spaces off, and NUL characters out (PostgreSQL text cannot hold them)."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def to_choices(pairs) -> list[SelectChoice]:

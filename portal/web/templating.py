@@ -9,9 +9,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import labels
+from portal.domain.money import fen_to_yuan
 from portal.domain.privacy import mask_email, mask_phone
 from portal.domain.roles import ADMINS, DESK, SUPERVISORS, Role
 from portal.domain.time import as_utc
+from portal.web import markdown
 
 # Numeric patterns read the same in every language: strftime in the user's time zone, ten times faster
 # than Babel's formatter (the queue prints a hundred of them).
@@ -99,9 +101,13 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
     items = [(url_for("backoffice.queue"), str(_l("Tickets")))]
     if role in DESK:
         items.append((url_for("backoffice.intake"), str(_l("New request"))))
+    items.append((url_for("backoffice.customer_list"), str(_l("Customers"))))
     if role in SUPERVISORS:
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
+        items.append((url_for("backoffice.catalogue_list", kind="models"), str(_l("Catalogue"))))
+        items.append((url_for("backoffice.organisation_page"), str(_l("Organisation"))))
+        items.append((url_for("backoffice.knowledge_list"), str(_l("Knowledge base"))))
     if role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
@@ -114,6 +120,8 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
 
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["dt"] = format_moment
+    app.jinja_env.filters["yuan"] = fen_to_yuan
+    app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["masked_recipient"] = masked_recipient

@@ -33,3 +33,22 @@ document.addEventListener("htmx:afterSwap", (event) => {
   }
   if (filled) form.dispatchEvent(new Event("change"));  // the completeness panel counts them
 });
+
+// A customer picked from the search hits: the contact the search matched fills the contact fields left empty,
+// and the unit it matched fills model, serial and purchase date (as picking it from the list does).
+document.addEventListener("htmx:afterSettle", () => {
+  const picked = document.querySelector("#contact-select[data-name]");
+  if (!picked) return;
+  const form = picked.closest("#intake-form");
+  const { name, phone } = picked.dataset;
+  delete picked.dataset.name;  // filled once: a later swap elsewhere does not overwrite what the agent typed
+  delete picked.dataset.phone;
+  if (!form) return;
+  const fields = form.elements;
+  if (!fields.contact_name.value) fields.contact_name.value = name || "";
+  if (!fields.contact_phone.value) fields.contact_phone.value = phone || "";
+  if (fields.asset_id && fields.asset_id.value) {
+    fields.asset_id.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  form.dispatchEvent(new Event("change"));
+});

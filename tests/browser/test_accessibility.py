@@ -17,7 +17,20 @@ import pyotp
 import pytest
 
 from portal.extensions import db
-from portal.models import Customer, OutgoingMail, Ticket, User
+from portal.models import (
+    Asset,
+    ChecklistTemplate,
+    Contact,
+    Customer,
+    CustomerAddress,
+    Department,
+    KnowledgeArticle,
+    OutgoingMail,
+    Part,
+    ServicePoint,
+    Ticket,
+    User,
+)
 from portal.tasks import print_jobs
 from portal.web.access import ANYONE
 from tests.browser.conftest import ROOT, sign_in
@@ -58,11 +71,13 @@ NOT_PAGES = {
     "backoffice.service_report": "a PDF",
     "backoffice.print_job_download": "the batch's PDF",
     "customer.intake_receipt": "a PDF",
+    "backoffice.master_export": "a CSV or XLSX file",
 }
 # Fragments htmx swaps into a page, never shown alone: checked inside their page once the input that loads
 # them has been made (see the visit of the page named here).
 FRAGMENTS = {
     "backoffice.intake_contacts": "backoffice.intake",
+    "backoffice.intake_customers": "backoffice.intake",
     "backoffice.intake_serial": "backoffice.intake",
     "customer.request_warranty": "customer.new_request",
 }
@@ -258,13 +273,43 @@ def account_visits() -> list[Visit]:
 
 
 def fill_intake(page):
-    """Customer and serial picked: the contact list and the serial's facts (warranty, open ticket, history) load."""
-    page.locator("[name=customer_id]").select_option(label=VIP_COMPANY)
+    """Customer found and picked from the hits: the contact list and the serial's facts (warranty, open ticket,
+    history) load."""
+    page.locator("#customer_q").fill("华东")
+    expect(page.locator("#customer-hits button", has_text=VIP_COMPANY)).to_be_visible()
+    page.locator("#customer-hits button", has_text=VIP_COMPANY).click()
     expect(page.locator("#contact_id option", has_text="孙工")).to_have_count(1)
     page.locator("[name=serial]").fill("ABC2000-SN0001")
     expect(page.locator("#serial-facts [data-warranty]")).to_be_visible()
     page.locator("[name=description]").fill("屏幕黑屏")
     expect(page.locator("#completeness [data-score]")).not_to_have_attribute("data-score", "0")
+
+
+def offer_duplicate(page):
+    """An unknown caller entered as a new customer whose name is on file: the likely duplicate is offered."""
+    expect(page.locator("#new-customer")).to_have_attribute("open", "")
+    page.locator("[name=new_customer_name]").fill(VIP_COMPANY)
+    page.locator("[name=contact_name]").fill("李娜")
+    page.locator("[name=product_model_id]").select_option(index=1)
+    page.locator("[name=description]").fill("打印机卡纸，每次都卡")
+    page.locator("#intake-form button[type=submit]").last.click()
+    expect(page.locator("#duplicate-hits button", has_text=VIP_COMPANY)).to_be_visible()
+
+
+def save_empty(page):
+    """A master-data form saved without its name: the message is next to the field."""
+    page.locator("[name=name]").fill("")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#name-error")).to_be_visible()
+
+
+def preview_import(page):
+    """A parts CSV with one bad row: the preview lists the row, its column and why."""
+    data = ("备件编号,名称,类别,单价（元）,保修月数,按序列号管理\nFAN-9,风扇,散热,9.9,3,否\nBAD,坏,,abc,3,否\n")
+    page.locator("[name=file]").set_input_files(files=[{"name": "parts.csv", "mimeType": "text/csv",
+                                                        "buffer": data.encode("gb18030")}])
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("#import-preview .import-errors")).to_be_visible()
 
 
 def create_signing_link(page):
@@ -291,6 +336,25 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
     visits.append(Visit("backoffice.ticket_detail", f"/desk/tickets/{extra['rated']}", "rated, low score"))
     for name in (VIP_COMPANY, "周敏"):
         visits.append(Visit("backoffice.customer_detail", f"/desk/customers/{_id_of(app, Customer, name=name)}", name))
+    # A deferred panel of the ticket page opened as a page of its own (as without JavaScript).
+    visits.append(Visit("backoffice.ticket_part", f"/desk/tickets/{tickets['closed']}/part/history", "history alone"))
+    visits += [Visit("backoffice.customer_list", "/desk/customers", "all customers"),
+               Visit("backoffice.unit_search", "/desk/units?q=ABC", "units by serial"),
+               Visit("backoffice.customer_list", "/desk/customers?q=5678", "found by phone digits")]
+    if role in ("admin", "supervisor", "agent"):
+        company = _id_of(app, Customer, name=VIP_COMPANY)
+        contact = _id_of(app, Contact, name="孙工")
+        site = _id_of(app, CustomerAddress, customer_id=company)
+        visits += [Visit("backoffice.customer_new", "/desk/customers/new", then=[("name missing", save_empty)]),
+                   Visit("backoffice.customer_edit", f"/desk/customers/{company}/edit"),
+                   Visit("backoffice.contact_new", f"/desk/customers/{company}/contacts/new",
+                         then=[("name missing", save_empty)]),
+                   Visit("backoffice.contact_edit", f"/desk/customers/{company}/contacts/{contact}/edit"),
+                   Visit("backoffice.site_new", f"/desk/customers/{company}/sites/new"),
+                   Visit("backoffice.unit_new", f"/desk/customers/{company}/units/new"),
+                   Visit("backoffice.unit_edit",
+                         f"/desk/customers/{company}/units/{_id_of(app, Asset, serial='PX50-SN1001')}/edit"),
+                   Visit("backoffice.site_edit", f"/desk/customers/{company}/sites/{site}/edit")]
     # Batches of reports (each user sees their own): one built, one still queued (its page polls).
     done = web.post_form("/desk/print", {"ids": str(tickets["closed"])}).headers["Location"]
     with app.app_context():
@@ -302,9 +366,39 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                Visit("backoffice.print_job", queued, "queued")]
     if role in ("admin", "supervisor", "agent"):
         visits += [Visit("backoffice.intake", "/desk/tickets/new", then=[("customer and serial typed", fill_intake)]),
+                   Visit("backoffice.caller_intake", "/desk/intake?caller=13812345678", "caller found"),
+                   Visit("backoffice.caller_intake", "/desk/intake?caller=02155509999", "unknown caller",
+                         then=[("new customer who may be on file", offer_duplicate)]),
                    Visit("backoffice.dispatch_board", "/desk/dispatch")]
     if role in ("admin", "supervisor"):
         visits.append(Visit("backoffice.tasks", "/desk/tasks"))
+        part = _id_of(app, Part, code="PCB-ABC-MAIN")
+        visits += [Visit("backoffice.catalogue_list", "/desk/admin/catalogue/models", "product models"),
+                   Visit("backoffice.catalogue_list", "/desk/admin/catalogue/parts?q=PCB", "parts found"),
+                   Visit("backoffice.catalogue_new", "/desk/admin/catalogue/parts/new",
+                         then=[("name missing", save_empty)]),
+                   Visit("backoffice.catalogue_edit", f"/desk/admin/catalogue/parts/{part}/edit"),
+                   Visit("backoffice.organisation_page", "/desk/admin/organisation"),
+                   Visit("backoffice.service_point_new", "/desk/admin/service-points/new",
+                         then=[("name missing", save_empty)]),
+                   Visit("backoffice.service_point_edit",
+                         f"/desk/admin/service-points/{_id_of(app, ServicePoint, name='苏州服务中心')}/edit"),
+                   Visit("backoffice.department_new", "/desk/admin/departments/new"),
+                   Visit("backoffice.department_edit",
+                         f"/desk/admin/departments/{_id_of(app, Department, code='repair')}/edit"),
+                   Visit("backoffice.engineer_profile",
+                         f"/desk/admin/engineers/{_id_of(app, User, email='engineer@example.com')}/edit"),
+                   Visit("backoffice.master_import", "/desk/admin/import/parts",
+                         then=[("file previewed", preview_import)]),
+                   Visit("backoffice.master_import", "/desk/admin/import/customers", "customers"),
+                   Visit("backoffice.knowledge_list", "/desk/admin/knowledge"),
+                   Visit("backoffice.article_new", "/desk/admin/knowledge/new"),
+                   Visit("backoffice.article_edit", f"/desk/admin/knowledge/{_id_of(app, KnowledgeArticle, id=1)}/edit",
+                         "with its preview"),
+                   Visit("backoffice.checklist_list", "/desk/admin/checklists"),
+                   Visit("backoffice.checklist_new", "/desk/admin/checklists/new", then=[("name missing", save_empty)]),
+                   Visit("backoffice.checklist_edit",
+                         f"/desk/admin/checklists/{_id_of(app, ChecklistTemplate, category='display')}/edit")]
     if role == "admin":
         visits += [Visit("backoffice.sla_policies", "/desk/admin/sla"),
                    Visit("backoffice.routing_rules", "/desk/admin/routing"),

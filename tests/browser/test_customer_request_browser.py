@@ -27,7 +27,7 @@ def test_request_service_on_a_phone(phone):
     article = page.locator("#kb-suggestions details.kb-article").first
     expect(article).to_contain_text("黑屏")
     article.locator("summary").click()
-    expect(article.locator("p.pre")).to_be_visible()
+    expect(article.locator(".kb-body")).to_be_visible()
     page.check("input[name=service_mode][value=remote]")
     page.fill("#preferred_contact_time", "下午 13:00-18:00")
     page.fill("#contact_phone", "13812345678")

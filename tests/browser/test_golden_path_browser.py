@@ -46,12 +46,13 @@ def draw_signature(page, canvas_selector="canvas#signature-pad"):
 def register_request(page, tmp_path) -> str:
     page.goto("/desk/tickets/new")
     form = page.locator("#intake-form")
-    form.locator("[name=customer_id]").select_option(label=VIP_COMPANY)
-    # Picking the customer swaps #contact-select for that customer's contacts.
-    expect(page.locator("#contact-select select option", has_text="张经理")).to_have_count(1)
-    page.locator("#contact-select select").select_option(label="张经理")
-    form.locator("[name=contact_name]").fill("张经理")
-    form.locator("[name=contact_phone]").fill("13812345678")
+    # The caller's number (its last digits, as the agent reads them) finds the customer; picking the hit swaps
+    # #contact-select for that customer's contacts with the caller chosen, and fills name and phone.
+    form.locator("#customer_q").fill("5678")
+    page.locator("#customer-hits button", has_text=VIP_COMPANY).click()
+    expect(page.locator("#contact-select select option:checked")).to_have_text("张经理")
+    expect(form.locator("[name=contact_name]")).to_have_value("张经理")
+    expect(form.locator("[name=contact_phone]")).to_have_value("13812345678")
     model = form.locator("[name=product_model_id] option", has_text="ABC-2000").get_attribute("value")
     form.locator("[name=product_model_id]").select_option(model)
     form.locator("[name=serial]").fill("ABC2000-SN0001")

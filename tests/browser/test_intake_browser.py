@@ -30,7 +30,11 @@ def test_intake_panels_update_while_typing_and_a_repeat_report_joins_the_open_ti
     page = sign_in(desk, "agent@example.com", "agent-demo")
     page.goto("/desk/tickets/new")
     expect(page.locator("#completeness .score")).to_have_text("0 %")
-    page.locator("[name=customer_id]").select_option(label=VIP_COMPANY)
+    # The customer is found by two characters of its name and picked from the hits.
+    page.locator("#customer_q").fill("华东")
+    page.locator("#customer-hits button", has_text=VIP_COMPANY).click()
+    expect(page.locator("[name=customer_id] option:checked")).to_have_text(VIP_COMPANY)
+    expect(page.locator("#customer-hits button")).to_have_count(0)
     # A serial typed by hand that is one of the customer's units brings its model and purchase date.
     page.locator("[name=serial]").fill("abc2000-sn0001")
     expect(page.locator("#open-ticket")).to_be_visible()
@@ -67,3 +71,24 @@ def test_intake_panels_update_while_typing_and_a_repeat_report_joins_the_open_ti
         assert db.session.scalar(db.select(db.func.count()).select_from(Ticket)) == before
         assert db.session.scalar(db.select(db.func.count()).select_from(TicketEvent).where(
             TicketEvent.ticket_id == open_id, TicketEvent.kind == "intake_note")) == 1
+
+
+def test_a_call_from_an_unknown_number_becomes_a_new_customer_and_a_request(app, desk):
+    """Caller ID with a number on file for nobody: intake opens with the new-customer section and the number;
+    the agent types the company and the problem; customer, contact, site and ticket are made at once, and the
+    next call from that number finds the customer."""
+    page = sign_in(desk, "agent@example.com", "agent-demo")
+    page.goto("/desk/intake?caller=%2B86%20139%205555%206666")
+    expect(page.locator("#new-customer")).to_have_attribute("open", "")
+    expect(page.locator("[name=contact_phone]")).to_have_value("+86 139 5555 6666")
+    page.locator("[name=new_customer_name]").fill("宁波海川机械有限公司")
+    page.locator("[name=new_customer_address]").fill("宁波市北仑区新碶街道 66 号")
+    page.locator("[name=contact_name]").fill("陈工")
+    page.locator("[name=product_model_id]").select_option(index=1)
+    page.locator("[name=description]").fill("设备开机后报警，无法启动")
+    page.locator("#intake-form button[type=submit]").last.click()
+    expect(page.locator(".flash")).to_contain_text(re.compile(r"SR\d{12}"))
+    expect(page.locator("#ticket-panel")).to_contain_text("宁波市北仑区新碶街道 66 号")
+    page.goto("/desk/intake?caller=13955556666")
+    expect(page.locator("[name=customer_id] option:checked")).to_have_text("宁波海川机械有限公司")
+    expect(page.locator("#customer-tickets")).to_contain_text("设备开机后报警")
