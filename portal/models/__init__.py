@@ -19,6 +19,7 @@ from portal.models.routing import RoutingRule
 from portal.models.security_event import SecurityEvent
 from portal.models.sla import SlaPolicy
 from portal.models.sync_conflict import SyncConflict
+from portal.models.task import QueuedTask
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
 from portal.models.user import Department, User
 from portal.models.user_session import UserSession
@@ -26,7 +27,8 @@ from portal.models.user_session import UserSession
 __all__ = [
     "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
     "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "Inspection",
-    "KnowledgeArticle", "Loaner", "Notification", "OutgoingMail", "Part", "PartUsage", "ProductModel", "Quote",
+    "KnowledgeArticle", "Loaner", "Notification", "OutgoingMail", "Part", "PartUsage", "ProductModel", "QueuedTask",
+    "Quote",
     "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent", "SlaPolicy", "Survey", "SyncConflict",
     "Ticket", "TicketCounter", "TicketEvent", "User", "UserSession", "Visit", "WorkRecord",
 ]

@@ -5,7 +5,7 @@ the higher ones, and there is no cycle (tests/unit/test_layers.py holds the code
 
 ORDER = (
     # Plumbing that knows no other service.
-    "localtime", "storage", "images", "tokens", "security_log", "mailer", "knowledge", "routing", "coverage",
+    "localtime", "storage", "images", "tokens", "security_log", "jobs", "mailer", "knowledge", "routing", "coverage",
     "documents", "customer_data",
     # The ticket's timeline, its workflow moves and its SLA clocks.
     "events", "transitions", "sla",

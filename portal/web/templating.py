@@ -19,7 +19,8 @@ _NUMERIC = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M", "yyyy-MM-dd HH:mm:ss": "%Y-%m-
 
 NOTICE_CHANNELS = {"sms": _l("Text message"), "email": _l("E-mail"), "wechat": _l("WeChat"),
                    "portal": _l("Customer portal")}
-NOTICE_STATES = {"queued": _l("queued, not sent yet"), "sent": _l("sent"), "failed": _l("sending failed")}
+NOTICE_STATES = {"queued": _l("queued, not sent yet"), "sent": _l("sent"), "failed": _l("sending failed"),
+                 "kept": _l("not sent: no mail server")}
 
 
 def format_moment(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
