@@ -10,6 +10,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     queue,
     security_log,
     sla_admin,
+    task_admin,
     views,
 )
 from portal.backoffice.blueprint import bp

@@ -17,10 +17,11 @@ TWO_FACTOR_ON, TWO_FACTOR_OFF, RECOVERY_CODES = "two_factor_enabled", "two_facto
 PASSWORD_CHANGED, ROLE_CHANGED, ACCOUNT_DISABLED, ACCOUNT_ENABLED = (
     "password_changed", "role_changed", "account_disabled", "account_enabled")
 SLA_CHANGED, ROUTING_CHANGED, DATA_DOWNLOADED = "sla_policies_changed", "routing_rules_changed", "data_downloaded"
+TASK_RETRIED, TASK_DROPPED = "task_retried", "task_dropped"
 
 KINDS = (SIGN_IN, SIGN_IN_FAILED, LOCKED, ADDRESS_BLOCKED, SIGN_OUT, LINK_USED, TWO_FACTOR_ON, TWO_FACTOR_OFF,
          RECOVERY_CODES, PASSWORD_CHANGED, ROLE_CHANGED, ACCOUNT_DISABLED, ACCOUNT_ENABLED, SLA_CHANGED,
-         ROUTING_CHANGED, DATA_DOWNLOADED)
+         ROUTING_CHANGED, DATA_DOWNLOADED, TASK_RETRIED, TASK_DROPPED)
 # Keys a detail may never carry, however it was built.
 SECRET_WORDS = ("password", "token", "secret", "code", "otp")
 

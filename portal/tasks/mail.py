@@ -9,11 +9,11 @@ from flask import current_app
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Notification
+from portal.services.jobs import WIPED
 from portal.services.mailer import SECRET_KINDS, SmtpSettings, keep_unsent, message
 from portal.tasks.queue import gave_up, handler
 
 log = logging.getLogger(__name__)
-WIPED = "—"
 
 
 def _finish(notice: Notification, status: str) -> None:

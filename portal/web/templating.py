@@ -66,6 +66,7 @@ def menu_for(user) -> list[tuple[str, str]]:
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
         if not current_app.config.get("MAIL_SERVER"):
             items.append((url_for("backoffice.unsent_mail"), str(_l("E-mail not sent"))))
+        items.append((url_for("backoffice.failed_tasks"), str(_l("Failed tasks"))))
         items.append((url_for("backoffice.security_log_page"), str(_l("Security log"))))
     items.append(account)
     return items

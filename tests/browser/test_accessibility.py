@@ -17,7 +17,7 @@ import pyotp
 import pytest
 
 from portal.extensions import db
-from portal.models import Customer, OutgoingMail, Ticket, User
+from portal.models import Customer, OutgoingMail, QueuedTask, Ticket, User
 from portal.web.access import ANYONE
 from tests.browser.conftest import ROOT, sign_in
 from tests.browser.test_golden_path_browser import VIP_COMPANY, draw_signature
@@ -299,7 +299,12 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
     if role in ("admin", "supervisor"):
         visits.append(Visit("backoffice.tasks", "/desk/tasks"))
     if role == "admin":
-        visits += [Visit("backoffice.sla_policies", "/desk/admin/sla"),
+        with app.app_context():
+            db.session.add(QueuedTask(kind="print_batch", ref_id=1, state="failed", attempts=5,
+                                      last_error="OSError: [Errno 28] No space left on device"))
+            db.session.commit()
+        visits += [Visit("backoffice.failed_tasks", "/desk/admin/tasks", "one failed task"),
+                   Visit("backoffice.sla_policies", "/desk/admin/sla"),
                    Visit("backoffice.routing_rules", "/desk/admin/routing"),
                    Visit("backoffice.unsent_mail", "/desk/admin/mail"),
                    Visit("backoffice.security_log_page", "/desk/admin/security", "sign-ins and failures")]

@@ -1,14 +1,17 @@
 """The task queue: a row per piece of work, queued after its commit, claimed once, retried with a back-off,
 failed after the last attempt, and queued again when a worker left it running or nobody took it."""
+import smtplib
 from datetime import timedelta
 
 import pytest
 
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
-from portal.models import QueuedTask
-from portal.services import jobs
+from portal.models import Notification, QueuedTask, SecurityEvent, Ticket
+from portal.services import jobs, mailer
 from portal.tasks import queue
+from tests.web.conftest import FakeSMTP
+from tests.web.factories import make_ticket
 
 RUNS = []
 
@@ -101,3 +104,74 @@ def test_rows_left_running_or_pending_too_long_are_queued_again(app, flaky):
         assert state_of(killed).state == state_of(forgotten).state == "done"
         assert state_of(fresh).state == "pending"
         assert queue.requeue_stale() == 0
+
+
+# --- the admin's page of failed tasks -------------------------------------------------------------------------
+
+def failed_task(app, flaky, ref_id=5):
+    app.config.update(TASKS_MAX_ATTEMPTS=1)
+    flaky["left"] = 1
+    with app.app_context():
+        task_id = jobs.add("test_flaky", ref_id).id
+        db.session.commit()
+        assert state_of(task_id).state == "failed"
+        return task_id
+
+
+def test_admins_see_failed_tasks_and_retry_them_in_the_security_log(app, flaky, login_as):
+    task_id = failed_task(app, flaky)
+    admin = login_as("admin")
+    page = admin.get("/desk/admin/tasks", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f'id="task-{task_id}"' in page and "ConnectionError" in page and "13812345678" not in page
+    assert 'data-state="failed">failed: 1' in page
+    response = admin.post_form(f"/desk/admin/tasks/{task_id}/retry")
+    assert response.status_code == 302
+    with app.app_context():
+        task = state_of(task_id)
+        assert (task.state, task.attempts) == ("done", 1) and RUNS == [5]
+        event = db.session.scalar(db.select(SecurityEvent).where(SecurityEvent.kind == "task_retried"))
+        assert event.detail["task"] == task_id and event.user.email == "admin@example.com"
+    # Done now: a second retry is refused, and the page says why.
+    again = admin.post_form(f"/desk/admin/tasks/{task_id}/retry", headers={"Accept-Language": "en"})
+    assert again.status_code == 409 and "no longer failed" in again.get_data(as_text=True)
+    assert admin.post_form("/desk/admin/tasks/999999/drop").status_code == 404
+
+
+def test_a_dropped_task_stays_dropped_and_is_logged(app, flaky, login_as):
+    task_id = failed_task(app, flaky)
+    admin = login_as("admin")
+    assert admin.post_form(f"/desk/admin/tasks/{task_id}/drop").status_code == 302
+    with app.app_context():
+        assert state_of(task_id).state == "dropped"
+        assert db.session.scalar(db.select(SecurityEvent.kind).where(SecurityEvent.kind == "task_dropped"))
+        assert queue.requeue_stale(utcnow() + timedelta(days=1)) == 0
+    assert f'id="task-{task_id}"' not in admin.get("/desk/admin/tasks").get_data(as_text=True)
+
+
+def test_only_admins_reach_the_failed_tasks(app, login_as):
+    for role in ("supervisor", "agent", "backoffice", "engineer", "customer"):
+        assert login_as(role).get("/desk/admin/tasks").status_code == 403
+
+
+def test_a_message_that_kept_failing_is_marked_failed_and_a_retry_sends_it(app, login_as, monkeypatch):
+    app.config.update(TASKS_MAX_ATTEMPTS=1, MAIL_SERVER="smtp.test")
+
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("connection refused")
+
+    monkeypatch.setattr(smtplib, "SMTP", down)
+    with app.app_context():
+        ticket_id = db.session.scalar(db.select(Ticket.id)) or make_ticket(app)
+    with app.app_context():
+        notice = mailer.queue_notice(Notification(ticket_id=ticket_id, kind="ticket_registered", channel="email",
+                                                  recipient="zhang@example.com", body="SR-X", status="queued"))
+        db.session.commit()
+        notice_id = notice.id
+        assert db.session.get(Notification, notice_id).status == "failed"
+        task_id = db.session.scalar(db.select(QueuedTask.id).where(QueuedTask.state == "failed"))
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    FakeSMTP.sent = []
+    assert login_as("admin").post_form(f"/desk/admin/tasks/{task_id}/retry").status_code == 302
+    with app.app_context():
+        assert db.session.get(Notification, notice_id).status == "sent"
+    assert [m["To"] for m in FakeSMTP.sent] == ["zhang@example.com"]
