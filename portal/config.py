@@ -123,6 +123,7 @@ class Config:
     # as `flask tasks worker`; TASKS_IN_PROCESS=1 (the default without Redis) starts it inside `flask run` instead.
     REDIS_URL = os.environ.get("REDIS_URL") or None
     TASKS_DB = os.environ.get("TASKS_DB", str(INSTANCE / "tasks.db"))
+    TASKS_QUEUE_NAME = os.environ.get("TASKS_QUEUE_NAME", "portal")  # Redis keys: several portals on one Redis
     TASKS_IN_PROCESS = os.environ.get("TASKS_IN_PROCESS", "0" if os.environ.get("REDIS_URL") else "1") == "1"
     TASKS_IMMEDIATE = False  # tests: tasks run in the caller as soon as their row is committed
     TASKS_WORKERS = int(os.environ.get("TASKS_WORKERS", "2"))

@@ -15,7 +15,9 @@ def worker(workers):
     """Run the consumer: the queue's tasks and the periodic ones (SLA sweep every minute, stale tasks)."""
     if huey.immediate:
         raise click.ClickException("the queue runs in immediate mode (tests): there is nothing to consume")
-    consumer = huey.create_consumer(workers=workers or current_app.config["TASKS_WORKERS"], worker_type="thread")
+    # Polls an idle SQLite storage every 2 s at most (Redis blocks on its list instead).
+    consumer = huey.create_consumer(workers=workers or current_app.config["TASKS_WORKERS"], worker_type="thread",
+                                    max_delay=2.0)
     consumer.run()
 
 

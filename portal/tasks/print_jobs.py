@@ -2,6 +2,7 @@
 PDF and commits its progress. No request waits for it; a second run of a built job changes nothing."""
 import logging
 
+from flask import g
 from sqlalchemy import update
 
 from portal.domain.time import utcnow
@@ -20,29 +21,36 @@ def run_job(job_id: int) -> None:
     job = db.session.get(BatchJob, job_id)
     if job is None or job.state == "done":
         return
-    # Queued, or left running by a worker that was killed: (re)build it from the start.
-    db.session.execute(update(BatchJob).where(BatchJob.id == job_id)
-                       .values(state="running", started_at=utcnow(), done=0, error=None))
+    ticket_ids, total = list(job.ticket_ids), job.total
     db.session.commit()
-    job = db.session.get(BatchJob, job_id)
+    # Queued, or left running by a worker that was killed: (re)build it from the start.
+    _set(job_id, state="running", started_at=utcnow(), done=0, error=None)
+    # Rendering only reads; on SQLite its transactions begin deferred, so the web requests never wait for the
+    # write lock while a report renders. Every write below starts a transaction of its own.
+    g.sqlite_reads_first = True
     try:
         def progress(done):
-            if done % PROGRESS_EVERY == 0 or done == job.total:
-                db.session.execute(update(BatchJob).where(BatchJob.id == job_id).values(done=done))
+            if done % PROGRESS_EVERY == 0 or done == total:
                 db.session.commit()
+                _set(job_id, done=done)
 
-        data = reports.report_batch(job.ticket_ids, progress=progress)
+        data = reports.report_batch(ticket_ids, progress=progress)
         key, _sha = store_bytes(data, ".pdf")
-        job = db.session.get(BatchJob, job_id)
-        job.storage_key, job.size, job.state, job.done, job.finished_at = key, len(data), "done", job.total, utcnow()
         db.session.commit()
+        _set(job_id, storage_key=key, size=len(data), state="done", done=total, finished_at=utcnow())
     except Exception as error:
         db.session.rollback()
-        job = db.session.get(BatchJob, job_id)
-        # Shown on the job's page while the queue retries it; "failed" once the queue gives up (see below).
-        job.state, job.error = "running", type(error).__name__
-        db.session.commit()
+        # Shown on the job's page while the queue retries it; "failed" once the queue gives up (below).
+        _set(job_id, state="running", error=type(error).__name__)
         raise
+    finally:
+        g.sqlite_reads_first = False
+
+
+def _set(job_id: int, **values) -> None:
+    db.session.execute(update(BatchJob).where(BatchJob.id == job_id).values(**values)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 @gave_up("print_batch")

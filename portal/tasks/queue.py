@@ -59,6 +59,7 @@ def configure(config) -> None:
     else:
         Path(config["TASKS_DB"]).parent.mkdir(parents=True, exist_ok=True)
         huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": str(config["TASKS_DB"])}
+    huey.name = config.get("TASKS_QUEUE_NAME") or "portal"
     huey.immediate = False
     huey.storage = huey.create_storage()
 
@@ -83,7 +84,7 @@ def start_consumer(app: Flask):
         consumer = app.extensions.get("task_consumer")
         if consumer is None and not huey.immediate:
             consumer = huey.create_consumer(workers=app.config["TASKS_WORKERS"], worker_type="thread",
-                                            check_worker_health=False)
+                                            check_worker_health=False, max_delay=2.0)
             consumer.scheduler.start()
             for _name, worker in consumer.worker_threads:
                 worker.start()
