@@ -141,6 +141,17 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "service@example.com")
+    # Text messages and WeChat: "log" (development default: kept on the admin's outbox page, nothing sent), "http"
+    # (a generic provider: URL, bearer token, template ids per message kind), or unset (production: not sent).
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
+    SMS_URL = os.environ.get("SMS_URL")
+    SMS_TOKEN = os.environ.get("SMS_TOKEN")
+    SMS_TEMPLATES = os.environ.get("SMS_TEMPLATES")  # "ticket_registered=SMS_001,engineer_assigned=SMS_002"
+    WECHAT_PROVIDER = os.environ.get("WECHAT_PROVIDER", "log")
+    WECHAT_URL = os.environ.get("WECHAT_URL")
+    WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN")
+    WECHAT_TEMPLATES = os.environ.get("WECHAT_TEMPLATES")
+    CHANNEL_TIMEOUT = float(os.environ.get("CHANNEL_TIMEOUT", "10"))
     # Rate limits (ticket tracking, sign-in links, the verify page): in memory per process by default;
     # production points every worker at the same store, e.g. redis://127.0.0.1:6379 (see ProductionConfig).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -180,6 +191,8 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "")
+    WECHAT_PROVIDER = os.environ.get("WECHAT_PROVIDER", "")
     PDF_SEAL_KEY = os.environ.get("PDF_SEAL_KEY")
     PDF_SEAL_CERT = os.environ.get("PDF_SEAL_CERT")
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"

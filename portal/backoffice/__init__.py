@@ -6,6 +6,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     dispatch,
     intake,
     mail_log,
+    outbox,
     printing,
     queue,
     security_log,

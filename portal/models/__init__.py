@@ -11,7 +11,7 @@ from portal.models.follow_up import FollowUpTask, Survey
 from portal.models.idempotency import IdempotencyRecord
 from portal.models.knowledge import KnowledgeArticle
 from portal.models.mail import OutgoingMail
-from portal.models.notification import Notification
+from portal.models.notification import Notification, OutboxMessage
 from portal.models.product import Asset, Part, ProductModel
 from portal.models.quote import Quote
 from portal.models.recovery_code import RecoveryCode
@@ -27,7 +27,8 @@ from portal.models.user_session import UserSession
 __all__ = [
     "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
     "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "Inspection",
-    "KnowledgeArticle", "Loaner", "Notification", "OutgoingMail", "Part", "PartUsage", "ProductModel", "QueuedTask",
+    "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
+    "ProductModel", "QueuedTask",
     "Quote",
     "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent", "SlaPolicy", "Survey", "SyncConflict",
     "Ticket", "TicketCounter", "TicketEvent", "User", "UserSession", "Visit", "WorkRecord",

@@ -115,7 +115,7 @@ def queue_registration_notice(ticket: Ticket, contact) -> Notification:
         body = _("Your service request has been registered. Your number is %(number)s; please quote it "
                  "whenever you contact us.", number=ticket.number)
     notice = Notification(ticket_id=ticket.id, kind="ticket_registered", channel=channel, recipient=recipient,
-                          body=body, status="queued", created_at=utcnow())
+                          body=body, data={"number": ticket.number}, status="queued", created_at=utcnow())
     return mailer.queue_notice(notice)
 
 

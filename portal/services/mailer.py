@@ -80,7 +80,7 @@ def queue_notice(notice: Notification) -> Notification:
     """Add a message and its task: the queue delivers it once the request commits (a rollback sends nothing)."""
     db.session.add(notice)
     db.session.flush()
-    if notice.channel == "email":
+    if notice.channel != "portal":  # the portal inbox needs no delivery
         jobs.add("deliver_message", notice.id)
     return notice
 

@@ -1,16 +1,18 @@
-"""Deliver an e-mail message (a Notification row) through SMTP, on the task queue. Idempotent: a message that
-is no longer queued is left alone. A refused recipient fails at once; a server that does not answer raises, so
-the queue retries with a back-off. Neither recipients nor texts are logged."""
+"""Deliver a message (a Notification row) on its channel through its adapter (portal.channels), on the task
+queue. Idempotent: a message that is no longer queued is left alone. A refusal for good fails the message at
+once; a provider that does not answer raises, so the queue retries with a back-off. WeChat needs the customer's
+openid, which the portal does not hold yet: until then a WeChat message goes as a text message. Neither
+recipients nor texts are logged."""
 import logging
-import smtplib
 
 from flask import current_app
 
+from portal.channels import Message, PermanentFailure, TemporaryFailure, adapter_for
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Notification
 from portal.services.jobs import WIPED
-from portal.services.mailer import SECRET_KINDS, SmtpSettings, keep_unsent, message
+from portal.services.mailer import SECRET_KINDS
 from portal.tasks.queue import gave_up, handler
 
 log = logging.getLogger(__name__)
@@ -24,34 +26,35 @@ def _finish(notice: Notification, status: str) -> None:
         notice.body = WIPED  # the link or code must not outlive the message
 
 
+def _route(notice: Notification) -> str:
+    """The channel it goes on: WeChat falls back to a text message until the customer linked WeChat."""
+    if notice.channel == "wechat":
+        notice.data = {**(notice.data or {}), "fallback": "sms"}
+        return "sms"
+    return notice.channel
+
+
 @handler("deliver_message")
 def deliver(notice_id: int) -> None:
     notice = db.session.get(Notification, notice_id)
-    if notice is None or notice.status != "queued" or notice.channel != "email":
+    if notice is None or notice.status != "queued" or notice.channel == "portal":
         return
-    if not notice.recipient or "@" not in notice.recipient:
-        _finish(notice, "failed")
+    channel = _route(notice)
+    adapter = adapter_for(channel, current_app.config)
+    if adapter is None or not notice.recipient:
+        _finish(notice, "unsent" if adapter is None else "failed")
         return
-    settings = SmtpSettings.from_config(current_app.config)
-    if settings is None:
-        keep_unsent(notice.kind, notice.recipient, notice.body)
-        _finish(notice, "kept")
-        return
-    smtp = settings.connect()  # OSError, SMTPException: the queue retries later
+    message = Message(id=notice.id, channel=channel, kind=notice.kind, recipient=notice.recipient, body=notice.body,
+                      variables={k: v for k, v in (notice.data or {}).items() if k != "fallback"})
     try:
-        smtp.send_message(message(settings, notice.kind, notice.recipient, notice.body))
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
-        if getattr(error, "smtp_code", 550) < 500 and not isinstance(error, smtplib.SMTPRecipientsRefused):
-            raise  # a temporary refusal (4xx): try again later
-        log.warning("message %s refused by the mail server: %s", notice_id, type(error).__name__)
+        status = adapter.send(message)
+    except PermanentFailure as error:
+        log.warning("message %s refused on %s: %s", notice_id, channel, type(error).__name__)
         _finish(notice, "failed")
         return
-    finally:
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
-    _finish(notice, "sent")
+    except TemporaryFailure:
+        raise  # the queue tries again later
+    _finish(notice, status)
 
 
 @gave_up("deliver_message")

@@ -307,6 +307,7 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                    Visit("backoffice.sla_policies", "/desk/admin/sla"),
                    Visit("backoffice.routing_rules", "/desk/admin/routing"),
                    Visit("backoffice.unsent_mail", "/desk/admin/mail"),
+                   Visit("backoffice.outbox", "/desk/admin/outbox", "text messages of the demo tickets"),
                    Visit("backoffice.security_log_page", "/desk/admin/security", "sign-ins and failures")]
     return visits + account_visits()
 

@@ -306,11 +306,6 @@ def test_a_mail_server_that_does_not_answer_is_tried_again_later(app, mail, monk
     assert _status(app, notice_id) == "sent" and len(mail.sent) == 1
 
 
-def test_a_text_message_waits_for_its_channel(app, mail):
-    notice_id = _queue(app, channel="sms", recipient="13812345678")
-    assert _status(app, notice_id) == "queued" and mail.sent == []
-
-
 def test_sign_in_links_are_wiped_from_the_row_once_sent(app, mail):
     ask_link(app, "zhou.min@example.com")
     assert len(mail.sent) == 1 and "/account/login/" in mail.sent[0].get_content()

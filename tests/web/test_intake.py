@@ -235,12 +235,13 @@ def test_registration_records_score_and_repeat_fault_and_queues_the_number(app, 
     assert data["completeness"] == 100 and data["missing"] == [] and data["warranty"] == "standard"
     assert data["repeat_fault"]["ticket"] == closed_number
     assert [(n.kind, n.channel, n.recipient, n.status) for n in notices] == [
-        ("ticket_registered", "sms", "13812345678", "queued")]
+        ("ticket_registered", "sms", "13812345678", "logged")]
     assert ticket.number in notices[0].body
     page = agent.get(f"/desk/tickets/{ticket.id}", headers=EN).get_data(as_text=True)
     facts = page.split('id="intake-facts"')[1].split("</article>")[0]
     assert "REPEAT FAULT" in facts and closed_number in facts and "100 %" in facts
-    assert "138****5678" in facts and "13812345678" not in facts and "queued" in facts
+    assert "138****5678" in facts and "13812345678" not in facts
+    assert "on the outbox page (log provider, not sent)" in facts
 
 
 @pytest.mark.parametrize(("channel", "expected", "shown"), [
