@@ -7,8 +7,8 @@ ORDER = (
     # Plumbing that knows no other service.
     "localtime", "storage", "images", "tokens", "security_log", "jobs", "mailer", "knowledge", "routing", "coverage",
     "documents", "customer_data",
-    # The ticket's timeline, its workflow moves and its SLA clocks.
-    "events", "transitions", "sla",
+    # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
+    "inbox", "events", "transitions", "sla",
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "sessions",
     "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",

@@ -78,9 +78,11 @@ def keep_unsent(kind: str, recipient: str, body: str) -> None:
 
 def queue_notice(notice: Notification) -> Notification:
     """Add a message and its task: the queue delivers it once the request commits (a rollback sends nothing)."""
+    if notice.channel == "portal":
+        notice.status = "inbox"  # the customer's inbox item is the message (portal.services.inbox)
     db.session.add(notice)
     db.session.flush()
-    if notice.channel != "portal":  # the portal inbox needs no delivery
+    if notice.channel != "portal":
         jobs.add("deliver_message", notice.id)
     return notice
 

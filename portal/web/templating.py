@@ -21,7 +21,8 @@ NOTICE_CHANNELS = {"sms": _l("Text message"), "email": _l("E-mail"), "wechat": _
                    "portal": _l("Customer portal")}
 NOTICE_STATES = {"queued": _l("queued, not sent yet"), "sent": _l("sent"), "failed": _l("sending failed"),
                  "kept": _l("not sent: no mail server"), "logged": _l("on the outbox page (log provider, not sent)"),
-                 "unsent": _l("not sent: no provider for this channel")}
+                 "unsent": _l("not sent: no provider for this channel"),
+                 "inbox": _l("in the customer's portal inbox")}
 
 
 def format_moment(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:

@@ -56,6 +56,7 @@ NOT_PAGES = {
     "backoffice.intake_receipt": "a PDF",
     "backoffice.service_report": "a PDF",
     "backoffice.print_job_download": "the batch's PDF",
+    "site.inbox_count": "the bell's count, a few words that every page's top bar polls",
     "customer.intake_receipt": "a PDF",
 }
 # Fragments htmx swaps into a page, never shown alone: checked inside their page once the input that loads
@@ -250,7 +251,8 @@ def confirm_two_factor(page):
 def account_visits() -> list[Visit]:
     """The account pages every role has; two-factor sign-in is turned on last, so the role's other pages come
     first."""
-    return [Visit("auth.account", "/account"),
+    return [Visit("site.inbox_page", "/inbox"),
+            Visit("auth.account", "/account"),
             Visit("auth.change_password", "/account/password", then=[("weak password refused", weak_password)]),
             Visit("auth.two_factor_settings", "/account/two-factor", then=[
                 ("setup started", start_two_factor), ("turned on, recovery codes shown", confirm_two_factor)])]
