@@ -88,6 +88,7 @@ lint: deps
 	$(BIN)/ruff check .
 
 bench: deps
+	command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk; }
 	$(BIN)/python -m pytest tests/bench -s -o addopts=""
 
 clean:

@@ -6,10 +6,8 @@ from portal import labels
 from portal.backoffice.blueprint import bp
 from portal.backoffice.bulk import bulk_form
 from portal.domain import workflow
-from portal.domain.roles import STAFF, SUPERVISORS, Role
+from portal.domain.roles import STAFF, SUPERVISORS
 from portal.domain.time import utcnow
-from portal.extensions import db
-from portal.models import Department, User
 from portal.services import queue as tickets_queue
 from portal.web.access import roles_required
 from portal.web.render import is_htmx, render
@@ -33,9 +31,7 @@ def queue():
                "sla_states": tickets_queue.SLA_STATES, "statuses": workflow.STATUSES, "status_filter": f["status"],
                "q": f["q"], "now": utcnow()}
     if not is_htmx():
-        context["engineers"] = db.session.execute(
-            db.select(User.id, User.name).where(User.role == Role.ENGINEER).order_by(User.name)).all()
-        context["departments"] = db.session.execute(db.select(Department.id, Department.name)).all()
+        context["engineers"], context["departments"] = tickets_queue.filter_choices()
         if current_user.role in SUPERVISORS:
             context["bulk_form"] = bulk_form()
     return render("backoffice/queue.html", "backoffice/_rows.html", **context)

@@ -32,6 +32,8 @@ from portal.web.fields import to_choices
 from portal.web.forms import ButtonForm
 
 SUGGESTIONS_SHOWN = 6
+# What the page shows of the ticket's customer, product and engineer, read with the ticket.
+TICKET_PAGE_LOADS = (joinedload(Ticket.customer), joinedload(Ticket.product_model), joinedload(Ticket.assignee))
 QUOTE_ROWS = 5
 
 
@@ -85,45 +87,94 @@ def changes_since(ticket: Ticket, version: int) -> list[dict]:
              "body": e.body} for e in reversed(events)]
 
 
+# The panels that load after the page (htmx, or a link to each as a page without JavaScript): what is not
+# needed to act at once. A form refused in one of them comes back in its place, so that panel is drawn at once.
+PARTS = ("sla", "assign", "records", "dialogue", "history")
+PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_rows": "dialogue", "new_link": "records"}
+
+
+def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
+    """The deferred panels this user sees on this ticket."""
+    return [part for part in PARTS if (part != "assign" or "assign" in actions)
+            and (part != "dialogue" or current_user.role in DESK)]
+
+
 def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_form=None, new_link=None,
                    dialogue_forms: dict | None = None, quote_rows: list | None = None,
-                   error: str | None = None) -> dict:
-    """The ticket panel; a refused form comes back in its place, as typed (`error`: a refusal said above)."""
-    ranked = dispatch_service.suggestions(ticket)
-    suggestion = ticket_service.suggest_priority(ticket)
-    if triage_form is None:
-        triage_form = TriageForm(formdata=None, category=ticket.category or "fault_repair",
-                                 priority=ticket.priority or suggestion.priority, reason=ticket.priority_reason)
-    if assign_form is None:
-        # The default is the top eligible suggestion (other than the current assignee on a reassignment).
-        top = best([s for s in ranked if s.engineer.id != ticket.assignee_id])
-        assign_form = AssignForm(formdata=None, engineer_id=top.engineer.id if top else None)
-    assign_form.engineer_id.choices = to_choices([("", _("Choose an engineer"))] + [
-        (s.engineer.id, s.engineer.name + (" ★" if s.engineer.is_senior else "")
-         + ("" if s.eligible else " — " + _("not senior"))) for s in ranked])
-    triage_form.version.data = assign_form.version.data = ticket.version
-    events = db.session.scalars(
+                   error: str | None = None, lazy: bool = False) -> dict:
+    """The ticket panel; a refused form comes back in its place, as typed (`error`: a refusal said above).
+
+    `lazy`: the deferred panels are left for the browser to ask for (a page opened); otherwise every panel is
+    drawn (the panel again after a form, which has just changed what they show)."""
+    actions = allowed_actions(ticket, current_user)
+    context = {"ticket": ticket, "actions": actions, "flags": workflow.flags(ticket.status), "error": error,
+               "can_resolve_conflicts": current_user.role in SUPERVISORS, "now": utcnow(),
+               "conflicts": conflicts.open_conflicts(ticket.id), "resolve_form": ButtonForm(formdata=None),
+               "registration": registration(ticket),
+               "attachments": db.session.scalars(
+                   db.select(Attachment).where(Attachment.ticket_id == ticket.id, Attachment.purpose != "signature")
+                   .order_by(Attachment.id)).all()}
+    if "triage" in actions:
+        suggestion = ticket_service.suggest_priority(ticket)
+        if triage_form is None:
+            triage_form = TriageForm(formdata=None, category=ticket.category or "fault_repair",
+                                     priority=ticket.priority or suggestion.priority, reason=ticket.priority_reason)
+        triage_form.version.data = ticket.version
+        context.update(suggestion=suggestion, triage_form=triage_form)
+    if "update_customer" in actions:
+        context["update_form"] = update_form or UpdateCustomerForm(formdata=None)
+    parts = parts_for(ticket, actions)
+    given = {"assign_form": assign_form, "dialogue_forms": dialogue_forms, "quote_rows": quote_rows,
+             "new_link": new_link}
+    eager = {PART_OF_FORM[k] for k, v in given.items() if v is not None} if lazy else set(parts)
+    context["deferred"] = [part for part in parts if part not in eager]
+    for part in parts:
+        if part in eager:
+            context.update(part_context(ticket, part, actions, assign_form=assign_form, new_link=new_link,
+                                        dialogue_forms=dialogue_forms, quote_rows=quote_rows))
+    return context
+
+
+def registration(ticket: Ticket) -> dict:
+    """What intake recorded (completeness, a repeat fault): the data of the ticket's first event."""
+    data = db.session.scalar(db.select(TicketEvent.data).where(TicketEvent.ticket_id == ticket.id,
+                                                               TicketEvent.kind == "created")
+                             .order_by(TicketEvent.id).limit(1))
+    return data or {}
+
+
+def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=None, new_link=None,
+                 dialogue_forms: dict | None = None, quote_rows: list | None = None) -> dict:
+    """What one deferred panel draws."""
+    if part == "sla":
+        return {"sla": sla.reading(ticket)}
+    if part == "assign":
+        ranked = dispatch_service.suggestions(ticket)
+        if assign_form is None:
+            # The default is the top eligible suggestion (other than the current assignee on a reassignment).
+            top = best([s for s in ranked if s.engineer.id != ticket.assignee_id])
+            assign_form = AssignForm(formdata=None, engineer_id=top.engineer.id if top else None)
+        assign_form.engineer_id.choices = to_choices([("", _("Choose an engineer"))] + [
+            (s.engineer.id, s.engineer.name + (" ★" if s.engineer.is_senior else "")
+             + ("" if s.eligible else " — " + _("not senior"))) for s in ranked])
+        assign_form.version.data = ticket.version
+        # The best few with their reasons; the select below still offers every engineer in ranked order.
+        return {"assign_form": assign_form,
+                "engineer_suggestions": [(s, suggestion_reasons(s)) for s in ranked[:SUGGESTIONS_SHOWN]]}
+    if part == "records":
+        return {
+            "documents": db.session.scalars(
+                db.select(Document).where(Document.ticket_id == ticket.id).order_by(Document.id)).all(),
+            "acceptance": db.session.scalar(db.select(Acceptance).options(joinedload(Acceptance.remote_link))
+                                            .where(Acceptance.ticket_id == ticket.id)),
+            "links": db.session.scalars(db.select(RemoteAcceptanceLink)
+                                        .where(RemoteAcceptanceLink.ticket_id == ticket.id)
+                                        .order_by(RemoteAcceptanceLink.id.desc())).all(),
+            "notices": db.session.scalars(db.select(Notification).where(Notification.ticket_id == ticket.id)
+                                          .order_by(Notification.id)).all(),
+            "new_link": new_link, "resolve_form": ButtonForm(formdata=None)}
+    if part == "dialogue":
+        return {"dialogue": customer_dialogue(ticket, dialogue_forms, quote_rows)}
+    return {"events": db.session.scalars(
         db.select(TicketEvent).options(joinedload(TicketEvent.actor))
-        .where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all()
-    attachments = db.session.scalars(
-        db.select(Attachment).where(Attachment.ticket_id == ticket.id, Attachment.purpose != "signature")
-        .order_by(Attachment.id)).all()
-    documents = db.session.scalars(
-        db.select(Document).where(Document.ticket_id == ticket.id).order_by(Document.id)).all()
-    acceptance = db.session.scalar(db.select(Acceptance).options(joinedload(Acceptance.remote_link))
-                                   .where(Acceptance.ticket_id == ticket.id))
-    links = db.session.scalars(db.select(RemoteAcceptanceLink).where(RemoteAcceptanceLink.ticket_id == ticket.id)
-                               .order_by(RemoteAcceptanceLink.id.desc())).all()
-    notices = db.session.scalars(db.select(Notification).where(Notification.ticket_id == ticket.id)
-                                 .order_by(Notification.id)).all()
-    return {"ticket": ticket, "events": events, "attachments": attachments, "documents": documents,
-            "triage_form": triage_form, "assign_form": assign_form, "actions": allowed_actions(ticket, current_user),
-            "flags": workflow.flags(ticket.status), "can_resolve_conflicts": current_user.role in SUPERVISORS,
-            "conflicts": conflicts.open_conflicts(ticket.id), "resolve_form": ButtonForm(formdata=None),
-            "acceptance": acceptance, "links": links, "new_link": new_link, "now": utcnow(), "notices": notices,
-            "error": error,
-            "suggestion": suggestion, "sla": sla.reading(ticket),
-            # The best few with their reasons; the select below still offers every engineer in ranked order.
-            "engineer_suggestions": [(s, suggestion_reasons(s)) for s in ranked[:SUGGESTIONS_SHOWN]],
-            "update_form": update_form or UpdateCustomerForm(formdata=None),
-            "dialogue": customer_dialogue(ticket, dialogue_forms, quote_rows) if current_user.role in DESK else None}
+        .where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all()}

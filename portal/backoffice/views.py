@@ -6,21 +6,27 @@ from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
 from portal.backoffice.forms import AssignForm, TriageForm, UpdateCustomerForm
-from portal.backoffice.ticket_page import changes_since, ticket_context
+from portal.backoffice.ticket_page import TICKET_PAGE_LOADS, changes_since, part_context, parts_for, ticket_context
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
+from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import SyncConflict, Ticket, User
 from portal.services import ServiceError, conflicts, fieldwork, remote_signing
 from portal.services import tickets as ticket_service
+from portal.services.transitions import allowed_actions
 from portal.web.access import load_ticket, roles_required
 from portal.web.fields import to_choices
 from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import render
 
+PART_TEMPLATES = {"sla": "backoffice/_ticket_sla.html", "assign": "backoffice/_ticket_assign.html",
+                  "records": "backoffice/_ticket_records.html", "dialogue": "backoffice/_ticket_dialogue.html",
+                  "history": "backoffice/_ticket_history.html"}
 
-def panel(ticket: Ticket, http_status: int = 200, **context):
+
+def panel(ticket: Ticket, http_status: int = 200, lazy: bool = False, **context):
     return render("backoffice/ticket.html", "backoffice/_ticket_panel.html", http_status=http_status,
-                  **ticket_context(ticket, **context))
+                  **ticket_context(ticket, lazy=lazy, **context))
 
 
 def ticket_post(ticket_id: int, form, use_case, *, form_key: str | None = None, anchor: str = "",
@@ -51,7 +57,21 @@ def ticket_post(ticket_id: int, form, use_case, *, form_key: str | None = None, 
 @bp.get("/tickets/<int:ticket_id>")
 @roles_required(*STAFF)
 def ticket_detail(ticket_id: int):
-    return panel(load_ticket(ticket_id))
+    """The ticket at once; the panels not needed to act follow (see ticket_page.PARTS)."""
+    return panel(load_ticket(ticket_id, *TICKET_PAGE_LOADS), lazy=True)
+
+
+@bp.get("/tickets/<int:ticket_id>/part/<part>")
+@roles_required(*STAFF)
+def ticket_part(ticket_id: int, part: str):
+    """One deferred panel of the ticket page: the fragment htmx swaps in, or a page of its own without it."""
+    ticket = load_ticket(ticket_id)
+    actions = allowed_actions(ticket, current_user)
+    if part not in parts_for(ticket, actions):
+        abort(404)
+    context = {"ticket": ticket, "actions": actions, "now": utcnow(), "part": part,
+               "part_template": PART_TEMPLATES[part], **part_context(ticket, part, actions)}
+    return render("backoffice/ticket_part.html", PART_TEMPLATES[part], **context)
 
 
 @bp.post("/tickets/<int:ticket_id>/triage")

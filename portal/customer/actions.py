@@ -85,13 +85,20 @@ class CustomerActions:
         return self.open_questions[0] if self.open_questions else None
 
 
-def customer_actions(ticket: Ticket, forms: dict | None = None, error: str | None = None) -> CustomerActions:
-    """The panels of the customer's ticket page; `forms` and `error` carry a refused form back as typed."""
-    pairs = service.questions(ticket)
-    quote = service.pending_quote(ticket)
-    decided = db.session.scalars(db.select(Quote).where(Quote.ticket_id == ticket.id,
-                                                        Quote.status.in_(("approved", "declined")))
-                                 .order_by(Quote.id.desc())).all()
+def customer_actions(ticket: Ticket, forms: dict | None = None, error: str | None = None,
+                     present: frozenset[str] | None = None) -> CustomerActions:
+    """The panels of the customer's ticket page; `forms` and `error` carry a refused form back as typed;
+    `present`: which records exist (follow.held()), None to read them all."""
+    def has(name: str) -> bool:
+        return present is None or name in present
+
+    pairs = service.questions(ticket) if has("questions") else []
+    quotes = db.session.scalars(db.select(Quote).where(Quote.ticket_id == ticket.id)
+                                .order_by(Quote.id.desc())).all() if has("quotes") else []
+    quote = next((q for q in quotes if q.status == "pending"), None)
+    decided = [q for q in quotes if q.status in ("approved", "declined")]
+    tasks = service.open_tasks(ticket, (*service.ESCALATION_KINDS, "signing_link")) if has("tasks") else []
+    survey = service.survey_of(ticket) if has("survey") else None
     window = service.survey_window(ticket)
     forms = {"answer": AnswerForm(formdata=None), "quote": QuoteDecisionForm(formdata=None),
              "escalate": EscalationForm(formdata=None), "survey": SurveyForm(formdata=None),
@@ -101,9 +108,9 @@ def customer_actions(ticket: Ticket, forms: dict | None = None, error: str | Non
         quote_sha256=service.rules.content_hash(service.quote_content(quote, ticket)) if quote else None,
         quote_lines=service.quote_lines(quote) if quote else [], decided_quotes=decided,
         actions=allowed_actions(ticket, current_user),
-        signing_requested=bool(service.open_tasks(ticket, ("signing_link",))),
-        open_escalation=(service.open_tasks(ticket, service.ESCALATION_KINDS) or [None])[0],
-        survey_state=service.survey_state(ticket), survey=service.survey_of(ticket),
+        signing_requested=any(t.kind == "signing_link" for t in tasks),
+        open_escalation=next((t for t in tasks if t.kind in service.ESCALATION_KINDS), None),
+        survey_state=service.survey_state(ticket, survey=survey), survey=survey,
         survey_closes_at=window.closes_at if window else None, forms=forms,
         error=error)
 

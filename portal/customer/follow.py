@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
@@ -13,8 +14,8 @@ from portal.domain import workflow
 from portal.domain.roles import CUSTOMERS
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
-from portal.models import Document, Ticket, TicketEvent, Visit
-from portal.services import reports, sla
+from portal.models import Document, FollowUpTask, Quote, Survey, Ticket, TicketEvent, Visit
+from portal.services import reports, selfservice
 from portal.web.access import load_ticket, roles_required
 
 # Only these kinds show their text to the customer: what was written for them (an update, their own words).
@@ -65,21 +66,10 @@ def _promise(status: str, response_due, update_due, resolution_due, now: datetim
     return None
 
 
-def promise(ticket: Ticket, now: datetime | None = None) -> Promise | None:
-    """The next promise, read from the ticket's SLA clock now."""
-    now = as_utc(now or utcnow())
-    if ticket.status in workflow.FINAL | workflow.PAUSED | {workflow.RESOLVED}:
-        return _promise(ticket.status, None, None, None, now)
-    reading = sla.reading(ticket, now)
-    running = [None if r is None or r.stopped_at is not None else r.due_at
-               for r in (reading.response, reading.update, reading.resolution)]
-    if reading.paused:
-        return Promise("paused", _("Paused while we wait"))
-    return _promise(ticket.status, *running, now)
-
-
 def listed_promise(ticket: Ticket, now: datetime) -> Promise | None:
-    """The promise for the list, from the due times the clock stored on its last reading (no query per row)."""
+    """The next promise, from the due times the clock stored on its last reading: they move only when the
+    ticket, its events or the policies change, and each of those reads the clock again (sla.refresh). No
+    query, so the list uses it per row and the ticket page without reading the events twice."""
     return _promise(ticket.status, ticket.response_due_at, ticket.update_due_at, ticket.resolution_due_at,
                     as_utc(now))
 
@@ -100,18 +90,35 @@ def customer_events(ticket: Ticket) -> list[dict]:
 
 
 def next_visit(ticket: Ticket) -> Visit | None:
-    return db.session.scalar(db.select(Visit).where(Visit.ticket_id == ticket.id, Visit.arrived_at.is_(None),
-                                                    Visit.scheduled_at.is_not(None))
-                             .order_by(Visit.scheduled_at).limit(1))
+    return db.session.scalar(db.select(Visit).where(*_upcoming(ticket.id)).order_by(Visit.scheduled_at).limit(1))
 
 
-def detail_context(ticket: Ticket) -> dict:
+def _upcoming(ticket_id: int):
+    return (Visit.ticket_id == ticket_id, Visit.arrived_at.is_(None), Visit.scheduled_at.is_not(None))
+
+
+def held(ticket: Ticket) -> frozenset[str]:
+    """Which of the ticket's records the page draws exist, in one statement: most tickets have no quote, task,
+    survey or document, and those are then not read at all."""
+    checks = {
+        "visit": sa.exists().where(*_upcoming(ticket.id)),
+        "documents": sa.exists().where(Document.ticket_id == ticket.id),
+        "questions": sa.exists().where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == selfservice.QUESTION),
+        "quotes": sa.exists().where(Quote.ticket_id == ticket.id),
+        "tasks": sa.exists().where(FollowUpTask.ticket_id == ticket.id, FollowUpTask.status == "open"),
+        "survey": sa.exists().where(Survey.ticket_id == ticket.id)}
+    row = db.session.execute(db.select(*(check.label(name) for name, check in checks.items()))).one()
+    return frozenset(name for name, present in row._mapping.items() if present)
+
+
+def detail_context(ticket: Ticket, present: frozenset[str] | None = None) -> dict:
+    """`present`: what held() found (None: read everything)."""
     now = utcnow()
-    visit = next_visit(ticket)
-    return {"ticket": ticket, "events": customer_events(ticket), "promise": promise(ticket, now),
-            "visit_when": when(visit.scheduled_at, now) if visit is not None else None,
-            "documents": db.session.scalars(db.select(Document).where(Document.ticket_id == ticket.id)
-                                            .order_by(Document.id)).all()}
+    visit = next_visit(ticket) if present is None or "visit" in present else None
+    documents = db.session.scalars(db.select(Document).where(Document.ticket_id == ticket.id).order_by(
+        Document.id)).all() if present is None or "documents" in present else []
+    return {"ticket": ticket, "events": customer_events(ticket), "promise": listed_promise(ticket, now),
+            "visit_when": when(visit.scheduled_at, now) if visit is not None else None, "documents": documents}
 
 
 @bp.get("/tickets/<int:ticket_id>/receipt.pdf")

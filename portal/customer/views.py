@@ -4,7 +4,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.customer.actions import customer_actions
 from portal.customer.blueprint import bp
-from portal.customer.follow import detail_context, listed_promise
+from portal.customer.follow import detail_context, held, listed_promise
 from portal.domain.roles import CUSTOMERS
 from portal.domain.time import utcnow
 from portal.extensions import db
@@ -26,5 +26,7 @@ def tickets():
 @bp.get("/tickets/<int:ticket_id>")
 @roles_required(*CUSTOMERS)
 def ticket_detail(ticket_id: int):
-    ticket = load_ticket(ticket_id)
-    return render("customer/ticket.html", **detail_context(ticket), act=customer_actions(ticket))
+    ticket = load_ticket(ticket_id, joinedload(Ticket.product_model), joinedload(Ticket.assignee))
+    present = held(ticket)
+    return render("customer/ticket.html", **detail_context(ticket, present),
+                  act=customer_actions(ticket, present=present))

@@ -1,5 +1,6 @@
 """The engineer's job page: everything it draws, built in one place for the page and every step that
 re-renders it."""
+import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import and_, or_
@@ -26,12 +27,13 @@ from portal.models import (
     Inspection,
     Loaner,
     Part,
+    PartUsage,
     Ticket,
     TicketEvent,
     Visit,
     WorkRecord,
 )
-from portal.services import coverage, fieldwork
+from portal.services import coverage
 from portal.services.localtime import local_today
 from portal.services.transitions import allowed_actions
 from portal.web.fields import to_choices
@@ -69,36 +71,56 @@ def repair_history(ticket: Ticket) -> list[Ticket]:
                               .order_by(Ticket.id.desc()).limit(HISTORY_LIMIT)).all()
 
 
+# What the job page shows of the ticket itself, read with it.
+JOB_PAGE_LOADS = (joinedload(Ticket.product_model), joinedload(Ticket.customer), joinedload(Ticket.asset))
+# The job's own records, most of them empty for most jobs: one statement says which hold rows for the ticket,
+# and only those are read.
+RECORDS = {"records": WorkRecord, "inspections": Inspection, "diagnoses": Diagnosis, "loaners": Loaner,
+           "documents": Document}
+PHOTO_PURPOSES = ("inspection", "intake")
+
+
+def _present(ticket_id: int) -> set[str]:
+    photos = sa.exists().where(Attachment.ticket_id == ticket_id, Attachment.purpose.in_(PHOTO_PURPOSES))
+    checks = [sa.exists().where(model.ticket_id == ticket_id).label(name) for name, model in RECORDS.items()]
+    row = db.session.execute(db.select(*checks, photos.label("photos"))).one()
+    return {name for name, held in row._mapping.items() if held}
+
+
+def _rows(name: str, ticket_id: int) -> list:
+    if name == "photos":
+        return db.session.scalars(db.select(Attachment).where(
+            Attachment.ticket_id == ticket_id, Attachment.purpose.in_(PHOTO_PURPOSES)).order_by(Attachment.id)).all()
+    model = RECORDS[name]
+    query = db.select(model).where(model.ticket_id == ticket_id).order_by(model.id)
+    if model is WorkRecord:
+        return db.session.scalars(query.options(joinedload(WorkRecord.parts).joinedload(PartUsage.part))).unique().all()
+    return db.session.scalars(query).all()
+
+
 def job_context(ticket: Ticket, **forms) -> dict:
-    by_ticket = {"ticket_id": ticket.id}
-    visits = db.session.scalars(db.select(Visit).filter_by(**by_ticket).order_by(Visit.id)).all()
-    visit = fieldwork.current_visit(ticket, current_user)
-    records = db.session.scalars(db.select(WorkRecord).options(joinedload(WorkRecord.parts))
-                                 .filter_by(**by_ticket).order_by(WorkRecord.id)).unique().all()
-    template = checklist_for(ticket)
+    visits = db.session.scalars(db.select(Visit).where(Visit.ticket_id == ticket.id).order_by(Visit.id)).all()
+    # The engineer's visit not yet left (fieldwork.current_visit), from the visits already read.
+    visit = next((v for v in reversed(visits) if v.engineer_id == current_user.id and v.departed_at is None), None)
+    present = _present(ticket.id)
+    records = {name: _rows(name, ticket.id) if name in present else [] for name in (*RECORDS, "photos")}
+    flags = workflow.flags(ticket.status)
+    # The checklist labels the inspection form and the answers given; the parts list only the work form.
+    template = checklist_for(ticket) if flags.visit_open or records["inspections"] else None
     defaults = {"step_form": StepForm, "inspection_form": InspectionForm, "diagnosis_form": DiagnosisForm,
                 "loaner_form": LoanerForm, "loaner_return_form": LoanerReturnForm, "progress_form": ProgressForm,
                 "wait_form": WaitForm}
     for key, form_cls in defaults.items():
         forms.setdefault(key, form_cls(formdata=None))
-    forms.setdefault("work_form", work_form(formdata=False))
+    forms.setdefault("work_form", work_form(formdata=False) if flags.visit_open else WorkForm(formdata=None))
     for form in forms.values():
         form.version.data = ticket.version
     locale = str(get_locale())
-    flags = workflow.flags(ticket.status)
     return {
-        "ticket": ticket, "visit": visit, "visits": visits, "records": records,
+        "ticket": ticket, "visit": visit, "visits": visits, **records,
         "arrived": visit is not None and visit.arrived_at is not None,
-        "inspections": db.session.scalars(db.select(Inspection).filter_by(**by_ticket)
-                                          .order_by(Inspection.id)).all(),
-        "photos": db.session.scalars(db.select(Attachment).where(
-            Attachment.ticket_id == ticket.id, Attachment.purpose.in_(("inspection", "intake")))
-            .order_by(Attachment.id)).all(),
-        "diagnoses": db.session.scalars(db.select(Diagnosis).filter_by(**by_ticket).order_by(Diagnosis.id)).all(),
-        "loaners": db.session.scalars(db.select(Loaner).filter_by(**by_ticket).order_by(Loaner.id)).all(),
         "events": db.session.scalars(db.select(TicketEvent).options(joinedload(TicketEvent.actor))
-                                     .filter_by(**by_ticket).order_by(TicketEvent.id)).all(),
-        "documents": db.session.scalars(db.select(Document).filter_by(**by_ticket)).all(),
+                                     .where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all(),
         "history": repair_history(ticket),
         "warranty": coverage.ticket_cover(ticket, local_today()),
         "checklist": [{**item, "label_text": item_label(item, locale)} for item in template.items] if template else [],

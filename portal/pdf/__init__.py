@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 from PIL import Image, ImageOps
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher  # WeasyPrint >= 68
 
@@ -66,7 +66,7 @@ def _font_family(name: str | None) -> str:
 
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-    autoescape=True,
+    autoescape=jinja2.select_autoescape(("html",), default_for_string=True),  # not the .css templates
     undefined=jinja2.StrictUndefined,  # a missing field fails loudly instead of printing blank on a signed copy
     trim_blocks=True,
     lstrip_blocks=True,
@@ -78,33 +78,54 @@ _local = threading.local()
 
 
 def _font_config() -> FontConfiguration:
-    # Reusing one keeps Pango's font caches warm (~80 ms a render). The template has no @font-face,
-    # so it never grows; it is kept per thread because a Pango font map must not be shared between threads.
+    # Reusing one keeps Pango's font caches warm (~80 ms a render). The stylesheets have no @font-face, so it
+    # never grows; it is kept per thread because a Pango font map must not be shared between threads.
     if not hasattr(_local, "font_config"):
         _local.font_config = FontConfiguration()
     return _local.font_config
 
 
+def _stylesheet_names(name: str) -> list[str]:
+    """The CSS of document `name`: `<name>.css` where the document has its own, else `_document.css`."""
+    return [name.removesuffix(".html") + ".css", "_document.css"]
+
+
+def stylesheet_text(name: str, font_family: str) -> str:
+    return _env.select_template(_stylesheet_names(name)).render(font_family=font_family)
+
+
+def _stylesheet(name: str, font_family: str) -> CSS:
+    # Parsed once per thread and document kind: a batch of reports shares one, and tinycss2 no longer reads
+    # the same rules for every page of it.
+    sheets = _local.__dict__.setdefault("stylesheets", {})
+    if (name, font_family) not in sheets:
+        sheets[name, font_family] = CSS(string=stylesheet_text(name, font_family), url_fetcher=DataOnlyFetcher(),
+                                        font_config=_font_config())
+    return sheets[name, font_family]
+
+
+def render_template_html(name: str, ctx: dict, *, inline_css: bool = True) -> str:
+    """Document `name` for ctx as HTML; with `inline_css` it carries its stylesheet and stands alone (the
+    preview in a browser), without it the PDF renderer adds the parsed one."""
+    stylesheet = _stylesheet_names(name) if inline_css else None
+    return _env.get_template(name).render(ctx, font_family=_font_family(ctx.get("font_family")), stylesheet=stylesheet)
+
+
 def render_html(ctx: dict) -> str:
     """The confirmation as HTML (what render_confirmation prints); useful to inspect a document."""
-    template = _env.get_template("confirmation.html")
-    return template.render(ctx, font_family=_font_family(ctx.get("font_family")))
-
-
-def render_confirmation(ctx: dict) -> bytes:
-    """Render the service confirmation (服务确认单) for ctx as A4 PDF bytes."""
-    html = HTML(string=render_html(ctx), url_fetcher=DataOnlyFetcher())
-    return html.write_pdf(font_config=_font_config())
-
-
-def render_template_html(name: str, ctx: dict) -> str:
-    return _env.get_template(name).render(ctx, font_family=_font_family(ctx.get("font_family")))
+    return render_template_html("confirmation.html", ctx)
 
 
 def render_document(name: str, ctx: dict):
     """A laid-out WeasyPrint document for `name` (pages can be joined with others before writing)."""
-    html = HTML(string=render_template_html(name, ctx), url_fetcher=DataOnlyFetcher())
-    return html.render(font_config=_font_config())
+    html = HTML(string=render_template_html(name, ctx, inline_css=False), url_fetcher=DataOnlyFetcher())
+    stylesheet = _stylesheet(name, _font_family(ctx.get("font_family")))
+    return html.render(stylesheets=[stylesheet], font_config=_font_config())
+
+
+def render_confirmation(ctx: dict) -> bytes:
+    """Render the service confirmation (服务确认单) for ctx as A4 PDF bytes."""
+    return render_document("confirmation.html", ctx).write_pdf()
 
 
 def render_pdf(name: str, ctx: dict) -> bytes:

@@ -4,8 +4,9 @@ from sqlalchemy.orm import joinedload, load_only
 
 from portal import labels
 from portal.domain import search, workflow
+from portal.domain.roles import Role
 from portal.extensions import db
-from portal.models import Customer, Ticket, User
+from portal.models import Customer, Department, Ticket, User
 
 FILTERS = ("status", "priority", "category", "channel", "assignee", "department", "sla", "sort", "q")
 SLA_STATES = ("breached", "at_risk", "ok", "paused", "met")
@@ -97,10 +98,11 @@ _COUNTS: dict[tuple, tuple] = {}
 def state_counts(f: dict) -> tuple[dict, bool]:
     """Tickets per SLA state under the filters, and whether a search hit the cap. Counting touches every
     matching ticket, so the result is kept per process until any ticket changes (max(updated_at) and
-    max(id): two index lookups); a search counts at most SEARCH_COUNT_CAP matches, since a common word
+    max(id): two index lookups in one statement); a search counts at most SEARCH_COUNT_CAP matches, since a common word
     can match a tenth of all tickets."""
-    version = (db.session.scalar(db.select(db.func.max(Ticket.updated_at))),
-               db.session.scalar(db.select(db.func.max(Ticket.id))))
+    # Two scalar subqueries: SQLite answers a lone max() from the index, not two side by side.
+    version = tuple(db.session.execute(db.select(db.select(db.func.max(Ticket.updated_at)).scalar_subquery(),
+                                                 db.select(db.func.max(Ticket.id)).scalar_subquery())).one())
     key = (str(db.engine.url), tuple(sorted((k, v) for k, v in f.items() if k not in ("sort", "sla"))), version)
     cached = _COUNTS.get(key)
     if cached is None:
@@ -115,3 +117,11 @@ def state_counts(f: dict) -> tuple[dict, bool]:
         counts = dict(rows.all())
         cached = _COUNTS[key] = (counts, sum(counts.values()) > SEARCH_COUNT_CAP)
     return cached
+
+
+def filter_choices() -> tuple[list, list]:
+    """The engineers and the departments the queue filters by, (id, name) each, in one statement."""
+    engineers = db.select(sa.literal("e").label("kind"), User.id, User.name).where(User.role == Role.ENGINEER)
+    departments = db.select(sa.literal("d").label("kind"), Department.id, Department.name)
+    rows = db.session.execute(sa.union_all(engineers, departments).order_by("kind", "name")).all()
+    return ([(r.id, r.name) for r in rows if r.kind == "e"], [(r.id, r.name) for r in rows if r.kind == "d"])

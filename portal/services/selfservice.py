@@ -184,12 +184,16 @@ def survey_of(ticket: Ticket) -> Survey | None:
     return db.session.scalar(db.select(Survey).where(Survey.ticket_id == ticket.id))
 
 
-def survey_state(ticket: Ticket, now: datetime | None = None) -> str:
-    """not_offered | open | submitted | expired."""
+_UNREAD = object()
+
+
+def survey_state(ticket: Ticket, now: datetime | None = None, survey=_UNREAD) -> str:
+    """not_offered | open | submitted | expired; `survey`: the ticket's Survey (or None) when already read."""
     window = survey_window(ticket)
     if window is None:
         return "not_offered"
-    survey = survey_of(ticket)
+    if survey is _UNREAD:
+        survey = survey_of(ticket)
     state = window.state(now or utcnow(), survey is not None and survey.submitted_at is not None)
     return "not_offered" if state == "not_yet" else state
 

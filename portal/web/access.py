@@ -42,9 +42,10 @@ def can_see_ticket(user, ticket: Ticket) -> bool:
     return False
 
 
-def load_ticket(ticket_id: int) -> Ticket:
-    """The ticket if it exists (else 404) and the current user may see it (else 403)."""
-    ticket = db.session.get(Ticket, ticket_id)
+def load_ticket(ticket_id: int, *options) -> Ticket:
+    """The ticket if it exists (else 404) and the current user may see it (else 403); `options` load what a
+    page shows with it in the same statement."""
+    ticket = db.session.get(Ticket, ticket_id, options=options)
     if ticket is None:
         abort(404)
     if not can_see_ticket(current_user, ticket):

@@ -1,4 +1,4 @@
-"""The service confirmation PDF: content, images, paging, fonts and the fetcher that refuses URLs."""
+"""The service confirmation PDF: content, images, paging, fonts, size, the fetcher that refuses URLs."""
 import io
 import re
 
@@ -12,6 +12,9 @@ from portal.pdf import DataOnlyFetcher, render_confirmation, render_html, sha256
 
 SIGNATURE_SIZE = (600, 200)
 VERIFY_URL = "https://service.example.com/verify/K7Q29MXA"
+# The two-page sample of the bench: 81 KB with four faces before issue 11. Its aim of 40 KB is out of reach with
+# this text: the ~300 distinct characters of one Micro Hei face alone take ~30 KB, photos and QR ~10 KB.
+CONFIRMATION_MAX_BYTES = 64 * 1024
 
 
 def make_signature_png(size=SIGNATURE_SIZE) -> bytes:
@@ -162,6 +165,27 @@ def test_only_the_cjk_font_is_embedded(reader):
     assert not any("DejaVu" in name or "Liberation" in name for name in names)
 
 
+def face(name: str) -> str:
+    return name.split("+", 1)[-1]  # without the subset tag
+
+
+@pytest.mark.parametrize("flags", [{}, {"clock_skew_flagged": True, "rating": None, "remote": True}])
+def test_one_face_of_one_family_even_with_warnings(flags):
+    """No bold and no mono face (Micro Hei has no bold file, so a "bold" face was the regular glyphs again), and
+    no sign that only another font has (⚠ pulled in Noto Sans CJK)."""
+    sample = make_ctx()
+    ctx = make_ctx(acceptance={**sample["acceptance"], **flags})
+    faces = {face(name) for name in font_names(read(render_confirmation(ctx)))}
+    assert faces == {"WenQuanYi-Micro-Hei"}
+
+
+def test_the_two_page_confirmation_stays_small():
+    full = make_ctx()
+    data = render_confirmation(make_ctx(inspections=full["inspections"][:1]))
+    assert len(read(data).pages) == 2
+    assert len(data) <= CONFIRMATION_MAX_BYTES, len(data)
+
+
 def test_empty_lists_print_none():
     ctx = make_ctx(inspections=[], work=[], parts=[], visits=[])
     html = render_html(ctx)
@@ -209,3 +233,4 @@ def test_fetcher_serves_data_uris():
 
 def test_sha256_hex():
     assert sha256_hex(b"") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+

@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.models import FollowUpTask, Notification, Quote, Survey, Ticket, TicketEvent
 from tests.conftest import WebClient, user_id
 from tests.web.factories import make_other_customer_login, make_ticket
+from tests.web.pages import whole_page
 
 EN = {"Accept-Language": "en"}
 HASH_RE = re.compile(r'name="content_sha256" value="([0-9a-f]{64})"')
@@ -68,7 +69,7 @@ def test_question_and_answer(app, login_as):
     assert answers[0].data == {"question_id": question_id}
     again = customer.post_form(f"/my/tickets/{ticket_id}/answer", {"question_id": question_id, "answer": "再答"})
     assert again.status_code == 409
-    assert "三楼机房" in desk.get(f"/desk/tickets/{ticket_id}").get_data(as_text=True)
+    assert "三楼机房" in whole_page(desk, f"/desk/tickets/{ticket_id}")
     with app.app_context():
         assert db.session.get(Ticket, ticket_id).status == "in_progress"
 
@@ -103,7 +104,7 @@ def test_quote_amount_is_computed_and_approval_is_recorded_like_a_signature(app,
         assert quote.decided_at is not None and quote.client_decided_at.year == 2026
         assert quote.ip_address and quote.user_agent == "PhoneBrowser/1.0"
     assert _events(app, ticket_id, "quote_approved")[0].customer_visible
-    desk_page = desk.get(f"/desk/tickets/{ticket_id}").get_data(as_text=True)
+    desk_page = whole_page(desk, f"/desk/tickets/{ticket_id}")
     assert "张伟" in desk_page and shown in desk_page
     twice = customer.post_form(f"/my/tickets/{ticket_id}/quotes/{quote_id}/decide",
                                {"decision": "decline", "name": "张伟", "reason": "x", "content_sha256": shown})

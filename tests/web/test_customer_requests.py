@@ -10,6 +10,7 @@ from portal.models import Asset, Document, Notification, ProductModel, Ticket, T
 from portal.services import fieldwork
 from tests.conftest import WebClient, jpeg_bytes
 from tests.web.factories import make_closed_ticket, make_other_customer_login, make_ticket
+from tests.web.pages import whole_page
 
 EN = {"Accept-Language": "en"}
 PROMISE_RE = re.compile(r'data-promise="contact">([^<]+)<')
@@ -85,7 +86,7 @@ def test_a_request_for_a_registered_unit_registers_like_the_desk(app, login_as):
     page = customer.get(response.headers["Location"], headers=EN).get_data(as_text=True)
     assert page.count(number) >= 2  # the heading, and the message telling the number
     assert "We will contact you by" in page
-    desk = login_as("agent").get(f"/desk/tickets/{ticket_id}", headers=EN).get_data(as_text=True)
+    desk = whole_page(login_as("agent"), f"/desk/tickets/{ticket_id}", EN)
     assert "Remote help (phone or video)" in desk and "下午 13:00-18:00" in desk  # the desk sees the wishes
 
 

@@ -10,6 +10,7 @@ from portal.models import Department, RoutingRule, SlaPolicy, Ticket, TicketEven
 from portal.services.localtime import local_today
 from tests.conftest import count_queries, user_id
 from tests.web.factories import make_ticket
+from tests.web.pages import whole_page
 
 EN = {"Accept-Language": "en"}
 
@@ -123,7 +124,7 @@ def test_suggestions_rank_by_skill_workload_region_with_reasons(app, login_as):
     for _ in range(2):
         make_ticket(app, status="assigned", priority="P3")  # Chen: 2 open jobs
     ticket_id = make_ticket(app, status="triaged", priority="P3")
-    page = login_as("agent").get(f"/desk/tickets/{ticket_id}", headers=EN).get_data(as_text=True)
+    page = whole_page(login_as("agent"), f"/desk/tickets/{ticket_id}", EN)
     items = suggestion_items(page)
     assert items[0].startswith("刘工 Liu") and "knows displays · 0 open jobs · other region: 华北" in items[0]
     assert items[1].startswith("陈工 Chen") and "knows displays · 2 open jobs · same region: 华东" in items[1]
@@ -132,14 +133,14 @@ def test_suggestions_rank_by_skill_workload_region_with_reasons(app, login_as):
 
     # Untrained engineers come after trained ones, whatever their workload.
     set_user(app, "engineer2@example.com", skills=["appliance"])
-    items = suggestion_items(login_as("agent").get(f"/desk/tickets/{ticket_id}", headers=EN).get_data(as_text=True))
+    items = suggestion_items(whole_page(login_as("agent"), f"/desk/tickets/{ticket_id}", EN))
     assert items[0].startswith("陈工 Chen") and "not trained on displays" in items[1]
 
 
 def test_a_junior_is_listed_as_not_eligible_for_p1(app, login_as):
     set_user(app, "engineer2@example.com", skills=["display"], region="华东")
     ticket_id = make_ticket(app, status="triaged", priority="P1")
-    page = login_as("agent").get(f"/desk/tickets/{ticket_id}", headers=EN).get_data(as_text=True)
+    page = whole_page(login_as("agent"), f"/desk/tickets/{ticket_id}", EN)
     items = suggestion_items(page)
     assert items[0].startswith("陈工 Chen")
     assert items[1].startswith("刘工 Liu") and "not senior: P1 and P2 need a senior engineer" in items[1]
@@ -150,14 +151,14 @@ def test_a_junior_is_listed_as_not_eligible_for_p1(app, login_as):
 def test_the_suggestions_run_one_workload_query(app, login_as):
     ticket_id = make_ticket(app, status="triaged", priority="P3")
     agent = login_as("agent")
-    few = count_queries(app, agent, f"/desk/tickets/{ticket_id}")
+    few = count_queries(app, agent, f"/desk/tickets/{ticket_id}/part/assign")
     with app.app_context():
         for n in range(4):
             engineer = User(email=f"extra{n}@example.com", name=f"Extra {n}", role="engineer", skills=["display"])
             engineer.set_password("x")
             db.session.add(engineer)
         db.session.commit()
-    assert count_queries(app, agent, f"/desk/tickets/{ticket_id}") == few
+    assert count_queries(app, agent, f"/desk/tickets/{ticket_id}/part/assign") == few
 
 
 # ---- Assign and reassign -----------------------------------------------------------------------------
@@ -167,7 +168,7 @@ def test_reassignment_needs_a_reason_and_clears_the_receipt(app, login_as):
     login_as("engineer").post_form(f"/m/jobs/{ticket_id}/receipt", {"version": ticket_of(app, ticket_id).version})
     assert ticket_of(app, ticket_id).received_at is not None
     agent = login_as("agent")
-    page = agent.get(f"/desk/tickets/{ticket_id}", headers=EN).get_data(as_text=True)
+    page = whole_page(agent, f"/desk/tickets/{ticket_id}", EN)
     assert 'name="reason"' in page and "Reassign engineer" in page and "received by 陈工 Chen" in page
     version = ticket_of(app, ticket_id).version
     liu = user_id(app, "engineer2@example.com")
@@ -225,7 +226,7 @@ def test_confirming_receipt_stops_the_first_response_clock_only_under_its_policy
     assert (ticket.first_response_at is not None) is stops
     assert (ticket.response_due_at is None) is stops
     assert last_event(app, ticket_id, "received").data == {"first_response": stops}
-    desk = login_as("agent").get(f"/desk/tickets/{ticket_id}", headers=EN).get_data(as_text=True)
+    desk = whole_page(login_as("agent"), f"/desk/tickets/{ticket_id}", EN)
     assert "received by 陈工 Chen (senior) at" in desk
 
 

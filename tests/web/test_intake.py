@@ -8,6 +8,7 @@ from portal.extensions import db
 from portal.models import Attachment, Customer, Notification, Ticket, TicketEvent, User
 from tests.conftest import jpeg_bytes
 from tests.web.factories import make_ticket
+from tests.web.pages import whole_page
 from tests.web.test_golden_path import intake_data
 
 EN = {"Accept-Language": "en"}
@@ -141,7 +142,7 @@ def test_an_open_ticket_for_the_serial_is_offered_and_added_to(app, login_as):
         assert note.body == "还是黑屏,这次连指示灯也不亮" and note.data == {"channel": "phone", "photos": 1}
         assert db.session.scalar(db.select(db.func.count()).select_from(Attachment).where(
             Attachment.ticket_id == open_id, Attachment.purpose == "intake")) == 2
-    page = agent.get(f"/desk/tickets/{open_id}", headers=EN).get_data(as_text=True)
+    page = whole_page(agent, f"/desk/tickets/{open_id}", EN)
     assert "Customer reported again" in page and "这次连指示灯也不亮" in page
 
 
@@ -237,11 +238,12 @@ def test_registration_records_score_and_repeat_fault_and_queues_the_number(app, 
     assert [(n.kind, n.channel, n.recipient, n.status) for n in notices] == [
         ("ticket_registered", "sms", "13812345678", "logged")]
     assert ticket.number in notices[0].body
-    page = agent.get(f"/desk/tickets/{ticket.id}", headers=EN).get_data(as_text=True)
+    page = whole_page(agent, f"/desk/tickets/{ticket.id}", EN)
     facts = page.split('id="intake-facts"')[1].split("</article>")[0]
     assert "REPEAT FAULT" in facts and closed_number in facts and "100 %" in facts
-    assert "138****5678" in facts and "13812345678" not in facts
-    assert "on the outbox page (log provider, not sent)" in facts
+    messages = page.split('id="customer-messages"')[1].split("</article>")[0]
+    assert "138****5678" in messages and "13812345678" not in messages
+    assert "on the outbox page (log provider, not sent)" in messages
 
 
 @pytest.mark.parametrize(("channel", "expected", "shown"), [
@@ -255,8 +257,8 @@ def test_the_notice_goes_out_on_the_channel_the_customer_used(app, login_as, cha
     ticket = register(app, agent, channel=channel)
     _, notices = registration(app, ticket.id)
     assert [(n.channel, n.recipient) for n in notices] == [expected]
-    page = agent.get(f"/desk/tickets/{ticket.id}", headers=EN).get_data(as_text=True)
-    assert shown in page.split('id="intake-facts"')[1]
+    page = whole_page(agent, f"/desk/tickets/{ticket.id}", EN)
+    assert shown in page.split('id="customer-messages"')[1]
 
 
 def test_email_without_an_address_on_file_falls_back_to_a_text_message(app, login_as):

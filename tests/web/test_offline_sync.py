@@ -13,6 +13,7 @@ from portal.services import tickets
 from portal.web.idempotency import request_fingerprint
 from tests.conftest import display_checklist, jpeg_bytes
 from tests.web.factories import make_ticket
+from tests.web.pages import whole_page
 
 OUTBOX = {"Accept": "application/json", "X-Requested-With": "outbox"}
 
@@ -169,7 +170,7 @@ def test_reassigned_meanwhile_becomes_a_conflict_seen_by_the_supervisor(app, log
     assert response.status_code == 409 and response.json["conflict"] is True
     assert count(app, SyncConflict, ticket_id=ticket_id) == 1
     assert count(app, Visit, ticket_id=ticket_id) == 0
-    page = login_as("supervisor").get(f"/desk/tickets/{ticket_id}").get_data(as_text=True)
+    page = whole_page(login_as("supervisor"), f"/desk/tickets/{ticket_id}")
     assert 'id="conflicts"' in page and 'data-action="arrive"' in page
 
 

@@ -45,6 +45,22 @@ def test_the_service_report_has_the_timeline_parts_and_acceptance(app, login_as)
         assert expected in text, expected
 
 
+def faces_of(data: bytes) -> set[str]:
+    """The embedded fonts without their subset tags (each face once)."""
+    reader = PdfReader(io.BytesIO(data))
+    return {str(ref.get_object()["/BaseFont"]).split("+", 1)[-1]
+            for page in reader.pages for ref in page["/Resources"]["/Font"].values()}
+
+
+def test_every_document_prints_in_one_face_of_one_family(app, login_as):
+    ticket_id = make_ticket(app, status="closed")
+    office = login_as("supervisor")
+    for path in (f"/desk/tickets/{ticket_id}/report.pdf", f"/desk/tickets/{ticket_id}/receipt.pdf"):
+        response = office.get(path)
+        assert response.status_code == 200, path
+        assert faces_of(response.get_data()) == {"WenQuanYi-Micro-Hei"}, path
+
+
 def test_documents_are_for_the_desk_and_back_office_only(app, login_as):
     ticket_id = make_ticket(app, status="closed")
     for role in ("customer", "engineer"):

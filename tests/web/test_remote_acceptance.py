@@ -12,6 +12,7 @@ from portal.models import Acceptance, Document, OutgoingMail, RemoteAcceptanceLi
 from portal.services.storage import read_bytes
 from tests.conftest import signature_png
 from tests.web.factories import make_ticket
+from tests.web.pages import whole_page
 
 
 def last_mail(app, kind) -> OutgoingMail:
@@ -145,8 +146,7 @@ def test_the_desk_sees_the_evidence_and_a_skew_flag(app, login_as):
         acceptance = db.session.scalar(db.select(Acceptance).where(Acceptance.ticket_id == ticket_id))
         acceptance.clock_skew_seconds = 900
         db.session.commit()
-    page = login_as("agent").get(f"/desk/tickets/{ticket_id}", headers={"Accept-Language": "en"})
-    html = page.get_data(as_text=True)
+    html = whole_page(login_as("agent"), f"/desk/tickets/{ticket_id}", {"Accept-Language": "en"})
     assert "skew-flag" in html and "开机测试正常" in html and "5/5" in html
 
 

@@ -8,6 +8,7 @@ from portal.models import SlaPolicy, Ticket, TicketEvent
 from portal.services import sla
 from portal.tasks.sla import sweep
 from tests.web.factories import make_ticket
+from tests.web.pages import whole_page
 
 
 def ticket_of(app, ticket_id):
@@ -32,7 +33,7 @@ def test_a_new_ticket_has_its_response_clock_running(app):
 def test_safety_words_lock_p1(app, login_as):
     ticket_id = make_ticket(app, status="new", description="插座附近漏电,有焦味")
     agent = login_as("agent")
-    page = agent.get(f"/desk/tickets/{ticket_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = whole_page(agent, f"/desk/tickets/{ticket_id}", {"Accept-Language": "en"})
     assert "Suggested: P1" in page and "safety risk" in page and "漏电" in page
     lowered = agent.post_form(f"/desk/tickets/{ticket_id}/triage", {
         "category": "fault_repair", "priority": "P3", "reason": "客户说不急", "version": 1}, htmx=True)
@@ -125,8 +126,7 @@ def test_the_desk_update_stops_the_first_response_clock_and_resets_the_update_cl
 
 def test_the_ticket_page_explains_the_clock(app, login_as):
     ticket_id = make_ticket(app, status="assigned")
-    page = login_as("supervisor").get(f"/desk/tickets/{ticket_id}", headers={"Accept-Language": "en"})
-    html = page.get_data(as_text=True)
+    html = whole_page(login_as("supervisor"), f"/desk/tickets/{ticket_id}", {"Accept-Language": "en"})
     assert "Why the clock reads this" in html and "Clock started" in html and "Priority set to" in html
 
 

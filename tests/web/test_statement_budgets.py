@@ -1,5 +1,7 @@
 """Every page runs a fixed, budgeted number of SQL statements: a refactor or a new panel that adds a query to a
-page shows up here, not in production. The budgets are the counts measured when they were set.
+page shows up here, not in production. The budgets are the counts measured when they were set (SQLite's BEGIN
+not counted). Issue 11 set the ceilings: queue 6, desk ticket page 8, job page 8, customer ticket page 6; the
+desk ticket page reaches its by drawing what is not needed to act in deferred panels, budgeted each.
 
 Every signed-in page reads its sign-in session and the user in one statement (a primary-key lookup joined to
 the user, portal.services.sessions.find), which replaced the user lookup: the counts did not change with it."""
@@ -10,36 +12,42 @@ from tests.web.factories import make_ticket
 
 # (role, page, ticket status or None): statements at most.
 BUDGETS = {
-    ("agent", "/desk/tickets", None): 7,
-    ("backoffice", "/desk/tickets", None): 7,
-    ("supervisor", "/desk/tickets", None): 8,
-    ("agent", "/desk/tickets/new", None): 4,
-    ("supervisor", "/desk/dispatch", None): 6,
-    ("supervisor", "/desk/tasks", None): 3,
-    ("agent", "/desk/print", None): 3,
-    ("agent", "/desk/customers/{customer}", None): 5,
-    ("admin", "/desk/admin/sla", None): 3,
-    ("admin", "/desk/admin/routing", None): 4,
-    ("agent", "/desk/tickets/{ticket}", "new"): 20,
-    ("agent", "/desk/tickets/{ticket}", "assigned"): 21,
-    ("agent", "/desk/tickets/{ticket}", "resolved"): 20,
-    ("agent", "/desk/tickets/{ticket}", "closed"): 20,
-    ("engineer", "/m/jobs", None): 4,
-    ("engineer", "/m/jobs/{ticket}", "assigned"): 16,
-    ("engineer", "/m/jobs/{ticket}", "in_progress"): 16,
-    ("engineer", "/m/jobs/{ticket}", "closed"): 17,
-    ("engineer", "/m/jobs/{ticket}/acceptance", "resolved"): 15,
-    ("customer", "/my/tickets", None): 3,
-    ("customer", "/my/tickets/{ticket}", "in_progress"): 16,
-    ("customer", "/my/tickets/{ticket}", "closed"): 15,
-    ("customer", "/my/profile", None): 8,
-    ("customer", "/my/requests/new", None): 8,
-    ("agent", "/account", None): 3,
-    ("engineer", "/account", None): 3,
-    ("customer", "/account", None): 3,
-    ("agent", "/account/two-factor", None): 2,
-    ("agent", "/account/password", None): 2,
-    ("admin", "/desk/admin/security", None): 3,
+    ("agent", "/desk/tickets", None): 4,
+    ("backoffice", "/desk/tickets", None): 4,
+    ("supervisor", "/desk/tickets", None): 5,
+    ("agent", "/desk/tickets/new", None): 3,
+    ("supervisor", "/desk/dispatch", None): 5,
+    ("supervisor", "/desk/tasks", None): 2,
+    ("agent", "/desk/print", None): 2,
+    ("agent", "/desk/customers/{customer}", None): 4,
+    ("admin", "/desk/admin/sla", None): 2,
+    ("admin", "/desk/admin/routing", None): 3,
+    ("agent", "/desk/tickets/{ticket}", "new"): 5,
+    ("agent", "/desk/tickets/{ticket}", "assigned"): 5,
+    ("agent", "/desk/tickets/{ticket}", "resolved"): 5,
+    ("agent", "/desk/tickets/{ticket}", "closed"): 5,
+    ("engineer", "/m/jobs", None): 3,
+    ("engineer", "/m/jobs/{ticket}", "assigned"): 8,
+    ("engineer", "/m/jobs/{ticket}", "in_progress"): 9,
+    ("engineer", "/m/jobs/{ticket}", "closed"): 10,
+    ("engineer", "/m/jobs/{ticket}/acceptance", "resolved"): 14,
+    ("customer", "/my/tickets", None): 2,
+    ("customer", "/my/tickets/{ticket}", "in_progress"): 4,
+    ("customer", "/my/tickets/{ticket}", "closed"): 5,
+    ("customer", "/my/profile", None): 7,
+    ("customer", "/my/requests/new", None): 7,
+    ("agent", "/account", None): 2,
+    ("engineer", "/account", None): 2,
+    ("customer", "/account", None): 2,
+    ("agent", "/account/two-factor", None): 1,
+    ("agent", "/account/password", None): 1,
+    ("admin", "/desk/admin/security", None): 2,
+    # The desk ticket page's deferred panels (issue 11): each a small request of its own.
+    ("agent", "/desk/tickets/{ticket}/part/sla", "assigned"): 4,
+    ("agent", "/desk/tickets/{ticket}/part/assign", "assigned"): 7,
+    ("agent", "/desk/tickets/{ticket}/part/records", "closed"): 6,
+    ("agent", "/desk/tickets/{ticket}/part/dialogue", "closed"): 6,
+    ("agent", "/desk/tickets/{ticket}/part/history", "closed"): 3,
 }
 
 
