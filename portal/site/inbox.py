@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.domain.roles import EVERY_ROLE
+from portal.domain.roles import EVERY_ROLE, Role
 from portal.services import inbox
 from portal.site.blueprint import bp
 from portal.web.access import roles_required
@@ -21,8 +21,13 @@ def inbox_count():
     return response
 
 
+# Where a message about a ticket leads, for the reader's role.
+TICKET_PAGE = {Role.CUSTOMER: "customer.ticket_detail", Role.ENGINEER: "engineer.job_detail"}
+
+
 def _page(status: int = 200):
-    return render("site/inbox.html", items=inbox.items(current_user), button=ButtonForm(), http_status=status)
+    return render("site/inbox.html", items=inbox.items(current_user), button=ButtonForm(), http_status=status,
+                  ticket_page=TICKET_PAGE.get(current_user.role, "backoffice.ticket_detail"))
 
 
 @bp.get("/inbox")

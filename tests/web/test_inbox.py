@@ -49,7 +49,7 @@ def test_a_breach_reaches_the_assignee_and_the_supervisors(app):
 
 
 def test_the_bell_counts_unread_in_one_cheap_request(app, login_as):
-    make_ticket(app, status="assigned")
+    ticket_id = make_ticket(app, status="assigned")
     engineer = login_as("engineer")
     bell = engineer.get("/inbox/count", headers={**EN, "HX-Request": "true"})
     assert bell.status_code == 200 and 'data-unread="1"' in bell.get_data(as_text=True)
@@ -57,6 +57,7 @@ def test_the_bell_counts_unread_in_one_cheap_request(app, login_as):
     assert count_queries(app, engineer, "/inbox/count") <= 3
     page = engineer.get("/inbox", headers=EN).get_data(as_text=True)
     assert 'id="bell"' in page and 'hx-trigger="load, every 30s"' in page and "您有新工单" in page  # his language
+    assert f'href="/m/jobs/{ticket_id}"' in page
 
 
 def test_marking_read_is_for_the_reader_only(app, login_as):
