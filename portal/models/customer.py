@@ -5,6 +5,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models._base import TimestampMixin
 
+# The tier that raises priority (and shows a VIP mark).
+VIP = "vip"
 
 class Customer(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -21,7 +23,7 @@ class Customer(TimestampMixin, db.Model):
 
     @property
     def is_vip(self) -> bool:
-        return self.tier == "vip"
+        return self.tier == VIP
 
 
 class Contact(db.Model):

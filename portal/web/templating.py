@@ -1,8 +1,9 @@
 """What every template may use: date filters in the user's time zone, masking, labels, the language and
 the menu of the signed-in user."""
 from datetime import datetime
+from functools import lru_cache
 
-from flask import current_app, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -25,12 +26,33 @@ NOTICE_STATES = {"queued": _l("queued, not sent yet"), "sent": _l("sent"), "fail
                  "inbox": _l("in the customer's portal inbox")}
 
 
+_TRANSLATED: dict[tuple[int, str], dict[str, str]] = {}
+
+
+def translated(mapping: dict) -> dict[str, str]:
+    """A dict of codes to lazily translated labels (portal.labels), as plain strings in the request's language:
+    the same for every request in that language, so translated once per process."""
+    key = (id(mapping), str(get_locale()))
+    done = _TRANSLATED.get(key)
+    if done is None:
+        done = _TRANSLATED[key] = {code: str(label) for code, label in mapping.items()}
+    return done
+
+
+def _zone():
+    """The request's time zone, looked up once per request."""
+    zone = g.get("portal_zone")
+    if zone is None:
+        zone = g.portal_zone = get_timezone()
+    return zone
+
+
 def format_moment(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     if value is None:
         return ""
     value = as_utc(value)
     if fmt in _NUMERIC:
-        return value.astimezone(get_timezone()).strftime(_NUMERIC[fmt])
+        return value.astimezone(_zone()).strftime(_NUMERIC[fmt])
     return format_datetime(value, fmt)
 
 
@@ -40,33 +62,53 @@ def masked_recipient(notice) -> str:
     return mask_email(notice.recipient) if notice.channel == "email" else mask_phone(notice.recipient)
 
 
+@lru_cache(maxsize=256)
+def _static_url(script_root: str, filename: str) -> str:
+    return url_for("static", filename=filename)
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL: the same for every request of a deployment, so built once per process."""
+    return _static_url(request.script_root, filename)
+
+
+@lru_cache(maxsize=64)
+def _menu(role: str, locale: str, script_root: str, mail_server: bool) -> tuple[tuple[str, str], ...]:
+    return tuple(_menu_items(role, mail_server))
+
+
 def current_language() -> str:
     """'zh_CN' or 'en': Babel spells the Chinese locale zh_Hans_CN, our settings and URLs do not."""
     locale = get_locale()
     return "zh_CN" if locale is not None and locale.language == "zh" else "en"
 
 
-def menu_for(user) -> list[tuple[str, str]]:
-    """The signed-in user's menu: (url, label) pairs by role, so that templates never name a role."""
+def menu_for(user) -> tuple[tuple[str, str], ...]:
+    """The signed-in user's menu: (url, label) pairs by role, so that templates never name a role. The same for
+    every user of a role and language: built once per process."""
     if not user.is_authenticated:
-        return []
+        return ()
+    return _menu(user.role, str(get_locale()), request.script_root, bool(current_app.config.get("MAIL_SERVER")))
+
+
+def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
     account = (url_for("auth.account"), str(_l("Account")))
-    if user.role == Role.ENGINEER:
+    if role == Role.ENGINEER:
         return [(url_for("engineer.my_jobs"), str(_l("My jobs"))), account]
-    if user.role == Role.CUSTOMER:
+    if role == Role.CUSTOMER:
         return [(url_for("customer.tickets"), str(_l("My tickets"))),
                 (url_for("customer.new_request"), str(_l("Request service"))),
                 (url_for("customer.profile"), str(_l("Profile"))), account]
     items = [(url_for("backoffice.queue"), str(_l("Tickets")))]
-    if user.role in DESK:
+    if role in DESK:
         items.append((url_for("backoffice.intake"), str(_l("New request"))))
-    if user.role in SUPERVISORS:
+    if role in SUPERVISORS:
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
-    if user.role in ADMINS:
+    if role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
-        if not current_app.config.get("MAIL_SERVER"):
+        if not mail_server:
             items.append((url_for("backoffice.unsent_mail"), str(_l("E-mail not sent"))))
         if "log" in (current_app.config.get("SMS_PROVIDER"), current_app.config.get("WECHAT_PROVIDER")):
             items.append((url_for("backoffice.outbox"), str(_l("Messages sent (log provider)"))))
@@ -78,6 +120,7 @@ def menu_for(user) -> list[tuple[str, str]]:
 
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["dt"] = format_moment
+    app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["masked_recipient"] = masked_recipient
     app.jinja_env.filters["notice_channel"] = lambda code: str(NOTICE_CHANNELS.get(code, code))

@@ -181,7 +181,7 @@ def signing_link(web, ticket_id) -> str:
 
 
 def verification_code(web, ticket_id) -> str:
-    html = web.get(f"/desk/tickets/{ticket_id}").get_data(as_text=True)
+    html = web.get(f"/desk/tickets/{ticket_id}/part/records").get_data(as_text=True)
     return re.search(r'href="/verify/([^"]+)"', html).group(1)
 
 
@@ -283,6 +283,12 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
             then.append(("signing link created", create_signing_link))
         visits.append(Visit("backoffice.ticket_detail", f"/desk/tickets/{ticket_id}", status, then=then))
     visits.append(Visit("backoffice.ticket_detail", f"/desk/tickets/{extra['conflict']}", "conflict"))
+    # The deferred panels as pages of their own (what a browser without JavaScript opens).
+    parts = ["sla", "records", "history"] + (["dialogue"] if role in ("admin", "supervisor", "agent") else [])
+    for part in parts:
+        visits.append(Visit("backoffice.ticket_part", f"/desk/tickets/{tickets['closed']}/part/{part}", part))
+    if role in ("admin", "supervisor", "agent"):
+        visits.append(Visit("backoffice.ticket_part", f"/desk/tickets/{tickets['assigned']}/part/assign", "assign"))
     visits.append(Visit("backoffice.ticket_detail", f"/desk/tickets/{extra['rated']}", "rated, low score"))
     for name in (VIP_COMPANY, "周敏"):
         visits.append(Visit("backoffice.customer_detail", f"/desk/customers/{_id_of(app, Customer, name=name)}", name))
