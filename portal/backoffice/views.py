@@ -17,7 +17,7 @@ from portal.services.transitions import allowed_actions
 from portal.web.access import load_ticket, roles_required
 from portal.web.fields import to_choices
 from portal.web.forms import ButtonForm, refused, saved, submit
-from portal.web.render import render
+from portal.web.render import is_htmx, render
 
 PART_TEMPLATES = {"sla": "backoffice/_ticket_sla.html", "assign": "backoffice/_ticket_assign.html",
                   "records": "backoffice/_ticket_records.html", "dialogue": "backoffice/_ticket_dialogue.html",
@@ -67,7 +67,12 @@ def ticket_part(ticket_id: int, part: str):
     """One deferred panel of the ticket page: the fragment htmx swaps in, or a page of its own without it."""
     ticket = load_ticket(ticket_id)
     actions = allowed_actions(ticket, current_user)
+    if part not in PART_TEMPLATES:
+        abort(404)
     if part not in parts_for(ticket, actions):
+        # The ticket moved on since its page was drawn (assigned meanwhile, say): the panel goes away.
+        if is_htmx():
+            return render("backoffice/_ticket_part_gone.html", part=part)
         abort(404)
     context = {"ticket": ticket, "actions": actions, "now": utcnow(), "part": part,
                "part_template": PART_TEMPLATES[part], **part_context(ticket, part, actions)}
