@@ -101,6 +101,8 @@ def stop_consumer(app: Flask) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _queue_committed(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint (bulk actions): the rows are queued when the transaction itself commits
     for task_id in session.info.pop(PENDING_KEY, ()):
         enqueue(task_id)
 

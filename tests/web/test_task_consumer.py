@@ -113,8 +113,10 @@ def test_a_worker_killed_mid_batch_loses_nothing(app, tmp_path, storage):
         forget_queue(env)
     with app.app_context():
         job = db.session.get(BatchJob, job_id)
-        task = db.session.scalar(db.select(QueuedTask))
-        assert (task.state, task.attempts) == ("done", 2)
+        task = db.session.scalar(db.select(QueuedTask).where(QueuedTask.kind == "print_batch"))
+        # Claimed again after the kill (with TASKS_STALE_MINUTES=0 a sweep may even take back the second worker's
+        # own claim: the third run finds the batch built and changes nothing).
+        assert task.state == "done" and task.attempts >= 2
         data = path_of(job.storage_key).read_bytes()
     # One report per ticket: the killed attempt left nothing in the file.
     pages = PdfReader(io.BytesIO(data)).pages
