@@ -9,6 +9,7 @@ from portal.config import ROOT, config_from_env
 from portal.extensions import babel, compress, csrf, db, login_manager, migrate
 from portal.models.sqlite import configure_sqlite
 from portal.services.documents import seal_files
+from portal.tasks import queue as task_queue
 from portal.web import errors, headers, widgets
 from portal.web.i18n import select_locale, select_timezone
 from portal.web.ratelimit import init_limiter
@@ -62,4 +63,5 @@ def create_app(config=None) -> Flask:
     headers.register(app)
     register_template_helpers(app)
     register_cli(app)
+    task_queue.init_app(app)
     return app

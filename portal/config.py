@@ -119,8 +119,19 @@ class Config:
     # demo's self-signed pair under instance/seal/ is used when present (`flask demo seed` makes it).
     PDF_SEAL_KEY = os.environ.get("PDF_SEAL_KEY", str(INSTANCE / "seal" / "seal-key.pem"))
     PDF_SEAL_CERT = os.environ.get("PDF_SEAL_CERT", str(INSTANCE / "seal" / "seal-cert.pem"))
-    # Batch printing runs in a thread of the app process; set 0 when `flask print-jobs run` runs beside it.
-    PRINT_JOBS_IN_PROCESS = os.environ.get("PRINT_JOBS_IN_PROCESS", "1") == "1"
+    # The task queue (Huey): Redis when REDIS_URL is set, else its SQLite storage in instance/. The consumer runs
+    # as `flask tasks worker`; TASKS_IN_PROCESS=1 (the default without Redis) starts it inside `flask run` instead.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    TASKS_DB = os.environ.get("TASKS_DB", str(INSTANCE / "tasks.db"))
+    TASKS_QUEUE_NAME = os.environ.get("TASKS_QUEUE_NAME", "portal")  # Redis keys: several portals on one Redis
+    TASKS_IN_PROCESS = os.environ.get("TASKS_IN_PROCESS", "0" if os.environ.get("REDIS_URL") else "1") == "1"
+    TASKS_IMMEDIATE = False  # tests: tasks run in the caller as soon as their row is committed
+    TASKS_WORKERS = int(os.environ.get("TASKS_WORKERS", "2"))
+    # Attempts before a task lands on the admin's page of failed tasks; retries wait 30 s, 2 min, 8 min, ...
+    TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "5"))
+    TASKS_RETRY_SECONDS = int(os.environ.get("TASKS_RETRY_SECONDS", "30"))
+    # A task row left running this long (its worker was killed) or pending past its time is queued again.
+    TASKS_STALE_MINUTES = int(os.environ.get("TASKS_STALE_MINUTES", "15"))
     # How long a remote acceptance link stays valid.
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
     # Outgoing e-mail (invitations, sign-in links, queued notices); without MAIL_SERVER nothing is sent.
@@ -130,6 +141,17 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "service@example.com")
+    # Text messages and WeChat: "log" (development default: kept on the admin's outbox page, nothing sent), "http"
+    # (a generic provider: URL, bearer token, template ids per message kind), or unset (production: not sent).
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
+    SMS_URL = os.environ.get("SMS_URL")
+    SMS_TOKEN = os.environ.get("SMS_TOKEN")
+    SMS_TEMPLATES = os.environ.get("SMS_TEMPLATES")  # "ticket_registered=SMS_001,engineer_assigned=SMS_002"
+    WECHAT_PROVIDER = os.environ.get("WECHAT_PROVIDER", "log")
+    WECHAT_URL = os.environ.get("WECHAT_URL")
+    WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN")
+    WECHAT_TEMPLATES = os.environ.get("WECHAT_TEMPLATES")
+    CHANNEL_TIMEOUT = float(os.environ.get("CHANNEL_TIMEOUT", "10"))
     # Rate limits (ticket tracking, sign-in links, the verify page): in memory per process by default;
     # production points every worker at the same store, e.g. redis://127.0.0.1:6379 (see ProductionConfig).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -161,13 +183,16 @@ class TestConfig(Config):
     # Fast hashes keep the suite quick; production keeps Werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hash method, not a password
     PDF_SEAL_KEY = PDF_SEAL_CERT = None  # tests that want a seal configure their own
-    PRINT_JOBS_IN_PROCESS = False  # tests run batch jobs themselves (or switch the thread on)
+    TASKS_IMMEDIATE = True  # huey's immediate mode: a task runs once its row is committed
+    TASKS_IN_PROCESS = False
     MAIL_SERVER = None  # tests that send mail configure a fake server
     RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "")
+    WECHAT_PROVIDER = os.environ.get("WECHAT_PROVIDER", "")
     PDF_SEAL_KEY = os.environ.get("PDF_SEAL_KEY")
     PDF_SEAL_CERT = os.environ.get("PDF_SEAL_CERT")
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"

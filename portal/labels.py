@@ -132,4 +132,10 @@ SECURITY_EVENT = {
     "account_enabled": _l("Account enabled"), "sla_policies_changed": _l("SLA policies changed"),
     "routing_rules_changed": _l("Routing rules changed"), "data_downloaded": _l("Customer data downloaded"),
     "master_data_changed": _l("Master data changed"),
+    "task_retried": _l("Failed task retried"), "task_dropped": _l("Failed task dropped"),
 }
+
+# Background tasks (portal.tasks), by kind and state.
+TASK_KIND = {"print_batch": _l("Batch of service reports"), "deliver_message": _l("Message delivery")}
+TASK_STATE = {"pending": _l("waiting"), "running": _l("running"), "failed": _l("failed"), "done": _l("done"),
+              "dropped": _l("dropped")}

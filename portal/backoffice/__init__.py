@@ -12,10 +12,12 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     mail_log,
     master_import,
     organisation,
+    outbox,
     printing,
     queue,
     security_log,
     sla_admin,
+    task_admin,
     views,
 )
 from portal.backoffice.blueprint import bp

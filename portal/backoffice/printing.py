@@ -17,7 +17,6 @@ from portal.models import BatchJob, Ticket
 from portal.services import batch, reports
 from portal.services.localtime import day_bounds
 from portal.services.storage import path_of
-from portal.tasks import print_jobs
 from portal.web.access import load_ticket, roles_required
 from portal.web.fields import to_choices
 from portal.web.forms import refused, submit
@@ -99,7 +98,6 @@ def _create_job(form: BatchForm) -> BatchJob:
 
 
 def _started(job: BatchJob):
-    print_jobs.kick(current_app._get_current_object())
     return redirect(url_for("backoffice.print_job", job_id=job.id))
 
 

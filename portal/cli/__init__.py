@@ -1,10 +1,9 @@
-"""Command-line tools, one group per area: `flask demo …`, `flask user …`, `flask sla …`, `flask print-jobs …`,
-`flask notifications …`."""
+"""Command-line tools, one group per area: `flask demo …`, `flask user …`, `flask sla …`, `flask tasks …`."""
 from flask import Flask
 
-from portal.cli import demo, notifications, print_jobs, sla, users
+from portal.cli import demo, sla, tasks, users
 
-GROUPS = (demo.group, users.group, sla.group, print_jobs.group, notifications.group)
+GROUPS = (demo.group, users.group, sla.group, tasks.group)
 
 
 def register_cli(app: Flask) -> None:

@@ -9,6 +9,6 @@ group = AppGroup("sla", help="Service-level clocks.")
 
 @group.command("sweep")
 def sla_sweep():
-    """Mark tickets at risk or breached and escalate breaches; run every minute (cron or a worker)."""
+    """Mark tickets at risk or breached and escalate breaches now (the task queue does it every minute)."""
     counts = sla.sweep()
     click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))

@@ -9,9 +9,10 @@ from portal.models.document import Document
 from portal.models.fieldwork import Diagnosis, Inspection, Loaner, PartUsage, Visit, WorkRecord
 from portal.models.follow_up import FollowUpTask, Survey
 from portal.models.idempotency import IdempotencyRecord
+from portal.models.inbox import InboxItem
 from portal.models.knowledge import KnowledgeArticle
 from portal.models.mail import OutgoingMail
-from portal.models.notification import Notification
+from portal.models.notification import Notification, OutboxMessage
 from portal.models.product import Asset, Part, ProductModel
 from portal.models.quote import Quote
 from portal.models.recovery_code import RecoveryCode
@@ -20,14 +21,16 @@ from portal.models.security_event import SecurityEvent
 from portal.models.service_point import ServicePoint
 from portal.models.sla import SlaPolicy
 from portal.models.sync_conflict import SyncConflict
+from portal.models.task import QueuedTask
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
 from portal.models.user import Department, User
 from portal.models.user_session import UserSession
 
 __all__ = [
     "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
-    "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "Inspection",
-    "KnowledgeArticle", "Loaner", "Notification", "OutgoingMail", "Part", "PartUsage", "ProductModel", "Quote",
-    "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent", "ServicePoint", "SlaPolicy", "Survey",
-    "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User", "UserSession", "Visit", "WorkRecord",
+    "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
+    "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
+    "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent",
+    "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
+    "UserSession", "Visit", "WorkRecord",
 ]

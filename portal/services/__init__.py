@@ -5,10 +5,10 @@ the higher ones, and there is no cycle (tests/unit/test_layers.py holds the code
 
 ORDER = (
     # Plumbing that knows no other service.
-    "localtime", "storage", "images", "tokens", "security_log", "mailer", "knowledge", "routing", "coverage",
+    "localtime", "storage", "images", "tokens", "security_log", "jobs", "mailer", "knowledge", "routing", "coverage",
     "documents", "customer_data", "customers", "customer_records", "catalogue", "organisation", "imports",
-    # The ticket's timeline, its workflow moves and its SLA clocks.
-    "events", "transitions", "sla",
+    # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
+    "inbox", "events", "transitions", "sla",
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "sessions",
     "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",

@@ -113,7 +113,7 @@ def invite_contact(contact: Contact, staff: User) -> User:
              "requests. Set your password here (the link works once and expires in 7 days):\n\n%(link)s\n",
              company=current_app.config["COMPANY_NAME"], link=link)
     # The notification table needs a ticket, an invitation has none: sent directly (see the README).
-    mailer.send_after_response("portal_invite", email, body)
+    mailer.queue_mail("portal_invite", email, body)
     return user
 
 
@@ -140,7 +140,7 @@ def request_login_link(email: str) -> None:
     link = current_app.config["PUBLIC_BASE_URL"] + url_for("auth.link_login", token=token)
     body = _("Sign in to the customer portal with this link. It works once and expires in 30 minutes:\n\n"
              "%(link)s\n\nIf you did not ask for it, ignore this e-mail.", link=link)
-    mailer.send_after_response("login_link", email, body)
+    mailer.queue_mail("login_link", email, body)
 
 
 def normalized_email(email: str | None) -> str:
@@ -236,4 +236,4 @@ def notify_locked(user: User, minutes: int) -> None:
                  "not you, change your password once you are signed in, and tell your administrator.",
                  company=current_app.config["COMPANY_NAME"], n=current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
                  minutes=minutes)
-    mailer.send_after_response("account_locked", user.email, body)
+    mailer.queue_mail("account_locked", user.email, body)

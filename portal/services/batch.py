@@ -1,10 +1,10 @@
-"""Batch printing: a job row per request, built in the background by portal.tasks.print_jobs."""
+"""Batch printing: a job row per request, built on the task queue by portal.tasks.print_jobs."""
 from flask_babel import lazy_gettext as _l
 
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.models import BatchJob, Ticket
-from portal.services import ServiceError
+from portal.services import ServiceError, jobs
 
 MAX_TICKETS = 1000
 
@@ -22,6 +22,7 @@ def create_job(user, ticket_ids, description: str) -> BatchJob:
                    done=0, state="queued")
     db.session.add(job)
     db.session.flush()
+    jobs.add("print_batch", job.id)
     return job
 
 

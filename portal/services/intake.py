@@ -14,7 +14,7 @@ from portal.domain.time import as_utc, utcnow
 from portal.domain.warranty import WarrantyStatus, repeat_fault_since
 from portal.extensions import db
 from portal.models import Asset, Notification, Ticket, User
-from portal.services import coverage
+from portal.services import coverage, mailer
 from portal.services import tickets as ticket_service
 from portal.services.events import add_event
 from portal.services.localtime import local_today
@@ -115,9 +115,8 @@ def queue_registration_notice(ticket: Ticket, contact) -> Notification:
         body = _("Your service request has been registered. Your number is %(number)s; please quote it "
                  "whenever you contact us.", number=ticket.number)
     notice = Notification(ticket_id=ticket.id, kind="ticket_registered", channel=channel, recipient=recipient,
-                          body=body, status="queued", created_at=utcnow())
-    db.session.add(notice)
-    return notice
+                          body=body, data={"number": ticket.number}, status="queued", created_at=utcnow())
+    return mailer.queue_notice(notice)
 
 
 def add_report(ticket: Ticket, user: User, *, description: str, channel: str | None, photos: list) -> None:

@@ -1,27 +1,31 @@
-"""E-mail through SMTP (stdlib smtplib): the settings, the message, and links sent after the response. In
-production recipients, bodies and links are never logged; without a mail server in development they are (see
-keep_unsent)."""
+"""E-mail through SMTP (stdlib smtplib): the settings, the message, and e-mail queued for the task queue
+(portal.tasks.mail delivers it). In production recipients, bodies and links are never logged; without a mail
+server in development they are (see keep_unsent)."""
 import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import after_this_request, current_app
+from flask import current_app
 
 from portal.domain.privacy import mask_email
 from portal.extensions import db
-from portal.models import OutgoingMail
+from portal.models import Notification, OutgoingMail
+from portal.services import jobs
 
 log = logging.getLogger(__name__)
 
-# Bilingual subjects: the sender runs from cron, outside any request and its language.
+# Bilingual subjects: the sender runs on the task queue, outside any request and its language.
 SUBJECTS = {
     "ticket_registered": "服务请求已登记 / Your service request is registered",
     "portal_invite": "客户门户邀请 / Your invitation to the customer portal",
     "login_link": "登录链接 / Your sign-in link",
     "signing_link": "请签字确认服务 / Please confirm and sign your service",
     "signing_code": "签字验证码 / Your signing code",
+    "account_locked": "账户已锁定 / Sign-in to your account is locked",
 }
+# Their text holds a link or a code: wiped from the row once sent (or given up).
+SECRET_KINDS = frozenset({"portal_invite", "login_link", "signing_link", "signing_code"})
 DEFAULT_SUBJECT = "售后服务通知 / After-sales service notice"
 
 
@@ -72,28 +76,19 @@ def keep_unsent(kind: str, recipient: str, body: str) -> None:
              mask_email(recipient), body)
 
 
-def send_after_response(kind: str, recipient: str, body: str) -> bool:
-    """Send one e-mail once the response has gone out: the answer takes as long whether or not a message
-    is sent (no account enumeration by timing), and a slow mail server never holds the page. False when no
-    MAIL_SERVER is configured."""
-    settings = SmtpSettings.from_config(current_app.config)
-    if settings is None:
-        keep_unsent(kind, recipient, body)
-        return False
-    mail = message(settings, kind, recipient, body)
+def queue_notice(notice: Notification) -> Notification:
+    """Add a message and its task: the queue delivers it once the request commits (a rollback sends nothing)."""
+    if notice.channel == "portal":
+        notice.status = "inbox"  # the customer's inbox item is the message (portal.services.inbox)
+    db.session.add(notice)
+    db.session.flush()
+    if notice.channel != "portal":
+        jobs.add("deliver_message", notice.id)
+    return notice
 
-    def deliver():
-        try:
-            smtp = settings.connect()
-            try:
-                smtp.send_message(mail)
-            finally:
-                smtp.quit()
-        except (OSError, smtplib.SMTPException) as error:
-            log.warning("%s e-mail not sent: %s", kind, type(error).__name__)
 
-    @after_this_request
-    def on_close(response):
-        response.call_on_close(deliver)
-        return response
-    return True
+def queue_mail(kind: str, recipient: str, body: str) -> Notification:
+    """An account e-mail (invitation, sign-in link, signing link or code, lock notice): queued like any message,
+    on no ticket, so that nobody at the desk reads its link; its text is wiped once it was sent or given up."""
+    return queue_notice(Notification(ticket_id=None, kind=kind, channel="email", recipient=recipient, body=body,
+                                     status="queued"))

@@ -66,7 +66,7 @@ def create_link(ticket: Ticket, agent: User) -> RemoteAcceptanceLink:
                  "with your signature here (the link works once, until %(until)s UTC):\n\n%(link)s\n\nBefore you "
                  "sign we send a one-time code to this address.", number=ticket.number, link=url,
                  until=link.expires_at.strftime("%Y-%m-%d %H:%M"))
-    mailer.send_after_response("signing_link", email, body)
+    mailer.queue_mail("signing_link", email, body)
     return link
 
 
@@ -118,7 +118,7 @@ def send_code(link: RemoteAcceptanceLink, ticket: Ticket) -> None:
     with force_locale(customer_locale(ticket.customer_id)):
         body = _("Your code to sign the service confirmation of %(number)s: %(code)s\n\nIt works for 15 minutes. If "
                  "you did not ask for it, ignore this e-mail.", number=ticket.number, code=code)
-    mailer.send_after_response("signing_code", email, body)
+    mailer.queue_mail("signing_code", email, body)
 
 
 def confirm_code(link: RemoteAcceptanceLink, code: str | None) -> None:

@@ -18,10 +18,11 @@ PASSWORD_CHANGED, ROLE_CHANGED, ACCOUNT_DISABLED, ACCOUNT_ENABLED = (
     "password_changed", "role_changed", "account_disabled", "account_enabled")
 SLA_CHANGED, ROUTING_CHANGED, DATA_DOWNLOADED = "sla_policies_changed", "routing_rules_changed", "data_downloaded"
 MASTER_DATA_CHANGED = "master_data_changed"
+TASK_RETRIED, TASK_DROPPED = "task_retried", "task_dropped"
 
 KINDS = (SIGN_IN, SIGN_IN_FAILED, LOCKED, ADDRESS_BLOCKED, SIGN_OUT, LINK_USED, TWO_FACTOR_ON, TWO_FACTOR_OFF,
          RECOVERY_CODES, PASSWORD_CHANGED, ROLE_CHANGED, ACCOUNT_DISABLED, ACCOUNT_ENABLED, SLA_CHANGED,
-         ROUTING_CHANGED, DATA_DOWNLOADED, MASTER_DATA_CHANGED)
+         ROUTING_CHANGED, DATA_DOWNLOADED, MASTER_DATA_CHANGED, TASK_RETRIED, TASK_DROPPED)
 # Keys a detail may never carry, however it was built.
 SECRET_WORDS = ("password", "token", "secret", "code", "otp")
 

@@ -13,7 +13,7 @@ from portal.domain.roles import Role
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import FollowUpTask, Notification, Quote, Survey, Ticket, TicketEvent, User
-from portal.services import ServiceError
+from portal.services import ServiceError, mailer
 from portal.services.events import add_event
 from portal.services.transitions import apply_action
 
@@ -149,7 +149,7 @@ def request_escalation(ticket: Ticket, user: User, *, kind: str, reason: str) ->
     label = "Escalation" if kind == "escalation" else "Complaint"
     for person in supervisors():
         if person.email:
-            db.session.add(Notification(
+            mailer.queue_notice(Notification(
                 ticket_id=ticket.id, kind="escalation", channel="email", recipient=person.email,
                 body=f"{label} {ticket.number} ({ticket.customer.name}): {reason}"))
     return task

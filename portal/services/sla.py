@@ -96,7 +96,8 @@ def _escalation_people(ticket: Ticket, level: int) -> list[User]:
     else:
         people = db.session.scalars(db.select(User).where(User.role == Role.ADMIN, User.active.is_(True))).all()
     manager = ticket.customer.account_manager if ticket.customer.is_vip else None
-    if manager is not None and manager not in people:
+    # By id: User == User compares sign-in sessions (Flask-Login), which a sweep outside any request has none of.
+    if manager is not None and manager.id not in {person.id for person in people}:
         people = [*people, manager]
     return list(people)
 

@@ -1,49 +1,64 @@
-"""Deliver queued e-mail notifications through SMTP; the CLI runs it (`flask notifications send`)."""
+"""Deliver a message (a Notification row) on its channel through its adapter (portal.channels), on the task
+queue. Idempotent: a message that is no longer queued is left alone. A refusal for good fails the message at
+once; a provider that does not answer raises, so the queue retries with a back-off. WeChat needs the customer's
+openid, which the portal does not hold yet: until then a WeChat message goes as a text message. Neither
+recipients nor texts are logged."""
 import logging
-import smtplib
 
 from flask import current_app
 
+from portal.channels import Message, PermanentFailure, TemporaryFailure, adapter_for
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Notification
-from portal.services.mailer import SmtpSettings, message
+from portal.services.jobs import WIPED
+from portal.services.mailer import SECRET_KINDS
+from portal.tasks.queue import gave_up, handler
 
 log = logging.getLogger(__name__)
 
 
-def send_queued(limit: int = 200) -> dict | None:
-    """Deliver queued e-mail notifications; None when no MAIL_SERVER is configured. Commits per message so
-    that a crash halfway never sends one twice."""
-    settings = SmtpSettings.from_config(current_app.config)
-    if settings is None:
-        return None
-    counts = {"sent": 0, "failed": 0}
-    queued = db.session.scalars(db.select(Notification).where(
-        Notification.status == "queued", Notification.channel == "email").order_by(Notification.id).limit(limit)).all()
-    if not queued:
-        return counts
+def _finish(notice: Notification, status: str) -> None:
+    notice.status = status
+    if status == "sent":
+        notice.sent_at = utcnow()
+    if notice.kind in SECRET_KINDS:
+        notice.body = WIPED  # the link or code must not outlive the message
+
+
+def _route(notice: Notification) -> str:
+    """The channel it goes on: WeChat falls back to a text message until the customer linked WeChat."""
+    if notice.channel == "wechat":
+        notice.data = {**(notice.data or {}), "fallback": "sms"}
+        return "sms"
+    return notice.channel
+
+
+@handler("deliver_message")
+def deliver(notice_id: int) -> None:
+    notice = db.session.get(Notification, notice_id)
+    if notice is None or notice.status != "queued" or notice.channel == "portal":
+        return
+    channel = _route(notice)
+    adapter = adapter_for(channel, current_app.config)
+    if adapter is None or not notice.recipient:
+        _finish(notice, "unsent" if adapter is None else "failed")
+        return
+    message = Message(id=notice.id, channel=channel, kind=notice.kind, recipient=notice.recipient, body=notice.body,
+                      variables={k: v for k, v in (notice.data or {}).items() if k != "fallback"})
     try:
-        smtp = settings.connect()
-    except (OSError, smtplib.SMTPException) as error:
-        log.warning("SMTP connection failed: %s", type(error).__name__)
-        return {"sent": 0, "failed": 0, "deferred": len(queued)}
-    try:
-        for notice in queued:
-            if not notice.recipient or "@" not in notice.recipient:
-                notice.status = "failed"
-            else:
-                try:
-                    smtp.send_message(message(settings, notice.kind, notice.recipient, notice.body))
-                    notice.status, notice.sent_at = "sent", utcnow()
-                except smtplib.SMTPException as error:
-                    log.warning("notification %s not sent: %s", notice.id, type(error).__name__)
-                    notice.status = "failed"
-            counts[notice.status] += 1
-            db.session.commit()
-    finally:
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
-    return counts
+        status = adapter.send(message)
+    except PermanentFailure as error:
+        log.warning("message %s refused on %s: %s", notice_id, channel, type(error).__name__)
+        _finish(notice, "failed")
+        return
+    except TemporaryFailure:
+        raise  # the queue tries again later
+    _finish(notice, status)
+
+
+@gave_up("deliver_message")
+def mark_failed(notice_id: int) -> None:
+    notice = db.session.get(Notification, notice_id)
+    if notice is not None and notice.status == "queued":
+        _finish(notice, "failed")

@@ -29,6 +29,9 @@ from portal.web.render import is_htmx
 
 log = logging.getLogger(__name__)
 FILES = {"static", "site.service_worker", "site.favicon"}
+# Requests a page makes by itself (the bell polling every 30 s): not activity, so an open tab does not keep an
+# office session past its idle timeout.
+PASSIVE_ENDPOINTS = frozenset({"site.inbox_count"})
 
 
 class FragmentSafeSessionInterface(SecureCookieSessionInterface):
@@ -61,7 +64,7 @@ def signed_in_user(key: str) -> User | None:
         return None
     user.session_key = key
     g.user_session = record
-    if touch_due(now, as_utc(record.last_seen_at)):
+    if touch_due(now, as_utc(record.last_seen_at)) and request.endpoint not in PASSIVE_ENDPOINTS:
         g.session_touch = (record.id, now, request.remote_addr)
     return user
 

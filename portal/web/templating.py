@@ -22,7 +22,10 @@ _NUMERIC = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M", "yyyy-MM-dd HH:mm:ss": "%Y-%m-
 
 NOTICE_CHANNELS = {"sms": _l("Text message"), "email": _l("E-mail"), "wechat": _l("WeChat"),
                    "portal": _l("Customer portal")}
-NOTICE_STATES = {"queued": _l("queued, not sent yet"), "sent": _l("sent"), "failed": _l("sending failed")}
+NOTICE_STATES = {"queued": _l("queued, not sent yet"), "sent": _l("sent"), "failed": _l("sending failed"),
+                 "kept": _l("not sent: no mail server"), "logged": _l("on the outbox page (log provider, not sent)"),
+                 "unsent": _l("not sent: no provider for this channel"),
+                 "inbox": _l("in the customer's portal inbox")}
 
 
 _TRANSLATED: dict[tuple[int, str], dict[str, str]] = {}
@@ -113,6 +116,9 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
         if not mail_server:
             items.append((url_for("backoffice.unsent_mail"), str(_l("E-mail not sent"))))
+        if "log" in (current_app.config.get("SMS_PROVIDER"), current_app.config.get("WECHAT_PROVIDER")):
+            items.append((url_for("backoffice.outbox"), str(_l("Messages sent (log provider)"))))
+        items.append((url_for("backoffice.failed_tasks"), str(_l("Failed tasks"))))
         items.append((url_for("backoffice.security_log_page"), str(_l("Security log"))))
     items.append(account)
     return items

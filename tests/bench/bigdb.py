@@ -34,7 +34,7 @@ def head() -> str:
 
 
 def bench_config(url: str) -> type:
-    return type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url, "PRINT_JOBS_IN_PROCESS": False,
+    return type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": url, "TASKS_IN_PROCESS": False,
                                            "WTF_CSRF_ENABLED": True})
 
 

@@ -86,7 +86,7 @@ def serve(app_path: str, url: str):
     # Two workers share rate-limit counters in Redis (the desk pages measured here never touch them).
     env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "SESSION_COOKIE_SECURE": "0",
-           "PRINT_JOBS_IN_PROCESS": "0", "PYTHONPATH": str(ROOT)}
+           "TASKS_IN_PROCESS": "0", "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
                                 "--log-level", "warning", app_path], cwd=ROOT, env=env)
     for _ in range(100):

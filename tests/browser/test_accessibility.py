@@ -27,11 +27,11 @@ from portal.models import (
     KnowledgeArticle,
     OutgoingMail,
     Part,
+    QueuedTask,
     ServicePoint,
     Ticket,
     User,
 )
-from portal.tasks import print_jobs
 from portal.web.access import ANYONE
 from tests.browser.conftest import ROOT, sign_in
 from tests.browser.test_golden_path_browser import VIP_COMPANY, draw_signature
@@ -70,6 +70,7 @@ NOT_PAGES = {
     "backoffice.intake_receipt": "a PDF",
     "backoffice.service_report": "a PDF",
     "backoffice.print_job_download": "the batch's PDF",
+    "site.inbox_count": "the bell's count, a few words that every page's top bar polls",
     "customer.intake_receipt": "a PDF",
     "backoffice.master_export": "a CSV or XLSX file",
 }
@@ -266,7 +267,8 @@ def confirm_two_factor(page):
 def account_visits() -> list[Visit]:
     """The account pages every role has; two-factor sign-in is turned on last, so the role's other pages come
     first."""
-    return [Visit("auth.account", "/account"),
+    return [Visit("site.inbox_page", "/inbox"),
+            Visit("auth.account", "/account"),
             Visit("auth.change_password", "/account/password", then=[("weak password refused", weak_password)]),
             Visit("auth.two_factor_settings", "/account/two-factor", then=[
                 ("setup started", start_two_factor), ("turned on, recovery codes shown", confirm_two_factor)])]
@@ -357,9 +359,9 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                    Visit("backoffice.site_edit", f"/desk/customers/{company}/sites/{site}/edit")]
     # Batches of reports (each user sees their own): one built, one still queued (its page polls).
     done = web.post_form("/desk/print", {"ids": str(tickets["closed"])}).headers["Location"]
-    with app.app_context():
-        print_jobs.run_pending()
+    app.config["TASKS_HELD"] = True  # the task queue is held: this batch stays queued
     queued = web.post_form("/desk/print", {"ids": str(tickets["resolved"])}).headers["Location"]
+    app.config["TASKS_HELD"] = False
     visits += [Visit("backoffice.print_batch", "/desk/print", "batches listed"),
                Visit("backoffice.print_batch", f"/desk/print?ids={tickets['closed']}", "tickets selected"),
                Visit("backoffice.print_job", done, "done"),
@@ -400,9 +402,15 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                    Visit("backoffice.checklist_edit",
                          f"/desk/admin/checklists/{_id_of(app, ChecklistTemplate, category='display')}/edit")]
     if role == "admin":
-        visits += [Visit("backoffice.sla_policies", "/desk/admin/sla"),
+        with app.app_context():
+            db.session.add(QueuedTask(kind="print_batch", ref_id=1, state="failed", attempts=5,
+                                      last_error="OSError: [Errno 28] No space left on device"))
+            db.session.commit()
+        visits += [Visit("backoffice.failed_tasks", "/desk/admin/tasks", "one failed task"),
+                   Visit("backoffice.sla_policies", "/desk/admin/sla"),
                    Visit("backoffice.routing_rules", "/desk/admin/routing"),
                    Visit("backoffice.unsent_mail", "/desk/admin/mail"),
+                   Visit("backoffice.outbox", "/desk/admin/outbox", "text messages of the demo tickets"),
                    Visit("backoffice.security_log_page", "/desk/admin/security", "sign-ins and failures")]
     return visits + account_visits()
 

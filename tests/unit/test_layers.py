@@ -1,6 +1,8 @@
 """The layers of portal/ hold: imports go one way, no cycle, no import hidden inside a function.
 
     blueprints -> web/, tasks/, services/, domain/, models/   (never another blueprint)
+    tasks/     -> channels/, services/, domain/, models/
+    channels/  -> services/, domain/, models/
     web/       -> services/, domain/, models/
     services/  -> services listed before them in portal.services.ORDER, domain/, models/, pdf/
     models/    -> domain/ (constants)
@@ -19,7 +21,8 @@ ALLOWED = {
     "domain": {"domain"},
     "models": {"domain", "models", "extensions"},
     "services": BASE | {"services", "pdf"},
-    "tasks": BASE | {"services", "tasks"},
+    "tasks": BASE | {"services", "tasks", "channels"},
+    "channels": BASE | {"services", "channels"},
     "web": BASE | {"services", "web"},
     "seed": BASE | {"services", "seed", "pdf"},
     "cli": BASE | {"cli", "services", "seed", "tasks"},

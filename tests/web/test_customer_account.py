@@ -1,11 +1,24 @@
 """Customer accounts: invitations, passwordless links, the e-mail sender, tracking a ticket, the profile."""
 import json
 import re
+import smtplib
 from datetime import UTC, timedelta
 
 from portal.domain.time import utcnow
 from portal.extensions import db
-from portal.models import AccessToken, Contact, Customer, CustomerAddress, Notification, Ticket, User
+from portal.models import (
+    AccessToken,
+    Contact,
+    Customer,
+    CustomerAddress,
+    Notification,
+    OutgoingMail,
+    QueuedTask,
+    Ticket,
+    User,
+)
+from portal.services import mailer
+from portal.tasks import queue
 from tests.conftest import WebClient
 from tests.web.factories import make_closed_ticket, make_ticket
 
@@ -50,7 +63,7 @@ def invite(app, login_as, contact_name="孙工"):
         contact = _contact(contact_name)
         url = f"/desk/customers/{contact.customer_id}/contacts/{contact.id}/invite"
     response = login_as("agent").post_form(url, {})
-    response.close()  # the e-mail goes out once the response is closed, as a WSGI server does
+    response.close()
     return response
 
 
@@ -136,7 +149,7 @@ def test_invitation_refused_for_a_staff_address_and_a_contact_of_another_custome
 def ask_link(app, email):
     web = anonymous(app)
     response = web.post_form("/account/login-link", {"email": email}, headers=EN)
-    response.close()  # the e-mail goes out once the response is closed, as a WSGI server does
+    response.close()
     assert response.status_code == 302
     return web.get("/login", headers=EN).get_data(as_text=True)
 
@@ -232,50 +245,78 @@ def test_without_mail_server_the_answer_is_the_same_and_nothing_breaks(app):
 
 # --- the e-mail sender -------------------------------------------------------------------------------------------
 
-def _queue(app, channel="email", recipient="zhang@example.com"):
-    ticket_id = make_ticket(app)
+def _queue(app, channel="email", recipient="zhang@example.com", body="您的服务请求已登记 SR-TEST", ticket_id=None,
+           kind="ticket_registered"):
+    """A message queued the way the services queue it: its task runs once the transaction commits."""
+    ticket_id = ticket_id or make_ticket(app)
     with app.app_context():
-        db.session.execute(db.delete(Notification))
-        notice = Notification(ticket_id=ticket_id, kind="ticket_registered", channel=channel, recipient=recipient,
-                              body="您的服务请求已登记 SR-TEST", status="queued")
-        db.session.add(notice)
+        notice = mailer.queue_notice(Notification(ticket_id=ticket_id, kind=kind, channel=channel,
+                                                  recipient=recipient, body=body, status="queued"))
         db.session.commit()
         return notice.id
 
 
-def test_sender_without_mail_server_does_nothing(app):
+def _status(app, notice_id):
+    with app.app_context():
+        return db.session.get(Notification, notice_id).status
+
+
+def test_without_mail_server_a_message_is_kept_on_the_page_of_unsent_mail(app):
     notice_id = _queue(app)
-    result = app.test_cli_runner().invoke(args=["notifications", "send"])
-    assert result.exit_code == 0 and "MAIL_SERVER is not set" in result.output
+    assert _status(app, notice_id) == "kept"
     with app.app_context():
-        assert db.session.get(Notification, notice_id).status == "queued"
+        assert db.session.scalar(db.select(OutgoingMail.body).order_by(OutgoingMail.id.desc())) == \
+            "您的服务请求已登记 SR-TEST"
 
 
-def test_sender_delivers_queued_email_and_marks_it(app, mail, caplog):
+def test_the_queue_delivers_email_once_and_marks_it(app, mail, caplog):
     sent_id = _queue(app)
-    with app.app_context():
-        ticket_id = db.session.get(Notification, sent_id).ticket_id
-        sms = Notification(ticket_id=ticket_id, kind="ticket_registered", channel="phone", recipient="13812345678",
-                           body="sms", status="queued")
-        refused = Notification(ticket_id=ticket_id, kind="ticket_registered", channel="email",
-                               recipient="gone@example.com", body="秘密 body", status="queued")
-        db.session.add_all([sms, refused])
-        db.session.commit()
-        sms_id, refused_id = sms.id, refused.id
+    ticket_id = _ticket_of(app, sent_id)
     mail.refuse = {"gone@example.com"}
-    result = app.test_cli_runner().invoke(args=["notifications", "send"])
-    assert result.exit_code == 0 and "sent: 1" in result.output and "failed: 1" in result.output
+    refused_id = _queue(app, recipient="gone@example.com", body="秘密 body", ticket_id=ticket_id)
     assert [m["To"] for m in mail.sent] == ["zhang@example.com"]
     assert "SR-TEST" in mail.sent[0].get_content() and mail.sent[0]["From"] == "service@example.com"
     with app.app_context():
         assert db.session.get(Notification, sent_id).status == "sent"
         assert db.session.get(Notification, sent_id).sent_at is not None
         assert db.session.get(Notification, refused_id).status == "failed"
-        assert db.session.get(Notification, sms_id).status == "queued"
+        tasks = db.session.scalars(db.select(QueuedTask).order_by(QueuedTask.id)).all()
+        assert [(t.kind, t.state) for t in tasks] == [("deliver_message", "done")] * 2
+        # Running the task again sends nothing again.
+        assert queue.run(tasks[0].id) is False
+        queue.HANDLERS["deliver_message"](sent_id)
     assert "gone@example.com" not in caplog.text and "秘密" not in caplog.text
-    # Nothing left: a second run sends nothing again.
-    again = app.test_cli_runner().invoke(args=["notifications", "send"])
-    assert "sent: 0" in again.output and len(mail.sent) == 1
+    assert len(mail.sent) == 1
+
+
+def test_a_mail_server_that_does_not_answer_is_tried_again_later(app, mail, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("connection refused")
+
+    monkeypatch.setattr(smtplib, "SMTP", down)
+    notice_id = _queue(app)
+    assert _status(app, notice_id) == "queued"
+    with app.app_context():
+        task = db.session.scalar(db.select(QueuedTask))
+        assert (task.state, task.attempts) == ("pending", 1) and "ConnectionRefusedError" in task.last_error
+        monkeypatch.setattr(smtplib, "SMTP", mail)
+        task.run_after = None
+        db.session.commit()
+        assert queue.run(task.id) is True
+    assert _status(app, notice_id) == "sent" and len(mail.sent) == 1
+
+
+def test_sign_in_links_are_wiped_from_the_row_once_sent(app, mail):
+    ask_link(app, "zhou.min@example.com")
+    assert len(mail.sent) == 1 and "/account/login/" in mail.sent[0].get_content()
+    with app.app_context():
+        notice = db.session.scalar(db.select(Notification).where(Notification.kind == "login_link"))
+        assert (notice.status, notice.ticket_id, notice.body) == ("sent", None, "—")
+
+
+def _ticket_of(app, notice_id):
+    with app.app_context():
+        return db.session.get(Notification, notice_id).ticket_id
 
 
 # --- track a ticket ----------------------------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def test_escalation_creates_a_task_and_notifies_supervisors_once(app, login_as):
         tasks = db.session.scalars(db.select(FollowUpTask).where(FollowUpTask.ticket_id == ticket_id)).all()
         assert [(t.kind, t.note, t.status) for t in tasks] == [("complaint", "三天没人来", "open")]
         notes = db.session.scalars(db.select(Notification).where(Notification.kind == "escalation")).all()
-        assert [(n.channel, n.recipient, n.status) for n in notes] == [("email", "supervisor@example.com", "queued")]
+        assert [(n.channel, n.recipient, n.status) for n in notes] == [("email", "supervisor@example.com", "kept")]
     events = _events(app, ticket_id, "escalation_requested")
     assert len(events) == 1 and events[0].customer_visible and events[0].data == {"kind": "complaint"}
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from portal.domain.selfservice import QuoteLine
 from portal.extensions import db
-from portal.models import Attachment, Customer, CustomerAddress, Document, Ticket, User, UserSession
+from portal.models import Attachment, Customer, CustomerAddress, Document, InboxItem, Ticket, User, UserSession
 from portal.services import selfservice
 from tests.web.factories import make_closed_ticket, make_ticket
 
@@ -33,6 +33,8 @@ def company_records(app) -> dict:
             "attachment_id": db.session.scalar(db.select(Attachment.id).where(Attachment.ticket_id == closed)),
             "document_id": db.session.scalar(db.select(Document.id).where(Document.ticket_id == closed)),
             "numbers": [db.session.get(Ticket, t).number for t in (open_ticket, closed)],
+            "item_id": db.session.scalar(db.select(InboxItem.id).join(User).where(
+                User.email == "customer@example.com").limit(1)),
         }
 
 

@@ -81,7 +81,7 @@ def test_a_request_for_a_registered_unit_registers_like_the_desk(app, login_as):
         assert created.kind == "created" and created.data["channel"] == "portal"
         assert created.data["completeness"] >= 90 and created.data["warranty"] == "standard"
         notice = db.session.scalar(db.select(Notification).where(Notification.ticket_id == ticket_id))
-        assert notice.channel == "portal" and notice.status == "queued" and ticket.number in notice.body
+        assert notice.channel == "portal" and notice.status == "inbox" and ticket.number in notice.body
         number = ticket.number
     page = customer.get(response.headers["Location"], headers=EN).get_data(as_text=True)
     assert page.count(number) >= 2  # the heading, and the message telling the number

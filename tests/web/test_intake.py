@@ -236,13 +236,14 @@ def test_registration_records_score_and_repeat_fault_and_queues_the_number(app, 
     assert data["completeness"] == 100 and data["missing"] == [] and data["warranty"] == "standard"
     assert data["repeat_fault"]["ticket"] == closed_number
     assert [(n.kind, n.channel, n.recipient, n.status) for n in notices] == [
-        ("ticket_registered", "sms", "13812345678", "queued")]
+        ("ticket_registered", "sms", "13812345678", "logged")]
     assert ticket.number in notices[0].body
     page = whole_page(agent, f"/desk/tickets/{ticket.id}", EN)
     facts = page.split('id="intake-facts"')[1].split("</article>")[0]
     assert "REPEAT FAULT" in facts and closed_number in facts and "100 %" in facts
     messages = page.split('id="customer-messages"')[1].split("</article>")[0]
-    assert "138****5678" in messages and "13812345678" not in messages and "queued" in messages
+    assert "138****5678" in messages and "13812345678" not in messages
+    assert "on the outbox page (log provider, not sent)" in messages
 
 
 @pytest.mark.parametrize(("channel", "expected", "shown"), [

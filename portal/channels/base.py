@@ -1,0 +1,29 @@
+"""What every channel adapter takes and answers: one message out, and two ways to fail."""
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class PermanentFailure(Exception):
+    """The provider refused the message for good (bad number, unknown template): no retry."""
+
+
+class TemporaryFailure(Exception):
+    """The provider did not take it now (timeout, 5xx, 429): the task queue tries again later."""
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int  # the Notification's id: sent to providers as the message id, so that a resend is recognised
+    channel: str  # email | sms | wechat
+    kind: str  # ticket_registered, login_link, ...
+    recipient: str
+    body: str
+    variables: dict = field(default_factory=dict)
+
+
+class Adapter(Protocol):
+    name: str
+
+    def send(self, message: Message) -> str:
+        """Deliver `message`; the status to record ("sent", "logged", "kept"). Raises PermanentFailure or
+        TemporaryFailure."""
