@@ -87,9 +87,12 @@ def changes_since(ticket: Ticket, version: int) -> list[dict]:
              "body": e.body} for e in reversed(events)]
 
 
-# The panels that load after the page (htmx, or a link to each as a page without JavaScript): what is not
-# needed to act at once. A form refused in one of them comes back in its place, so that panel is drawn at once.
-PARTS = ("sla", "assign", "records", "dialogue", "history")
+# The panels that load after the page (htmx, or a link to each as a page without JavaScript), with their
+# templates: what is not needed to act at once. A form refused in one of them comes back in its place, so that
+# panel is drawn at once.
+PARTS = {"sla": "backoffice/_ticket_sla.html", "assign": "backoffice/_ticket_assign.html",
+         "records": "backoffice/_ticket_records.html", "dialogue": "backoffice/_ticket_dialogue.html",
+         "history": "backoffice/_ticket_history.html"}
 PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_rows": "dialogue", "new_link": "records"}
 
 

@@ -6,7 +6,14 @@ from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
 from portal.backoffice.forms import AssignForm, TriageForm, UpdateCustomerForm
-from portal.backoffice.ticket_page import TICKET_PAGE_LOADS, changes_since, part_context, parts_for, ticket_context
+from portal.backoffice.ticket_page import (
+    PARTS,
+    TICKET_PAGE_LOADS,
+    changes_since,
+    part_context,
+    parts_for,
+    ticket_context,
+)
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.domain.time import utcnow
 from portal.extensions import db
@@ -18,10 +25,6 @@ from portal.web.access import load_ticket, roles_required
 from portal.web.fields import to_choices
 from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import is_htmx, render
-
-PART_TEMPLATES = {"sla": "backoffice/_ticket_sla.html", "assign": "backoffice/_ticket_assign.html",
-                  "records": "backoffice/_ticket_records.html", "dialogue": "backoffice/_ticket_dialogue.html",
-                  "history": "backoffice/_ticket_history.html"}
 
 
 def panel(ticket: Ticket, http_status: int = 200, lazy: bool = False, **context):
@@ -67,7 +70,7 @@ def ticket_part(ticket_id: int, part: str):
     """One deferred panel of the ticket page: the fragment htmx swaps in, or a page of its own without it."""
     ticket = load_ticket(ticket_id)
     actions = allowed_actions(ticket, current_user)
-    if part not in PART_TEMPLATES:
+    if part not in PARTS:
         abort(404)
     if part not in parts_for(ticket, actions):
         # The ticket moved on since its page was drawn (assigned meanwhile, say): the panel goes away.
@@ -75,8 +78,8 @@ def ticket_part(ticket_id: int, part: str):
             return render("backoffice/_ticket_part_gone.html", part=part)
         abort(404)
     context = {"ticket": ticket, "actions": actions, "now": utcnow(), "part": part,
-               "part_template": PART_TEMPLATES[part], **part_context(ticket, part, actions)}
-    return render("backoffice/ticket_part.html", PART_TEMPLATES[part], **context)
+               "part_template": PARTS[part], **part_context(ticket, part, actions)}
+    return render("backoffice/ticket_part.html", PARTS[part], **context)
 
 
 @bp.post("/tickets/<int:ticket_id>/triage")

@@ -16,6 +16,7 @@ from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import Document, FollowUpTask, Quote, Survey, Ticket, TicketEvent, Visit
 from portal.services import reports, selfservice
+from portal.services.presence import which_exist
 from portal.web.access import load_ticket, roles_required
 
 # Only these kinds show their text to the customer: what was written for them (an update, their own words).
@@ -107,8 +108,7 @@ def held(ticket: Ticket) -> frozenset[str]:
         "quotes": sa.exists().where(Quote.ticket_id == ticket.id),
         "tasks": sa.exists().where(FollowUpTask.ticket_id == ticket.id, FollowUpTask.status == "open"),
         "survey": sa.exists().where(Survey.ticket_id == ticket.id)}
-    row = db.session.execute(db.select(*(check.label(name) for name, check in checks.items()))).one()
-    return frozenset(name for name, present in row._mapping.items() if present)
+    return which_exist(checks)
 
 
 def detail_context(ticket: Ticket, present: frozenset[str] | None = None) -> dict:

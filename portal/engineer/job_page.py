@@ -35,6 +35,7 @@ from portal.models import (
 )
 from portal.services import coverage
 from portal.services.localtime import local_today
+from portal.services.presence import which_exist
 from portal.services.transitions import allowed_actions
 from portal.web.fields import to_choices
 
@@ -80,11 +81,10 @@ RECORDS = {"records": WorkRecord, "inspections": Inspection, "diagnoses": Diagno
 PHOTO_PURPOSES = ("inspection", "intake")
 
 
-def _present(ticket_id: int) -> set[str]:
-    photos = sa.exists().where(Attachment.ticket_id == ticket_id, Attachment.purpose.in_(PHOTO_PURPOSES))
-    checks = [sa.exists().where(model.ticket_id == ticket_id).label(name) for name, model in RECORDS.items()]
-    row = db.session.execute(db.select(*checks, photos.label("photos"))).one()
-    return {name for name, held in row._mapping.items() if held}
+def _present(ticket_id: int) -> frozenset[str]:
+    checks = {name: sa.exists().where(model.ticket_id == ticket_id) for name, model in RECORDS.items()}
+    checks["photos"] = sa.exists().where(Attachment.ticket_id == ticket_id, Attachment.purpose.in_(PHOTO_PURPOSES))
+    return which_exist(checks)
 
 
 def _rows(name: str, ticket_id: int) -> list:

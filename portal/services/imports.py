@@ -58,22 +58,7 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
 
 def import_parts(valid: list[dict], by: User | None) -> tuple[int, int]:
     """Create the new part numbers and update the known ones; one security log entry with the counts."""
-    known = {}
-    codes = [row["code"] for row in valid]
-    for start in range(0, len(codes), 1000):
-        for part in db.session.scalars(db.select(Part).where(Part.code.in_(codes[start:start + 1000]))):
-            known[part.code] = part
-    created = updated = 0
-    for row in valid:
-        part = known.get(row["code"])
-        if part is None:
-            db.session.add(Part(**row))
-            created += 1
-        else:
-            for key, value in row.items():
-                setattr(part, key, value)
-            updated += 1
-    db.session.flush()
+    created, updated = _upsert(Part.code, valid, lambda row: Part(**row))
     security_log.record(security_log.MASTER_DATA_CHANGED, user=by,
                         detail={"parts import": {"created": created, "updated": updated}})
     return created, updated
@@ -181,8 +166,7 @@ def check_units(rows: list[list[str]]) -> tabular.Checked:
 
 def import_units(valid: list[dict], by: User | None) -> tuple[int, int]:
     """Register the new serials and correct the known ones; the warranty end follows the model."""
-    known = {a.serial: a for chunk in _chunks([r["serial"] for r in valid])
-             for a in db.session.scalars(db.select(Asset).where(Asset.serial.in_(chunk)))}
+    known = _by(Asset.serial, Asset, {r["serial"] for r in valid})
     created = updated = 0
     touched = set()
     for row in valid:
@@ -217,19 +201,7 @@ def export_units(fmt: str) -> bytes:
 
 def import_articles(valid: list[dict], by: User | None) -> tuple[int, int]:
     """Create the new titles and update the articles with a title on file."""
-    known = {a.title: a for a in db.session.scalars(db.select(KnowledgeArticle).where(
-        KnowledgeArticle.title.in_([r["title"] for r in valid])))} if valid else {}
-    created = updated = 0
-    for row in valid:
-        article = known.get(row["title"])
-        if article is None:
-            db.session.add(KnowledgeArticle(locale="zh_CN", **row))
-            created += 1
-        else:
-            for key, value in row.items():
-                setattr(article, key, value)
-            updated += 1
-    db.session.flush()
+    created, updated = _upsert(KnowledgeArticle.title, valid, lambda row: KnowledgeArticle(locale="zh_CN", **row))
     security_log.record(security_log.MASTER_DATA_CHANGED, user=by,
                         detail={"knowledge import": {"created": created, "updated": updated}})
     return created, updated
@@ -249,6 +221,24 @@ def _chunks(values: list, size: int = 1000):
 def _by(column, model, values: set) -> dict:
     return {getattr(r, column.key): r for chunk in _chunks(sorted(values))
             for r in db.session.scalars(db.select(model).where(column.in_(chunk)).order_by(model.id.desc()))}
+
+
+def _upsert(column, valid: list[dict], make) -> tuple[int, int]:
+    """Rows keyed by `column`: a key not on file becomes `make(row)`, a known record takes the row's values.
+    Returns (created, updated)."""
+    known = _by(column, column.class_, {row[column.key] for row in valid})
+    created = updated = 0
+    for row in valid:
+        record = known.get(row[column.key])
+        if record is None:
+            db.session.add(make(row))
+            created += 1
+        else:
+            for key, value in row.items():
+                setattr(record, key, value)
+            updated += 1
+    db.session.flush()
+    return created, updated
 
 
 def _day(value) -> str:
