@@ -10,7 +10,7 @@ from portal.extensions import babel, compress, csrf, db, login_manager, migrate
 from portal.models.sqlite import configure_sqlite
 from portal.services.documents import seal_files
 from portal.tasks import queue as task_queue
-from portal.web import errors, headers, widgets
+from portal.web import errors, headers, lazy_loads, widgets
 from portal.web.i18n import select_locale, select_timezone
 from portal.web.ratelimit import init_limiter
 from portal.web.session import FragmentSafeSessionInterface, init_sessions
@@ -60,6 +60,7 @@ def create_app(config=None) -> Flask:
         app.register_blueprint(blueprint)
     errors.register(app)
     widgets.install()
+    lazy_loads.install(app)
     headers.register(app)
     register_template_helpers(app)
     register_cli(app)

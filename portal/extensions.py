@@ -1,5 +1,8 @@
 """Extension singletons, bound to the app in create_app()."""
-from flask_babel import Babel
+from functools import cached_property
+
+from flask.globals import _cv_app
+from flask_babel import Babel, Domain
 from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -23,11 +26,34 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class CatalogueDomain(Domain):
+    """Flask-Babel's domain, finding the catalogue once per language and app context: Flask-Babel looks it up
+    anew for every string (the locale's name built, a cache keyed by it), a hundred times on a job page. Found
+    again whenever Flask-Babel's locale object changes (force_locale, refresh)."""
+
+    def get_translations(self):
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None:
+            return super().get_translations()
+        state, held = app_ctx.g.__dict__.get("_flask_babel"), app_ctx.g.__dict__.get("_portal_catalogue")
+        if held is not None and held[0] is getattr(state, "babel_locale", None):
+            return held[1]
+        translations = super().get_translations()
+        app_ctx.g._portal_catalogue = (app_ctx.g._flask_babel.babel_locale, translations)
+        return translations
+
+
+class PortalBabel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return CatalogueDomain(domain=self.domain)
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = PortalBabel()
 compress = Compress()
 # The task queue; portal.tasks.queue.configure() points it at SQLite or Redis (tests: immediate mode).
 huey = Huey("portal", results=False, immediate=True)

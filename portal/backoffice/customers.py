@@ -2,6 +2,7 @@
 from flask import abort, current_app, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from portal.backoffice.blueprint import bp
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
@@ -14,7 +15,7 @@ from portal.web.render import render
 
 
 def load_customer(customer_id: int) -> Customer:
-    customer = db.session.get(Customer, customer_id)
+    customer = db.session.get(Customer, customer_id, options=[joinedload(Customer.account_manager)])
     if customer is None:
         abort(404)
     return customer

@@ -28,15 +28,16 @@ from portal.models import (
     Loaner,
     Part,
     PartUsage,
+    ProductModel,
     Ticket,
     TicketEvent,
-    Visit,
     WorkRecord,
 )
 from portal.services import coverage
 from portal.services.localtime import local_today
 from portal.services.presence import which_exist
 from portal.services.transitions import allowed_actions
+from portal.web.access import seen
 from portal.web.fields import to_choices
 
 HISTORY_LIMIT = 10
@@ -52,8 +53,7 @@ def work_form(formdata=True) -> WorkForm:
 
 
 def checklist_for(ticket: Ticket) -> ChecklistTemplate | None:
-    return db.session.scalar(db.select(ChecklistTemplate).where(
-        ChecklistTemplate.category == ticket.product_model.category))
+    return ticket.product_model.checklist
 
 
 def repair_history(ticket: Ticket) -> list[Ticket]:
@@ -72,8 +72,10 @@ def repair_history(ticket: Ticket) -> list[Ticket]:
                               .order_by(Ticket.id.desc()).limit(HISTORY_LIMIT)).all()
 
 
-# What the job page shows of the ticket itself, read with it.
-JOB_PAGE_LOADS = (joinedload(Ticket.product_model), joinedload(Ticket.customer), joinedload(Ticket.asset))
+# What the job page shows of the ticket itself, read with it: its model's checklist labels the inspection, and
+# its few visits come as extra rows of the same statement.
+JOB_PAGE_LOADS = (joinedload(Ticket.product_model).joinedload(ProductModel.checklist), joinedload(Ticket.customer),
+                  joinedload(Ticket.asset), joinedload(Ticket.visits))
 # The job's own records, most of them empty for most jobs: one statement says which hold rows for the ticket,
 # and only those are read.
 RECORDS = {"records": WorkRecord, "inspections": Inspection, "diagnoses": Diagnosis, "loaners": Loaner,
@@ -81,10 +83,23 @@ RECORDS = {"records": WorkRecord, "inspections": Inspection, "diagnoses": Diagno
 PHOTO_PURPOSES = ("inspection", "intake")
 
 
-def _present(ticket_id: int) -> frozenset[str]:
+def _checks(ticket_id) -> dict:
     checks = {name: sa.exists().where(model.ticket_id == ticket_id) for name, model in RECORDS.items()}
     checks["photos"] = sa.exists().where(Attachment.ticket_id == ticket_id, Attachment.purpose.in_(PHOTO_PURPOSES))
-    return which_exist(checks)
+    return checks
+
+
+RECORD_FORMS = {"inspection_form": InspectionForm, "diagnosis_form": DiagnosisForm, "loaner_form": LoanerForm,
+                "loaner_return_form": LoanerReturnForm, "progress_form": ProgressForm, "wait_form": WaitForm}
+
+
+def load_job(ticket_id: int) -> tuple[Ticket, frozenset[str]]:
+    """The job (404/403 as load_ticket) and which of its records exist, in one statement."""
+    checks = _checks(Ticket.id)
+    row = db.session.execute(db.select(Ticket, *(check.label(name) for name, check in checks.items()))
+                             .options(*JOB_PAGE_LOADS).where(Ticket.id == ticket_id)).unique().one_or_none()
+    ticket = seen(row[0] if row else None)
+    return ticket, frozenset(name for name in checks if row._mapping[name])
 
 
 def _rows(name: str, ticket_id: int) -> list:
@@ -98,23 +113,25 @@ def _rows(name: str, ticket_id: int) -> list:
     return db.session.scalars(query).all()
 
 
-def job_context(ticket: Ticket, **forms) -> dict:
-    visits = db.session.scalars(db.select(Visit).where(Visit.ticket_id == ticket.id).order_by(Visit.id)).all()
+def job_context(ticket: Ticket, present: frozenset[str] | None = None, **forms) -> dict:
+    """`present`: which records exist, when read with the ticket (load_job)."""
+    visits = ticket.visits
     # The engineer's visit not yet left (fieldwork.current_visit), from the visits already read.
     visit = next((v for v in reversed(visits) if v.engineer_id == current_user.id and v.departed_at is None), None)
-    present = _present(ticket.id)
+    if present is None:
+        present = which_exist(_checks(ticket.id))
     records = {name: _rows(name, ticket.id) if name in present else [] for name in (*RECORDS, "photos")}
     flags = workflow.flags(ticket.status)
     # The checklist labels the inspection form and the answers given; the parts list only the work form.
     template = checklist_for(ticket) if flags.visit_open or records["inspections"] else None
-    defaults = {"step_form": StepForm, "inspection_form": InspectionForm, "diagnosis_form": DiagnosisForm,
-                "loaner_form": LoanerForm, "loaner_return_form": LoanerReturnForm, "progress_form": ProgressForm,
-                "wait_form": WaitForm}
-    for key, form_cls in defaults.items():
-        forms.setdefault(key, form_cls(formdata=None))
-    forms.setdefault("work_form", work_form(formdata=False) if flags.visit_open else WorkForm(formdata=None))
+    # The record forms are built only while the visit is open, the only time they are drawn.
+    forms.setdefault("step_form", StepForm(formdata=None))
+    for key, form_cls in RECORD_FORMS.items():
+        forms.setdefault(key, form_cls(formdata=None) if flags.visit_open else None)
+    forms.setdefault("work_form", work_form(formdata=False) if flags.visit_open else None)
     for form in forms.values():
-        form.version.data = ticket.version
+        if form is not None:
+            form.version.data = ticket.version
     locale = str(get_locale())
     return {
         "ticket": ticket, "visit": visit, "visits": visits, **records,

@@ -10,7 +10,7 @@ from portal.domain import workflow
 from portal.domain.roles import ENGINEERS
 from portal.domain.time import as_utc
 from portal.engineer.blueprint import bp
-from portal.engineer.job_page import JOB_PAGE_LOADS, job_context
+from portal.engineer.job_page import job_context, load_job
 from portal.extensions import db
 from portal.models import Customer, Ticket, Visit
 from portal.services import acceptance as acceptance_service
@@ -59,7 +59,8 @@ def my_jobs():
 @bp.get("/jobs/<int:ticket_id>")
 @roles_required(*ENGINEERS)
 def job_detail(ticket_id: int):
-    return render("engineer/job.html", "engineer/_job.html", **job_context(load_ticket(ticket_id, *JOB_PAGE_LOADS)))
+    ticket, present = load_job(ticket_id)
+    return render("engineer/job.html", "engineer/_job.html", **job_context(ticket, present))
 
 
 def acceptance_page(ticket: Ticket, form: AcceptanceForm, http_status: int = 200):

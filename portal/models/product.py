@@ -17,6 +17,10 @@ class ProductModel(db.Model):
     # Deactivated models are no longer offered at intake; tickets and units keep them.
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
+    # The inspection checklist of the model's category (one per category), for pages that read it with the model.
+    checklist = relationship("ChecklistTemplate", primaryjoin="foreign(ProductModel.category) == "
+                             "ChecklistTemplate.category", viewonly=True, uselist=False)
+
 
 class Asset(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)

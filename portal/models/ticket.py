@@ -97,6 +97,8 @@ class Ticket(TimestampMixin, db.Model):
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
     )
+    # Read-only: visits are written by the fieldwork services; pages read them with the ticket.
+    visits = relationship("Visit", order_by="Visit.id", viewonly=True)
 
     @property
     def visit_address(self) -> str | None:

@@ -1,6 +1,8 @@
 """What a customer login may see of its own customer, as plain data (the profile page and the data download
 both read it, so the download never holds more than the pages show), and the addresses they keep."""
 
+from sqlalchemy.orm import joinedload
+
 from portal.domain.privacy import mask_email, mask_phone
 from portal.extensions import db
 from portal.models import Acceptance, Asset, Contact, Customer, CustomerAddress, Document, Ticket, TicketEvent, User
@@ -64,7 +66,7 @@ def delete_address(address: CustomerAddress) -> None:
 
 def assets_for(user: User) -> list[Asset]:
     return list(db.session.scalars(db.select(Asset).where(Asset.customer_id == user.customer_id)
-                                   .order_by(Asset.id)))
+                                   .options(joinedload(Asset.product_model)).order_by(Asset.id)))
 
 
 def _own_phone(user: User) -> str | None:

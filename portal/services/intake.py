@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from portal.domain import intake as rules
 from portal.domain import workflow
@@ -41,7 +42,8 @@ def customer_assets(customer_id: int | None) -> list[Asset]:
     """The customer's registered units, by serial."""
     if not customer_id:
         return []
-    return list(db.session.scalars(db.select(Asset).where(Asset.customer_id == customer_id).order_by(Asset.serial)))
+    return list(db.session.scalars(db.select(Asset).where(Asset.customer_id == customer_id)
+                                   .options(joinedload(Asset.product_model)).order_by(Asset.serial)))
 
 
 def normalize_serial(raw: str | None) -> str:

@@ -45,7 +45,12 @@ def can_see_ticket(user, ticket: Ticket) -> bool:
 def load_ticket(ticket_id: int, *options) -> Ticket:
     """The ticket if it exists (else 404) and the current user may see it (else 403); `options` load what a
     page shows with it in the same statement."""
-    ticket = db.session.get(Ticket, ticket_id, options=options)
+    return seen(db.session.get(Ticket, ticket_id, options=options))
+
+
+def seen(ticket: Ticket | None) -> Ticket:
+    """A ticket read by a page's own statement, checked as load_ticket does: 404 when none, 403 when not the
+    current user's."""
     if ticket is None:
         abort(404)
     if not can_see_ticket(current_user, ticket):

@@ -13,6 +13,7 @@ from portal.domain.money import fen_to_yuan
 from portal.domain.privacy import mask_email, mask_phone
 from portal.domain.roles import ADMINS, DESK, SUPERVISORS, Role
 from portal.domain.time import as_utc
+from portal.extensions import babel
 from portal.web import markdown
 
 # Numeric patterns read the same in every language: strftime in the user's time zone, ten times faster
@@ -124,7 +125,16 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
     return items
 
 
+def _translations():
+    return babel.domain_instance.get_translations()
+
+
 def register_template_helpers(app) -> None:
+    # Flask-Babel's callables without its per-string domain lookup (the same catalogue: CatalogueDomain).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s), ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n), newstyle=True)
     app.jinja_env.filters["dt"] = format_moment
     app.jinja_env.filters["yuan"] = fen_to_yuan
     app.jinja_env.filters["markdown"] = markdown.render

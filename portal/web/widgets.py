@@ -1,8 +1,16 @@
 """WTForms writes every attribute of every field through `Markup.format`, which runs Python's whole string
 formatter per attribute: half of the function calls of a job page (eleven forms). `html_params` below writes
 the same attributes, escaped the same way, with plain string joins; `install()` puts it where WTForms' widgets
-look it up. tests/unit/test_widgets.py compares both on every kind of value."""
+look it up. tests/unit/test_widgets.py compares both on every kind of value.
+
+Flask-WTF also reads and parses WTForms' own message catalogue (its validation messages in Chinese) from disk
+once per request; `install()` keeps one parsed catalogue per language for the process instead."""
+from babel import support
+from flask import request
+from flask_babel import get_locale
+from flask_wtf import i18n
 from markupsafe import Markup, escape
+from wtforms.i18n import messages_path
 from wtforms.widgets import core
 
 # WTForms' own, kept for the test that compares the two (read before install() can replace it).
@@ -24,9 +32,24 @@ def html_params(**kwargs) -> Markup:
     return Markup(" ".join(params))  # noqa: S704 (every key and value escaped above)
 
 
+_CATALOGUES: dict[str, support.Translations] = {}
+
+
+def wtforms_catalogue() -> support.Translations | None:
+    """WTForms' messages in the request's language (Flask-WTF's lookup, without reading the file again)."""
+    if not request:
+        return None
+    locale = str(get_locale())
+    catalogue = _CATALOGUES.get(locale)
+    if catalogue is None:
+        catalogue = _CATALOGUES[locale] = support.Translations.load(messages_path(), [locale], domain="wtforms")
+    return catalogue
+
+
 def install() -> None:
     """Where WTForms' widgets look it up: the module (textarea, select, options) and, for inputs and buttons,
-    their class attribute."""
+    their class attribute; and where Flask-WTF's translations object finds its catalogue."""
+    i18n._get_translations = wtforms_catalogue
     core.html_params = html_params
     core.Input.html_params = staticmethod(html_params)
     core.Button.html_params = staticmethod(html_params)

@@ -1,0 +1,44 @@
+"""The catalogues are found once per language and context (portal.extensions.CatalogueDomain, the WTForms
+catalogue kept per process): each request still gets its own language, and force_locale still switches."""
+from flask_babel import force_locale, gettext
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+
+class NameForm(FlaskForm):
+    name = StringField(validators=[DataRequired()])
+
+
+def required_message(app, language: str) -> str:
+    with app.test_request_context(headers={"Accept-Language": language}):
+        form = NameForm(formdata=MultiDict(), meta={"csrf": False})
+        assert not form.validate()
+        return form.name.errors[0]
+
+
+def test_wtforms_messages_follow_each_requests_language(app):
+    chinese, english = required_message(app, "zh-CN"), required_message(app, "en")
+    assert english == "This field is required."
+    assert chinese != english and "必" in chinese
+    assert required_message(app, "zh-CN") == chinese  # from the kept catalogue, the same
+
+
+def test_force_locale_switches_the_catalogue_and_back(app):
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        chinese = gettext("Sign in")
+        with force_locale("en"):
+            assert gettext("Sign in") == "Sign in"
+        assert gettext("Sign in") == chinese != "Sign in"
+
+
+def test_templates_translate_in_the_requests_language(app):
+    template = app.jinja_env.from_string('{{ _("Sign in") }}')
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert template.render() == "Sign in"
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        chinese = template.render()
+        assert chinese != "Sign in"
+        with force_locale("en"):
+            assert template.render() == "Sign in"
