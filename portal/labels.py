@@ -23,7 +23,7 @@ PRIORITY = {
 }
 # The on-site steps, named as the endpoints that record them.
 STEP = {
-    "arrive": _l("Arrival"), "inspection": _l("Inspection"), "diagnosis": _l("Diagnosis"),
+    "on_my_way": _l("On my way"), "arrive": _l("Arrival"), "inspection": _l("Inspection"), "diagnosis": _l("Diagnosis"),
     "work": _l("Work done and parts"), "loaner": _l("Loaner unit"), "loaner_return": _l("Loaner returned"),
     "progress": _l("Update to the customer"), "wait": _l("Waiting"), "resume": _l("Work resumed"),
     "handover": _l("Hand over to acceptance"),
@@ -39,7 +39,7 @@ ACTION = {
     "resolve": _l("Hand over to acceptance"), "accept": _l("Customer acceptance"),
     "reject": _l("Customer not satisfied"), "cancel": _l("Cancel ticket"), "diagnose": _l("Record diagnosis"),
     "loaner": _l("Loaner unit"), "update_customer": _l("Update the customer"),
-    "confirm_receipt": _l("Confirm receipt"),
+    "confirm_receipt": _l("Confirm receipt"), "on_my_way": _l("On my way"),
 }
 EVENT = {
     "created": _l("Service request registered"), "triaged": _l("Category and priority set"),
@@ -56,6 +56,7 @@ EVENT = {
     "work_resumed": _l("Work resumed on site"), "remote_link": _l("Signing link sent to the customer"),
     "received": _l("Receipt confirmed by the engineer"), "visit_scheduled": _l("Visit scheduled"),
     "sla_at_risk": _l("SLA at risk"), "sla_breached": _l("SLA breached"), "escalated": _l("Escalated"),
+    "on_the_way": _l("Engineer on the way"),
 }
 CAUSE = {
     "hardware": _l("Hardware fault"), "software": _l("Software / firmware"), "operation": _l("Operation / usage"),
@@ -120,7 +121,7 @@ CUSTOMER_EVENT = {
     "work_recorded": _l("Repair work done"), "resolved": _l("Repair finished: please check and confirm"),
     "accepted": _l("You confirmed the repair: closed"), "rejected": _l("You reported it is not fixed yet"),
     "cancelled": _l("Request cancelled"), "loaner_issued": _l("Loaner unit lent to you"),
-    "loaner_returned": _l("Loaner unit returned"),
+    "loaner_returned": _l("Loaner unit returned"), "on_the_way": _l("The engineer is on the way"),
 }
 SECURITY_EVENT = {
     "sign_in": _l("Sign-in succeeded"), "sign_in_failed": _l("Sign-in failed"), "account_locked": _l("Account locked"),

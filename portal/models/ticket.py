@@ -58,6 +58,8 @@ class Ticket(TimestampMixin, db.Model):
     # (the queue sorts on it), the state, and when the state can next change on its own (the sweep's index).
     update_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolution_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The update due time the last progress reminder was sent for (portal.tasks.progress): once per due time.
+    update_reminded_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sla_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # The queue's sort key: sla_due_at, or the far future when no clock runs (paused, closed). NULLs would
     # sort first on SQLite and no index serves "NULLS LAST" there.

@@ -20,11 +20,14 @@ from portal.services.localtime import local
 
 # Event kind -> (message kind, who reads it).
 CUSTOMER = {"created": "ticket_registered", "assigned": "engineer_assigned", "visit_scheduled": "visit_booked",
+            "on_the_way": "engineer_on_the_way", "customer_updated": "progress_update", "resolved": "ticket_resolved",
             "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed"}
-STAFF = {"assigned": "new_assignment", "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached"}
+STAFF = {"assigned": "new_assignment", "visit_scheduled": "visit_booked_staff", "remote_link": "signing_link_staff",
+         "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached"}
 # Customer messages that also go out on the customer's channel (the registration message is queued by intake with
 # the number, and a signing link is e-mailed on its own).
-CHANNEL = frozenset({"engineer_assigned", "visit_booked", "quote_waiting", "ticket_closed"})
+CHANNEL = frozenset({"engineer_assigned", "visit_booked", "engineer_on_the_way", "progress_update",
+                     "ticket_resolved", "quote_waiting", "ticket_closed"})
 LOCALES = ("zh_CN", "en")
 PENDING_KEY = "portal.events_to_tell"
 
@@ -48,12 +51,28 @@ def text(kind: str, ticket: Ticket, data: dict | None) -> str:
                                        engineer=engineer, number=number),
         "visit_booked": lambda: _("A visit for %(number)s is booked: %(at)s.", number=number,
                                   at=_when(data.get("at"))),
+        "engineer_on_the_way": lambda: (
+            _("Engineer %(engineer)s is on the way to you for %(number)s, expected at %(at)s.", engineer=engineer,
+              number=number, at=_when(data.get("eta"))) if data.get("eta") else
+            _("Engineer %(engineer)s is on the way to you for %(number)s.", engineer=engineer, number=number)),
+        "progress_update": lambda: _("Progress on %(number)s: %(text)s", number=number, text=data.get("text") or ""),
+        "progress_latest": lambda: _("We are still working on %(number)s. Latest update: %(text)s", number=number,
+                                     text=data.get("text") or ""),
+        "ticket_resolved": lambda: _("The work on %(number)s is done. Please check it and confirm.", number=number),
         "quote_waiting": lambda: _("A quote for %(number)s waits for your decision in the portal.", number=number),
         "signing_link_sent": lambda: _("A link to sign the service confirmation of %(number)s was sent to your "
                                        "e-mail.", number=number),
         "ticket_closed": lambda: _("Your service request %(number)s is closed. Thank you.", number=number),
         "new_assignment": lambda: _("New job for you: %(number)s (%(priority)s).", number=number,
                                     priority=ticket.priority or "—"),
+        "visit_booked_staff": lambda: _("Visit booked for %(number)s: %(at)s.", number=number,
+                                        at=_when(data.get("at"))),
+        "signing_link_staff": lambda: _("%(number)s: the customer was sent a link to sign the confirmation.",
+                                        number=number),
+        "progress_due": lambda: _("%(number)s: the customer is due a progress update. Write one now.",
+                                  number=number),
+        "progress_overdue": lambda: _("%(number)s: the customer's progress update is overdue; the assignee was "
+                                      "reminded.", number=number),
         "sla_at_risk": lambda: _("%(number)s: a service-level target is at risk.", number=number),
         "sla_breached": lambda: _("%(number)s: a service-level target is breached.", number=number),
     }
@@ -97,15 +116,39 @@ def _channel_message(ticket: Ticket, kind: str, data: dict | None, customers: li
     locale = next((_locale(user) for user in customers if user.locale), "zh_CN")
     with force_locale(locale):
         body = text(kind, ticket, data)
+    variables = _variables(ticket, kind, data)
     mailer.queue_notice(Notification(ticket=ticket, kind=kind, channel=channel, recipient=recipient, body=body,
-                                     data={"number": ticket.number}, status="queued", created_at=utcnow()))
+                                     data=variables, status="queued", created_at=utcnow()))
+    email = ticket.contact.email if ticket.contact is not None else None
+    if kind == "visit_booked" and channel != "email" and email:
+        # The calendar file goes by e-mail whatever channel the customer came through.
+        mailer.queue_notice(Notification(ticket=ticket, kind=kind, channel="email", recipient=email, body=body,
+                                         data=variables, status="queued", created_at=utcnow()))
 
 
-def on_event(ticket: Ticket, kind: str, data: dict | None) -> None:
+def _variables(ticket: Ticket, kind: str, data: dict) -> dict:
+    """The provider template's variables (SMS, WeChat), and what the e-mail's calendar file needs."""
+    variables = {"number": ticket.number}
+    if kind in ("engineer_assigned", "engineer_on_the_way", "visit_booked"):
+        assignee = _assignee(ticket)
+        variables["engineer"] = data.get("name") or (assignee.name if assignee is not None else "")
+    if kind == "visit_booked":
+        variables.update(at=data.get("at"), visit=data.get("visit"), address=ticket.visit_address or "")
+    if kind == "engineer_on_the_way" and data.get("eta"):
+        variables["eta"] = _when(data["eta"])
+    if kind in ("progress_update", "progress_latest"):
+        variables["text"] = data.get("text") or ""
+    return variables
+
+
+def on_event(ticket: Ticket, kind: str, data: dict | None, body: str | None = None) -> None:
     """Remember the event; its messages are written when the transaction commits (below), once the use case
     has made all its changes: composing them here would flush the ticket halfway (a second version bump)."""
     if kind in CUSTOMER or kind in STAFF:
-        db.session.info.setdefault(PENDING_KEY, []).append((ticket, kind, dict(data or {})))
+        data = dict(data or {})
+        if body and kind == "customer_updated":
+            data["text"] = body
+        db.session.info.setdefault(PENDING_KEY, []).append((ticket, kind, data))
 
 
 def _compose(ticket: Ticket, kind: str, data: dict) -> None:

@@ -4,6 +4,7 @@ once; a provider that does not answer raises, so the queue retries with a back-o
 openid, which the portal does not hold yet: until then a WeChat message goes as a text message. Neither
 recipients nor texts are logged."""
 import logging
+from datetime import datetime
 
 from flask import current_app
 
@@ -13,6 +14,7 @@ from portal.extensions import db
 from portal.models import Notification
 from portal.services.jobs import WIPED
 from portal.services.mailer import SECRET_KINDS
+from portal.services.visit_calendar import visit_ics
 from portal.tasks.queue import gave_up, handler
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,20 @@ def _route(notice: Notification) -> str:
     return notice.channel
 
 
+def _attachments(notice: Notification, channel: str) -> tuple:
+    """The booked visit's calendar file, on e-mail."""
+    data = notice.data or {}
+    if channel != "email" or notice.kind != "visit_booked" or not data.get("at"):
+        return ()
+    try:
+        at = datetime.fromisoformat(data["at"])
+    except ValueError:
+        return ()
+    ics = visit_ics(visit_id=data.get("visit") or notice.id, number=data.get("number") or "", at=at,
+                    engineer=data.get("engineer") or "", address=data.get("address") or "")
+    return ((f"{data.get('number') or 'visit'}.ics", "text/calendar", ics),)
+
+
 @handler("deliver_message")
 def deliver(notice_id: int) -> None:
     notice = db.session.get(Notification, notice_id)
@@ -45,7 +61,8 @@ def deliver(notice_id: int) -> None:
         _finish(notice, "unsent" if adapter is None else "failed")
         return
     message = Message(id=notice.id, channel=channel, kind=notice.kind, recipient=notice.recipient, body=notice.body,
-                      variables={k: v for k, v in (notice.data or {}).items() if k != "fallback"})
+                      variables={k: v for k, v in (notice.data or {}).items() if k != "fallback"},
+                      attachments=_attachments(notice, channel))
     try:
         status = adapter.send(message)
     except PermanentFailure as error:

@@ -1,0 +1,31 @@
+"""Messages that reach people: the engineer's "On my way" on the visit (when, and the expected arrival), and the
+update due time a progress reminder was last sent for on the ticket (so that the periodic task sends it once).
+
+Revision ID: 4d8e2f1a9b07
+Revises: 3cd93ffd50c6
+Create Date: 2026-11-30 19:35:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '4d8e2f1a9b07'
+down_revision = '3cd93ffd50c6'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # Plain ADD COLUMN: no table rebuild on SQLite.
+    op.add_column('visit', sa.Column('on_the_way_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('visit', sa.Column('expected_arrival_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('ticket', sa.Column('update_reminded_for', sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('ticket') as batch_op:
+        batch_op.drop_column('update_reminded_for')
+    with op.batch_alter_table('visit') as batch_op:
+        batch_op.drop_column('expected_arrival_at')
+        batch_op.drop_column('on_the_way_at')
