@@ -132,6 +132,9 @@ class Config:
     TASKS_RETRY_SECONDS = int(os.environ.get("TASKS_RETRY_SECONDS", "30"))
     # A task row left running this long (its worker was killed) or pending past its time is queued again.
     TASKS_STALE_MINUTES = int(os.environ.get("TASKS_STALE_MINUTES", "15"))
+    # Progress updates (seed 000: every 12 h for P1-P2, 24 h for P3-P4, the SLA policy's update target): when the
+    # update clock runs out the assignee is reminded; this many minutes later, still without an update, the desk.
+    PROGRESS_DESK_AFTER_MINUTES = int(os.environ.get("PROGRESS_DESK_AFTER_MINUTES", "120"))
     # How long a remote acceptance link stays valid.
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
     # Outgoing e-mail (invitations, sign-in links, queued notices); without MAIL_SERVER nothing is sent.

@@ -56,7 +56,8 @@ EVENT = {
     "work_resumed": _l("Work resumed on site"), "remote_link": _l("Signing link sent to the customer"),
     "received": _l("Receipt confirmed by the engineer"), "visit_scheduled": _l("Visit scheduled"),
     "sla_at_risk": _l("SLA at risk"), "sla_breached": _l("SLA breached"), "escalated": _l("Escalated"),
-    "on_the_way": _l("Engineer on the way"),
+    "on_the_way": _l("Engineer on the way"), "update_due": _l("Progress update due: assignee reminded"),
+    "update_overdue": _l("Progress update overdue: desk reminded"),
 }
 CAUSE = {
     "hardware": _l("Hardware fault"), "software": _l("Software / firmware"), "operation": _l("Operation / usage"),

@@ -21,9 +21,12 @@ def upgrade():
     op.add_column('visit', sa.Column('on_the_way_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('visit', sa.Column('expected_arrival_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('ticket', sa.Column('update_reminded_for', sa.DateTime(timezone=True), nullable=True))
+    # The periodic progress reminder reads the tickets whose update is due through this index.
+    op.create_index(op.f('ix_ticket_update_due_at'), 'ticket', ['update_due_at'], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_ticket_update_due_at'), table_name='ticket')
     with op.batch_alter_table('ticket') as batch_op:
         batch_op.drop_column('update_reminded_for')
     with op.batch_alter_table('visit') as batch_op:

@@ -21,13 +21,18 @@ from portal.services.localtime import local
 # Event kind -> (message kind, who reads it).
 CUSTOMER = {"created": "ticket_registered", "assigned": "engineer_assigned", "visit_scheduled": "visit_booked",
             "on_the_way": "engineer_on_the_way", "customer_updated": "progress_update", "resolved": "ticket_resolved",
-            "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed"}
+            "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed",
+            "update_due": "progress_latest"}
 STAFF = {"assigned": "new_assignment", "visit_scheduled": "visit_booked_staff", "remote_link": "signing_link_staff",
-         "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached"}
+         "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached", "update_due": "progress_due",
+         "update_overdue": "progress_overdue"}
+# Staff messages that reach the supervisors too, or only when nobody is assigned.
+TO_DESK = frozenset({"sla_breached", "update_overdue"})
+TO_DESK_WHEN_UNASSIGNED = frozenset({"sla_at_risk", "update_due"})
 # Customer messages that also go out on the customer's channel (the registration message is queued by intake with
 # the number, and a signing link is e-mailed on its own).
 CHANNEL = frozenset({"engineer_assigned", "visit_booked", "engineer_on_the_way", "progress_update",
-                     "ticket_resolved", "quote_waiting", "ticket_closed"})
+                     "ticket_resolved", "progress_latest", "quote_waiting", "ticket_closed"})
 LOCALES = ("zh_CN", "en")
 PENDING_KEY = "portal.events_to_tell"
 
@@ -102,7 +107,7 @@ def _customer_accounts(ticket: Ticket) -> list[User]:
 def _staff(ticket: Ticket, kind: str) -> list[User]:
     assignee = _assignee(ticket)
     people = [assignee] if assignee is not None else []
-    if kind == "sla_breached" or (kind == "sla_at_risk" and not people):
+    if kind in TO_DESK or (kind in TO_DESK_WHEN_UNASSIGNED and not people):
         people += db.session.scalars(db.select(User).where(User.role == Role.SUPERVISOR,
                                                            User.active.is_(True))).all()
     return list({user.id: user for user in people}.values())
@@ -152,7 +157,8 @@ def on_event(ticket: Ticket, kind: str, data: dict | None, body: str | None = No
 
 
 def _compose(ticket: Ticket, kind: str, data: dict) -> None:
-    if kind in CUSTOMER:
+    if kind in CUSTOMER and not (kind == "update_due" and not data.get("text")):
+        # (a progress reminder passes the latest update on to the customer only when there is one)
         message = CUSTOMER[kind]
         customers = _customer_accounts(ticket) if ticket.customer_id else []
         _add(customers, message, ticket, data)
