@@ -58,6 +58,8 @@ EVENT = {
     "sla_at_risk": _l("SLA at risk"), "sla_breached": _l("SLA breached"), "escalated": _l("Escalated"),
     "on_the_way": _l("Engineer on the way"), "update_due": _l("Progress update due: assignee reminded"),
     "update_overdue": _l("Progress update overdue: desk reminded"),
+    "survey_invited": _l("Satisfaction survey sent"), "survey_reminded": _l("Satisfaction survey reminder sent"),
+    "callback_due": _l("Call-back due: survey not answered"), "callback_done": _l("Call-back: customer answered"),
 }
 CAUSE = {
     "hardware": _l("Hardware fault"), "software": _l("Software / firmware"), "operation": _l("Operation / usage"),
@@ -96,7 +98,10 @@ EVENT.update({
     "escalation_requested": _l("Customer asked for escalation"), "survey_submitted": _l("Customer rated the service"),
 })
 FOLLOW_UP = {"low_rating": _l("low rating"), "escalation": _l("escalation"), "complaint": _l("complaint"),
-             "signing_link": _l("signing link requested")}
+             "signing_link": _l("signing link requested"), "callback": _l("satisfaction call-back")}
+# Seed 004's answer to the call-back and the survey.
+SATISFACTION = {"satisfied": _l("Satisfied"), "basically_satisfied": _l("Basically satisfied"),
+                "unsatisfied": _l("Not satisfied")}
 QUOTE_STATUS = {"pending": _l("waiting for the customer"), "approved": _l("approved"), "declined": _l("declined"),
                 "withdrawn": _l("withdrawn")}
 

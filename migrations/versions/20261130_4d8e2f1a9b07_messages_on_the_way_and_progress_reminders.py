@@ -1,5 +1,6 @@
 """Messages that reach people: the engineer's "On my way" on the visit (when, and the expected arrival), and the
-update due time a progress reminder was last sent for on the ticket (so that the periodic task sends it once).
+update due time a progress reminder was last sent for on the ticket (so that the periodic task sends it once), and
+the satisfaction call-back on the survey (seed 004's answer, the invitation and its reminder).
 
 Revision ID: 4d8e2f1a9b07
 Revises: 3cd93ffd50c6
@@ -21,11 +22,18 @@ def upgrade():
     op.add_column('visit', sa.Column('on_the_way_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('visit', sa.Column('expected_arrival_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('ticket', sa.Column('update_reminded_for', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('survey', sa.Column('satisfaction', sa.String(length=20), nullable=True))
+    op.add_column('survey', sa.Column('invited_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('survey', sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True))
     # The periodic progress reminder reads the tickets whose update is due through this index.
     op.create_index(op.f('ix_ticket_update_due_at'), 'ticket', ['update_due_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('survey') as batch_op:
+        batch_op.drop_column('reminded_at')
+        batch_op.drop_column('invited_at')
+        batch_op.drop_column('satisfaction')
     op.drop_index(op.f('ix_ticket_update_due_at'), table_name='ticket')
     with op.batch_alter_table('ticket') as batch_op:
         batch_op.drop_column('update_reminded_for')

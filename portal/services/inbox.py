@@ -22,17 +22,19 @@ from portal.services.localtime import local
 CUSTOMER = {"created": "ticket_registered", "assigned": "engineer_assigned", "visit_scheduled": "visit_booked",
             "on_the_way": "engineer_on_the_way", "customer_updated": "progress_update", "resolved": "ticket_resolved",
             "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed",
-            "update_due": "progress_latest"}
+            "update_due": "progress_latest", "survey_invited": "survey_invitation",
+            "survey_reminded": "survey_reminder"}
 STAFF = {"assigned": "new_assignment", "visit_scheduled": "visit_booked_staff", "remote_link": "signing_link_staff",
          "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached", "update_due": "progress_due",
-         "update_overdue": "progress_overdue"}
+         "update_overdue": "progress_overdue", "callback_due": "callback_due"}
 # Staff messages that reach the supervisors too, or only when nobody is assigned.
-TO_DESK = frozenset({"sla_breached", "update_overdue"})
+TO_DESK = frozenset({"sla_breached", "update_overdue", "callback_due"})
 TO_DESK_WHEN_UNASSIGNED = frozenset({"sla_at_risk", "update_due"})
 # Customer messages that also go out on the customer's channel (the registration message is queued by intake with
 # the number, and a signing link is e-mailed on its own).
 CHANNEL = frozenset({"engineer_assigned", "visit_booked", "engineer_on_the_way", "progress_update",
-                     "ticket_resolved", "progress_latest", "quote_waiting", "ticket_closed"})
+                     "ticket_resolved", "progress_latest", "survey_invitation", "survey_reminder", "quote_waiting",
+                     "ticket_closed"})
 LOCALES = ("zh_CN", "en")
 PENDING_KEY = "portal.events_to_tell"
 
@@ -64,6 +66,11 @@ def text(kind: str, ticket: Ticket, data: dict | None) -> str:
         "progress_latest": lambda: _("We are still working on %(number)s. Latest update: %(text)s", number=number,
                                      text=data.get("text") or ""),
         "ticket_resolved": lambda: _("The work on %(number)s is done. Please check it and confirm.", number=number),
+        "survey_invitation": lambda: _("Are you satisfied with the service for %(number)s? Satisfied / basically "
+                                       "satisfied / not satisfied: tell us here: %(link)s", number=number,
+                                       link=data.get("link") or ""),
+        "survey_reminder": lambda: _("A reminder: how satisfied are you with the service for %(number)s? Tell us "
+                                     "here: %(link)s", number=number, link=data.get("link") or ""),
         "quote_waiting": lambda: _("A quote for %(number)s waits for your decision in the portal.", number=number),
         "signing_link_sent": lambda: _("A link to sign the service confirmation of %(number)s was sent to your "
                                        "e-mail.", number=number),
@@ -78,6 +85,8 @@ def text(kind: str, ticket: Ticket, data: dict | None) -> str:
                                   number=number),
         "progress_overdue": lambda: _("%(number)s: the customer's progress update is overdue; the assignee was "
                                       "reminded.", number=number),
+        "callback_due": lambda: _("%(number)s: the customer has not answered the survey. Call them back by %(at)s.",
+                                  number=number, at=_when(data.get("due"))),
         "sla_at_risk": lambda: _("%(number)s: a service-level target is at risk.", number=number),
         "sla_breached": lambda: _("%(number)s: a service-level target is breached.", number=number),
     }
@@ -143,6 +152,8 @@ def _variables(ticket: Ticket, kind: str, data: dict) -> dict:
         variables["eta"] = _when(data["eta"])
     if kind in ("progress_update", "progress_latest"):
         variables["text"] = data.get("text") or ""
+    if kind in ("survey_invitation", "survey_reminder"):
+        variables["link"] = data.get("link") or ""
     return variables
 
 
