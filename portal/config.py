@@ -135,6 +135,9 @@ class Config:
     # Progress updates (seed 000: every 12 h for P1-P2, 24 h for P3-P4, the SLA policy's update target): when the
     # update clock runs out the assignee is reminded; this many minutes later, still without an update, the desk.
     PROGRESS_DESK_AFTER_MINUTES = int(os.environ.get("PROGRESS_DESK_AFTER_MINUTES", "120"))
+    # Customers' quiet hours unless they chose their own (local time): text and e-mail messages written then wait
+    # for the end, except for P1 and safety tickets and the engineer's "On my way". Empty: none.
+    QUIET_HOURS = os.environ.get("QUIET_HOURS", "22:00-08:00")
     # How long a remote acceptance link stays valid.
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
     # Outgoing e-mail (invitations, sign-in links, queued notices); without MAIL_SERVER nothing is sent.
@@ -190,6 +193,7 @@ class TestConfig(Config):
     TASKS_IN_PROCESS = False
     MAIL_SERVER = None  # tests that send mail configure a fake server
     RATELIMIT_STORAGE_URI = "memory://"
+    QUIET_HOURS = ""  # messages go at once whatever the hour the suite runs; quiet-hour tests set their own
 
 
 class ProductionConfig(Config):

@@ -99,6 +99,16 @@ EVENT.update({
 })
 FOLLOW_UP = {"low_rating": _l("low rating"), "escalation": _l("escalation"), "complaint": _l("complaint"),
              "signing_link": _l("signing link requested"), "callback": _l("satisfaction call-back")}
+# The customer's messages they may route (portal.domain.message_prefs.KINDS) and where to.
+MESSAGE_KIND = {
+    "engineer_assigned": _l("Engineer assigned"), "visit_booked": _l("Visit booked"),
+    "engineer_on_the_way": _l("Engineer on the way"), "progress_update": _l("Progress updates"),
+    "progress_latest": _l("Reminder of the latest progress"), "ticket_resolved": _l("Work done: please confirm"),
+    "quote_waiting": _l("Quote waiting"), "ticket_closed": _l("Request closed"),
+    "survey_invitation": _l("Satisfaction survey"), "survey_reminder": _l("Satisfaction survey reminder"),
+}
+MESSAGE_CHANNEL = {"default": _l("As I contacted you"), "sms": _l("Text message"), "email": _l("E-mail"),
+                   "inbox": _l("Portal inbox only")}
 # Seed 004's answer to the call-back and the survey.
 SATISFACTION = {"satisfied": _l("Satisfied"), "basically_satisfied": _l("Basically satisfied"),
                 "unsatisfied": _l("Not satisfied")}
@@ -138,7 +148,7 @@ SECURITY_EVENT = {
     "role_changed": _l("Role changed"), "account_disabled": _l("Account disabled"),
     "account_enabled": _l("Account enabled"), "sla_policies_changed": _l("SLA policies changed"),
     "routing_rules_changed": _l("Routing rules changed"), "data_downloaded": _l("Customer data downloaded"),
-    "master_data_changed": _l("Master data changed"),
+    "master_data_changed": _l("Master data changed"), "message_preferences_changed": _l("Message preferences changed"),
     "task_retried": _l("Failed task retried"), "task_dropped": _l("Failed task dropped"),
 }
 

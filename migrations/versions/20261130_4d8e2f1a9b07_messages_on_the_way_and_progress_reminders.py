@@ -1,6 +1,7 @@
 """Messages that reach people: the engineer's "On my way" on the visit (when, and the expected arrival), and the
 update due time a progress reminder was last sent for on the ticket (so that the periodic task sends it once), and
-the satisfaction call-back on the survey (seed 004's answer, the invitation and its reminder).
+the satisfaction call-back on the survey (seed 004's answer, the invitation and its reminder); the customer's
+message preferences (channel per kind, opting out, quiet hours) and the time a message is held until.
 
 Revision ID: 4d8e2f1a9b07
 Revises: 3cd93ffd50c6
@@ -25,11 +26,26 @@ def upgrade():
     op.add_column('survey', sa.Column('satisfaction', sa.String(length=20), nullable=True))
     op.add_column('survey', sa.Column('invited_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('survey', sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('notification', sa.Column('held_until', sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        'message_preference',
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('channels', sa.JSON(), nullable=True),
+        sa.Column('opted_out', sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column('quiet_hours', sa.String(length=11), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_message_preference_user_id_user'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('user_id', name=op.f('pk_message_preference')),
+    )
     # The periodic progress reminder reads the tickets whose update is due through this index.
     op.create_index(op.f('ix_ticket_update_due_at'), 'ticket', ['update_due_at'], unique=False)
 
 
 def downgrade():
+    op.drop_table('message_preference')
+    with op.batch_alter_table('notification') as batch_op:
+        batch_op.drop_column('held_until')
     with op.batch_alter_table('survey') as batch_op:
         batch_op.drop_column('reminded_at')
         batch_op.drop_column('invited_at')

@@ -1,7 +1,7 @@
 """The in-app inbox of staff and customers: one row per message to one account, read or not."""
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -20,3 +20,13 @@ class InboxItem(TimestampMixin, db.Model):
 
     # The bell's count reads this index alone: (user, unread).
     __table_args__ = (Index("ix_inbox_item_user_read", "user_id", "read_at"),)
+
+
+class MessagePreference(TimestampMixin, db.Model):
+    """A customer account's choices (portal.domain.message_prefs): the channel per kind of message, opting out
+    of text and e-mail messages, quiet hours ("22:00-08:00"; None: the portal's default, "": none)."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    channels: Mapped[dict | None] = mapped_column(JSON)
+    opted_out: Mapped[bool] = mapped_column(default=False, server_default=false())
+    quiet_hours: Mapped[str | None] = mapped_column(String(11))

@@ -2,8 +2,9 @@
 customer's accounts or the staff concerned, in each reader's language, and for the customer events in CHANNEL
 a message on the channel the customer came through (portal.tasks delivers it). add_event tells on_event; the
 messages are written when that transaction commits, with everything else it wrote."""
-from datetime import datetime
+from datetime import UTC, datetime
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,10 +12,11 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.domain import intake as intake_rules
+from portal.domain import message_prefs as prefs
 from portal.domain.roles import Role
 from portal.domain.time import utcnow
 from portal.extensions import db
-from portal.models import InboxItem, Notification, Ticket, User
+from portal.models import InboxItem, MessagePreference, Notification, Ticket, User
 from portal.services import ServiceError, mailer
 from portal.services.localtime import local
 
@@ -122,22 +124,42 @@ def _staff(ticket: Ticket, kind: str) -> list[User]:
     return list({user.id: user for user in people}.values())
 
 
+def preference(customers: list[User]) -> prefs.Preference:
+    """The customer's choices: those of its first account that made any, else the portal's defaults."""
+    default_quiet = prefs.parse_hours(current_app.config.get("QUIET_HOURS"))
+    ids = [user.id for user in customers]
+    row = db.session.scalar(db.select(MessagePreference).where(MessagePreference.user_id.in_(ids))
+                            .order_by(MessagePreference.user_id).limit(1)) if ids else None
+    if row is None:
+        return prefs.Preference(quiet=default_quiet)
+    quiet = default_quiet if row.quiet_hours is None else prefs.parse_hours(row.quiet_hours)
+    return prefs.Preference(channels=dict(row.channels or {}), opted_out=row.opted_out, quiet=quiet)
+
+
 def _channel_message(ticket: Ticket, kind: str, data: dict | None, customers: list[User]) -> None:
-    channel, recipient = intake_rules.notice_route(ticket.channel, ticket.contact_phone,
-                                                   ticket.contact.email if ticket.contact is not None else None)
+    email = ticket.contact.email if ticket.contact is not None else None
+    channel, recipient = intake_rules.notice_route(ticket.channel, ticket.contact_phone, email)
     if channel == "portal":
         return  # the inbox item is the message
+    choice = preference(customers)
+    chosen = choice.channel_for(kind, channel)
+    if chosen is None:
+        return  # the customer wants it in the inbox alone
+    if chosen != channel and (email if chosen == "email" else ticket.contact_phone):
+        channel, recipient = chosen, (email if chosen == "email" else ticket.contact_phone)
+    held = prefs.held_until(local(utcnow()), choice.quiet, kind=kind, priority=ticket.priority,
+                            safety=ticket.safety_locked)
+    held = held.astimezone(UTC) if held is not None else None
     locale = next((_locale(user) for user in customers if user.locale), "zh_CN")
     with force_locale(locale):
         body = text(kind, ticket, data)
     variables = _variables(ticket, kind, data)
     mailer.queue_notice(Notification(ticket=ticket, kind=kind, channel=channel, recipient=recipient, body=body,
-                                     data=variables, status="queued", created_at=utcnow()))
-    email = ticket.contact.email if ticket.contact is not None else None
+                                     data=variables, status="queued", created_at=utcnow(), held_until=held))
     if kind == "visit_booked" and channel != "email" and email:
         # The calendar file goes by e-mail whatever channel the customer came through.
         mailer.queue_notice(Notification(ticket=ticket, kind=kind, channel="email", recipient=email, body=body,
-                                         data=variables, status="queued", created_at=utcnow()))
+                                         data=variables, status="queued", created_at=utcnow(), held_until=held))
 
 
 def _variables(ticket: Ticket, kind: str, data: dict) -> dict:

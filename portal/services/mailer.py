@@ -90,7 +90,7 @@ def queue_notice(notice: Notification) -> Notification:
     db.session.add(notice)
     db.session.flush()
     if notice.channel != "portal":
-        jobs.add("deliver_message", notice.id)
+        jobs.add("deliver_message", notice.id, run_after=notice.held_until)
     return notice
 
 
