@@ -109,6 +109,20 @@ MESSAGE_KIND = {
 }
 MESSAGE_CHANNEL = {"default": _l("As I contacted you"), "sms": _l("Text message"), "email": _l("E-mail"),
                    "inbox": _l("Portal inbox only")}
+# Every kind of message an admin may write the text of (portal.domain.message_texts.VARIABLES).
+MESSAGE_TEXT = {
+    "ticket_registered": _l("Request registered (customer)"), "engineer_assigned": _l("Engineer assigned (customer)"),
+    "visit_booked": _l("Visit booked (customer)"), "engineer_on_the_way": _l("Engineer on the way (customer)"),
+    "progress_update": _l("Progress update (customer)"), "progress_latest": _l("Latest progress again (customer)"),
+    "ticket_resolved": _l("Work done: please confirm (customer)"), "quote_waiting": _l("Quote waiting (customer)"),
+    "signing_link_sent": _l("Signing link sent (customer)"), "ticket_closed": _l("Request closed (customer)"),
+    "survey_invitation": _l("Satisfaction survey (customer)"),
+    "survey_reminder": _l("Satisfaction survey reminder (customer)"),
+    "new_assignment": _l("New job (engineer)"), "visit_booked_staff": _l("Visit booked (engineer)"),
+    "signing_link_staff": _l("Signing link sent (engineer)"), "progress_due": _l("Progress update due (assignee)"),
+    "progress_overdue": _l("Progress update overdue (desk)"), "callback_due": _l("Call-back due (desk)"),
+    "sla_at_risk": _l("SLA at risk (staff)"), "sla_breached": _l("SLA breached (staff)"),
+}
 # Seed 004's answer to the call-back and the survey.
 SATISFACTION = {"satisfied": _l("Satisfied"), "basically_satisfied": _l("Basically satisfied"),
                 "unsatisfied": _l("Not satisfied")}
@@ -149,6 +163,7 @@ SECURITY_EVENT = {
     "account_enabled": _l("Account enabled"), "sla_policies_changed": _l("SLA policies changed"),
     "routing_rules_changed": _l("Routing rules changed"), "data_downloaded": _l("Customer data downloaded"),
     "master_data_changed": _l("Master data changed"), "message_preferences_changed": _l("Message preferences changed"),
+    "message_text_changed": _l("Message text changed"),
     "task_retried": _l("Failed task retried"), "task_dropped": _l("Failed task dropped"),
 }
 

@@ -1,7 +1,8 @@
 """Messages that reach people: the engineer's "On my way" on the visit (when, and the expected arrival), and the
 update due time a progress reminder was last sent for on the ticket (so that the periodic task sends it once), and
 the satisfaction call-back on the survey (seed 004's answer, the invitation and its reminder); the customer's
-message preferences (channel per kind, opting out, quiet hours) and the time a message is held until.
+message preferences (channel per kind, opting out, quiet hours) and the time a message is held until; the
+admin's message texts per kind and language.
 
 Revision ID: 4d8e2f1a9b07
 Revises: 3cd93ffd50c6
@@ -38,11 +39,25 @@ def upgrade():
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('user_id', name=op.f('pk_message_preference')),
     )
+    op.create_table(
+        'message_text',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=40), nullable=False),
+        sa.Column('locale', sa.String(length=10), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('updated_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_message_text_updated_by_id_user'),
+                                ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_message_text')),
+        sa.UniqueConstraint('kind', 'locale', name='uq_message_text_kind_locale'),
+    )
     # The periodic progress reminder reads the tickets whose update is due through this index.
     op.create_index(op.f('ix_ticket_update_due_at'), 'ticket', ['update_due_at'], unique=False)
 
 
 def downgrade():
+    op.drop_table('message_text')
     op.drop_table('message_preference')
     with op.batch_alter_table('notification') as batch_op:
         batch_op.drop_column('held_until')

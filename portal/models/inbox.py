@@ -1,7 +1,7 @@
 """The in-app inbox of staff and customers: one row per message to one account, read or not."""
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, false
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -30,3 +30,16 @@ class MessagePreference(TimestampMixin, db.Model):
     channels: Mapped[dict | None] = mapped_column(JSON)
     opted_out: Mapped[bool] = mapped_column(default=False, server_default=false())
     quiet_hours: Mapped[str | None] = mapped_column(String(11))
+
+
+class MessageText(TimestampMixin, db.Model):
+    """An admin's text for one kind of message in one language, instead of the built-in one (placeholders checked
+    on saving: portal.domain.message_texts)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    __table_args__ = (UniqueConstraint("kind", "locale", name="uq_message_text_kind_locale"),)

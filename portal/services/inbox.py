@@ -5,7 +5,7 @@ messages are written when that transaction commits, with everything else it wrot
 from datetime import UTC, datetime
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from portal.domain import intake as intake_rules
 from portal.domain import message_prefs as prefs
+from portal.domain import message_texts
 from portal.domain.roles import Role
 from portal.domain.time import utcnow
 from portal.extensions import db
-from portal.models import InboxItem, MessagePreference, Notification, Ticket, User
+from portal.models import InboxItem, MessagePreference, MessageText, Notification, Ticket, User
 from portal.services import ServiceError, mailer
 from portal.services.localtime import local
 
@@ -39,6 +40,7 @@ CHANNEL = frozenset({"engineer_assigned", "visit_booked", "engineer_on_the_way",
                      "ticket_closed"})
 LOCALES = ("zh_CN", "en")
 PENDING_KEY = "portal.events_to_tell"
+TEXTS_KEY = "portal.message_texts"
 
 
 def _when(value) -> str:
@@ -48,8 +50,28 @@ def _when(value) -> str:
         return ""
 
 
-def text(kind: str, ticket: Ticket, data: dict | None) -> str:
-    """The message in the current language."""
+def values(kind: str, ticket: Ticket, data: dict | None) -> dict:
+    """The placeholders of an admin's text (portal.domain.message_texts)."""
+    data = data or {}
+    assignee = _assignee(ticket)
+    return {"number": ticket.number, "engineer": data.get("name") or (assignee.name if assignee is not None else ""),
+            "at": _when(data.get("at") or data.get("due")), "eta": _when(data.get("eta")),
+            "text": data.get("text") or "", "link": data.get("link") or "", "priority": ticket.priority or "—"}
+
+
+def _written(kind: str) -> str | None:
+    """The admin's text for `kind` in the current language, if any (read once per session)."""
+    cache = db.session.info.get(TEXTS_KEY)
+    if cache is None:
+        cache = {(row.kind, row.locale): row.body for row in db.session.scalars(db.select(MessageText))}
+        db.session.info[TEXTS_KEY] = cache
+    return cache.get((kind, "zh_CN" if str(get_locale() or "zh").startswith("zh") else "en"))
+
+
+def text(kind: str, ticket: Ticket, data: dict | None, builtin: bool = False) -> str:
+    """The message in the current language: the admin's text when there is one, else the built-in one."""
+    if not builtin and (written := _written(kind)) is not None:
+        return message_texts.render(written, values(kind, ticket, data))
     data = data or {}
     number = ticket.number
     assignee = _assignee(ticket)
@@ -211,6 +233,7 @@ def _write_messages(session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session) -> None:
     session.info.pop(PENDING_KEY, None)
+    session.info.pop(TEXTS_KEY, None)
 
 
 # --- the reader's side ---------------------------------------------------------------------------------------
