@@ -157,6 +157,12 @@ class Config:
     WECHAT_URL = os.environ.get("WECHAT_URL")
     WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN")
     WECHAT_TEMPLATES = os.environ.get("WECHAT_TEMPLATES")
+    # Linking a customer's WeChat (the official account's web authorisation, scope snsapi_base): the app id and
+    # secret, where the QR code sends the customer, and where the callback's code is exchanged for the openid.
+    WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID")
+    WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET")
+    WECHAT_AUTHORIZE_URL = os.environ.get("WECHAT_AUTHORIZE_URL", "https://open.weixin.qq.com/connect/oauth2/authorize")
+    WECHAT_OPENID_URL = os.environ.get("WECHAT_OPENID_URL", "https://api.weixin.qq.com/sns/oauth2/access_token")
     CHANNEL_TIMEOUT = float(os.environ.get("CHANNEL_TIMEOUT", "10"))
     # Rate limits (ticket tracking, sign-in links, the verify page): in memory per process by default;
     # production points every worker at the same store, e.g. redis://127.0.0.1:6379 (see ProductionConfig).

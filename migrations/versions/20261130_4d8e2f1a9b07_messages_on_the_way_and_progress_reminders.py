@@ -2,7 +2,7 @@
 update due time a progress reminder was last sent for on the ticket (so that the periodic task sends it once), and
 the satisfaction call-back on the survey (seed 004's answer, the invitation and its reminder); the customer's
 message preferences (channel per kind, opting out, quiet hours) and the time a message is held until; the
-admin's message texts per kind and language.
+admin's message texts per kind and language; the customer's WeChat link (openid).
 
 Revision ID: 4d8e2f1a9b07
 Revises: 3cd93ffd50c6
@@ -52,11 +52,27 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_message_text')),
         sa.UniqueConstraint('kind', 'locale', name='uq_message_text_kind_locale'),
     )
+    op.create_table(
+        'wechat_link',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('state', sa.String(length=64), nullable=False),
+        sa.Column('openid', sa.String(length=64), nullable=True),
+        sa.Column('linked_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_wechat_link_user_id_user'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_wechat_link')),
+        sa.UniqueConstraint('user_id', name=op.f('uq_wechat_link_user_id')),
+        sa.UniqueConstraint('state', name=op.f('uq_wechat_link_state')),
+        sa.UniqueConstraint('openid', name=op.f('uq_wechat_link_openid')),
+    )
     # The periodic progress reminder reads the tickets whose update is due through this index.
     op.create_index(op.f('ix_ticket_update_due_at'), 'ticket', ['update_due_at'], unique=False)
 
 
 def downgrade():
+    op.drop_table('wechat_link')
     op.drop_table('message_text')
     op.drop_table('message_preference')
     with op.batch_alter_table('notification') as batch_op:

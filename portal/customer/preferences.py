@@ -14,10 +14,10 @@ from portal import labels
 from portal.customer.blueprint import bp
 from portal.domain import message_prefs as rules
 from portal.domain.roles import CUSTOMERS
-from portal.services import preferences
+from portal.services import preferences, wechat
 from portal.web.access import roles_required
 from portal.web.fields import to_choices
-from portal.web.forms import refused, saved, submit
+from portal.web.forms import ButtonForm, commit, refused, saved, submit
 from portal.web.render import render
 
 QUIET = (("default", _l("The usual quiet hours (22:00 to 08:00)")), ("own", _l("My own quiet hours")),
@@ -86,3 +86,33 @@ def save_message_preferences():
         opted_out=f.opted_out.data, quiet=f.quiet_value()),
         done=lambda _r: saved(_("Your message preferences are saved."), url_for("customer.message_preferences")),
         again=lambda status, error: refused(form, status, lambda code: _page(form, code), error))
+
+
+# ---- WeChat ----------------------------------------------------------------------------------------------
+
+def _wechat_page(status: int = 200):
+    link = wechat.link_of(current_user)
+    context = {"configured": wechat.configured(), "linked": link is not None and link.openid is not None,
+               "button": ButtonForm(), "qr": None, "url": None}
+    if context["configured"] and not context["linked"]:
+        link = wechat.start(current_user)
+        commit()  # the state in the code must exist when WeChat calls back
+        context["url"] = wechat.authorize_url(link)
+        context["qr"] = wechat.qr_data_uri(context["url"])
+    return render("customer/wechat.html", http_status=status, **context)
+
+
+@bp.get("/wechat")
+@roles_required(*CUSTOMERS)
+def wechat_page():
+    return _wechat_page()
+
+
+@bp.post("/wechat/unlink")
+@roles_required(*CUSTOMERS)
+def wechat_unlink():
+    form = ButtonForm()
+    return submit(form, lambda _f: wechat.unlink(current_user),
+                  done=lambda _r: saved(_("WeChat is unlinked: messages come as text messages again."),
+                                        url_for("customer.wechat_page")),
+                  again=lambda status, error: _wechat_page(status))

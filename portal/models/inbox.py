@@ -43,3 +43,14 @@ class MessageText(TimestampMixin, db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     __table_args__ = (UniqueConstraint("kind", "locale", name="uq_message_text_kind_locale"),)
+
+
+class WechatLink(TimestampMixin, db.Model):
+    """A customer account's WeChat: the state in the QR code, then the openid the official account's callback
+    gave (portal.services.wechat); WeChat messages reach the customer through it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
+    state: Mapped[str] = mapped_column(String(64), unique=True)
+    openid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,7 +9,7 @@ ORDER = (
     "knowledge", "routing", "coverage", "documents", "customer_data", "customers", "customer_records", "catalogue",
     "organisation", "imports",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
-    "inbox", "preferences", "message_texts", "events", "transitions", "sla",
+    "wechat", "inbox", "preferences", "message_texts", "events", "transitions", "sla",
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "sessions",
     "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing", "callbacks",

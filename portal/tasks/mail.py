@@ -12,6 +12,7 @@ from portal.channels import Message, PermanentFailure, TemporaryFailure, adapter
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Notification
+from portal.services import wechat
 from portal.services.jobs import WIPED
 from portal.services.mailer import SECRET_KINDS
 from portal.services.visit_calendar import visit_ics
@@ -29,8 +30,13 @@ def _finish(notice: Notification, status: str) -> None:
 
 
 def _route(notice: Notification) -> str:
-    """The channel it goes on: WeChat falls back to a text message until the customer linked WeChat."""
+    """The channel it goes on: WeChat to the openid of the customer's linked account, else (not linked yet) as a
+    text message."""
     if notice.channel == "wechat":
+        openid = wechat.openid_for(notice.ticket) if notice.ticket is not None else None
+        if openid is not None:
+            notice.recipient = openid
+            return "wechat"
         notice.data = {**(notice.data or {}), "fallback": "sms"}
         return "sms"
     return notice.channel
