@@ -162,6 +162,8 @@ class Config:
     WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID")
     WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET")
     WECHAT_AUTHORIZE_URL = os.environ.get("WECHAT_AUTHORIZE_URL", "https://open.weixin.qq.com/connect/oauth2/authorize")
+    # The token the official account's server configuration signs its calls to /wechat/inbound with.
+    WECHAT_CALLBACK_TOKEN = os.environ.get("WECHAT_CALLBACK_TOKEN")
     WECHAT_OPENID_URL = os.environ.get("WECHAT_OPENID_URL", "https://api.weixin.qq.com/sns/oauth2/access_token")
     CHANNEL_TIMEOUT = float(os.environ.get("CHANNEL_TIMEOUT", "10"))
     # Rate limits (ticket tracking, sign-in links, the verify page): in memory per process by default;

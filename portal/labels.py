@@ -60,6 +60,7 @@ EVENT = {
     "update_overdue": _l("Progress update overdue: desk reminded"),
     "survey_invited": _l("Satisfaction survey sent"), "survey_reminded": _l("Satisfaction survey reminder sent"),
     "callback_due": _l("Call-back due: survey not answered"), "callback_done": _l("Call-back: customer answered"),
+    "customer_message": _l("Message from the customer"),
 }
 CAUSE = {
     "hardware": _l("Hardware fault"), "software": _l("Software / firmware"), "operation": _l("Operation / usage"),
@@ -98,7 +99,8 @@ EVENT.update({
     "escalation_requested": _l("Customer asked for escalation"), "survey_submitted": _l("Customer rated the service"),
 })
 FOLLOW_UP = {"low_rating": _l("low rating"), "escalation": _l("escalation"), "complaint": _l("complaint"),
-             "signing_link": _l("signing link requested"), "callback": _l("satisfaction call-back")}
+             "signing_link": _l("signing link requested"), "callback": _l("satisfaction call-back"),
+             "reply": _l("customer reply to answer")}
 # The customer's messages they may route (portal.domain.message_prefs.KINDS) and where to.
 MESSAGE_KIND = {
     "engineer_assigned": _l("Engineer assigned"), "visit_booked": _l("Visit booked"),

@@ -13,6 +13,7 @@ ORDER = (
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "sessions",
     "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing", "callbacks",
+    "replies",
 )
 
 

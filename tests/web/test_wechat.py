@@ -111,3 +111,87 @@ def test_without_wechat_settings_the_page_says_so(app, login_as):
 def test_the_wechat_page_is_for_customers(app, login_as):
     for role in ("agent", "engineer"):
         assert login_as(role).get("/my/wechat").status_code == 403
+
+
+# ---- Replies through the official account's webhook ----------------------------------------------------
+
+TOKEN = "wx-callback-token"
+
+
+def signed(now=None, token=TOKEN):
+    import hashlib
+    import time as clock
+    timestamp, nonce = str(int(now if now is not None else clock.time())), "n0nce123"
+    signature = hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()  # noqa: S324
+    return f"signature={signature}&timestamp={timestamp}&nonce={nonce}"
+
+
+def reply_xml(openid, text, msg_id="6001"):
+    return (f"<xml><ToUserName><![CDATA[gh_portal]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+            f"<CreateTime>1764500000</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            f"<Content><![CDATA[{text}]]></Content><MsgId>{msg_id}</MsgId></xml>").encode()
+
+
+def link_customer(app, openid="oX1a2b3c4d5e6f7g8h9i"):
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "customer@example.com"))
+        db.session.add(WechatLink(user_id=user.id, state="used-state", openid=openid))
+        db.session.commit()
+
+
+def test_a_signed_reply_lands_on_the_ticket_and_the_desks_list_once(app, client):
+    from portal.models import FollowUpTask, TicketEvent
+    app.config["WECHAT_CALLBACK_TOKEN"] = TOKEN
+    ticket_id = make_ticket(app, status="in_progress")
+    link_customer(app)
+    check = client.get(f"/wechat/inbound?{signed()}&echostr=hello123")
+    assert check.status_code == 200 and check.get_data(as_text=True) == "hello123"
+    for _ in range(2):  # WeChat resends when it is not sure: recorded once
+        answer = client.post(f"/wechat/inbound?{signed()}", data=reply_xml("oX1a2b3c4d5e6f7g8h9i", "明天上午有人在"),
+                             content_type="text/xml")
+        assert answer.status_code == 200 and answer.get_data(as_text=True) == "success"
+    with app.app_context():
+        events = db.session.scalars(db.select(TicketEvent).where(TicketEvent.kind == "customer_message")).all()
+        assert [(e.ticket_id, e.body, e.data["via"]) for e in events] == [(ticket_id, "明天上午有人在", "wechat")]
+        task = db.session.scalar(db.select(FollowUpTask).where(FollowUpTask.kind == "reply"))
+        assert task.ticket_id == ticket_id and task.note == "明天上午有人在"
+
+
+def test_unsigned_stale_or_unknown_replies_change_nothing(app, client):
+    from portal.models import TicketEvent
+    app.config["WECHAT_CALLBACK_TOKEN"] = TOKEN
+    make_ticket(app, status="in_progress")
+    link_customer(app)
+    body = reply_xml("oX1a2b3c4d5e6f7g8h9i", "伪造")
+    assert client.post("/wechat/inbound", data=body, content_type="text/xml").status_code == 403
+    assert client.post(f"/wechat/inbound?{signed(token='wrong')}", data=body,
+                       content_type="text/xml").status_code == 403
+    assert client.post(f"/wechat/inbound?{signed(now=1_000_000_000)}", data=body,
+                       content_type="text/xml").status_code == 403  # an old, replayed signature
+    stranger = client.post(f"/wechat/inbound?{signed()}", data=reply_xml("oSomeoneElse00000", "你好"),
+                           content_type="text/xml")
+    assert stranger.status_code == 200
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xml><Content>&a;</Content></xml>'
+    assert client.post(f"/wechat/inbound?{signed()}", data=bomb, content_type="text/xml").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(TicketEvent).where(
+            TicketEvent.kind == "customer_message")) == 0
+
+
+def test_a_reply_answers_the_open_question(app, client):
+    from portal.models import Ticket, TicketEvent
+    from portal.services import selfservice
+    app.config["WECHAT_CALLBACK_TOKEN"] = TOKEN
+    ticket_id = make_ticket(app, status="in_progress")
+    link_customer(app)
+    with app.test_request_context():
+        agent = db.session.scalar(db.select(User).where(User.email == "agent@example.com"))
+        question = selfservice.ask_customer(db.session.get(Ticket, ticket_id), agent, question="设备序列号是多少？")
+        db.session.commit()
+        question_id = question.id
+    client.post(f"/wechat/inbound?{signed()}", data=reply_xml("oX1a2b3c4d5e6f7g8h9i", "SN-778899"),
+                content_type="text/xml")
+    with app.app_context():
+        answer = db.session.scalar(db.select(TicketEvent).where(TicketEvent.kind == selfservice.ANSWER))
+        assert answer.body == "SN-778899" and answer.data["question_id"] == question_id
+        assert answer.data["via"] == "wechat"
