@@ -132,6 +132,12 @@ class Config:
     TASKS_RETRY_SECONDS = int(os.environ.get("TASKS_RETRY_SECONDS", "30"))
     # A task row left running this long (its worker was killed) or pending past its time is queued again.
     TASKS_STALE_MINUTES = int(os.environ.get("TASKS_STALE_MINUTES", "15"))
+    # Progress updates (seed 000: every 12 h for P1-P2, 24 h for P3-P4, the SLA policy's update target): when the
+    # update clock runs out the assignee is reminded; this many minutes later, still without an update, the desk.
+    PROGRESS_DESK_AFTER_MINUTES = int(os.environ.get("PROGRESS_DESK_AFTER_MINUTES", "120"))
+    # Customers' quiet hours unless they chose their own (local time): text and e-mail messages written then wait
+    # for the end, except for P1 and safety tickets and the engineer's "On my way". Empty: none.
+    QUIET_HOURS = os.environ.get("QUIET_HOURS", "22:00-08:00")
     # How long a remote acceptance link stays valid.
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
     # Outgoing e-mail (invitations, sign-in links, queued notices); without MAIL_SERVER nothing is sent.
@@ -151,6 +157,14 @@ class Config:
     WECHAT_URL = os.environ.get("WECHAT_URL")
     WECHAT_TOKEN = os.environ.get("WECHAT_TOKEN")
     WECHAT_TEMPLATES = os.environ.get("WECHAT_TEMPLATES")
+    # Linking a customer's WeChat (the official account's web authorisation, scope snsapi_base): the app id and
+    # secret, where the QR code sends the customer, and where the callback's code is exchanged for the openid.
+    WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID")
+    WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET")
+    WECHAT_AUTHORIZE_URL = os.environ.get("WECHAT_AUTHORIZE_URL", "https://open.weixin.qq.com/connect/oauth2/authorize")
+    # The token the official account's server configuration signs its calls to /wechat/inbound with.
+    WECHAT_CALLBACK_TOKEN = os.environ.get("WECHAT_CALLBACK_TOKEN")
+    WECHAT_OPENID_URL = os.environ.get("WECHAT_OPENID_URL", "https://api.weixin.qq.com/sns/oauth2/access_token")
     CHANNEL_TIMEOUT = float(os.environ.get("CHANNEL_TIMEOUT", "10"))
     # Rate limits (ticket tracking, sign-in links, the verify page): in memory per process by default;
     # production points every worker at the same store, e.g. redis://127.0.0.1:6379 (see ProductionConfig).
@@ -187,6 +201,7 @@ class TestConfig(Config):
     TASKS_IN_PROCESS = False
     MAIL_SERVER = None  # tests that send mail configure a fake server
     RATELIMIT_STORAGE_URI = "memory://"
+    QUIET_HOURS = ""  # messages go at once whatever the hour the suite runs; quiet-hour tests set their own
 
 
 class ProductionConfig(Config):

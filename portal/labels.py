@@ -23,7 +23,7 @@ PRIORITY = {
 }
 # The on-site steps, named as the endpoints that record them.
 STEP = {
-    "arrive": _l("Arrival"), "inspection": _l("Inspection"), "diagnosis": _l("Diagnosis"),
+    "on_my_way": _l("On my way"), "arrive": _l("Arrival"), "inspection": _l("Inspection"), "diagnosis": _l("Diagnosis"),
     "work": _l("Work done and parts"), "loaner": _l("Loaner unit"), "loaner_return": _l("Loaner returned"),
     "progress": _l("Update to the customer"), "wait": _l("Waiting"), "resume": _l("Work resumed"),
     "handover": _l("Hand over to acceptance"),
@@ -39,7 +39,7 @@ ACTION = {
     "resolve": _l("Hand over to acceptance"), "accept": _l("Customer acceptance"),
     "reject": _l("Customer not satisfied"), "cancel": _l("Cancel ticket"), "diagnose": _l("Record diagnosis"),
     "loaner": _l("Loaner unit"), "update_customer": _l("Update the customer"),
-    "confirm_receipt": _l("Confirm receipt"),
+    "confirm_receipt": _l("Confirm receipt"), "on_my_way": _l("On my way"),
 }
 EVENT = {
     "created": _l("Service request registered"), "triaged": _l("Category and priority set"),
@@ -56,6 +56,11 @@ EVENT = {
     "work_resumed": _l("Work resumed on site"), "remote_link": _l("Signing link sent to the customer"),
     "received": _l("Receipt confirmed by the engineer"), "visit_scheduled": _l("Visit scheduled"),
     "sla_at_risk": _l("SLA at risk"), "sla_breached": _l("SLA breached"), "escalated": _l("Escalated"),
+    "on_the_way": _l("Engineer on the way"), "update_due": _l("Progress update due: assignee reminded"),
+    "update_overdue": _l("Progress update overdue: desk reminded"),
+    "survey_invited": _l("Satisfaction survey sent"), "survey_reminded": _l("Satisfaction survey reminder sent"),
+    "callback_due": _l("Call-back due: survey not answered"), "callback_done": _l("Call-back: customer answered"),
+    "customer_message": _l("Message from the customer"),
 }
 CAUSE = {
     "hardware": _l("Hardware fault"), "software": _l("Software / firmware"), "operation": _l("Operation / usage"),
@@ -94,7 +99,35 @@ EVENT.update({
     "escalation_requested": _l("Customer asked for escalation"), "survey_submitted": _l("Customer rated the service"),
 })
 FOLLOW_UP = {"low_rating": _l("low rating"), "escalation": _l("escalation"), "complaint": _l("complaint"),
-             "signing_link": _l("signing link requested")}
+             "signing_link": _l("signing link requested"), "callback": _l("satisfaction call-back"),
+             "reply": _l("customer reply to answer")}
+# The customer's messages they may route (portal.domain.message_prefs.KINDS) and where to.
+MESSAGE_KIND = {
+    "engineer_assigned": _l("Engineer assigned"), "visit_booked": _l("Visit booked"),
+    "engineer_on_the_way": _l("Engineer on the way"), "progress_update": _l("Progress updates"),
+    "progress_latest": _l("Reminder of the latest progress"), "ticket_resolved": _l("Work done: please confirm"),
+    "quote_waiting": _l("Quote waiting"), "ticket_closed": _l("Request closed"),
+    "survey_invitation": _l("Satisfaction survey"), "survey_reminder": _l("Satisfaction survey reminder"),
+}
+MESSAGE_CHANNEL = {"default": _l("As I contacted you"), "sms": _l("Text message"), "email": _l("E-mail"),
+                   "inbox": _l("Portal inbox only")}
+# Every kind of message an admin may write the text of (portal.domain.message_texts.VARIABLES).
+MESSAGE_TEXT = {
+    "ticket_registered": _l("Request registered (customer)"), "engineer_assigned": _l("Engineer assigned (customer)"),
+    "visit_booked": _l("Visit booked (customer)"), "engineer_on_the_way": _l("Engineer on the way (customer)"),
+    "progress_update": _l("Progress update (customer)"), "progress_latest": _l("Latest progress again (customer)"),
+    "ticket_resolved": _l("Work done: please confirm (customer)"), "quote_waiting": _l("Quote waiting (customer)"),
+    "signing_link_sent": _l("Signing link sent (customer)"), "ticket_closed": _l("Request closed (customer)"),
+    "survey_invitation": _l("Satisfaction survey (customer)"),
+    "survey_reminder": _l("Satisfaction survey reminder (customer)"),
+    "new_assignment": _l("New job (engineer)"), "visit_booked_staff": _l("Visit booked (engineer)"),
+    "signing_link_staff": _l("Signing link sent (engineer)"), "progress_due": _l("Progress update due (assignee)"),
+    "progress_overdue": _l("Progress update overdue (desk)"), "callback_due": _l("Call-back due (desk)"),
+    "sla_at_risk": _l("SLA at risk (staff)"), "sla_breached": _l("SLA breached (staff)"),
+}
+# Seed 004's answer to the call-back and the survey.
+SATISFACTION = {"satisfied": _l("Satisfied"), "basically_satisfied": _l("Basically satisfied"),
+                "unsatisfied": _l("Not satisfied")}
 QUOTE_STATUS = {"pending": _l("waiting for the customer"), "approved": _l("approved"), "declined": _l("declined"),
                 "withdrawn": _l("withdrawn")}
 
@@ -120,7 +153,7 @@ CUSTOMER_EVENT = {
     "work_recorded": _l("Repair work done"), "resolved": _l("Repair finished: please check and confirm"),
     "accepted": _l("You confirmed the repair: closed"), "rejected": _l("You reported it is not fixed yet"),
     "cancelled": _l("Request cancelled"), "loaner_issued": _l("Loaner unit lent to you"),
-    "loaner_returned": _l("Loaner unit returned"),
+    "loaner_returned": _l("Loaner unit returned"), "on_the_way": _l("The engineer is on the way"),
 }
 SECURITY_EVENT = {
     "sign_in": _l("Sign-in succeeded"), "sign_in_failed": _l("Sign-in failed"), "account_locked": _l("Account locked"),
@@ -131,7 +164,8 @@ SECURITY_EVENT = {
     "role_changed": _l("Role changed"), "account_disabled": _l("Account disabled"),
     "account_enabled": _l("Account enabled"), "sla_policies_changed": _l("SLA policies changed"),
     "routing_rules_changed": _l("Routing rules changed"), "data_downloaded": _l("Customer data downloaded"),
-    "master_data_changed": _l("Master data changed"),
+    "master_data_changed": _l("Master data changed"), "message_preferences_changed": _l("Message preferences changed"),
+    "message_text_changed": _l("Message text changed"),
     "task_retried": _l("Failed task retried"), "task_dropped": _l("Failed task dropped"),
 }
 

@@ -7,14 +7,14 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal.backoffice.blueprint import bp
-from portal.backoffice.forms import QuestionForm, QuoteForm, TaskDoneForm
+from portal.backoffice.forms import CallbackForm, QuestionForm, QuoteForm, TaskDoneForm
 from portal.backoffice.ticket_page import QUOTE_ROWS
 from portal.backoffice.views import ticket_post
 from portal.domain import selfservice as rules
 from portal.domain.roles import DESK, SUPERVISORS
 from portal.extensions import db
 from portal.models import FollowUpTask, Quote, Ticket
-from portal.services import ServiceError
+from portal.services import ServiceError, callbacks
 from portal.services import selfservice as service
 from portal.web.access import roles_required
 from portal.web.forms import ButtonForm, refused, saved, submit
@@ -77,8 +77,10 @@ def _tasks_page(status: int = 200, forms: dict | None = None, error: str | None 
         db.select(FollowUpTask).options(joinedload(FollowUpTask.ticket).joinedload(Ticket.customer))
         .where(FollowUpTask.status == "open").order_by(FollowUpTask.created_at, FollowUpTask.id).limit(200)).all()
     forms = forms or {}
+    blank = {"callback": CallbackForm}
     return render("backoffice/tasks.html", http_status=status, tasks=tasks, error=error,
-                  forms={t.id: forms.get(t.id) or TaskDoneForm(formdata=None) for t in tasks})
+                  forms={t.id: forms.get(t.id) or blank.get(t.kind, TaskDoneForm)(formdata=None) for t in tasks},
+                  call_by={t.id: callbacks.call_by(t) for t in tasks if t.kind == "callback"})
 
 
 @bp.get("/tasks")
@@ -96,5 +98,20 @@ def task_done(task_id: int):
     form = TaskDoneForm()
     return submit(form, lambda f: service.complete_task(task, current_user, note=f.note.data),
                   done=lambda _r: saved(_("Task done."), url_for("backoffice.tasks")),
+                  again=lambda status, error: refused(form, status, lambda code: _tasks_page(
+                      code, {task.id: form}, error=str(error.message) if error is not None else None), error))
+
+
+@bp.post("/tasks/<int:task_id>/callback")
+@roles_required(*SUPERVISORS)
+def task_callback(task_id: int):
+    """The satisfaction call-back done: the customer's answer (满意 / 基本满意 / 不满意) and comment."""
+    task = db.session.get(FollowUpTask, task_id)
+    if task is None or task.kind != "callback":
+        abort(404)
+    form = CallbackForm()
+    return submit(form, lambda f: callbacks.record_callback(task, current_user, satisfaction=f.satisfaction.data,
+                                                            comment=f.note.data),
+                  done=lambda _r: saved(_("Call-back recorded."), url_for("backoffice.tasks")),
                   again=lambda status, error: refused(form, status, lambda code: _tasks_page(
                       code, {task.id: form}, error=str(error.message) if error is not None else None), error))

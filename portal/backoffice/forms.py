@@ -8,12 +8,13 @@ from wtforms import (
     DateField,
     HiddenField,
     MultipleFileField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from portal import labels
 from portal.domain import phones
@@ -114,3 +115,10 @@ class QuoteForm(FlaskForm):
 
 class TaskDoneForm(FlaskForm):
     note = TextAreaField(_l("What was done"), filters=[strip], validators=[Optional(), Length(max=1000)])
+
+
+class CallbackForm(FlaskForm):
+    """The satisfaction call-back (seed 004): the customer's answer and what they said."""
+    satisfaction = RadioField(_l("Customer's satisfaction"), choices=to_choices(labels.SATISFACTION.items()),
+                              validators=[InputRequired(message=_l("Choose how satisfied the customer is."))])
+    note = TextAreaField(_l("Comment and suggestions"), filters=[strip], validators=[Optional(), Length(max=1000)])

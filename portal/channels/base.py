@@ -19,6 +19,8 @@ class Message:
     recipient: str
     body: str
     variables: dict = field(default_factory=dict)
+    # (filename, MIME type, bytes): e-mail only, e.g. the booked visit's calendar file.
+    attachments: tuple = ()
 
 
 class Adapter(Protocol):

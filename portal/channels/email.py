@@ -16,14 +16,14 @@ class EmailAdapter:
         if "@" not in mail.recipient:
             raise PermanentFailure("not an e-mail address")
         if self.settings is None:
-            keep_unsent(mail.kind, mail.recipient, mail.body)
+            keep_unsent(mail.kind, mail.recipient, mail.body, mail.attachments)
             return "kept"
         try:
             smtp = self.settings.connect()
         except (OSError, smtplib.SMTPException) as error:
             raise TemporaryFailure(f"mail server unreachable: {type(error).__name__}") from None
         try:
-            smtp.send_message(message(self.settings, mail.kind, mail.recipient, mail.body))
+            smtp.send_message(message(self.settings, mail.kind, mail.recipient, mail.body, mail.attachments))
         except smtplib.SMTPRecipientsRefused:
             raise PermanentFailure("recipient refused") from None
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:

@@ -51,6 +51,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     # The assignee confirms they have the job; the status stays, the first-response clock may stop.
     (ASSIGNED, "confirm_receipt"): _T(ASSIGNED, ENGINEERS, True),
     (REOPENED, "confirm_receipt"): _T(REOPENED, ENGINEERS, True),
+    # "On my way": the status stays; the visit records when the engineer set off (the customer is told).
+    **{(s, "on_my_way"): _T(s, ENGINEERS, True) for s in (ASSIGNED, REOPENED, WAITING_PARTS, WAITING_CUSTOMER)},
     (ASSIGNED, "arrive"): _T(IN_PROGRESS, ENGINEERS, True),
     (REOPENED, "arrive"): _T(IN_PROGRESS, ENGINEERS, True),
     (IN_PROGRESS, "arrive"): _T(IN_PROGRESS, ENGINEERS, True),

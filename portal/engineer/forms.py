@@ -102,6 +102,13 @@ class ProgressForm(StepForm):
                                            "the part arrives within 3 working days"))
 
 
+class OnTheWayForm(StepForm):
+    """"On my way": the customer is told, with the expected arrival when the engineer gives one."""
+    eta_minutes = SelectField(_l("Expected arrival in"), coerce=optional_int, validators=[Optional()],
+                              choices=to_choices([("", _l("not given"))] + [
+                                  (m, _l("%(n)s min", n=m)) for m in (15, 30, 45, 60, 90, 120)]))
+
+
 class WaitForm(StepForm):
     waiting_for = SelectField(_l("Waiting for"), choices=to_choices([
         ("parts", _l("Waiting for parts")), ("customer", _l("Waiting for customer"))]))

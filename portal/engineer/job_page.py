@@ -12,6 +12,7 @@ from portal.engineer.forms import (
     InspectionForm,
     LoanerForm,
     LoanerReturnForm,
+    OnTheWayForm,
     ProgressForm,
     StepForm,
     WaitForm,
@@ -129,6 +130,8 @@ def job_context(ticket: Ticket, present: frozenset[str] | None = None, **forms) 
     for key, form_cls in RECORD_FORMS.items():
         forms.setdefault(key, form_cls(formdata=None) if flags.visit_open else None)
     forms.setdefault("work_form", work_form(formdata=False) if flags.visit_open else None)
+    actions = allowed_actions(ticket, current_user)
+    forms.setdefault("on_the_way_form", OnTheWayForm(formdata=None) if "on_my_way" in actions else None)
     for form in forms.values():
         if form is not None:
             form.version.data = ticket.version
@@ -141,6 +144,6 @@ def job_context(ticket: Ticket, present: frozenset[str] | None = None, **forms) 
         "history": repair_history(ticket),
         "warranty": coverage.ticket_cover(ticket, local_today()),
         "checklist": [{**item, "label_text": item_label(item, locale)} for item in template.items] if template else [],
-        "actions": allowed_actions(ticket, current_user), "flags": flags, "visit_open": flags.visit_open,
+        "actions": actions, "flags": flags, "visit_open": flags.visit_open,
         **forms,
     }

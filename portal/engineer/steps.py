@@ -15,6 +15,7 @@ from portal.engineer.forms import (
     InspectionForm,
     LoanerForm,
     LoanerReturnForm,
+    OnTheWayForm,
     ProgressForm,
     StepForm,
     WaitForm,
@@ -89,6 +90,14 @@ def run_step(ticket_id: int, form, form_key: str, use_case, message: str, valida
 def confirm_receipt(ticket_id: int):
     return run_step(ticket_id, StepForm(), "step_form",
                     lambda t, f: dispatch.confirm_receipt(t, current_user), _("Receipt confirmed."))
+
+
+@bp.post("/jobs/<int:ticket_id>/on-my-way")
+@roles_required(*ENGINEERS)
+@idempotent
+def on_my_way(ticket_id: int):
+    return run_step(ticket_id, OnTheWayForm(), "on_the_way_form", lambda t, f: fieldwork.record_on_the_way(
+        t, current_user, eta_minutes=f.eta_minutes.data), _("The customer is told you are on the way."))
 
 
 @bp.post("/jobs/<int:ticket_id>/arrive")

@@ -9,7 +9,7 @@ from portal.models.document import Document
 from portal.models.fieldwork import Diagnosis, Inspection, Loaner, PartUsage, Visit, WorkRecord
 from portal.models.follow_up import FollowUpTask, Survey
 from portal.models.idempotency import IdempotencyRecord
-from portal.models.inbox import InboxItem
+from portal.models.inbox import InboxItem, MessagePreference, MessageText, WechatLink
 from portal.models.knowledge import KnowledgeArticle
 from portal.models.mail import OutgoingMail
 from portal.models.notification import Notification, OutboxMessage
@@ -29,6 +29,7 @@ from portal.models.user_session import UserSession
 __all__ = [
     "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
     "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
+    "MessagePreference", "MessageText", "WechatLink",
     "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
     "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent",
     "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",

@@ -14,6 +14,9 @@ class Visit(TimestampMixin, db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
     engineer_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The engineer's "On my way" (the customer is told, with the expected arrival).
+    on_the_way_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expected_arrival_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     arrived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     departed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -9,7 +9,8 @@ from portal.extensions import db
 
 
 class Survey(db.Model):
-    """The short survey after closing: open for 7 days, one per ticket."""
+    """The short survey after closing: open for 7 days, one per ticket; written when the invitation goes out
+    (or on submission)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), unique=True)
@@ -20,6 +21,11 @@ class Survey(db.Model):
     result: Mapped[int | None]
     comment: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Seed 004's overall answer (satisfied | basically_satisfied | unsatisfied), from the survey or the desk's
+    # call-back; the invitation and its one reminder (portal.services.callbacks), each sent once.
+    satisfaction: Mapped[str | None] = mapped_column(String(20))
+    invited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     ticket = relationship("Ticket")
@@ -30,7 +36,7 @@ class FollowUpTask(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # low_rating | escalation | complaint
+    kind: Mapped[str] = mapped_column(String(20))  # low_rating | escalation | complaint | signing_link | callback
     note: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open | done

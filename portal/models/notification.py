@@ -25,6 +25,8 @@ class Notification(db.Model):
     # provider: on the outbox page) | unsent (no provider configured for the channel)
     status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Written in the customer's quiet hours: it waits until then (portal.domain.message_prefs).
+    held_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     ticket = relationship("Ticket")

@@ -56,8 +56,11 @@ class Ticket(TimestampMixin, db.Model):
     response_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The SLA clock as last read (portal.services.sla.refresh): the due times, the earliest running one
     # (the queue sorts on it), the state, and when the state can next change on its own (the sweep's index).
-    update_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    update_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     resolution_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last reminder point of the update clock reminded (portal.tasks.progress): the due time (the assignee),
+    # then the due time plus PROGRESS_DESK_AFTER_MINUTES (the desk); each once.
+    update_reminded_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sla_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # The queue's sort key: sla_due_at, or the far future when no clock runs (paused, closed). NULLs would
     # sort first on SQLite and no index serves "NULLS LAST" there.

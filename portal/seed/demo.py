@@ -19,7 +19,8 @@ from portal.models import (
 from portal.pdf.seal import make_self_signed
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
-from portal.services import customers, tickets
+from portal.services import customers, fieldwork, tickets
+from portal.services.events import add_event
 from portal.services.localtime import local_today, zone
 
 # Demo-only credentials, printed by `flask demo accounts` and listed in the README.
@@ -208,7 +209,7 @@ def ensure_customer_accounts() -> bool:
 
 
 def _seed_tickets(users, company, person, models) -> None:
-    """Two open tickets so that every role has something to look at after `make run`."""
+    """Two open tickets so that every role has something to look at after `make run`, with their messages."""
     agent, engineer = users["agent@example.com"], users["engineer@example.com"]
     job = tickets.register_request(
         user=agent, customer=company, contact=company.contacts[0], contact_name="张经理",
@@ -218,7 +219,14 @@ def _seed_tickets(users, company, person, models) -> None:
     tickets.triage(job, agent, category="fault_repair", priority="P2", reason="产线终端停用", version=None)
     tickets.assign(job, agent, engineer=engineer, version=None)
     afternoon = datetime.combine(local_today(), time(14, 0), tzinfo=zone()).astimezone(UTC)  # stored in UTC
-    db.session.add(Visit(ticket_id=job.id, engineer_id=engineer.id, scheduled_at=afternoon))
+    visit = Visit(ticket_id=job.id, engineer_id=engineer.id, scheduled_at=afternoon)
+    db.session.add(visit)
+    db.session.flush()
+    # The booking and an update reach the customer like any other (the outbox page, the inbox, the e-mail with
+    # its calendar file on the page of unsent mail).
+    add_event(job, users["supervisor@example.com"], "visit_scheduled",
+              data={"engineer": engineer.id, "at": afternoon.isoformat(), "visit": visit.id})
+    fieldwork.update_customer(job, engineer, message="已电话确认故障现象，今天下午 14:00 上门检修，请安排人员在场。")
     tickets.register_request(
         user=agent, customer=person, contact=person.contacts[0], contact_name="周敏", contact_phone="13700001111",
         product_model=models["WM-800"], serial="WM800-SN5001", purchase_date=None,

@@ -147,5 +147,5 @@ def assign_slot(ticket: Ticket, user: User, *, engineer: User, day: date, slot: 
             db.session.add(visit)
     except IntegrityError as clash:
         raise ServiceError(taken_message, status=409, field="slot") from clash
-    add_event(ticket, user, "visit_scheduled", data={"engineer": engineer.id, "at": at.isoformat()})
+    add_event(ticket, user, "visit_scheduled", data={"engineer": engineer.id, "at": at.isoformat(), "visit": visit.id})
     return visit

@@ -13,5 +13,5 @@ def add_event(ticket: Ticket, actor: User | None, kind: str, body: str | None = 
     event = TicketEvent(ticket=ticket, actor=actor, kind=kind, body=body, data=data,
                         customer_visible=customer_visible, created_at=at or utcnow())
     db.session.add(event)
-    inbox.on_event(ticket, kind, data)
+    inbox.on_event(ticket, kind, data, body)
     return event

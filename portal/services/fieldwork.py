@@ -1,5 +1,5 @@
 """What the engineer records on site: arrival, inspection, work done with parts, hand-over."""
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
@@ -21,6 +21,28 @@ def current_visit(ticket: Ticket, engineer: User) -> Visit | None:
         .order_by(Visit.id.desc())
         .limit(1)
     )
+
+
+def record_on_the_way(ticket: Ticket, engineer: User, *, eta_minutes: int | None) -> Visit:
+    """The engineer sets off: the visit (the booked one, else a new one) records when, and the expected arrival;
+    the customer is told with the engineer's name (portal.services.inbox). Once per visit: a second press or a
+    replay with another key changes nothing."""
+    apply_action(ticket, "on_my_way", engineer)
+    visit = current_visit(ticket, engineer)
+    if visit is not None and visit.arrived_at is not None:
+        raise ServiceError(_l("You are already on site for this visit."), status=409)
+    if visit is not None and visit.on_the_way_at is not None:
+        return visit  # a second copy from the phone: the customer was told once
+    now = utcnow()
+    if visit is None:
+        visit = Visit(ticket_id=ticket.id, engineer_id=engineer.id)
+        db.session.add(visit)
+    visit.on_the_way_at = now
+    visit.expected_arrival_at = now + timedelta(minutes=eta_minutes) if eta_minutes else None
+    add_event(ticket, engineer, "on_the_way", customer_visible=True, at=now,
+              data={"name": engineer.name,
+                    "eta": visit.expected_arrival_at.isoformat() if visit.expected_arrival_at else None})
+    return visit
 
 
 def record_arrival(ticket: Ticket, engineer: User) -> Visit:

@@ -14,11 +14,13 @@ WIPED = "—"
 STATES = ("pending", "running", "failed")
 
 
-def add(kind: str, ref_id: int | None = None) -> QueuedTask:
-    task = QueuedTask(kind=kind, ref_id=ref_id, state="pending", attempts=0)
+def add(kind: str, ref_id: int | None = None, run_after=None) -> QueuedTask:
+    """`run_after`: not before then (a message held through the customer's quiet hours)."""
+    task = QueuedTask(kind=kind, ref_id=ref_id, state="pending", attempts=0, run_after=run_after)
     db.session.add(task)
     db.session.flush()
-    db.session.info.setdefault(PENDING_KEY, []).append(task.id)
+    delay = max((run_after - utcnow()).total_seconds(), 0) if run_after is not None else None
+    db.session.info.setdefault(PENDING_KEY, []).append((task.id, delay) if delay else task.id)
     return task
 
 

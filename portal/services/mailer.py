@@ -23,6 +23,9 @@ SUBJECTS = {
     "signing_link": "请签字确认服务 / Please confirm and sign your service",
     "signing_code": "签字验证码 / Your signing code",
     "account_locked": "账户已锁定 / Sign-in to your account is locked",
+    "visit_booked": "上门服务已预约 / Your service visit is booked",
+    "engineer_on_the_way": "工程师已出发 / Your engineer is on the way",
+    "progress_update": "服务进展 / Progress on your service request",
 }
 # Their text holds a link or a code: wiped from the row once sent (or given up).
 SECRET_KINDS = frozenset({"portal_invite", "login_link", "signing_link", "signing_code"})
@@ -54,24 +57,28 @@ class SmtpSettings:
         return smtp
 
 
-def message(settings: SmtpSettings, kind: str, recipient: str, body: str) -> EmailMessage:
+def message(settings: SmtpSettings, kind: str, recipient: str, body: str, attachments=()) -> EmailMessage:
     mail = EmailMessage()
     mail["Subject"] = SUBJECTS.get(kind, DEFAULT_SUBJECT)
     mail["From"] = settings.sender
     mail["To"] = recipient
     mail.set_content(body)
+    for filename, mime, content in attachments:
+        maintype, subtype = mime.split("/", 1)
+        mail.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return mail
 
 
-def keep_unsent(kind: str, recipient: str, body: str) -> None:
+def keep_unsent(kind: str, recipient: str, body: str, attachments=()) -> None:
     """No mail server: outside production the message is kept (the admin's page of mail that would have been
     sent) and written to the log, links and codes included, so that a developer can follow them. In production
     nothing of it is kept or logged: a link or a code must not outlive the mail that was never sent."""
     if current_app.config.get("ENV_NAME") == "production":
         log.warning("MAIL_SERVER is not set: a %s e-mail was not sent", kind)
         return
+    names = "".join(f"\n\n[附件 / attachment: {name}]" for name, _mime, _content in attachments)
     db.session.add(OutgoingMail(kind=kind, recipient=recipient, subject=SUBJECTS.get(kind, DEFAULT_SUBJECT),
-                                body=body))
+                                body=body + names))
     log.info("MAIL_SERVER is not set: %s e-mail to %s kept on the page of unsent mail:\n%s", kind,
              mask_email(recipient), body)
 
@@ -83,7 +90,7 @@ def queue_notice(notice: Notification) -> Notification:
     db.session.add(notice)
     db.session.flush()
     if notice.channel != "portal":
-        jobs.add("deliver_message", notice.id)
+        jobs.add("deliver_message", notice.id, run_after=notice.held_until)
     return notice
 
 

@@ -199,7 +199,7 @@ def survey_state(ticket: Ticket, now: datetime | None = None, survey=_UNREAD) ->
 
 
 def submit_survey(ticket: Ticket, user: User, *, speed: int, engineer: int, result: int, comment: str | None,
-                  now: datetime | None = None) -> Survey:
+                  now: datetime | None = None, satisfaction: str | None = None) -> Survey:
     now = now or utcnow()
     state = survey_state(ticket, now)
     if state == "not_offered":
@@ -216,10 +216,11 @@ def submit_survey(ticket: Ticket, user: User, *, speed: int, engineer: int, resu
     survey = survey_of(ticket) or Survey(ticket_id=ticket.id, opens_at=window.opens_at, closes_at=window.closes_at)
     survey.speed, survey.engineer, survey.result = scores
     survey.comment, survey.submitted_at, survey.submitted_by_id = comment or None, now, user.id
+    survey.satisfaction = satisfaction or survey.satisfaction
     db.session.add(survey)
     add_event(ticket, user, "survey_submitted", customer_visible=True,
               data={"speed": speed, "engineer": engineer, "result": result})
-    if rules.is_low(*scores):
+    if rules.is_low(*scores) or satisfaction == "unsatisfied":
         db.session.add(FollowUpTask(ticket_id=ticket.id, kind="low_rating", note=comment or None,
                                     created_by_id=user.id,
                                     data={"speed": speed, "engineer": engineer, "result": result}))

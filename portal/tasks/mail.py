@@ -4,6 +4,7 @@ once; a provider that does not answer raises, so the queue retries with a back-o
 openid, which the portal does not hold yet: until then a WeChat message goes as a text message. Neither
 recipients nor texts are logged."""
 import logging
+from datetime import datetime
 
 from flask import current_app
 
@@ -11,8 +12,10 @@ from portal.channels import Message, PermanentFailure, TemporaryFailure, adapter
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Notification
+from portal.services import wechat
 from portal.services.jobs import WIPED
 from portal.services.mailer import SECRET_KINDS
+from portal.services.visit_calendar import visit_ics
 from portal.tasks.queue import gave_up, handler
 
 log = logging.getLogger(__name__)
@@ -27,11 +30,30 @@ def _finish(notice: Notification, status: str) -> None:
 
 
 def _route(notice: Notification) -> str:
-    """The channel it goes on: WeChat falls back to a text message until the customer linked WeChat."""
+    """The channel it goes on: WeChat to the openid of the customer's linked account, else (not linked yet) as a
+    text message."""
     if notice.channel == "wechat":
+        openid = wechat.openid_for(notice.ticket) if notice.ticket is not None else None
+        if openid is not None:
+            notice.recipient = openid
+            return "wechat"
         notice.data = {**(notice.data or {}), "fallback": "sms"}
         return "sms"
     return notice.channel
+
+
+def _attachments(notice: Notification, channel: str) -> tuple:
+    """The booked visit's calendar file, on e-mail."""
+    data = notice.data or {}
+    if channel != "email" or notice.kind != "visit_booked" or not data.get("at"):
+        return ()
+    try:
+        at = datetime.fromisoformat(data["at"])
+    except ValueError:
+        return ()
+    ics = visit_ics(visit_id=data.get("visit") or notice.id, number=data.get("number") or "", at=at,
+                    engineer=data.get("engineer") or "", address=data.get("address") or "")
+    return ((f"{data.get('number') or 'visit'}.ics", "text/calendar", ics),)
 
 
 @handler("deliver_message")
@@ -45,7 +67,8 @@ def deliver(notice_id: int) -> None:
         _finish(notice, "unsent" if adapter is None else "failed")
         return
     message = Message(id=notice.id, channel=channel, kind=notice.kind, recipient=notice.recipient, body=notice.body,
-                      variables={k: v for k, v in (notice.data or {}).items() if k != "fallback"})
+                      variables={k: v for k, v in (notice.data or {}).items() if k != "fallback"},
+                      attachments=_attachments(notice, channel))
     try:
         status = adapter.send(message)
     except PermanentFailure as error:

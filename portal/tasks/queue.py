@@ -103,8 +103,9 @@ def stop_consumer(app: Flask) -> None:
 def _queue_committed(session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint (bulk actions): the rows are queued when the transaction itself commits
-    for task_id in session.info.pop(PENDING_KEY, ()):
-        enqueue(task_id)
+    for item in session.info.pop(PENDING_KEY, ()):
+        task_id, delay = item if isinstance(item, tuple) else (item, None)  # (id, seconds): not before then
+        enqueue(task_id, delay=delay)
 
 
 @event.listens_for(Session, "after_rollback")

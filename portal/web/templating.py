@@ -119,6 +119,7 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
             items.append((url_for("backoffice.unsent_mail"), str(_l("E-mail not sent"))))
         if "log" in (current_app.config.get("SMS_PROVIDER"), current_app.config.get("WECHAT_PROVIDER")):
             items.append((url_for("backoffice.outbox"), str(_l("Messages sent (log provider)"))))
+        items.append((url_for("backoffice.message_texts"), str(_l("Message texts"))))
         items.append((url_for("backoffice.failed_tasks"), str(_l("Failed tasks"))))
         items.append((url_for("backoffice.security_log_page"), str(_l("Security log"))))
     items.append(account)
