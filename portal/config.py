@@ -132,6 +132,9 @@ class Config:
     TASKS_RETRY_SECONDS = int(os.environ.get("TASKS_RETRY_SECONDS", "30"))
     # A task row left running this long (its worker was killed) or pending past its time is queued again.
     TASKS_STALE_MINUTES = int(os.environ.get("TASKS_STALE_MINUTES", "15"))
+    # Loyalty points earned for an answered survey and for a referral (a paid service earns per yuan).
+    POINTS_PER_SURVEY = int(os.environ.get("POINTS_PER_SURVEY", "20"))
+    POINTS_PER_REFERRAL = int(os.environ.get("POINTS_PER_REFERRAL", "100"))
     # How long a remote acceptance link stays valid.
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
     # Outgoing e-mail (invitations, sign-in links, queued notices); without MAIL_SERVER nothing is sent.

@@ -13,6 +13,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     master_import,
     organisation,
     outbox,
+    points,
     printing,
     queue,
     security_log,

@@ -7,6 +7,8 @@ ORDER = (
     # Plumbing that knows no other service.
     "localtime", "presence", "storage", "images", "tokens", "security_log", "jobs", "mailer", "knowledge", "routing",
     "coverage", "documents", "customer_data", "customers", "customer_records", "catalogue", "organisation", "imports",
+    # Loyalty points: a ledger that knows no ticket use case.
+    "points",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
     "inbox", "events", "transitions", "sla",
     # Use cases, lower ones first.
