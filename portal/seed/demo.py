@@ -15,6 +15,7 @@ from portal.models import (
     ProductModel,
     Reward,
     ServicePoint,
+    Ticket,
     User,
     Visit,
 )
@@ -100,7 +101,8 @@ def seed(with_tickets: bool = True) -> bool:
     if db.session.scalar(db.select(User.id).where(User.email == ACCOUNTS[0][0])):
         dispatch_changed = ensure_dispatch_data()
         knowledge = ensure_knowledge_articles() > 0
-        loyalty = ensure_loyalty() if with_tickets else False
+        # Only a demo database with its tickets gets the demo's points (one seeded without them stays as it is).
+        loyalty = ensure_loyalty() if with_tickets and db.session.scalar(db.select(Ticket.id).limit(1)) else False
         return ensure_customer_accounts() or dispatch_changed or knowledge or created or loyalty
     departments = {code: Department(code=code, name=name) for code, name in DEPARTMENTS}
     db.session.add_all(departments.values())
