@@ -138,6 +138,9 @@ class Config:
     # Customers' quiet hours unless they chose their own (local time): text and e-mail messages written then wait
     # for the end, except for P1 and safety tickets and the engineer's "On my way". Empty: none.
     QUIET_HOURS = os.environ.get("QUIET_HOURS", "22:00-08:00")
+    # Loyalty points earned for an answered survey and for a referral (a paid service earns per yuan).
+    POINTS_PER_SURVEY = int(os.environ.get("POINTS_PER_SURVEY", "20"))
+    POINTS_PER_REFERRAL = int(os.environ.get("POINTS_PER_REFERRAL", "100"))
     # How long a remote acceptance link stays valid.
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
     # Outgoing e-mail (invitations, sign-in links, queued notices); without MAIL_SERVER nothing is sent.

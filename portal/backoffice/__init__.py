@@ -14,6 +14,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     message_texts,
     organisation,
     outbox,
+    points,
     printing,
     queue,
     security_log,

@@ -13,6 +13,7 @@ from portal.models.inbox import InboxItem, MessagePreference, MessageText, Wecha
 from portal.models.knowledge import KnowledgeArticle
 from portal.models.mail import OutgoingMail
 from portal.models.notification import Notification, OutboxMessage
+from portal.models.points import MemberDay, PointsAllocation, PointsEntry, Redemption, Reward
 from portal.models.product import Asset, Part, ProductModel
 from portal.models.quote import Quote
 from portal.models.recovery_code import RecoveryCode
@@ -27,11 +28,11 @@ from portal.models.user import Department, User
 from portal.models.user_session import UserSession
 
 __all__ = [
-    "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
+    "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
     "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
-    "MessagePreference", "MessageText", "WechatLink",
-    "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
-    "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent",
-    "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
-    "UserSession", "Visit", "WorkRecord",
+    "Inspection", "KnowledgeArticle", "Loaner", "MemberDay", "MessagePreference", "MessageText", "Notification",
+    "OutboxMessage", "OutgoingMail", "Part", "PartUsage", "PointsAllocation", "PointsEntry", "ProductModel",
+    "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "Reward", "RoutingRule",
+    "SecurityEvent", "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter",
+    "TicketEvent", "User", "UserSession", "Visit", "WechatLink", "WorkRecord",
 ]

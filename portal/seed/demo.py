@@ -1,5 +1,5 @@
 """Demo data for `make run`: two customers with assets, staff of every role, parts. Seeded once."""
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from portal.domain.warranty import warranty_end
@@ -10,16 +10,19 @@ from portal.models import (
     Customer,
     CustomerAddress,
     Department,
+    MemberDay,
     Part,
     ProductModel,
+    Reward,
     ServicePoint,
+    Ticket,
     User,
     Visit,
 )
 from portal.pdf.seal import make_self_signed
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
-from portal.services import customers, fieldwork, tickets
+from portal.services import customers, fieldwork, points, tickets
 from portal.services.events import add_event
 from portal.services.localtime import local_today, zone
 
@@ -99,7 +102,9 @@ def seed(with_tickets: bool = True) -> bool:
     if db.session.scalar(db.select(User.id).where(User.email == ACCOUNTS[0][0])):
         dispatch_changed = ensure_dispatch_data()
         knowledge = ensure_knowledge_articles() > 0
-        return ensure_customer_accounts() or dispatch_changed or knowledge or created
+        # Only a demo database with its tickets gets the demo's points (one seeded without them stays as it is).
+        loyalty = ensure_loyalty() if with_tickets and db.session.scalar(db.select(Ticket.id).limit(1)) else False
+        return ensure_customer_accounts() or dispatch_changed or knowledge or created or loyalty
     departments = {code: Department(code=code, name=name) for code, name in DEPARTMENTS}
     db.session.add_all(departments.values())
     models = {code: ProductModel(code=code, name=name, category=cat, warranty_months=months)
@@ -142,6 +147,29 @@ def seed(with_tickets: bool = True) -> bool:
     ensure_knowledge_articles()
     if with_tickets:
         _seed_tickets(users, company, person, models)
+        ensure_loyalty()
+    return True
+
+
+REWARDS = [("原装遥控器", "accessory", 300, "适用于全部电视机型号，快递寄送"),
+           ("延保一年", "extended_warranty", 1500, "在原保修期结束后延长一年整机保修"),
+           ("免费上门保养一次", "maintenance_visit", 800, "工程师上门清洁、检测，更换易损件另计")]
+
+
+def ensure_loyalty() -> bool:
+    """Rewards, a member day and the demo company's points (one lot about to expire); only if no reward exists."""
+    if db.session.scalar(db.select(Reward.id).limit(1)):
+        return False
+    db.session.add_all(Reward(name=name, kind=kind, points=cost, description=text)
+                       for name, kind, cost, text in REWARDS)
+    today = local_today()
+    db.session.add(MemberDay(name="双十二会员日", starts_on=date(today.year, 12, 12), ends_on=date(today.year, 12, 12),
+                             tiers=["vip"], bonus_percent=100))
+    company = db.session.scalar(db.select(Customer).where(Customer.name == "华东精密制造有限公司"))
+    if company is not None:
+        points.earn(company.id, 420, "service", today=today - timedelta(days=350), note="SR 主控板更换")
+        points.earn(company.id, 1260, "service", today=today - timedelta(days=40), note="SR 产线设备维修")
+        points.earn(company.id, 20, "survey", today=today - timedelta(days=38))
     return True
 
 

@@ -8,6 +8,8 @@ ORDER = (
     "localtime", "presence", "storage", "images", "tokens", "security_log", "jobs", "mailer", "visit_calendar",
     "knowledge", "routing", "coverage", "documents", "customer_data", "customers", "customer_records", "catalogue",
     "organisation", "imports",
+    # Loyalty points: a ledger that knows no ticket use case.
+    "points",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
     "wechat", "inbox", "preferences", "message_texts", "events", "transitions", "sla",
     # Use cases, lower ones first.

@@ -13,8 +13,9 @@ from portal.domain.roles import Role
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import FollowUpTask, Notification, Quote, Survey, Ticket, TicketEvent, User
-from portal.services import ServiceError, mailer
+from portal.services import ServiceError, mailer, points
 from portal.services.events import add_event
+from portal.services.localtime import local_today
 from portal.services.transitions import apply_action
 
 ESCALATION_KINDS = ("escalation", "complaint")
@@ -220,6 +221,7 @@ def submit_survey(ticket: Ticket, user: User, *, speed: int, engineer: int, resu
     db.session.add(survey)
     add_event(ticket, user, "survey_submitted", customer_visible=True,
               data={"speed": speed, "engineer": engineer, "result": result})
+    points.earn_for_survey(ticket, local_today(now))
     if rules.is_low(*scores) or satisfaction == "unsatisfied":
         db.session.add(FollowUpTask(ticket_id=ticket.id, kind="low_rating", note=comment or None,
                                     created_by_id=user.id,

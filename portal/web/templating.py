@@ -101,11 +101,13 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
     if role == Role.CUSTOMER:
         return [(url_for("customer.tickets"), str(_l("My tickets"))),
                 (url_for("customer.new_request"), str(_l("Request service"))),
+                (url_for("customer.my_points"), str(_l("Points"))),
                 (url_for("customer.profile"), str(_l("Profile"))), account]
     items = [(url_for("backoffice.queue"), str(_l("Tickets")))]
     if role in DESK:
         items.append((url_for("backoffice.intake"), str(_l("New request"))))
     items.append((url_for("backoffice.customer_list"), str(_l("Customers"))))
+    items.append((url_for("backoffice.redemptions"), str(_l("Rewards to hand over"))))
     if role in SUPERVISORS:
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
@@ -115,6 +117,7 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
     if role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
+        items.append((url_for("backoffice.rewards"), str(_l("Rewards and member days"))))
         if not mail_server:
             items.append((url_for("backoffice.unsent_mail"), str(_l("E-mail not sent"))))
         if "log" in (current_app.config.get("SMS_PROVIDER"), current_app.config.get("WECHAT_PROVIDER")):
