@@ -3,6 +3,7 @@ from portal.models.acceptance import Acceptance, RemoteAcceptanceLink
 from portal.models.access_token import AccessToken
 from portal.models.attachment import Attachment
 from portal.models.batch import BatchJob
+from portal.models.billing import Bill, BillLine, InvoiceRequest, Payment, PriceList, ServiceContract
 from portal.models.checklist import ChecklistTemplate
 from portal.models.customer import Contact, Customer, CustomerAddress
 from portal.models.document import Document
@@ -27,10 +28,11 @@ from portal.models.user import Department, User
 from portal.models.user_session import UserSession
 
 __all__ = [
-    "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
-    "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
-    "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
-    "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent",
+    "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "Bill", "BillLine", "ChecklistTemplate",
+    "Contact", "Customer", "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask",
+    "IdempotencyRecord", "InboxItem", "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner", "Notification",
+    "OutboxMessage", "OutgoingMail", "Part", "PartUsage", "Payment", "PriceList", "ProductModel", "QueuedTask",
+    "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent", "ServiceContract",
     "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
     "UserSession", "Visit", "WorkRecord",
 ]
