@@ -11,6 +11,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     knowledge_admin,
     mail_log,
     master_import,
+    money_admin,
     organisation,
     outbox,
     printing,

@@ -238,3 +238,41 @@ def percent_to_bp(text: str | None) -> int:
     if not value.is_finite() or value < 0 or value > 100 or value != value.quantize(Decimal("0.01")):
         raise ValueError("not a percentage")
     return int(value * 100)
+
+
+# --- the admin's tables, typed one row a line ----------------------------------------------------------
+
+
+def parse_amount_lines(text: str | None, columns: int) -> dict[str, list[int]]:
+    """'打印机 120 180' per line -> {'打印机': [12000, 18000]}: a name, then `columns` amounts in yuan.
+    ValueError naming the first wrong line (1-based) and what is wrong with it."""
+    rows: dict[str, list[int]] = {}
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        parts = raw.replace("，", " ").replace(",", " ").replace("\t", " ").split()
+        if not parts:
+            continue
+        if len(parts) != columns + 1:
+            raise ValueError(f"line {number}")
+        name, amounts = parts[0], parts[1:]
+        if name in rows:
+            raise ValueError(f"line {number}")
+        try:
+            rows[name] = [yuan_text_to_fen(a) for a in amounts]
+        except (ValueError, InvalidOperation):
+            raise ValueError(f"line {number}") from None
+    return rows
+
+
+def format_amount_lines(rows: dict[str, list[int]] | None) -> str:
+    return "\n".join(" ".join([name, *(fen_text(a) for a in amounts)]) for name, amounts in (rows or {}).items())
+
+
+def yuan_text_to_fen(text: str) -> int:
+    value = Decimal(text.strip().replace("¥", ""))
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")) or value > 10_000_000:
+        raise ValueError("not an amount")
+    return int(value * 100)
+
+
+def fen_text(fen: int) -> str:
+    return f"{fen // 100}" if fen % 100 == 0 else f"{fen // 100}.{fen % 100:02d}"

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from portal import labels
 from portal.domain.money import fen_to_yuan
+from portal.domain.pricing import bp_to_percent
 from portal.domain.privacy import mask_email, mask_phone
 from portal.domain.roles import ADMINS, DESK, SUPERVISORS, Role
 from portal.domain.time import as_utc
@@ -113,6 +114,7 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
         items.append((url_for("backoffice.knowledge_list"), str(_l("Knowledge base"))))
     if role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
+        items.append((url_for("backoffice.price_list_index"), str(_l("Prices and contracts"))))
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
         if not mail_server:
             items.append((url_for("backoffice.unsent_mail"), str(_l("E-mail not sent"))))
@@ -127,6 +129,7 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["dt"] = format_moment
     app.jinja_env.filters["yuan"] = fen_to_yuan
+    app.jinja_env.filters["percent"] = lambda bp: f"{bp_to_percent(bp or 0)}%"
     app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["mask_phone"] = mask_phone

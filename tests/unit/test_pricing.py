@@ -249,3 +249,15 @@ def test_ten_thousand_random_bills_recompute_to_their_stored_totals():
         exact_due = sum((line.exact_amount for line in lines if line.payer == "customer"), Fraction(0))
         assert abs(stored.due - exact_due) <= Fraction(1, 2)
         assert all(p in ("sanbao", "warranty", "contract", "goodwill", "customer") for p in (x.payer for x in lines))
+
+
+# --- the admin's typed tables --------------------------------------------------------------------------
+
+def test_amount_lines_round_trip_and_name_the_wrong_line():
+    from portal.domain.pricing import format_amount_lines, parse_amount_lines
+    rows = parse_amount_lines("打印机 120 180\n\n空调，150.5，200\n", 2)
+    assert rows == {"打印机": [12000, 18000], "空调": [15050, 20000]}
+    assert parse_amount_lines(format_amount_lines(rows), 2) == rows
+    for bad, line in (("打印机 120", 1), ("a 1 2\nb x 2", 2), ("a 1 2\na 3 4", 2), ("a -1 2", 1), ("a 1.234 2", 1)):
+        with pytest.raises(ValueError, match=f"line {line}"):
+            parse_amount_lines(bad, 2)
