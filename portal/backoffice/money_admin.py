@@ -54,10 +54,10 @@ def price_list_new():
     return _price_form_page(form, None) if not form.is_submitted() else _save_price_list(form, None)
 
 
-@bp.route("/admin/price-lists/<int:list_id>/edit", methods=["GET", "POST"])
+@bp.route("/admin/price-lists/<int:record_id>/edit", methods=["GET", "POST"])
 @roles_required(*ADMINS)
-def price_list_edit(list_id: int):
-    record = _get(PriceList, list_id)
+def price_list_edit(record_id: int):
+    record = _get(PriceList, record_id)
     form = PriceListForm(obj=record)
     return _price_form_page(form, record) if not form.is_submitted() else _save_price_list(form, record)
 
@@ -102,9 +102,9 @@ def contract_new():
     return _contract_page(form, None) if not form.is_submitted() else _save_contract(form, None)
 
 
-@bp.route("/admin/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
+@bp.route("/admin/contracts/<int:record_id>/edit", methods=["GET", "POST"])
 @roles_required(*ADMINS)
-def contract_edit(contract_id: int):
-    record = _get(ServiceContract, contract_id)
+def contract_edit(record_id: int):
+    record = _get(ServiceContract, record_id)
     form = _contract_form(record)
     return _contract_page(form, record) if not form.is_submitted() else _save_contract(form, record)
