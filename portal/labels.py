@@ -161,3 +161,7 @@ BILL_STATUS = {"draft": _l("open"), "signed": _l("signed")}
 INVOICE_KIND = {"ordinary": _l("Ordinary VAT invoice (普通发票)"), "special": _l("Special VAT invoice (专用发票)")}
 INVOICE_TITLE_KIND = {"person": _l("Person"), "company": _l("Company")}
 INVOICE_STATUS = {"pending": _l("requested"), "issued": _l("issued")}
+EVENT.update({
+    "bill_corrected": _l("Labour on the bill corrected"), "payment_recorded": _l("Payment recorded"),
+    "invoice_requested": _l("Invoice requested"), "invoice_issued": _l("Invoice issued"),
+})

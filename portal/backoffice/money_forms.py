@@ -15,9 +15,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import labels
-from portal.backoffice.catalogue_forms import PriceField
 from portal.domain import pricing
-from portal.web.fields import optional_int, strip, to_choices
+from portal.web.fields import PriceField, optional_int, strip, to_choices
 
 
 class PercentField(StringField):

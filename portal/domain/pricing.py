@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from portal.domain.time import as_utc
+
 LINE_KINDS = ("labour", "part", "callout", "depot")
 PAYERS = ("sanbao", "warranty", "contract", "goodwill", "customer")
 # Why a line is covered or charged; the views translate the code.
@@ -45,10 +47,17 @@ class PriceList:
         rates = self.labour_per_hour.get(category)
         return None if rates is None else rates[1 if senior else 0]
 
-    def callout(self, district: str | None, km: int | None) -> int | None:
-        """The zone's fee when the district has one, else the distance typed by the engineer times the rate."""
-        if district and district in self.callout_by_zone:
-            return self.callout_by_zone[district]
+    def zone_of(self, address: str | None) -> str | None:
+        """The district of the address that has a fee (the longest name found in it: 朝阳区 in 北京市朝阳区建国路)."""
+        found = [zone for zone in self.callout_by_zone if address and zone in address]
+        return max(found, key=len) if found else None
+
+    def callout(self, address: str | None, km: int | None) -> int | None:
+        """The zone's fee when the address lies in a district that has one, else the distance typed by the
+        engineer times the rate (no map service is reachable)."""
+        zone = self.zone_of(address)
+        if zone is not None:
+            return self.callout_by_zone[zone]
         if km is not None and self.callout_per_km:
             return max(self.callout_minimum, km * self.callout_per_km)
         return None
@@ -113,7 +122,10 @@ def round_half_up(value: Fraction) -> int:
 
 def proposed_labour_minutes(arrived: datetime | None, handed_over: datetime | None, step: int = 15) -> int:
     """On-site time from arrival to hand-over, rounded up to the step (a started quarter hour counts)."""
-    if arrived is None or handed_over is None or handed_over <= arrived:
+    if arrived is None or handed_over is None:
+        return 0
+    arrived, handed_over = as_utc(arrived), as_utc(handed_over)
+    if handed_over <= arrived:
         return 0
     minutes = -(-int((handed_over - arrived).total_seconds()) // 60)
     return -(-minutes // step) * step

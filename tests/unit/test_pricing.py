@@ -54,7 +54,8 @@ def test_labour_rate_per_category_and_grade():
 
 def test_callout_zone_first_else_distance_with_minimum():
     prices = PriceList(date(2026, 1, 1), callout_by_zone={"朝阳区": 8000}, callout_per_km=300, callout_minimum=5000)
-    assert prices.callout("朝阳区", 40) == 8000
+    assert prices.callout("北京市朝阳区建国路88号", 40) == 8000
+    assert prices.zone_of("北京市朝阳区建国路88号") == "朝阳区" and prices.zone_of(None) is None
     assert prices.callout("顺义区", 40) == 12000
     assert prices.callout("顺义区", 3) == 5000
     assert prices.callout("顺义区", None) is None

@@ -18,7 +18,7 @@ def test_a_price_list_is_created_in_fen_and_basis_points_and_edited(app, login_a
     response = admin.post_form("/desk/admin/price-lists/new", PRICES)
     assert response.status_code == 302
     with app.app_context():
-        record = db.session.scalar(db.select(PriceList))
+        record = db.session.scalar(db.select(PriceList).where(PriceList.name == "2027年服务价格表"))
         assert record.labour_rates == {"打印机": [12000, 18000], "显示器": [10000, 15000]}
         assert record.callout_zones == {"朝阳区": 8000, "海淀区": 9000}
         assert (record.callout_per_km_fen, record.vat_part_bp, record.quote_tolerance_bp) == (300, 1300, 1000)
