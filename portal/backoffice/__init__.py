@@ -12,6 +12,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     mail_log,
     master_import,
     money_admin,
+    money_desk,
     organisation,
     outbox,
     printing,

@@ -1,5 +1,5 @@
 """The customer's own view of their tickets and documents."""
-from portal.customer import account, actions, follow, requests, views  # noqa: F401  - importing a route module registers its routes
+from portal.customer import account, actions, bills, follow, requests, views  # noqa: F401  - importing a route module registers its routes
 from portal.customer.blueprint import bp
 
 __all__ = ["bp"]

@@ -3,16 +3,31 @@ account for contract customers) and the customer's invoice requests, which the b
 e-invoice file attached."""
 import re
 import zipfile
-from datetime import datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from io import BytesIO
 from xml.etree import ElementTree
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from sqlalchemy.orm import selectinload
 
+from portal import labels, pdf
+from portal.domain.money import fen_to_yuan
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Bill, InvoiceRequest, Payment, Ticket, User
 from portal.services import ServiceError, billing
+from portal.services.documents import (
+    bilingual,
+    bill_block,
+    company_block,
+    customer_block,
+    fmt_time,
+    generated_at,
+    ticket_block,
+)
 from portal.services.events import add_event
 from portal.services.storage import store_bytes
 
@@ -51,11 +66,6 @@ def record_payment(ticket: Ticket, user: User, *, method: str, amount_fen: int, 
     add_event(ticket, user, "payment_recorded", data={"method": method, "amount_fen": amount_fen})
     db.session.flush()
     return payment
-
-
-def unpaid_bills(customer_query: str | None = None, limit: int = 200) -> list[Bill]:
-    select = db.select(Bill).where(Bill.due_fen > Bill.paid_fen).order_by(Bill.id.desc()).limit(limit)
-    return list(db.session.scalars(select))
 
 
 # --- invoice requests ------------------------------------------------------------------------------------
@@ -144,3 +154,71 @@ def mark_issued(request: InvoiceRequest, user: User, *, number: str, filename: s
 def pending_invoice_requests(limit: int = 200) -> list[InvoiceRequest]:
     return list(db.session.scalars(db.select(InvoiceRequest).where(InvoiceRequest.status == "pending")
                                    .order_by(InvoiceRequest.id).limit(limit)))
+
+
+# --- the back office's lists, the export, the bill PDF ---------------------------------------------------
+
+
+def money_lists(*, bills: str = "unpaid", invoices: str = "pending", since: date | None = None,
+                limit: int = 200) -> tuple[list[Bill], list[InvoiceRequest]]:
+    """Bills (unpaid, or every bill with something to pay) and invoice requests (pending, issued, all), newest
+    first, from `since` on."""
+    bill_select = db.select(Bill).options(selectinload(Bill.customer), selectinload(Bill.ticket)).where(
+        Bill.due_fen > 0).order_by(Bill.id.desc()).limit(limit)
+    if bills == "unpaid":
+        bill_select = bill_select.where(Bill.due_fen > Bill.paid_fen)
+    request_select = db.select(InvoiceRequest).options(selectinload(InvoiceRequest.bill)).order_by(
+        InvoiceRequest.id.desc()).limit(limit)
+    if invoices in ("pending", "issued"):
+        request_select = request_select.where(InvoiceRequest.status == invoices)
+    if since is not None:
+        start = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
+        bill_select = bill_select.where(Bill.created_at >= start)
+        request_select = request_select.where(InvoiceRequest.created_at >= start)
+    return list(db.session.scalars(bill_select)), list(db.session.scalars(request_select))
+
+
+def export_xlsx(bills: list[Bill], requests: list[InvoiceRequest]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("账单 Bills")
+    sheet.append(["账单号 Bill", "服务单 Ticket", "客户 Customer", "状态 Status", "应付 Due (CNY)", "已付 Paid (CNY)",
+                  "未付 Outstanding (CNY)", "日期 Date"])
+    for bill in bills:
+        sheet.append([bill.number, bill.ticket.number, bill.customer.name, bill.status,
+                      Decimal(bill.due_fen) / 100, Decimal(bill.paid_fen) / 100, Decimal(bill.outstanding_fen) / 100,
+                      bill.created_at.date().isoformat()])
+    sheet = book.create_sheet("发票申请 Invoice requests")
+    sheet.append(["账单号 Bill", "类型 Kind", "抬头 Title", "税号 Tax number", "金额 Amount (CNY)", "状态 Status",
+                  "发票号 Invoice number", "申请日期 Requested"])
+    for request in requests:
+        sheet.append([request.bill.number, request.kind, request.title, request.tax_number or "",
+                      Decimal(request.bill.due_fen) / 100, request.status, request.invoice_number or "",
+                      request.created_at.date().isoformat()])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def bill_lines_summary(bill: Bill) -> dict:
+    """A stored bill as billing.summary gives a computed one (the pages and the PDF read either)."""
+    totals = billing.stored_totals(bill)
+    return {"lines": [{"kind": x.kind, "description": x.description, "ref": x.ref, "quantity": x.quantity,
+                       "unit_price": x.unit_price_fen, "vat_bp": x.vat_bp, "amount": x.amount_fen, "payer": x.payer,
+                       "reason": x.reason} for x in bill.lines],
+            "gross": bill.gross_fen, "covered": bill.covered_fen, "due": bill.due_fen, "vat": bill.vat_fen,
+            "vat_by_rate": [list(p) for p in totals.vat_by_rate],
+            "contract": bill.contract.number if bill.contract else None, "problems": []}
+
+
+def bill_pdf(bill: Bill, mask_contact: bool = True) -> bytes:
+    ticket = bill.ticket
+    ctx = {"font_family": current_app.config["PDF_FONT_FAMILY"], "company": company_block(),
+           "ticket": ticket_block(ticket), "customer": customer_block(ticket, mask_contact=mask_contact),
+           "number": bill.number, "status": bilingual(labels.BILL_STATUS, bill.status),
+           "signed_at": fmt_time(bill.signed_at) if bill.signed_at else "",
+           "bill": bill_block(bill_lines_summary(bill)),
+           "payments": [{"method": bilingual(labels.PAYMENT_METHOD, p.method), "amount": fen_to_yuan(p.amount_fen),
+                         "reference": p.reference or "", "at": fmt_time(p.created_at)} for p in bill.payments],
+           "paid": fen_to_yuan(bill.paid_fen), "outstanding": fen_to_yuan(bill.outstanding_fen),
+           "generated_at": generated_at(utcnow())}
+    return pdf.render_pdf("bill.html", ctx)

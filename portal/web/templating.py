@@ -106,6 +106,7 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
     if role in DESK:
         items.append((url_for("backoffice.intake"), str(_l("New request"))))
     items.append((url_for("backoffice.customer_list"), str(_l("Customers"))))
+    items.append((url_for("backoffice.money_lists"), str(_l("Bills and invoices"))))
     if role in SUPERVISORS:
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
