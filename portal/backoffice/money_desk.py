@@ -2,7 +2,7 @@
 payments taken at the desk, and marking an invoice issued with its e-invoice file."""
 from datetime import date
 
-from flask import Response, abort, current_app, request, send_file, url_for
+from flask import Response, abort, current_app, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,14 +13,14 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal import labels
 from portal.backoffice.blueprint import bp
-from portal.domain.roles import STAFF
+from portal.domain.roles import DESK, STAFF
 from portal.extensions import db
 from portal.models import Bill, InvoiceRequest
-from portal.services import payments
+from portal.services import billing, payments
 from portal.services.storage import path_of
-from portal.web.access import roles_required
+from portal.web.access import load_ticket, roles_required
 from portal.web.fields import PriceField, strip, to_choices
-from portal.web.forms import refused, saved, submit
+from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import render
 
 
@@ -143,3 +143,28 @@ def bill_pdf(bill_id: int):
     response.headers["Content-Disposition"] = f'attachment; filename="{bill.number}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/tickets/<int:ticket_id>/bill")
+@roles_required(*STAFF)
+def ticket_bill(ticket_id: int):
+    """The ticket's bill as it stands (before signing: computed from what is recorded), and whether the customer
+    must approve it again."""
+    ticket = load_ticket(ticket_id)
+    computed = billing.compute(ticket)
+    record = billing.bill_of(ticket)
+    if record is not None and record.is_frozen:
+        return redirect(url_for("backoffice.bill_detail", bill_id=record.id))
+    return render("backoffice/ticket_bill.html", ticket=ticket, bill=billing.summary(computed), record=record,
+                  approval=billing.approval_needed(ticket, computed), form=ButtonForm())
+
+
+@bp.post("/tickets/<int:ticket_id>/bill/quote")
+@roles_required(*DESK)
+def ticket_bill_quote(ticket_id: int):
+    ticket = load_ticket(ticket_id)
+    back = url_for("backoffice.ticket_bill", ticket_id=ticket.id)
+    return submit(ButtonForm(), lambda f: billing.quote_from_bill(ticket, current_user),
+                  done=lambda _r: saved(_("The bill is sent to the customer for approval."), back),
+                  again=lambda status, error: saved(str(error.message) if error else _("The form has expired; "
+                                                    "reload the page."), back, category="error"))

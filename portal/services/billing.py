@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from portal.domain import pricing
+from portal.domain.selfservice import CENT, QuoteLine
 from portal.domain.time import utcnow
 from portal.domain.warranty import add_months
 from portal.extensions import db
@@ -24,7 +25,7 @@ from portal.models import (
     Visit,
     WorkRecord,
 )
-from portal.services import ServiceError, coverage, price_lists
+from portal.services import ServiceError, coverage, price_lists, selfservice
 from portal.services.events import add_event
 
 
@@ -228,3 +229,17 @@ def freeze(ticket: Ticket) -> Bill | None:
         return bill
     bill.status, bill.signed_at = "signed", utcnow()
     return bill
+
+
+def quote_from_bill(ticket: Ticket, user: User) -> Quote:
+    """A new quote of the bill's charged lines, for the customer to approve when the bill outgrew the approved
+    one (their earlier approval stays on record)."""
+    computed = compute(ticket)
+    charged = [line for line in computed.lines if line.charged]
+    if not charged:
+        raise ServiceError(_l("Nothing on the bill is charged to the customer."), status=409)
+    lines = [QuoteLine(line.description, Decimal(1) if line.kind == "labour" else Decimal(line.quantity),
+                       (Decimal(line.amount if line.kind == "labour" else line.unit_price) / 100).quantize(CENT))
+             for line in charged]
+    return selfservice.create_quote(ticket, user, lines=lines,
+                                    note=str(_l("The bill at hand-over: more than the quote you approved.")))

@@ -76,3 +76,25 @@ def test_a_bill_over_the_approved_quote_needs_a_new_approval_before_signing(app,
         db.session.execute(db.update(Quote).where(Quote.ticket_id == ticket_id).values(amount=Decimal("1400")))
         db.session.commit()
     assert engineer.post_form(f"/m/jobs/{ticket_id}/acceptance", answer(engineer, ticket_id)).status_code == 302
+
+
+def test_the_desk_sends_a_bill_over_the_quote_as_a_new_quote_which_the_customer_approves(app, login_as):
+    ticket_id = make_ticket(app, status="resolved", serial="PX50-SN1001")
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        db.session.add(Quote(ticket_id=ticket_id, created_by_id=ticket.assignee_id, items=[], amount=Decimal("1000"),
+                             status="approved", content_sha256="x" * 64))
+        db.session.commit()
+    desk = login_as("agent")
+    page = desk.get(f"/desk/tickets/{ticket_id}/bill", headers=EN).get_data(as_text=True)
+    assert "exceeds the approved quote" in page
+    assert desk.post_form(f"/desk/tickets/{ticket_id}/bill/quote", {}).status_code == 302
+    with app.app_context():
+        quote = db.session.scalar(db.select(Quote).where(Quote.status == "pending"))
+        assert quote.amount == Decimal("1460.00")
+        # the customer's approval (the existing quote decision) makes the bill signable
+        quote.status = "approved"
+        quote.decided_at = quote.created_at
+        db.session.commit()
+    assert "exceeds the approved quote" not in desk.get(f"/desk/tickets/{ticket_id}/bill",
+                                                        headers=EN).get_data(as_text=True)
