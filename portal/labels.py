@@ -165,3 +165,9 @@ EVENT.update({
     "bill_corrected": _l("Labour on the bill corrected"), "payment_recorded": _l("Payment recorded"),
     "invoice_requested": _l("Invoice requested"), "invoice_issued": _l("Invoice issued"),
 })
+LABOUR_GRADE = {"standard": _l("standard rate"), "senior": _l("senior rate")}
+BILL_PROBLEM = {
+    "no_price_list": _l("No price list is valid on %(detail)s."),
+    "no_labour_rate": _l("The price list has no labour rate for %(detail)s."),
+    "no_zone": _l("Type the distance in km for the call-out fee: the address is in no priced district."),
+}

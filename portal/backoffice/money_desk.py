@@ -30,7 +30,7 @@ class IssueForm(FlaskForm):
 
 
 class DeskPaymentForm(FlaskForm):
-    method = SelectField(_l("Paid by"), choices=to_choices(labels.PAYMENT_METHOD.items()))
+    method = SelectField(_l("Payment method"), choices=to_choices(labels.PAYMENT_METHOD.items()))
     amount = PriceField(_l("Amount (CNY)"))
     reference = StringField(_l("Reference number"), filters=[strip], validators=[Optional(), Length(max=64)])
 

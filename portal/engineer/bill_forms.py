@@ -19,7 +19,7 @@ class LabourForm(StepForm):
 
 
 class PaymentForm(StepForm):
-    method = SelectField(_l("Paid by"), choices=to_choices(labels.PAYMENT_METHOD.items()))
+    method = SelectField(_l("Payment method"), choices=to_choices(labels.PAYMENT_METHOD.items()))
     amount = PriceField(_l("Amount (CNY)"))
     reference = StringField(_l("Reference number"), filters=[strip], validators=[Optional(), Length(max=64)],
                             description=_l("Transfer, WeChat Pay or Alipay: the transaction number on the "

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
+from portal import labels
 from portal.domain import pricing
 from portal.domain.selfservice import CENT, QuoteLine
 from portal.domain.time import utcnow
@@ -31,14 +32,15 @@ from portal.services.events import add_event
 
 @dataclass
 class Computed:
-    """A bill as it would be now; `problems` say what could not be priced (no price list, no labour rate)."""
+    """A bill as it would be now; `problems` say what could not be priced, as [code, detail] (no price list, no
+    labour rate, no zone): the summary is hashed, so it holds no text in the reader's language."""
 
     lines: list[pricing.Line]
     totals: pricing.Totals
     price_list_id: int | None
     contract: ServiceContract | None
     labour_proposed: int
-    problems: list[str] = field(default_factory=list)
+    problems: list[list[str]] = field(default_factory=list)
 
 
 def bill_of(ticket: Ticket) -> Bill | None:
@@ -72,7 +74,7 @@ def compute(ticket: Ticket, covered_by_sanbao: bool = False) -> Computed:
     prices = price_lists.as_rule(record) if record else None
     problems: list[str] = []
     if prices is None:
-        problems.append(str(_l("No price list is valid on %(day)s.", day=day.isoformat())))
+        problems.append(["no_price_list", day.isoformat()])
     vat = prices.vat_bp if prices else {}
     lines: list[pricing.Line] = []
 
@@ -88,10 +90,10 @@ def compute(ticket: Ticket, covered_by_sanbao: bool = False) -> Computed:
     if minutes and prices:
         rate = prices.labour_rate(category, senior)
         if rate is None:
-            problems.append(str(_l("The price list has no labour rate for %(category)s.", category=category)))
+            problems.append(["no_labour_rate", category])
         else:
             grade = "senior" if senior else "standard"
-            lines.append(pricing.Line("labour", str(_l("Labour (%(minutes)s min)", minutes=minutes)), minutes, rate,
+            lines.append(pricing.Line("labour", "", minutes, rate,
                                       vat.get("labour", 0), ref=grade))
 
     own_warranty = _parts_in_own_warranty(ticket, day)
@@ -107,13 +109,12 @@ def compute(ticket: Ticket, covered_by_sanbao: bool = False) -> Computed:
         address = ticket.visit_address
         fee = prices.callout(address, bill.callout_km if bill else None)
         if fee is None:
-            problems.append(str(_l("Type the distance in km for the call-out fee: the address is in no "
-                                   "priced district.")))
+            problems.append(["no_zone", ""])
         else:
-            lines.append(pricing.Line("callout", str(_l("Call-out fee")), 1, fee, vat.get("callout", 0),
+            lines.append(pricing.Line("callout", "", 1, fee, vat.get("callout", 0),
                                       ref=prices.zone_of(address) or f"{bill.callout_km} km"))
     if ticket.service_mode == "send_in" and prices and prices.depot_fee:
-        lines.append(pricing.Line("depot", str(_l("Depot handling fee")), 1, prices.depot_fee, vat.get("depot", 0)))
+        lines.append(pricing.Line("depot", "", 1, prices.depot_fee, vat.get("depot", 0)))
 
     cover = coverage.ticket_cover(ticket, day)
     contract = price_lists.contract_for(ticket.customer_id, ticket.serial, ticket.product_model_id, day)
@@ -238,7 +239,8 @@ def quote_from_bill(ticket: Ticket, user: User) -> Quote:
     charged = [line for line in computed.lines if line.charged]
     if not charged:
         raise ServiceError(_l("Nothing on the bill is charged to the customer."), status=409)
-    lines = [QuoteLine(line.description, Decimal(1) if line.kind == "labour" else Decimal(line.quantity),
+    lines = [QuoteLine(line.description or str(labels.LINE_KIND[line.kind]),
+                       Decimal(1) if line.kind == "labour" else Decimal(line.quantity),
                        (Decimal(line.amount if line.kind == "labour" else line.unit_price) / 100).quantize(CENT))
              for line in charged]
     return selfservice.create_quote(ticket, user, lines=lines,

@@ -159,7 +159,8 @@ def bill_block(bill: dict | None) -> dict | None:
     if not bill or not bill.get("lines"):
         return None
     return {
-        "lines": [{"description": line["description"], "ref": line.get("ref") or "",
+        "lines": [{"description": line["description"] or bilingual(labels.LINE_KIND, line["kind"]),
+                   "ref": line.get("ref") or "",
                    "quantity": f"{line['quantity']} 分钟 min" if line["kind"] == "labour" else str(line["quantity"]),
                    "unit_price": fen_to_yuan(line["unit_price"]) + ("/h" if line["kind"] == "labour" else ""),
                    "vat": f"{bp_to_percent(line['vat_bp'])}%", "amount": fen_to_yuan(line["amount"]),

@@ -98,3 +98,17 @@ def test_the_desk_sends_a_bill_over_the_quote_as_a_new_quote_which_the_customer_
         db.session.commit()
     assert "exceeds the approved quote" not in desk.get(f"/desk/tickets/{ticket_id}/bill",
                                                         headers=EN).get_data(as_text=True)
+
+
+def test_the_signed_summary_with_its_bill_reads_the_same_in_either_language(app, login_as):
+    """The bill is part of the hashed summary: it holds codes, not text in the reader's language, so a customer
+    who switches language between reading and signing is not refused."""
+    from tests.web.test_acceptance import shown_hash
+    ticket_id = make_ticket(app, status="resolved", serial="PX50-SN1001")
+    engineer = login_as("engineer")
+    chinese = shown_hash(engineer, ticket_id)
+    engineer.post_form("/language", {"locale": "en", "next": "/"})
+    english_page = engineer.get(f"/m/jobs/{ticket_id}/acceptance", headers=EN).get_data(as_text=True)
+    assert "Labour" in english_page and f'value="{chinese}"' in english_page
+    response = engineer.post_form(f"/m/jobs/{ticket_id}/acceptance", answer(engineer, ticket_id), headers=EN)
+    assert response.status_code == 302
