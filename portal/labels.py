@@ -171,3 +171,4 @@ BILL_PROBLEM = {
     "no_labour_rate": _l("The price list has no labour rate for %(detail)s."),
     "no_zone": _l("Type the distance in km for the call-out fee: the address is in no priced district."),
 }
+EVENT.update({"goodwill_granted": _l("Bill line waived as goodwill")})

@@ -86,6 +86,7 @@ def upgrade():
     sa.Column('senior_rate', sa.Boolean(), nullable=False),
     sa.Column('callout_km', sa.Integer(), nullable=True),
     sa.Column('depot', sa.Boolean(), nullable=False),
+    sa.Column('goodwill', sa.JSON(), nullable=True),
     sa.Column('signed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal import labels
 from portal.backoffice.blueprint import bp
-from portal.domain.roles import DESK, STAFF
+from portal.domain.roles import DESK, STAFF, SUPERVISORS
 from portal.extensions import db
 from portal.models import Bill, InvoiceRequest
 from portal.services import billing, payments
@@ -155,8 +155,33 @@ def ticket_bill(ticket_id: int):
     record = billing.bill_of(ticket)
     if record is not None and record.is_frozen:
         return redirect(url_for("backoffice.bill_detail", bill_id=record.id))
-    return render("backoffice/ticket_bill.html", ticket=ticket, bill=billing.summary(computed), record=record,
-                  approval=billing.approval_needed(ticket, computed), form=ButtonForm())
+    return _ticket_bill_page(ticket, computed, record)
+
+
+class GoodwillForm(FlaskForm):
+    key = StringField(validators=[DataRequired(), Length(max=100)])
+    reason = StringField(_l("Reason (shown to the customer)"), filters=[strip],
+                         validators=[DataRequired(), Length(max=300)])
+
+
+def _ticket_bill_page(ticket, computed=None, record=None, goodwill_form=None, status=200):
+    computed = computed or billing.compute(ticket)
+    return render("backoffice/ticket_bill.html", http_status=status, ticket=ticket, bill=billing.summary(computed),
+                  record=record or billing.bill_of(ticket), approval=billing.approval_needed(ticket, computed),
+                  form=ButtonForm(), goodwill_form=goodwill_form or GoodwillForm(formdata=None),
+                  can_waive=current_user.role in SUPERVISORS)
+
+
+@bp.post("/tickets/<int:ticket_id>/bill/goodwill")
+@roles_required(*SUPERVISORS)
+def ticket_bill_goodwill(ticket_id: int):
+    ticket = load_ticket(ticket_id)
+    form = GoodwillForm()
+    return submit(form, lambda f: billing.grant_goodwill(ticket, current_user, key=f.key.data, reason=f.reason.data),
+                  done=lambda _r: saved(_("The line is waived."), url_for("backoffice.ticket_bill",
+                                                                          ticket_id=ticket.id)),
+                  again=lambda status, error: refused(form, status, lambda code: _ticket_bill_page(
+                      ticket, goodwill_form=form, status=code), error))
 
 
 @bp.post("/tickets/<int:ticket_id>/bill/quote")

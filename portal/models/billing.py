@@ -75,6 +75,8 @@ class Bill(TimestampMixin, db.Model):
     senior_rate: Mapped[bool] = mapped_column(default=False)
     callout_km: Mapped[int | None]
     depot: Mapped[bool] = mapped_column(default=False)
+    # Lines a supervisor waived: {"<kind>:<ref>": {"reason": ..., "by": user id}}.
+    goodwill: Mapped[dict | None] = mapped_column(JSON)
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

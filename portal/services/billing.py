@@ -1,7 +1,7 @@
 """The bill of a repair: computed from the work and parts actually recorded with the price list of the service
 day, each line decided by portal.domain.pricing.who_pays; kept as a draft until the customer signs, then
 frozen (its lines keep the prices they were made with)."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -126,8 +126,15 @@ def compute(ticket: Ticket, covered_by_sanbao: bool = False) -> Computed:
                               .order_by(Diagnosis.id.desc()).limit(1))
     facts = pricing.Facts(in_warranty=cover.covered, covered_by_sanbao=covered_by_sanbao, contract=contract_cover,
                           cause_category=cause)
+    waived = (bill.goodwill or {}) if bill is not None else {}
+    lines = [replace(line, goodwill_reason=waived[line_key(line)]["reason"]) if line_key(line) in waived else line
+             for line in lines]
     decided = pricing.decide(lines, facts)
     return Computed(decided, pricing.totals(decided), record.id if record else None, contract, proposed, problems)
+
+
+def line_key(line: pricing.Line) -> str:
+    return f"{line.kind}:{line.ref}"
 
 
 def _parts_in_own_warranty(ticket: Ticket, day: date) -> set[int]:
@@ -144,7 +151,8 @@ def summary(computed: Computed) -> dict:
     return {
         "lines": [{"kind": line.kind, "description": line.description, "ref": line.ref, "quantity": line.quantity,
                    "unit_price": line.unit_price, "vat_bp": line.vat_bp, "amount": line.amount,
-                   "payer": line.payer, "reason": line.reason} for line in computed.lines],
+                   "payer": line.payer, "reason": line.reason, "key": line_key(line),
+                   "goodwill": line.goodwill_reason} for line in computed.lines],
         "gross": computed.totals.gross, "covered": computed.totals.covered, "due": computed.totals.due,
         "vat": computed.totals.vat, "vat_by_rate": [list(pair) for pair in computed.totals.vat_by_rate],
         "contract": computed.contract.number if computed.contract else None,
@@ -245,3 +253,18 @@ def quote_from_bill(ticket: Ticket, user: User) -> Quote:
              for line in charged]
     return selfservice.create_quote(ticket, user, lines=lines,
                                     note=str(_l("The bill at hand-over: more than the quote you approved.")))
+
+
+def grant_goodwill(ticket: Ticket, user: User, *, key: str, reason: str) -> Bill:
+    """A supervisor waives one line the customer would pay, with the reason (shown on the line's bill)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Say why the line is waived."), field="reason")
+    bill = bill_of(ticket) or refresh(ticket)
+    if bill.is_frozen:
+        raise ServiceError(_l("The bill was signed and can no longer change."), status=409)
+    if key not in {line_key(line) for line in compute(ticket).lines if line.charged}:
+        raise ServiceError(_l("This line is not charged to the customer."), status=409)
+    bill.goodwill = {**(bill.goodwill or {}), key: {"reason": reason[:300], "by": user.id}}
+    add_event(ticket, user, "goodwill_granted", body=reason, data={"line": key})
+    return refresh(ticket)

@@ -57,7 +57,7 @@ def record_payment(ticket: Ticket, user: User, *, method: str, amount_fen: int, 
     if amount_fen <= 0:
         raise ServiceError(_l("Enter the amount paid."), field="amount")
     if amount_fen > bill.outstanding_fen:
-        raise ServiceError(_l("More than the ¥%(due)s still to pay.", due=f"{bill.outstanding_fen / 100:.2f}"),
+        raise ServiceError(_l("More than the ¥%(due)s still to pay.", due=fen_to_yuan(bill.outstanding_fen)),
                            field="amount")
     payment = Payment(bill_id=bill.id, method=method, amount_fen=amount_fen, reference=reference,
                       recorded_by_id=user.id, client_recorded_at=client_recorded_at)
@@ -204,7 +204,7 @@ def bill_lines_summary(bill: Bill) -> dict:
     totals = billing.stored_totals(bill)
     return {"lines": [{"kind": x.kind, "description": x.description, "ref": x.ref, "quantity": x.quantity,
                        "unit_price": x.unit_price_fen, "vat_bp": x.vat_bp, "amount": x.amount_fen, "payer": x.payer,
-                       "reason": x.reason} for x in bill.lines],
+                       "reason": x.reason, "goodwill": x.goodwill_reason} for x in bill.lines],
             "gross": bill.gross_fen, "covered": bill.covered_fen, "due": bill.due_fen, "vat": bill.vat_fen,
             "vat_by_rate": [list(p) for p in totals.vat_by_rate],
             "contract": bill.contract.number if bill.contract else None, "problems": []}

@@ -112,3 +112,19 @@ def test_the_signed_summary_with_its_bill_reads_the_same_in_either_language(app,
     assert "Labour" in english_page and f'value="{chinese}"' in english_page
     response = engineer.post_form(f"/m/jobs/{ticket_id}/acceptance", answer(engineer, ticket_id), headers=EN)
     assert response.status_code == 302
+
+
+def test_a_supervisor_waives_the_call_out_as_goodwill_with_a_reason(app, login_as):
+    ticket_id = make_ticket(app, status="resolved", serial="PX50-SN1001")
+    agent = login_as("agent")
+    assert "Waive a line" not in agent.get(f"/desk/tickets/{ticket_id}/bill", headers=EN).get_data(as_text=True)
+    assert agent.post_form(f"/desk/tickets/{ticket_id}/bill/goodwill", {"key": "callout:苏州工业园区",
+                                                                         "reason": "x"}).status_code == 403
+    supervisor = login_as("supervisor")
+    no_reason = supervisor.post_form(f"/desk/tickets/{ticket_id}/bill/goodwill", {"key": "callout:苏州工业园区",
+                                                                                   "reason": ""}, headers=EN)
+    assert no_reason.status_code == 422
+    assert supervisor.post_form(f"/desk/tickets/{ticket_id}/bill/goodwill", {
+        "key": "callout:苏州工业园区", "reason": "老客户，主管批准免上门费"}).status_code == 302
+    page = login_as("engineer").get(f"/m/jobs/{ticket_id}/acceptance", headers=EN).get_data(as_text=True)
+    assert "Waived as goodwill: 老客户，主管批准免上门费" in page and "To pay: ¥1400.00" in page
