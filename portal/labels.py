@@ -173,3 +173,36 @@ SECURITY_EVENT = {
 TASK_KIND = {"print_batch": _l("Batch of service reports"), "deliver_message": _l("Message delivery")}
 TASK_STATE = {"pending": _l("waiting"), "running": _l("running"), "failed": _l("failed"), "done": _l("done"),
               "dropped": _l("dropped")}
+
+# The money of a repair (portal.domain.pricing).
+LINE_KIND = {"labour": _l("Labour"), "part": _l("Parts"), "callout": _l("Call-out"), "depot": _l("Depot handling")}
+CONTRACT_SCOPE = {"all": _l("All the customer's units"), "list": _l("A list of serial numbers"),
+                  "models": _l("Units of chosen models")}
+PAYER = {"sanbao": _l("三包 (statutory)"), "warranty": _l("Warranty"), "contract": _l("Service contract"),
+         "goodwill": _l("Goodwill"), "customer": _l("Customer")}
+BILL_REASON = {
+    "sanbao": _l("Covered: 三包 entitlement"), "warranty": _l("Covered: in warranty"),
+    "part_warranty": _l("Covered: the replaced part is still under its own warranty"),
+    "contract": _l("Covered: service contract"), "goodwill": _l("Waived as goodwill"),
+    "out_of_warranty": _l("Charged: out of warranty"), "chargeable_part": _l("Charged: part not covered"),
+    "misuse": _l("Charged: damage from use or environment is not covered"),
+    "contract_excludes": _l("Charged: not covered by the contract"),
+    "allowance_used": _l("Charged: the contract's visits for the year are used up"),
+}
+PAYMENT_METHOD = {"cash": _l("Cash"), "transfer": _l("Bank transfer"), "wechat": _l("WeChat Pay"),
+                  "alipay": _l("Alipay"), "account": _l("On account (contract)")}
+BILL_STATUS = {"draft": _l("open"), "signed": _l("signed")}
+INVOICE_KIND = {"ordinary": _l("Ordinary VAT invoice (普通发票)"), "special": _l("Special VAT invoice (专用发票)")}
+INVOICE_TITLE_KIND = {"person": _l("Person"), "company": _l("Company")}
+INVOICE_STATUS = {"pending": _l("requested"), "issued": _l("issued")}
+EVENT.update({
+    "bill_corrected": _l("Labour on the bill corrected"), "payment_recorded": _l("Payment recorded"),
+    "invoice_requested": _l("Invoice requested"), "invoice_issued": _l("Invoice issued"),
+})
+LABOUR_GRADE = {"standard": _l("standard rate"), "senior": _l("senior rate")}
+BILL_PROBLEM = {
+    "no_price_list": _l("No price list is valid on %(detail)s."),
+    "no_labour_rate": _l("The price list has no labour rate for %(detail)s."),
+    "no_zone": _l("Type the distance in km for the call-out fee: the address is in no priced district."),
+}
+EVENT.update({"goodwill_granted": _l("Bill line waived as goodwill")})

@@ -12,6 +12,8 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     mail_log,
     master_import,
     message_texts,
+    money_admin,
+    money_desk,
     organisation,
     outbox,
     points,

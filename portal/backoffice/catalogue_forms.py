@@ -10,12 +10,10 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
-    ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from portal.domain.money import fen_to_yuan, yuan_to_fen
-from portal.web.fields import strip, to_choices
+from portal.web.fields import PriceField, strip, to_choices
 
 CODE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{0,59}$", message=_l("Letters, digits and - _ . / only."))
 
@@ -28,27 +26,6 @@ class ProductModelForm(FlaskForm):
                            description=_l("The inspection checklist of the category is used for the model"))
     warranty_months = IntegerField(_l("Warranty (months)"), default=12,
                                    validators=[InputRequired(), NumberRange(min=0, max=120)])
-
-
-class PriceField(StringField):
-    """A price typed in yuan, kept as integer fen (`data`); the typed text is shown again when it is wrong."""
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return fen_to_yuan(self.data) if self.data is not None else ""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = yuan_to_fen(valuelist[0])
-            except ValueError:
-                raise ValueError(_l("Enter a price in yuan, e.g. 128 or 128.50.")) from None
-
-    def pre_validate(self, form):
-        if self.data is None and not self.process_errors:
-            raise ValidationError(_l("Enter a price in yuan, e.g. 128 or 128.50."))
 
 
 class PartForm(FlaskForm):

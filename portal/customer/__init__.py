@@ -1,5 +1,14 @@
 """The customer's own view of their tickets and documents."""
-from portal.customer import account, actions, follow, points, preferences, requests, views  # noqa: F401  - importing a route module registers its routes
+from portal.customer import (  # noqa: F401  - importing a route module registers its routes
+    account,
+    actions,
+    bills,
+    follow,
+    points,
+    preferences,
+    requests,
+    views,
+)
 from portal.customer.blueprint import bp
 
 __all__ = ["bp"]

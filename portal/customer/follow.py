@@ -14,7 +14,7 @@ from portal.domain import workflow
 from portal.domain.roles import CUSTOMERS
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
-from portal.models import Document, FollowUpTask, Quote, Survey, Ticket, TicketEvent, Visit
+from portal.models import Bill, Document, FollowUpTask, Quote, Survey, Ticket, TicketEvent, Visit
 from portal.services import reports, selfservice
 from portal.services.presence import which_exist
 from portal.web.access import load_ticket, roles_required
@@ -107,7 +107,8 @@ def held(ticket: Ticket) -> frozenset[str]:
         "questions": sa.exists().where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == selfservice.QUESTION),
         "quotes": sa.exists().where(Quote.ticket_id == ticket.id),
         "tasks": sa.exists().where(FollowUpTask.ticket_id == ticket.id, FollowUpTask.status == "open"),
-        "survey": sa.exists().where(Survey.ticket_id == ticket.id)}
+        "survey": sa.exists().where(Survey.ticket_id == ticket.id),
+        "bill": sa.exists().where(Bill.ticket_id == ticket.id)}
     return which_exist(checks)
 
 
@@ -118,7 +119,8 @@ def detail_context(ticket: Ticket, present: frozenset[str] | None = None) -> dic
     documents = db.session.scalars(db.select(Document).where(Document.ticket_id == ticket.id).order_by(
         Document.id)).all() if present is None or "documents" in present else []
     return {"ticket": ticket, "events": customer_events(ticket), "promise": listed_promise(ticket, now),
-            "visit_when": when(visit.scheduled_at, now) if visit is not None else None, "documents": documents}
+            "visit_when": when(visit.scheduled_at, now) if visit is not None else None, "documents": documents,
+            "has_bill": "bill" in (present if present is not None else held(ticket))}
 
 
 @bp.get("/tickets/<int:ticket_id>/receipt.pdf")

@@ -3,6 +3,7 @@ from portal.models.acceptance import Acceptance, RemoteAcceptanceLink
 from portal.models.access_token import AccessToken
 from portal.models.attachment import Attachment
 from portal.models.batch import BatchJob
+from portal.models.billing import Bill, BillLine, InvoiceRequest, Payment, PriceList, ServiceContract
 from portal.models.checklist import ChecklistTemplate
 from portal.models.customer import Contact, Customer, CustomerAddress
 from portal.models.document import Document
@@ -28,11 +29,12 @@ from portal.models.user import Department, User
 from portal.models.user_session import UserSession
 
 __all__ = [
-    "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
-    "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
-    "Inspection", "KnowledgeArticle", "Loaner", "MemberDay", "MessagePreference", "MessageText", "Notification",
-    "OutboxMessage", "OutgoingMail", "Part", "PartUsage", "PointsAllocation", "PointsEntry", "ProductModel",
-    "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "Reward", "RoutingRule",
-    "SecurityEvent", "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter",
+    "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "Bill", "BillLine", "ChecklistTemplate",
+    "Contact", "Customer", "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask",
+    "IdempotencyRecord", "InboxItem", "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner", "MemberDay",
+    "MessagePreference", "MessageText", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
+    "Payment", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "QueuedTask", "Quote",
+    "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "Reward", "RoutingRule", "SecurityEvent",
+    "ServiceContract", "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter",
     "TicketEvent", "User", "UserSession", "Visit", "WechatLink", "WorkRecord",
 ]

@@ -21,6 +21,7 @@ from portal.models import (
 )
 from portal.pdf.seal import make_self_signed
 from portal.seed.knowledge import ensure_knowledge_articles
+from portal.seed.prices import ensure_demo_contract, ensure_price_list
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
 from portal.services import customers, fieldwork, points, tickets
 from portal.services.events import add_event
@@ -99,6 +100,7 @@ def seed(with_tickets: bool = True) -> bool:
     """Create the demo data unless it is there already. Returns True when something was created."""
     created = ensure_default_checklists() > 0
     ensure_default_policies()
+    created = ensure_price_list() or created
     if db.session.scalar(db.select(User.id).where(User.email == ACCOUNTS[0][0])):
         dispatch_changed = ensure_dispatch_data()
         knowledge = ensure_knowledge_articles() > 0
@@ -146,6 +148,7 @@ def seed(with_tickets: bool = True) -> bool:
     ensure_customer_accounts()
     ensure_knowledge_articles()
     if with_tickets:
+        ensure_demo_contract()
         _seed_tickets(users, company, person, models)
         ensure_loyalty()
     return True

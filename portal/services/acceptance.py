@@ -23,7 +23,7 @@ from portal.models import (
     Visit,
     WorkRecord,
 )
-from portal.services import ServiceError, coverage, sla
+from portal.services import ServiceError, billing, coverage, sla
 from portal.services.confirmation import confirmation_context
 from portal.services.documents import seal
 from portal.services.events import add_event
@@ -70,6 +70,8 @@ def work_summary(ticket: Ticket) -> dict:
                  "labour_minutes": sum(r.labour_minutes for r in records), "chargeable_parts": chargeable,
                  "estimate": str(estimate) if estimate else None,
                  "to_be_confirmed": not cover.covered or bool(chargeable)},
+        # The bill from the recorded work and parts (portal.services.billing): frozen as shown when signed.
+        "bill": billing.summary(billing.compute(ticket)),
     }
 
 
@@ -77,8 +79,12 @@ def canonical(summary: dict) -> str:
     return json.dumps(summary, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def hash_of(summary: dict) -> str:
+    return hashlib.sha256(canonical(summary).encode()).hexdigest()
+
+
 def summary_hash(ticket: Ticket) -> str:
-    return hashlib.sha256(canonical(work_summary(ticket)).encode()).hexdigest()
+    return hash_of(work_summary(ticket))
 
 
 def parse_client_time(value: str | None) -> datetime | None:
@@ -146,6 +152,7 @@ def accept_work(ticket: Ticket, engineer: User | None, signing: Signing,
     _require_confirmed_signer(link)
     assignee = engineer or ticket.assignee
     summary, digest = _check_summary(ticket, signing.shown_summary_sha256)
+    billing.freeze(ticket)
     if signing.client_signed_at is None:
         raise ServiceError(_l("The device did not send the signing time. Please sign again."))
     if not signing.signature_png:

@@ -1,12 +1,15 @@
 """The plain dict the service confirmation is rendered from, every value formatted and nothing lazy: signed (with
 the acceptance's evidence) or, before signing, the preview of the same document."""
+import json
+
 from flask import current_app
 
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Acceptance, Attachment, Inspection, Ticket, Visit, WorkRecord
-from portal.services import coverage
+from portal.services import billing, coverage
 from portal.services.documents import (
+    bill_block,
     company_block,
     customer_block,
     fmt_time,
@@ -92,6 +95,9 @@ def confirmation_context(ticket: Ticket, acceptance: Acceptance | None = None, s
         "work": [{"created_at": fmt_time(r.created_at), "work_done": r.work_done,
                   "labour_minutes": r.labour_minutes} for r in records],
         "parts": parts_rows(records),
+        # The bill as signed (frozen in the acceptance's summary), or as it would be now on the preview.
+        "bill": bill_block(json.loads(acceptance.summary).get("bill") if acceptance is not None
+                           else billing.summary(billing.compute(ticket))),
         "acceptance": _acceptance_block(acceptance, signature_png, summary_sha256),
         "generated_at": generated_at(acceptance.server_received_at if acceptance is not None else utcnow()),
     }

@@ -10,6 +10,8 @@ from flask import current_app
 from flask_babel import force_locale
 
 from portal import labels
+from portal.domain.money import fen_to_yuan
+from portal.domain.pricing import bp_to_percent
 from portal.domain.privacy import mask_phone
 from portal.domain.warranty import WarrantyStatus
 from portal.models import Ticket, WorkRecord
@@ -149,3 +151,22 @@ def logo_bytes() -> bytes | None:
     if not path or not Path(path).is_file():
         return None
     return Path(path).read_bytes()
+
+
+def bill_block(bill: dict | None) -> dict | None:
+    """A bill summary (portal.services.billing.summary) as printed: amounts in yuan, payer and reason in both
+    languages. None when there is nothing to bill."""
+    if not bill or not bill.get("lines"):
+        return None
+    return {
+        "lines": [{"description": line["description"] or bilingual(labels.LINE_KIND, line["kind"]),
+                   "ref": line.get("ref") or "",
+                   "quantity": f"{line['quantity']} 分钟 min" if line["kind"] == "labour" else str(line["quantity"]),
+                   "unit_price": fen_to_yuan(line["unit_price"]) + ("/h" if line["kind"] == "labour" else ""),
+                   "vat": f"{bp_to_percent(line['vat_bp'])}%", "amount": fen_to_yuan(line["amount"]),
+                   "payer": bilingual(labels.PAYER, line["payer"]),
+                   "reason": bilingual(labels.BILL_REASON, line["reason"])} for line in bill["lines"]],
+        "gross": fen_to_yuan(bill["gross"]), "covered": fen_to_yuan(bill["covered"]),
+        "due": fen_to_yuan(bill["due"]), "contract": bill.get("contract") or "",
+        "vat_by_rate": [(f"{bp_to_percent(rate)}%", fen_to_yuan(vat)) for rate, vat in bill.get("vat_by_rate", [])],
+    }

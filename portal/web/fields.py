@@ -3,9 +3,11 @@ import re
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, ValidationError
+from wtforms import HiddenField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
+
+from portal.domain.money import fen_to_yuan, yuan_to_fen
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{4,24}$")
 SERIAL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{1,79}$")
@@ -49,3 +51,24 @@ def strip(value):
 def to_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class PriceField(StringField):
+    """A price typed in yuan, kept as integer fen (`data`); the typed text is shown again when it is wrong."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return fen_to_yuan(self.data) if self.data is not None else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = yuan_to_fen(valuelist[0])
+            except ValueError:
+                raise ValueError(_l("Enter a price in yuan, e.g. 128 or 128.50.")) from None
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors:
+            raise ValidationError(_l("Enter a price in yuan, e.g. 128 or 128.50."))

@@ -109,5 +109,6 @@ def signing_from(form: AcceptanceForm) -> acceptance.Signing:
 
 def signing_context(ticket: Ticket, form: AcceptanceForm) -> dict:
     """What the signing screen shows: the summary, and its hash in the form so that a change is noticed."""
-    form.summary_sha256.data = acceptance.summary_hash(ticket)
-    return {"ticket": ticket, "form": form, "summary": acceptance.work_summary(ticket)}
+    summary = acceptance.work_summary(ticket)
+    form.summary_sha256.data = acceptance.hash_of(summary)
+    return {"ticket": ticket, "form": form, "summary": summary}

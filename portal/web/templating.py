@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from portal import labels
 from portal.domain.money import fen_to_yuan
+from portal.domain.pricing import bp_to_percent
 from portal.domain.privacy import mask_email, mask_phone
 from portal.domain.roles import ADMINS, DESK, SUPERVISORS, Role
 from portal.domain.time import as_utc
@@ -108,6 +109,7 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
         items.append((url_for("backoffice.intake"), str(_l("New request"))))
     items.append((url_for("backoffice.customer_list"), str(_l("Customers"))))
     items.append((url_for("backoffice.redemptions"), str(_l("Rewards to hand over"))))
+    items.append((url_for("backoffice.money_lists"), str(_l("Bills and invoices"))))
     if role in SUPERVISORS:
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
@@ -116,6 +118,7 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
         items.append((url_for("backoffice.knowledge_list"), str(_l("Knowledge base"))))
     if role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
+        items.append((url_for("backoffice.price_list_index"), str(_l("Prices and contracts"))))
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
         items.append((url_for("backoffice.rewards"), str(_l("Rewards and member days"))))
         if not mail_server:
@@ -141,6 +144,7 @@ def register_template_helpers(app) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n), newstyle=True)
     app.jinja_env.filters["dt"] = format_moment
     app.jinja_env.filters["yuan"] = fen_to_yuan
+    app.jinja_env.filters["percent"] = lambda bp: f"{bp_to_percent(bp or 0)}%"
     app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["mask_phone"] = mask_phone

@@ -34,7 +34,8 @@ BUDGETS = {
     ("engineer", "/m/jobs/{ticket}", "assigned"): 5,
     ("engineer", "/m/jobs/{ticket}", "in_progress"): 6,
     ("engineer", "/m/jobs/{ticket}", "closed"): 7,
-    ("engineer", "/m/jobs/{ticket}/acceptance", "resolved"): 14,
+    # The signing summary includes the bill (issue 15): the price list and the contract of the service day.
+    ("engineer", "/m/jobs/{ticket}/acceptance", "resolved"): 16,
     ("customer", "/my/tickets", None): 2,
     ("customer", "/my/tickets/{ticket}", "in_progress"): 4,
     ("customer", "/my/tickets/{ticket}", "closed"): 5,

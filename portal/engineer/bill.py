@@ -1,0 +1,85 @@
+"""The bill of a job on the engineer's phone: what it costs and who pays each line, the labour correction and
+the payment, both through the outbox like every on-site form."""
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.domain.roles import ENGINEERS
+from portal.engineer.bill_forms import LabourForm, PaymentForm
+from portal.engineer.blueprint import bp
+from portal.engineer.steps import _load
+from portal.models import Ticket
+from portal.services import billing, payments
+from portal.web.access import load_ticket, roles_required
+from portal.web.conflicts import keep_conflict
+from portal.web.forms import refused, saved, submit
+from portal.web.idempotency import idempotent
+from portal.web.render import render
+
+
+def bill_context(ticket: Ticket, labour_form=None, payment_form=None) -> dict:
+    computed = billing.compute(ticket)
+    bill = billing.bill_of(ticket)
+    frozen = bill is not None and bill.is_frozen
+    if labour_form is None:
+        labour_form = LabourForm(formdata=None, labour_minutes=bill.labour_minutes if bill and bill.labour_minutes
+                                 is not None else computed.labour_proposed,
+                                 labour_reason=bill.labour_reason if bill else None,
+                                 callout_km=bill.callout_km if bill else None)
+    due = bill.due_fen if frozen else computed.totals.due
+    outstanding = max(0, due - (bill.paid_fen if bill else 0))
+    if payment_form is None:
+        payment_form = PaymentForm(formdata=None, amount=outstanding or None)
+    return {"ticket": ticket, "bill": billing.summary(computed) if not frozen else _frozen(bill),
+            "record": bill, "frozen": frozen, "proposed": computed.labour_proposed, "outstanding": outstanding,
+            "approval": billing.approval_needed(ticket, computed) if not frozen else None,
+            "labour_form": labour_form, "payment_form": payment_form}
+
+
+def _frozen(bill) -> dict:
+    lines = [{"kind": x.kind, "description": x.description, "ref": x.ref, "quantity": x.quantity,
+              "unit_price": x.unit_price_fen, "vat_bp": x.vat_bp, "amount": x.amount_fen, "payer": x.payer,
+              "reason": x.reason} for x in bill.lines]
+    totals = billing.stored_totals(bill)
+    return {"lines": lines, "gross": bill.gross_fen, "covered": bill.covered_fen, "due": bill.due_fen,
+            "vat": bill.vat_fen, "vat_by_rate": [list(p) for p in totals.vat_by_rate],
+            "contract": bill.contract.number if bill.contract else None, "problems": []}
+
+
+def _page(ticket, status=200, **forms):
+    return render("engineer/bill.html", http_status=status, **bill_context(ticket, **forms))
+
+
+@bp.get("/jobs/<int:ticket_id>/bill")
+@roles_required(*ENGINEERS)
+def job_bill(ticket_id: int):
+    return _page(load_ticket(ticket_id))
+
+
+def _post(ticket_id: int, form, form_key: str, use_case, message: str):
+    ticket, conflict = _load(ticket_id)
+    if conflict:
+        return keep_conflict(ticket, current_user, conflict)
+    back = url_for("engineer.job_bill", ticket_id=ticket.id)
+    return submit(form, lambda f: use_case(ticket, f),
+                  done=lambda _r: saved(message, back, json={"status": ticket.status, "version": ticket.version}),
+                  again=lambda status, error: refused(form, status, lambda code: _page(ticket, code,
+                                                                                       **{form_key: form}), error))
+
+
+@bp.post("/jobs/<int:ticket_id>/bill/labour")
+@roles_required(*ENGINEERS)
+@idempotent
+def job_bill_labour(ticket_id: int):
+    return _post(ticket_id, LabourForm(), "labour_form", lambda t, f: billing.correct_labour(
+        t, current_user, minutes=f.labour_minutes.data, reason=f.labour_reason.data, callout_km=f.callout_km.data),
+        _("The bill is updated."))
+
+
+@bp.post("/jobs/<int:ticket_id>/payment")
+@roles_required(*ENGINEERS)
+@idempotent
+def job_payment(ticket_id: int):
+    return _post(ticket_id, PaymentForm(), "payment_form", lambda t, f: payments.record_payment(
+        t, current_user, method=f.method.data, amount_fen=f.amount.data, reference=f.reference.data),
+        _("Payment recorded."))
