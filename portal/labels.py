@@ -10,6 +10,7 @@ STATUS = {
 CHANNEL = {
     "phone": _l("Phone"), "portal": _l("Online portal"), "app": _l("App"), "email": _l("E-mail"),
     "wechat": _l("WeChat"), "account_manager": _l("Account manager"), "walk_in": _l("Walk-in"),
+    "label": _l("Device label (QR code)"),
 }
 CATEGORY = {
     "fault_repair": _l("Fault repair"), "consultation": _l("Consultation / training"),

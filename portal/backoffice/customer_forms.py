@@ -45,3 +45,5 @@ class UnitForm(FlaskForm):
     purchase_channel = StringField(_l("Purchase channel"), filters=[strip], validators=[Optional(), Length(max=100)],
                                    description=_l("e.g. 京东旗舰店, a dealer's name"))
     extended_warranty_end = DateField(_l("Extended warranty until"), validators=[Optional()])
+    retired_on = DateField(_l("Retired on"), validators=[Optional()],
+                           description=_l("Scrapped or taken out of service: its label then says so"))

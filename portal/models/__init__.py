@@ -11,6 +11,7 @@ from portal.models.follow_up import FollowUpTask, Survey
 from portal.models.idempotency import IdempotencyRecord
 from portal.models.inbox import InboxItem
 from portal.models.knowledge import KnowledgeArticle
+from portal.models.label import PhoneCheck
 from portal.models.mail import OutgoingMail
 from portal.models.notification import Notification, OutboxMessage
 from portal.models.product import Asset, Part, ProductModel
@@ -30,6 +31,7 @@ __all__ = [
     "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
     "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
     "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
+    "PhoneCheck",
     "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent",
     "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
     "UserSession", "Visit", "WorkRecord",

@@ -115,7 +115,7 @@ def save_site(customer: Customer, site: CustomerAddress | None, data: dict, by: 
 
 
 UNIT_FIELDS = ("serial", "product_model_id", "purchase_date", "invoice_date", "purchase_channel",
-               "extended_warranty_end")
+               "extended_warranty_end", "retired_on")
 
 
 def units(customer_id: int) -> list[Asset]:
@@ -155,6 +155,7 @@ def save_unit(customer: Customer, unit: Asset | None, data: dict, by: User | Non
     unit.purchase_date, unit.invoice_date = data.get("purchase_date"), data.get("invoice_date")
     unit.purchase_channel = (data.get("purchase_channel") or "").strip() or None
     unit.extended_warranty_end = data.get("extended_warranty_end")
+    unit.retired_on = data.get("retired_on")
     unit.warranty_end = warranty_end(unit.purchase_date, model.warranty_months)
     db.session.flush()
     _audit(by, f"customer #{customer.id} {customer.name} · unit #{unit.id}", before,
