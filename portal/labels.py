@@ -41,6 +41,7 @@ ACTION = {
     "reject": _l("Customer not satisfied"), "cancel": _l("Cancel ticket"), "diagnose": _l("Record diagnosis"),
     "loaner": _l("Loaner unit"), "update_customer": _l("Update the customer"),
     "confirm_receipt": _l("Confirm receipt"),
+    "confirm_serial": _l("Confirm the serial number"),
 }
 EVENT = {
     "created": _l("Service request registered"), "triaged": _l("Category and priority set"),
@@ -57,6 +58,7 @@ EVENT = {
     "work_resumed": _l("Work resumed on site"), "remote_link": _l("Signing link sent to the customer"),
     "received": _l("Receipt confirmed by the engineer"), "visit_scheduled": _l("Visit scheduled"),
     "sla_at_risk": _l("SLA at risk"), "sla_breached": _l("SLA breached"), "escalated": _l("Escalated"),
+    "serial_confirmed": _l("Serial number confirmed on site"),
 }
 CAUSE = {
     "hardware": _l("Hardware fault"), "software": _l("Software / firmware"), "operation": _l("Operation / usage"),

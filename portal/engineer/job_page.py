@@ -13,6 +13,7 @@ from portal.engineer.forms import (
     LoanerForm,
     LoanerReturnForm,
     ProgressForm,
+    SerialForm,
     StepForm,
     WaitForm,
     WorkForm,
@@ -109,7 +110,7 @@ def job_context(ticket: Ticket, **forms) -> dict:
     template = checklist_for(ticket) if flags.visit_open or records["inspections"] else None
     defaults = {"step_form": StepForm, "inspection_form": InspectionForm, "diagnosis_form": DiagnosisForm,
                 "loaner_form": LoanerForm, "loaner_return_form": LoanerReturnForm, "progress_form": ProgressForm,
-                "wait_form": WaitForm}
+                "wait_form": WaitForm, "serial_form": SerialForm}
     for key, form_cls in defaults.items():
         forms.setdefault(key, form_cls(formdata=None))
     forms.setdefault("work_form", work_form(formdata=False) if flags.visit_open else WorkForm(formdata=None))

@@ -16,6 +16,7 @@ from portal.engineer.forms import (
     LoanerForm,
     LoanerReturnForm,
     ProgressForm,
+    SerialForm,
     StepForm,
     WaitForm,
 )
@@ -24,7 +25,7 @@ from portal.engineer.views import acceptance_page
 from portal.extensions import db
 from portal.models import Part, Ticket
 from portal.services import acceptance as acceptance_service
-from portal.services import conflicts, dispatch, fieldwork
+from portal.services import conflicts, device_labels, dispatch, fieldwork
 from portal.services.localtime import local_today
 from portal.web.access import roles_required
 from portal.web.conflicts import from_outbox, keep_conflict
@@ -156,6 +157,16 @@ def work(ticket_id: int):
 def loaner(ticket_id: int):
     return run_step(ticket_id, LoanerForm(), "loaner_form", lambda t, f: fieldwork.issue_loaner(
         t, current_user, description=f.description.data, serial=f.serial.data), _("Loaner unit issued."))
+
+
+@bp.post("/jobs/<int:ticket_id>/serial")
+@roles_required(*ENGINEERS)
+@idempotent
+def confirm_serial(ticket_id: int):
+    """The unit's label scanned with the phone's camera (static/js/label-scan.js), or its serial typed."""
+    return run_step(ticket_id, SerialForm(), "serial_form", lambda t, f: device_labels.confirm_serial(
+        t, current_user, typed=f.serial.data, scanned=f.scanned.data),
+        _("Serial number confirmed: this is the job's unit."))
 
 
 @bp.post("/jobs/<int:ticket_id>/loaner/return")

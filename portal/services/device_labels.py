@@ -20,10 +20,12 @@ from portal.domain import device_label as rules
 from portal.domain import phones
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
-from portal.models import Asset, Contact, Notification, PartUsage, PhoneCheck, Ticket, Visit
+from portal.models import Asset, Contact, Notification, PartUsage, PhoneCheck, Ticket, User, Visit
 from portal.services import ServiceError, mailer
 from portal.services import intake as intake_service
+from portal.services.events import add_event
 from portal.services.localtime import local_today
+from portal.services.transitions import apply_action
 
 CODE_TTL = timedelta(minutes=10)
 RESEND_AFTER = timedelta(seconds=60)
@@ -199,3 +201,30 @@ def lifetime(asset: Asset) -> Lifetime:
     numbers = {t.id: t.number for t in tickets}
     return Lifetime(tickets=list(tickets), visits=[(v, numbers.get(v.ticket_id)) for v in visits],
                     parts=[(p, numbers.get(p.ticket_id)) for p in parts], next_maintenance=None)
+
+
+# ---- On site ---------------------------------------------------------------------------------------------------
+
+def confirm_serial(ticket: Ticket, engineer: User, *, typed: str | None, scanned: str | None) -> str:
+    """The engineer checks the unit in front of them is the job's: its label scanned, or its serial typed. A
+    ticket registered without a serial takes the one confirmed (and the unit, when it is the customer's)."""
+    apply_action(ticket, "confirm_serial", engineer)
+    method, asset = ("label", find_scanned(scanned)) if scanned else ("typed", None)
+    if method == "label" and asset is None:
+        raise ServiceError(_l("This QR code is not one of our device labels. Type the serial number instead."),
+                           field="serial")
+    serial = asset.serial if asset is not None else intake_service.normalize_serial(typed)
+    if asset is None:
+        asset = db.session.scalar(db.select(Asset).where(Asset.serial == serial))
+    if ticket.serial and ticket.serial != serial:
+        raise ServiceError(_l("This unit is %(found)s, not the job's unit %(expected)s. Check you are at the "
+                              "right unit; call the desk if the job has the wrong serial.",
+                              found=serial, expected=ticket.serial), field="serial")
+    if not ticket.serial:
+        if asset is not None and asset.customer_id != ticket.customer_id:
+            raise ServiceError(_l("This unit is registered to another customer: call the desk."), field="serial")
+        ticket.serial = serial
+        if asset is not None:
+            ticket.asset_id = asset.id
+    add_event(ticket, engineer, "serial_confirmed", body=serial, data={"serial": serial, "method": method})
+    return serial

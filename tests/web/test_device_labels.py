@@ -158,3 +158,40 @@ def test_a_scanned_label_is_read_back(app, text):
         found = device_labels.find_scanned(text.format(ref=ref) if "/u/" in text else f"/u/{ref}")
         assert found is not None and found.id == asset_id
         assert device_labels.find_scanned("https://example.com/u/1-aaaaaaaaaa") is None
+
+
+def test_the_engineer_confirms_the_serial_by_label_or_typed(app, login_as):
+    from tests.web.factories import make_ticket
+    ticket_id = make_ticket(app, status="in_progress", serial="ABC2000-SN0001")
+    _id, ref, _c = unit(app)
+    _other, other_ref, _c2 = unit(app, "PX50-SN1001")
+    engineer = login_as("engineer")
+    page = engineer.get(f"/m/jobs/{ticket_id}", headers=EN).get_data(as_text=True)
+    assert "Scan the unit" in page and "jsQR.js" in page
+    wrong = engineer.post_form(f"/m/jobs/{ticket_id}/serial", {"scanned": f"http://127.0.0.1:5000/u/{other_ref}"},
+                               headers=EN)
+    assert wrong.status_code == 422 and "PX50-SN1001" in wrong.get_data(as_text=True)
+    forged = engineer.post_form(f"/m/jobs/{ticket_id}/serial", {"scanned": "https://evil.example/u/1-aaaaaaaaaa"},
+                                headers=EN)
+    assert forged.status_code == 422 and "not one of our device labels" in forged.get_data(as_text=True)
+    assert engineer.post_form(f"/m/jobs/{ticket_id}/serial", {}, headers=EN).status_code == 422
+    ok = engineer.post_form(f"/m/jobs/{ticket_id}/serial", {"scanned": f"http://127.0.0.1:5000/u/{ref}"})
+    assert ok.status_code == 302
+    typed = engineer.post_form(f"/m/jobs/{ticket_id}/serial", {"serial": "abc2000-sn0001"})
+    assert typed.status_code == 302
+    with app.app_context():
+        from portal.models import TicketEvent
+        events = db.session.scalars(db.select(TicketEvent).where(TicketEvent.ticket_id == ticket_id,
+                                                                 TicketEvent.kind == "serial_confirmed")).all()
+        assert [e.data["method"] for e in events] == ["label", "typed"]
+    assert login_as("engineer2").post_form(f"/m/jobs/{ticket_id}/serial", {"serial": "X"}).status_code == 403
+
+
+def test_a_job_without_a_serial_takes_the_one_scanned(app, login_as):
+    from tests.web.factories import make_ticket
+    ticket_id = make_ticket(app, status="in_progress")
+    asset_id, ref, _c = unit(app)
+    assert login_as("engineer").post_form(f"/m/jobs/{ticket_id}/serial", {"scanned": f"/u/{ref}"}).status_code == 302
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        assert (ticket.serial, ticket.asset_id) == ("ABC2000-SN0001", asset_id)
