@@ -12,6 +12,8 @@ CHANNEL = {
     "wechat": _l("WeChat"), "account_manager": _l("Account manager"), "walk_in": _l("Walk-in"),
     "label": _l("Device label (QR code)"),
 }
+# What the desk may record at intake: a label scan registers itself.
+DESK_CHANNEL = {code: name for code, name in CHANNEL.items() if code != "label"}
 CATEGORY = {
     "fault_repair": _l("Fault repair"), "consultation": _l("Consultation / training"),
     "complaint": _l("Complaint / escalation"), "proactive": _l("Proactive service"),

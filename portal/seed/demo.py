@@ -141,7 +141,18 @@ def seed(with_tickets: bool = True) -> bool:
     ensure_knowledge_articles()
     if with_tickets:
         _seed_tickets(users, company, person, models)
+        _seed_retired_unit(company, models)
     return True
+
+
+def _seed_retired_unit(company, models) -> None:
+    """A scrapped unit, so that a label of a retired unit can be seen (its page says so, takes no request)."""
+    model = models["ABC-2000"]
+    bought = date(2022, 4, 18)
+    db.session.add(Asset(customer_id=company.id, product_model=model, serial="ABC2000-SN0002", purchase_date=bought,
+                         warranty_end=warranty_end(bought, model.warranty_months), batch="2022Q2",
+                         retired_on=date(2026, 6, 30)))
+    customers.reindex(company)
 
 
 def ensure_dispatch_data() -> bool:
