@@ -86,6 +86,7 @@ PRIORITY_RULE = {
     "impaired": _l("main function impaired"), "several_complaints": _l("several complaints"),
     "minor": _l("minor fault or how-to question"), "suggestion": _l("a suggestion"),
     "default": _l("no rule matched"), "vip": _l("VIP customer: one level up"),
+    "tier": _l("customer tier: raised"),
 }
 # Product categories (ProductModel.category) as the dispatch suggestions name them.
 PRODUCT_CATEGORY = {"display": _l("displays"), "appliance": _l("appliances"), "equipment": _l("equipment")}

@@ -3,6 +3,7 @@ Each action goes through the one form path (portal.web.forms) and answers with t
 from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from portal.backoffice.blueprint import bp
 from portal.backoffice.forms import AssignForm, TriageForm, UpdateCustomerForm
@@ -68,7 +69,8 @@ def ticket_detail(ticket_id: int):
 @roles_required(*STAFF)
 def ticket_part(ticket_id: int, part: str):
     """One deferred panel of the ticket page: the fragment htmx swaps in, or a page of its own without it."""
-    ticket = load_ticket(ticket_id)
+    # With its customer (and tier): the SLA panel reads the tier's response target.
+    ticket = load_ticket(ticket_id, joinedload(Ticket.customer))
     actions = allowed_actions(ticket, current_user)
     if part not in PARTS:
         abort(404)

@@ -24,11 +24,13 @@ from portal.models.sla import SlaPolicy
 from portal.models.sync_conflict import SyncConflict
 from portal.models.task import QueuedTask
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
+from portal.models.tier import CustomerCheckIn, CustomerTier
 from portal.models.user import Department, User
 from portal.models.user_session import UserSession
 
 __all__ = [
     "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
+    "CustomerCheckIn", "CustomerTier",
     "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
     "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
     "PhoneCheck",

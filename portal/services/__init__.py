@@ -6,7 +6,8 @@ the higher ones, and there is no cycle (tests/unit/test_layers.py holds the code
 ORDER = (
     # Plumbing that knows no other service.
     "localtime", "presence", "storage", "images", "tokens", "security_log", "jobs", "mailer", "knowledge", "routing",
-    "coverage", "documents", "customer_data", "customers", "customer_records", "catalogue", "organisation", "imports",
+    "coverage", "documents", "customer_data", "customers", "tiers", "customer_records", "catalogue", "organisation",
+    "imports",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
     "inbox", "events", "transitions", "sla",
     # Use cases, lower ones first.

@@ -9,12 +9,12 @@ from portal.domain import phones, search
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Contact, Customer, CustomerAddress, ProductModel, User
-from portal.services import ServiceError, customers, security_log
+from portal.services import ServiceError, customers, security_log, tiers
 
 CUSTOMER_FIELDS = ("name", "kind", "tier", "region", "address", "account_manager_id")
 CONTACT_FIELDS = ("name", "phone", "email")
 SITE_FIELDS = ("label", "address", "is_default")
-KINDS, TIERS = ("company", "individual"), ("standard", "vip")
+KINDS = ("company", "individual")
 
 
 @dataclass
@@ -47,8 +47,10 @@ def listing(query: str | None, number: int, size: int, inactive: bool = False) -
 
 def save_customer(customer: Customer | None, data: dict, by: User | None) -> Customer:
     """Create (customer None) or change a customer; the first contact comes with a new one."""
-    if data.get("kind") not in KINDS or data.get("tier") not in TIERS:
+    if data.get("kind") not in KINDS:
         raise ServiceError(_l("Choose one of the offered values."), field="kind")
+    if not tiers.is_offered(data.get("tier"), customer.tier if customer is not None else None):
+        raise ServiceError(_l("Choose one of the offered values."), field="tier")
     manager_id = data.get("account_manager_id")
     if manager_id and db.session.get(User, manager_id) is None:
         raise ServiceError(_l("Unknown account manager."), field="account_manager_id")

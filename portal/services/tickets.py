@@ -133,7 +133,7 @@ def set_search_text(ticket: Ticket, customer_name: str) -> None:
 def suggest_priority(ticket: Ticket):
     """The rules' suggestion for this ticket, from its description and what the customer said."""
     text = " ".join(filter(None, (ticket.description, ticket.impact, ticket.frequency, ticket.tried)))
-    return priority_rules.suggest(text, vip=ticket.customer.is_vip, category=ticket.category)
+    return priority_rules.suggest(text, boost=ticket.customer.priority_boost, category=ticket.category)
 
 
 def assign(ticket: Ticket, user: User, *, engineer: User, version: int | None, reason: str | None = None) -> None:
