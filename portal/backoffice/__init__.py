@@ -19,6 +19,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     security_log,
     sla_admin,
     task_admin,
+    tiers,
     views,
 )
 from portal.backoffice.blueprint import bp

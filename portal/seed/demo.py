@@ -1,5 +1,5 @@
 """Demo data for `make run`: two customers with assets, staff of every role, parts. Seeded once."""
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from portal.domain.warranty import warranty_end
@@ -9,6 +9,7 @@ from portal.models import (
     Contact,
     Customer,
     CustomerAddress,
+    CustomerCheckIn,
     Department,
     Part,
     ProductModel,
@@ -19,7 +20,7 @@ from portal.models import (
 from portal.pdf.seal import make_self_signed
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
-from portal.services import customers, tickets
+from portal.services import checkins, customers, tickets
 from portal.services.localtime import local_today, zone
 
 # Demo-only credentials, printed by `flask demo accounts` and listed in the README.
@@ -142,7 +143,20 @@ def seed(with_tickets: bool = True) -> bool:
     if with_tickets:
         _seed_tickets(users, company, person, models)
         _seed_retired_unit(company, models)
+        _seed_account_care(company, users)
     return True
+
+
+def _seed_account_care(company, users) -> None:
+    """The VIP company's account manager (王主管) with last month's check-in call noted; this month's is due."""
+    company.account_manager_id = company.account_manager_id or users["supervisor@example.com"].id
+    last = local_today() - timedelta(days=30)
+    db.session.add(CustomerCheckIn(customer_id=company.id, manager_id=company.account_manager_id, due_on=last,
+                                   done_at=datetime.combine(last, time(10, 30), tzinfo=zone()).astimezone(UTC),
+                                   done_by_id=company.account_manager_id,
+                                   note="张经理反馈：两台 ABC-2000 运行稳定；三季度计划新增产线，需提前安排安装培训。"))
+    db.session.flush()
+    checkins.open_due()
 
 
 def _seed_retired_unit(company, models) -> None:

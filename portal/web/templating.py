@@ -105,12 +105,15 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
     if role in DESK:
         items.append((url_for("backoffice.intake"), str(_l("New request"))))
     items.append((url_for("backoffice.customer_list"), str(_l("Customers"))))
+    if role in DESK:
+        items.append((url_for("backoffice.my_customers"), str(_l("My customers"))))
     if role in SUPERVISORS:
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
         items.append((url_for("backoffice.catalogue_list", kind="models"), str(_l("Catalogue"))))
         items.append((url_for("backoffice.organisation_page"), str(_l("Organisation"))))
         items.append((url_for("backoffice.knowledge_list"), str(_l("Knowledge base"))))
+        items.append((url_for("backoffice.tier_list"), str(_l("Customer tiers"))))
     if role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
