@@ -119,3 +119,16 @@ def test_check_in_calls_open_once_and_close_with_notes(app, login_as):
         assert checkins.open_due(later - timedelta(days=1)) == 0
         assert checkins.open_due(later) == 1
     assert login_as("backoffice").post_form(f"/desk/check-ins/{check_in_id}", {"note": "x"}).status_code == 403
+
+
+def test_a_customers_escalation_reaches_the_account_manager(app, login_as):
+    from portal.models import Notification
+    customer_id = _company(app)
+    _set_tier(app, customer_id, "gold", manager="agent@example.com")
+    ticket_id = make_ticket(app, status="assigned")
+    response = login_as("customer").post_form(f"/my/tickets/{ticket_id}/escalate",
+                                              {"kind": "escalation", "reason": "三天了还没有人上门"})
+    assert response.status_code in (200, 302), response.get_data(as_text=True)[:300]
+    with app.app_context():
+        to = db.session.scalars(db.select(Notification.recipient).where(Notification.kind == "escalation")).all()
+    assert "agent@example.com" in to and "supervisor@example.com" in to
