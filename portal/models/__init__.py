@@ -14,6 +14,15 @@ from portal.models.knowledge import KnowledgeArticle
 from portal.models.label import PhoneCheck
 from portal.models.mail import OutgoingMail
 from portal.models.notification import Notification, OutboxMessage
+from portal.models.proactive import (
+    Campaign,
+    CampaignUnit,
+    ConsentEvent,
+    MaintenancePlan,
+    MeterReading,
+    PlannedVisit,
+    WarrantyNotice,
+)
 from portal.models.product import Asset, Part, ProductModel
 from portal.models.quote import Quote
 from portal.models.recovery_code import RecoveryCode
@@ -29,11 +38,12 @@ from portal.models.user import Department, User
 from portal.models.user_session import UserSession
 
 __all__ = [
-    "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
+    "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "Campaign", "CampaignUnit", "ConsentEvent",
+    "ChecklistTemplate", "Contact", "Customer",
     "CustomerCheckIn", "CustomerTier",
     "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
     "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
-    "PhoneCheck",
+    "MaintenancePlan", "MeterReading", "PhoneCheck", "PlannedVisit", "WarrantyNotice",
     "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent",
     "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
     "UserSession", "Visit", "WorkRecord",

@@ -54,6 +54,8 @@ class Contact(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Marketing messages only with consent (ConsentEvent keeps each change); None: never asked.
+    marketing_consent: Mapped[bool | None]
 
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 
