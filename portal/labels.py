@@ -10,10 +10,10 @@ STATUS = {
 CHANNEL = {
     "phone": _l("Phone"), "portal": _l("Online portal"), "app": _l("App"), "email": _l("E-mail"),
     "wechat": _l("WeChat"), "account_manager": _l("Account manager"), "walk_in": _l("Walk-in"),
-    "label": _l("Device label (QR code)"),
+    "label": _l("Device label (QR code)"), "proactive": _l("Proactive service (campaign or plan)"),
 }
 # What the desk may record at intake: a label scan registers itself.
-DESK_CHANNEL = {code: name for code, name in CHANNEL.items() if code != "label"}
+DESK_CHANNEL = {code: name for code, name in CHANNEL.items() if code not in ("label", "proactive")}
 CATEGORY = {
     "fault_repair": _l("Fault repair"), "consultation": _l("Consultation / training"),
     "complaint": _l("Complaint / escalation"), "proactive": _l("Proactive service"),
@@ -100,7 +100,8 @@ EVENT.update({
     "escalation_requested": _l("Customer asked for escalation"), "survey_submitted": _l("Customer rated the service"),
 })
 FOLLOW_UP = {"low_rating": _l("low rating"), "escalation": _l("escalation"), "complaint": _l("complaint"),
-             "signing_link": _l("signing link requested")}
+             "signing_link": _l("signing link requested"),
+             "maintenance_skipped": _l("maintenance visit skipped")}
 QUOTE_STATUS = {"pending": _l("waiting for the customer"), "approved": _l("approved"), "declined": _l("declined"),
                 "withdrawn": _l("withdrawn")}
 

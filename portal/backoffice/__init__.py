@@ -15,6 +15,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     organisation,
     outbox,
     printing,
+    proactive,
     queue,
     security_log,
     sla_admin,

@@ -13,7 +13,7 @@ ORDER = (
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "sessions",
     "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",
-    "device_labels", "checkins",
+    "device_labels", "checkins", "proactive",
 )
 
 

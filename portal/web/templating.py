@@ -107,6 +107,7 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
     items.append((url_for("backoffice.customer_list"), str(_l("Customers"))))
     if role in DESK:
         items.append((url_for("backoffice.my_customers"), str(_l("My customers"))))
+        items.append((url_for("backoffice.maintenance_list"), str(_l("Maintenance plans"))))
     if role in SUPERVISORS:
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
@@ -114,6 +115,7 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
         items.append((url_for("backoffice.organisation_page"), str(_l("Organisation"))))
         items.append((url_for("backoffice.knowledge_list"), str(_l("Knowledge base"))))
         items.append((url_for("backoffice.tier_list"), str(_l("Customer tiers"))))
+        items.append((url_for("backoffice.campaign_list"), str(_l("Campaigns and recalls"))))
     if role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
         items.append((url_for("backoffice.routing_rules"), str(_l("Routing rules"))))
