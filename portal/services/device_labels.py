@@ -20,7 +20,7 @@ from portal.domain import device_label as rules
 from portal.domain import phones
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
-from portal.models import Asset, Contact, Notification, PartUsage, PhoneCheck, Ticket, User, Visit
+from portal.models import Asset, Contact, MaintenancePlan, Notification, PartUsage, PhoneCheck, Ticket, User, Visit
 from portal.services import ServiceError, mailer
 from portal.services import intake as intake_service
 from portal.services.events import add_event
@@ -199,8 +199,10 @@ def lifetime(asset: Asset) -> Lifetime:
     parts = db.session.scalars(db.select(PartUsage).where(PartUsage.ticket_id.in_(ids))
                                .options(joinedload(PartUsage.part)).order_by(PartUsage.id.desc())).all()
     numbers = {t.id: t.number for t in tickets}
+    next_maintenance = db.session.scalar(db.select(db.func.min(MaintenancePlan.next_due)).where(
+        MaintenancePlan.asset_id == asset.id, MaintenancePlan.active.is_(True)))
     return Lifetime(tickets=list(tickets), visits=[(v, numbers.get(v.ticket_id)) for v in visits],
-                    parts=[(p, numbers.get(p.ticket_id)) for p in parts], next_maintenance=None)
+                    parts=[(p, numbers.get(p.ticket_id)) for p in parts], next_maintenance=next_maintenance)
 
 
 # ---- On site ---------------------------------------------------------------------------------------------------

@@ -195,3 +195,15 @@ def test_a_job_without_a_serial_takes_the_one_scanned(app, login_as):
     with app.app_context():
         ticket = db.session.get(Ticket, ticket_id)
         assert (ticket.serial, ticket.asset_id) == ("ABC2000-SN0001", asset_id)
+
+
+def test_the_service_life_shows_the_next_maintenance(app, login_as):
+    from datetime import date
+
+    from portal.models import MaintenancePlan
+    asset_id, ref, _c = unit(app)
+    with app.app_context():
+        db.session.add(MaintenancePlan(asset_id=asset_id, every_months=6, lead_days=14, next_due=date(2027, 3, 1)))
+        db.session.commit()
+    page = login_as("customer").get(f"/u/{ref}", headers=EN).get_data(as_text=True)
+    assert "2027-03-01" in page
