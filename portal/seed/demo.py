@@ -2,10 +2,12 @@
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from portal.domain.proactive import Criteria
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import (
     Asset,
+    Campaign,
     Contact,
     Customer,
     CustomerAddress,
@@ -20,7 +22,7 @@ from portal.models import (
 from portal.pdf.seal import make_self_signed
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
-from portal.services import checkins, customers, tickets
+from portal.services import checkins, customers, proactive, tickets
 from portal.services.localtime import local_today, zone
 
 # Demo-only credentials, printed by `flask demo accounts` and listed in the README.
@@ -144,7 +146,28 @@ def seed(with_tickets: bool = True) -> bool:
         _seed_tickets(users, company, person, models)
         _seed_retired_unit(company, models)
         _seed_account_care(company, users)
+        _seed_proactive(company, users)
     return True
+
+
+def _seed_proactive(company, users) -> None:
+    """张经理 agreed to marketing; the company's PX-50 has a half-yearly maintenance plan whose next visit is
+    already a ticket; a recall of the WM-800 washing machines of lot 2024Q3 went out."""
+    supervisor = users["supervisor@example.com"]
+    proactive.set_consent(company.contacts[0], True, source="desk", by=supervisor)
+    px50 = db.session.scalar(db.select(Asset).where(Asset.serial == "PX50-SN1001"))
+    db.session.flush()
+    proactive.create_plan(px50, every_months=6, every_hours=None, lead_days=14,
+                          first_due=local_today() + timedelta(days=10), checklist_template_id=None, by=supervisor)
+    db.session.flush()
+    proactive.generate_visits()
+    campaign = Campaign(name="WM-800 2024Q3 门锁召回", kind="recall", priority="P2",
+                        description="部分 2024Q3 批次 WM-800 门锁开关可能失效，免费上门更换门锁组件。",
+                        criteria=Criteria(models=("WM-800",), batches=("2024Q3",)).as_json(),
+                        created_by_id=supervisor.id)
+    db.session.add(campaign)
+    db.session.flush()
+    proactive.launch(campaign)
 
 
 def _seed_account_care(company, users) -> None:

@@ -40,6 +40,7 @@ from portal.services.localtime import local_today
 CHANNEL = "proactive"
 KINDS = ("recall", "campaign")
 REACHED = ("sent", "logged")
+STAFF_LOCALE = "zh_CN"  # texts written by the morning task for the desk
 
 
 # ---- Consent -------------------------------------------------------------------------------------------------
@@ -304,11 +305,12 @@ def _generate(plan: MaintenancePlan) -> PlannedVisit:
     asset = plan.asset
     customer = db.session.get(Customer, asset.customer_id)
     creator = db.session.get(User, plan.created_by_id) if plan.created_by_id else None
+    # Outside any request (the morning task): each text in a language chosen here, never the request's.
     with force_locale(customer_locale(customer.id)):
         description = _("Preventive maintenance due %(day)s (plan #%(plan)s).", day=plan.next_due.isoformat(),
                         plan=plan.id)
-    ticket = _ticket(customer, None, asset, creator, description=description, priority="P4",
-                     reason=str(_l("Preventive maintenance")))
+        reason = _("Preventive maintenance")
+    ticket = _ticket(customer, None, asset, creator, description=description, priority="P4", reason=reason)
     visit = PlannedVisit(plan_id=plan.id, due_on=plan.next_due, ticket_id=ticket.id)
     db.session.add(visit)
     db.session.flush()
@@ -333,8 +335,9 @@ def report_skipped(today: date | None = None) -> int:
         ~db.exists().where(Visit.ticket_id == PlannedVisit.ticket_id, Visit.arrived_at.is_not(None)))).all()
     for visit in late:
         visit.skipped_at = utcnow()
-        db.session.add(FollowUpTask(ticket_id=visit.ticket_id, kind="maintenance_skipped",
-                                    note=str(_l("Maintenance visit due %(day)s not done.", day=visit.due_on)),
+        with force_locale(STAFF_LOCALE):
+            note = _("Maintenance visit due %(day)s not done.", day=visit.due_on.isoformat())
+        db.session.add(FollowUpTask(ticket_id=visit.ticket_id, kind="maintenance_skipped", note=note,
                                     data={"plan": visit.plan_id, "due": visit.due_on.isoformat()}))
     return len(late)
 

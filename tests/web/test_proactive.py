@@ -149,3 +149,20 @@ def test_a_plan_by_operating_hours_follows_the_meter(app, login_as):
         plan = db.session.get(MaintenancePlan, plan_id)
         # 10 hours a day, 300 hours left at the last reading: due 30 days after it.
         assert (plan.next_hours, plan.next_due) == (500, today - timedelta(days=10) + timedelta(days=30))
+
+
+def test_the_morning_run_works_outside_any_request(app, login_as):
+    agent = login_as("agent")
+    with app.app_context():
+        asset = db.session.scalar(db.select(Asset).where(Asset.serial == "PX50-SN1001"))
+        asset_id, customer_id = asset.id, asset.customer_id
+        due = local_today() + timedelta(days=3)
+    agent.post_form(f"/desk/customers/{customer_id}/units/{asset_id}/plan",
+                    {"every_months": 3, "first_due": due.isoformat(), "lead_days": 14})
+    from portal.tasks import account_care
+    from portal.tasks import proactive as proactive_tasks
+    with app.app_context():  # as the task queue's consumer runs it: no request, no session
+        counts = proactive_tasks.morning_run()
+        account_care.open_due_check_ins.call_local()
+        assert counts["maintenance_visits"] == 1
+        assert db.session.scalar(db.select(PlannedVisit.ticket_id)) is not None
