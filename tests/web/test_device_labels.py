@@ -207,3 +207,11 @@ def test_the_service_life_shows_the_next_maintenance(app, login_as):
         db.session.commit()
     page = login_as("customer").get(f"/u/{ref}", headers=EN).get_data(as_text=True)
     assert "2027-03-01" in page
+
+
+def test_the_redrawn_job_says_the_serial_was_confirmed(app, login_as):
+    from tests.web.factories import make_ticket
+    ticket_id = make_ticket(app, status="in_progress", serial="ABC2000-SN0001")
+    response = login_as("engineer").post_form(f"/m/jobs/{ticket_id}/serial", {"serial": "ABC2000-SN0001"},
+                                              htmx=True, headers=EN)
+    assert response.status_code == 200 and 'id="serial-confirmed"' in response.get_data(as_text=True)
