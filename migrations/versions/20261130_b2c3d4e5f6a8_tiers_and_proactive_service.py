@@ -105,15 +105,12 @@ def upgrade():
     sa.Column('every_months', sa.Integer(), nullable=True),
     sa.Column('every_hours', sa.Integer(), nullable=True),
     sa.Column('lead_days', sa.Integer(), nullable=False),
-    sa.Column('checklist_template_id', sa.Integer(), nullable=True),
     sa.Column('next_due', sa.Date(), nullable=False),
     sa.Column('next_hours', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['asset_id'], ['asset.id'], name=op.f('fk_maintenance_plan_asset_id_asset')),
-    sa.ForeignKeyConstraint(['checklist_template_id'], ['checklist_template.id'], 
-                            name=op.f('fk_maintenance_plan_checklist_template_id_checklist_template')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_maintenance_plan_created_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_maintenance_plan'))
     )

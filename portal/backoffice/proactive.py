@@ -10,11 +10,10 @@ from portal.backoffice.proactive_forms import CampaignForm, PlanForm, ReadingFor
 from portal.domain import proactive as rules
 from portal.domain.roles import DESK, STAFF, SUPERVISORS
 from portal.extensions import db
-from portal.models import Asset, Campaign, ChecklistTemplate, Contact, MaintenancePlan
+from portal.models import Asset, Campaign, Contact, MaintenancePlan
 from portal.services import proactive
 from portal.services.localtime import local_today
 from portal.web.access import roles_required
-from portal.web.fields import to_choices
 from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import render
 
@@ -88,9 +87,6 @@ def _unit(customer_id: int, unit_id: int) -> Asset:
 def plan_new(customer_id: int, unit_id: int):
     unit = _unit(customer_id, unit_id)
     form = PlanForm()
-    templates = db.session.scalars(db.select(ChecklistTemplate).order_by(ChecklistTemplate.category)).all()
-    form.checklist_template_id.choices = to_choices([("", _("The unit's category checklist"))]
-                                                    + [(t.id, t.category) for t in templates])
 
     def page(status: int):
         return render("backoffice/master_form.html", http_status=status, form=form,
@@ -101,7 +97,7 @@ def plan_new(customer_id: int, unit_id: int):
         return page(200)
     return submit(form, lambda f: proactive.create_plan(
         unit, every_months=f.every_months.data, every_hours=f.every_hours.data, lead_days=f.lead_days.data,
-        first_due=f.first_due.data, checklist_template_id=f.checklist_template_id.data, by=current_user),
+        first_due=f.first_due.data, by=current_user),
         done=lambda p: saved(_("Maintenance plan saved: next visit due %(day)s.", day=p.next_due),
                              url_for("backoffice.maintenance_list")),
         again=lambda status, error: refused(form, status, page, error))

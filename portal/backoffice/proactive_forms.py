@@ -5,7 +5,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal import labels
-from portal.web.fields import optional_int, strip, to_choices
+from portal.web.fields import strip, to_choices
 
 
 class CampaignForm(FlaskForm):
@@ -37,7 +37,6 @@ class PlanForm(FlaskForm):
                           description=_l("Empty: one interval from today"))
     lead_days = IntegerField(_l("Generate the visit ahead (days)"), default=14,
                              validators=[DataRequired(message=_l("Enter a whole number.")), NumberRange(0, 90)])
-    checklist_template_id = SelectField(_l("Checklist"), coerce=optional_int, validate_choice=False)
 
 
 class ReadingForm(FlaskForm):

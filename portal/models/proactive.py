@@ -74,7 +74,6 @@ class MaintenancePlan(TimestampMixin, db.Model):
     every_months: Mapped[int | None]
     every_hours: Mapped[int | None]
     lead_days: Mapped[int] = mapped_column(default=14)
-    checklist_template_id: Mapped[int | None] = mapped_column(ForeignKey("checklist_template.id"))
     next_due: Mapped[date] = mapped_column(Date)
     # The operating hours the next visit is due at (plans by hours).
     next_hours: Mapped[int | None]

@@ -158,7 +158,7 @@ def _seed_proactive(company, users) -> None:
     px50 = db.session.scalar(db.select(Asset).where(Asset.serial == "PX50-SN1001"))
     db.session.flush()
     proactive.create_plan(px50, every_months=6, every_hours=None, lead_days=14,
-                          first_due=local_today() + timedelta(days=10), checklist_template_id=None, by=supervisor)
+                          first_due=local_today() + timedelta(days=10), by=supervisor)
     db.session.flush()
     proactive.generate_visits()
     campaign = Campaign(name="WM-800 2024Q3 门锁召回", kind="recall", priority="P2",

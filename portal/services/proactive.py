@@ -237,7 +237,8 @@ def _service_phone() -> str:
 # ---- Preventive maintenance ----------------------------------------------------------------------------------
 
 def create_plan(asset: Asset, *, every_months: int | None, every_hours: int | None, lead_days: int,
-                first_due: date | None, checklist_template_id: int | None, by: User) -> MaintenancePlan:
+                first_due: date | None, by: User) -> MaintenancePlan:
+    """The visits use the inspection checklist of the unit's product category, as every job does."""
     if bool(every_months) == bool(every_hours):
         raise ServiceError(_l("Give either a number of months or a number of operating hours."),
                            field="every_months")
@@ -249,7 +250,7 @@ def create_plan(asset: Asset, *, every_months: int | None, every_hours: int | No
         first_due = first_due or rules.hours_due_on(readings(asset.id), next_hours, today) or today
     plan = MaintenancePlan(asset_id=asset.id, every_months=every_months or None, every_hours=every_hours or None,
                            lead_days=lead_days, next_due=first_due or rules.add_months(today, every_months),
-                           next_hours=next_hours, checklist_template_id=checklist_template_id, created_by_id=by.id)
+                           next_hours=next_hours, created_by_id=by.id)
     db.session.add(plan)
     return plan
 

@@ -50,13 +50,6 @@ def save_tier(tier: CustomerTier | None, data: dict, by: User | None) -> Custome
     return tier
 
 
-def tickets_last_12_months(customer_ids: list[int]) -> dict[int, int]:
-    since = utcnow() - rules.UPGRADE_WINDOW
-    rows = db.session.execute(db.select(Ticket.customer_id, db.func.count()).where(
-        Ticket.customer_id.in_(customer_ids or [0]), Ticket.created_at >= since).group_by(Ticket.customer_id))
-    return dict(rows.all())
-
-
 def proposals(limit: int = 200) -> list[tuple[Customer, int, CustomerTier]]:
     """Customers whose last 12 months' tickets reach a higher tier's threshold: (customer, tickets, tier)."""
     tiers = all_tiers()
