@@ -132,3 +132,14 @@ def test_a_customers_escalation_reaches_the_account_manager(app, login_as):
     with app.app_context():
         to = db.session.scalars(db.select(Notification.recipient).where(Notification.kind == "escalation")).all()
     assert "agent@example.com" in to and "supervisor@example.com" in to
+
+
+def test_the_desk_sees_the_tier_and_its_free_call_out(app, login_as):
+    customer_id = _company(app)
+    _set_tier(app, customer_id, "gold")
+    ticket_id = make_ticket(app)
+    agent = login_as("agent")
+    page = agent.get(f"/desk/tickets/{ticket_id}", headers=EN).get_data(as_text=True)
+    assert "<mark>Gold</mark>" in page and "data-free-callout" in page
+    listing = agent.get("/desk/customers", headers=EN).get_data(as_text=True)
+    assert "Gold" in listing
