@@ -49,9 +49,7 @@ UNIT_COLUMNS = {
 SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9\-_/.]{1,79}$")
 KIND_WORDS = {"公司": "company", "企业": "company", "company": "company", "个人": "individual",
               "individual": "individual", "": "company"}
-# The default tiers (portal migrations); VIP stays as it was.
-TIER_WORDS = {"vip": "vip", "普通": "standard", "standard": "standard", "": "standard", "银卡": "silver",
-              "silver": "silver", "金卡": "gold", "gold": "gold"}
+TIER_WORDS = {"vip": "vip", "普通": "standard", "standard": "standard", "": "standard"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"否", "n", "no", "false", "0", ""}

@@ -109,8 +109,7 @@ def export_parts(fmt: str) -> bytes:
 def export_customers(fmt: str) -> bytes:
     """Every customer, one row per contact (a customer without contacts on a row of its own)."""
     rows = []
-    kinds, tiers = {"company": "公司", "individual": "个人"}, {"vip": "VIP", "standard": "普通", "silver": "银卡",
-                                                                  "gold": "金卡"}
+    kinds, tiers = {"company": "公司", "individual": "个人"}, {"vip": "VIP", "standard": "普通"}
     for customer in db.session.scalars(db.select(Customer).options(selectinload(Customer.contacts))
                                        .order_by(Customer.name, Customer.id)):
         base = [customer.name, kinds.get(customer.kind, customer.kind), tiers.get(customer.tier, customer.tier),
