@@ -50,6 +50,7 @@ $(VENDOR)/.built: node_modules/.installed
 	cp node_modules/signature_pad/dist/signature_pad.umd.min.js $(VENDOR)/
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/
 	cp node_modules/idb/build/index.js $(VENDOR)/idb.js
+	cp node_modules/jsqr/dist/jsQR.js $(VENDOR)/jsQR.js
 	# The service worker loads Workbox through workbox-sw with modulePathPrefix pointing here (never the CDN).
 	mkdir -p $(VENDOR)/workbox
 	cp node_modules/workbox-sw/build/workbox-sw.js $(VENDOR)/workbox/

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import auth, backoffice, customer, documents, engineer, models, sign, site, verify
+from portal import auth, backoffice, customer, device, documents, engineer, models, sign, site, verify
 from portal.cli import register_cli
 from portal.config import ROOT, config_from_env
 from portal.extensions import babel, compress, csrf, db, login_manager, migrate
@@ -16,7 +16,7 @@ from portal.web.ratelimit import init_limiter
 from portal.web.session import FragmentSafeSessionInterface, init_sessions
 from portal.web.templating import register_template_helpers
 
-BLUEPRINTS = (site.bp, auth.bp, backoffice.bp, engineer.bp, customer.bp, documents.bp, verify.bp, sign.bp)
+BLUEPRINTS = (site.bp, auth.bp, backoffice.bp, engineer.bp, customer.bp, documents.bp, verify.bp, sign.bp, device.bp)
 assert models  # importing the package registers every table with SQLAlchemy
 
 

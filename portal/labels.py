@@ -10,7 +10,10 @@ STATUS = {
 CHANNEL = {
     "phone": _l("Phone"), "portal": _l("Online portal"), "app": _l("App"), "email": _l("E-mail"),
     "wechat": _l("WeChat"), "account_manager": _l("Account manager"), "walk_in": _l("Walk-in"),
+    "label": _l("Device label (QR code)"), "proactive": _l("Proactive service (campaign or plan)"),
 }
+# What the desk may record at intake: a label scan registers itself.
+DESK_CHANNEL = {code: name for code, name in CHANNEL.items() if code not in ("label", "proactive")}
 CATEGORY = {
     "fault_repair": _l("Fault repair"), "consultation": _l("Consultation / training"),
     "complaint": _l("Complaint / escalation"), "proactive": _l("Proactive service"),
@@ -40,6 +43,7 @@ ACTION = {
     "reject": _l("Customer not satisfied"), "cancel": _l("Cancel ticket"), "diagnose": _l("Record diagnosis"),
     "loaner": _l("Loaner unit"), "update_customer": _l("Update the customer"),
     "confirm_receipt": _l("Confirm receipt"), "on_my_way": _l("On my way"),
+    "confirm_serial": _l("Confirm the serial number"),
 }
 EVENT = {
     "created": _l("Service request registered"), "triaged": _l("Category and priority set"),
@@ -61,6 +65,7 @@ EVENT = {
     "survey_invited": _l("Satisfaction survey sent"), "survey_reminded": _l("Satisfaction survey reminder sent"),
     "callback_due": _l("Call-back due: survey not answered"), "callback_done": _l("Call-back: customer answered"),
     "customer_message": _l("Message from the customer"),
+    "serial_confirmed": _l("Serial number confirmed on site"),
 }
 CAUSE = {
     "hardware": _l("Hardware fault"), "software": _l("Software / firmware"), "operation": _l("Operation / usage"),
@@ -86,6 +91,7 @@ PRIORITY_RULE = {
     "impaired": _l("main function impaired"), "several_complaints": _l("several complaints"),
     "minor": _l("minor fault or how-to question"), "suggestion": _l("a suggestion"),
     "default": _l("no rule matched"), "vip": _l("VIP customer: one level up"),
+    "tier": _l("customer tier: raised"),
 }
 # Product categories (ProductModel.category) as the dispatch suggestions name them.
 PRODUCT_CATEGORY = {"display": _l("displays"), "appliance": _l("appliances"), "equipment": _l("equipment")}
@@ -100,7 +106,7 @@ EVENT.update({
 })
 FOLLOW_UP = {"low_rating": _l("low rating"), "escalation": _l("escalation"), "complaint": _l("complaint"),
              "signing_link": _l("signing link requested"), "callback": _l("satisfaction call-back"),
-             "reply": _l("customer reply to answer")}
+             "reply": _l("customer reply to answer"), "maintenance_skipped": _l("maintenance visit skipped")}
 # The customer's messages they may route (portal.domain.message_prefs.KINDS) and where to.
 MESSAGE_KIND = {
     "engineer_assigned": _l("Engineer assigned"), "visit_booked": _l("Visit booked"),

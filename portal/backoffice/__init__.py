@@ -5,6 +5,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     checklists,
     customer_records,
     customers,
+    device_labels,
     dialogue,
     dispatch,
     intake,
@@ -18,10 +19,12 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     outbox,
     points,
     printing,
+    proactive,
     queue,
     security_log,
     sla_admin,
     task_admin,
+    tiers,
     views,
 )
 from portal.backoffice.blueprint import bp

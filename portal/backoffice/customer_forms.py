@@ -12,8 +12,8 @@ class CustomerForm(FlaskForm):
         [("company", _l("Company")), ("individual", _l("Individual"))]), default="company")
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(min=2, max=200)],
                        description=_l("Company name, or the person's full name"))
-    tier = SelectField(_l("Customer tier"), choices=to_choices(
-        [("standard", _l("Standard")), ("vip", _l("VIP"))]), default="standard")
+    # The admin's tiers (portal.services.tiers.choices), set by the view.
+    tier = SelectField(_l("Customer tier"), default="standard", validate_choice=False)
     account_manager_id = SelectField(_l("Account manager"), coerce=optional_int, validate_choice=False)
     region = StringField(_l("Region"), filters=[strip], validators=[Optional(), Length(max=60)],
                          description=_l("e.g. 华东, 华南: used to suggest engineers"))
@@ -45,3 +45,5 @@ class UnitForm(FlaskForm):
     purchase_channel = StringField(_l("Purchase channel"), filters=[strip], validators=[Optional(), Length(max=100)],
                                    description=_l("e.g. 京东旗舰店, a dealer's name"))
     extended_warranty_end = DateField(_l("Extended warranty until"), validators=[Optional()])
+    retired_on = DateField(_l("Retired on"), validators=[Optional()],
+                           description=_l("Scrapped or taken out of service: its label then says so"))

@@ -10,7 +10,7 @@ from portal.backoffice.customers import load_customer
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.extensions import db
 from portal.models import Asset, Contact, CustomerAddress, ProductModel, User
-from portal.services import customer_records
+from portal.services import customer_records, tiers
 from portal.web.access import roles_required
 from portal.web.fields import to_choices
 from portal.web.forms import ButtonForm, refused, saved, submit
@@ -37,6 +37,7 @@ def _customer_form(customer=None) -> CustomerForm:
     managers = db.session.execute(db.select(User.id, User.name).where(
         User.role.in_(MANAGER_ROLES), User.active.is_(True)).order_by(User.name)).all()
     form.account_manager_id.choices = to_choices([("", _("None"))] + [(u.id, u.name) for u in managers])
+    form.tier.choices = to_choices(tiers.choices(customer.tier if customer is not None else None))
     return form
 
 

@@ -5,10 +5,11 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal.backoffice.blueprint import bp
+from portal.backoffice.tier_forms import CheckInForm
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.extensions import db
 from portal.models import Contact, Customer, CustomerAddress, User
-from portal.services import accounts, customer_records
+from portal.services import accounts, checkins, customer_records
 from portal.web.access import roles_required
 from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import render
@@ -28,7 +29,9 @@ def customer_context(customer: Customer, form: ButtonForm | None = None) -> dict
                                .order_by(CustomerAddress.is_default.desc(), CustomerAddress.id)).all()
     return {"customer": customer, "contacts": customer.contacts, "logins": logins, "form": form or ButtonForm(),
             "sites": sites, "units": customer_records.units(customer.id), "can_edit": current_user.role in DESK,
-            "can_deactivate": current_user.role in SUPERVISORS}
+            "can_deactivate": current_user.role in SUPERVISORS, "check_ins": checkins.history(customer.id),
+            "check_in_form": CheckInForm(formdata=None),
+            "can_check_in": current_user.id == customer.account_manager_id or current_user.role in SUPERVISORS}
 
 
 @bp.get("/customers/<int:customer_id>")

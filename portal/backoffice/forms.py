@@ -26,7 +26,7 @@ class IntakeForm(FlaskForm):
     idempotency_key = HiddenField(default=new_key)
     # How many photos are picked, counted in the browser for the live completeness score.
     attachment_count = HiddenField(default="0")
-    channel = SelectField(_l("Channel"), choices=to_choices(labels.CHANNEL.items()), default="phone")
+    channel = SelectField(_l("Channel"), choices=to_choices(labels.DESK_CHANNEL.items()), default="phone")
     customer_id = SelectField(_l("Customer"), coerce=optional_int)
     # Not found by the search: the customer is made with the request, its contact from the contact fields.
     new_customer_kind = SelectField(_l("Kind of customer"), choices=to_choices(

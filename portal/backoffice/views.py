@@ -69,7 +69,8 @@ def ticket_detail(ticket_id: int):
 @roles_required(*STAFF)
 def ticket_part(ticket_id: int, part: str):
     """One deferred panel of the ticket page: the fragment htmx swaps in, or a page of its own without it."""
-    ticket = load_ticket(ticket_id, joinedload(Ticket.assignee))
+    # With its assignee, and its customer (and tier): the SLA panel reads the tier's response target.
+    ticket = load_ticket(ticket_id, joinedload(Ticket.assignee), joinedload(Ticket.customer))
     actions = allowed_actions(ticket, current_user)
     if part not in PARTS:
         abort(404)

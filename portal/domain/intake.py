@@ -51,6 +51,8 @@ def completeness(values: Mapping[str, object]) -> Completeness:
 NOTICE_CHANNEL = {
     "phone": "sms", "walk_in": "sms", "account_manager": "sms", "email": "email", "wechat": "wechat",
     "portal": "portal", "app": "portal",
+    # A scanned device label: the reporter's confirmed mobile; a campaign or plan: the contact's phone.
+    "label": "sms", "proactive": "sms",
 }
 
 

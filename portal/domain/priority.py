@@ -44,8 +44,9 @@ def raise_one(priority: str) -> str:
 
 
 def suggest(text: str, *, safety_flag: bool = False, vip: bool = False, complaints: int = 0,
-            category: str | None = None) -> Suggestion:
-    """The rules in order; the first that applies sets the base, then a VIP is raised one level (not above P1)."""
+            category: str | None = None, boost: int = 0) -> Suggestion:
+    """The rules in order; the first that applies sets the base, then the customer's tier raises it `boost` levels
+    (`vip`: one level, as the VIP flag did), never above P1."""
     text = (text or "").lower()
     safety = _found(text, SAFETY_WORDS)
     if safety or safety_flag:
@@ -67,6 +68,10 @@ def suggest(text: str, *, safety_flag: bool = False, vip: bool = False, complain
     if vip and base != "P1":
         base = raise_one(base)
         reasons.append("vip")
+    elif boost > 0 and base != "P1":
+        for _ in range(boost):
+            base = raise_one(base)
+        reasons.append("tier")
     return Suggestion(base, tuple(reasons), matched=tuple(matched))
 
 

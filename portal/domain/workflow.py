@@ -64,6 +64,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
                                                                        WAITING_CUSTOMER, REOPENED)},
     # The desk's first call back to the customer comes before anyone is assigned.
     **{(s, "update_customer"): _T(s, DESK) for s in (NEW, TRIAGED, RESOLVED)},
+    # The engineer checks the unit on site is the job's: its label scanned, or the serial typed.
+    **{(s, "confirm_serial"): _T(s, ENGINEERS, True) for s in VISIT_OPEN},
     (IN_PROGRESS, "wait_parts"): _T(WAITING_PARTS, ENGINEERS, True),
     (IN_PROGRESS, "wait_customer"): _T(WAITING_CUSTOMER, ENGINEERS, True),
     (WAITING_PARTS, "resume"): _T(IN_PROGRESS, ENGINEERS, True),

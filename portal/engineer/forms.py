@@ -90,6 +90,19 @@ class LoanerForm(StepForm):
     serial = StringField(_l("Loaner serial number"), filters=[strip], validators=[DataRequired(), Length(max=80)])
 
 
+class SerialForm(StepForm):
+    """The unit on site: its label scanned (the QR reader puts what it read in `scanned`), or its serial typed."""
+    serial = StringField(_l("Serial number on the unit"), filters=[strip], validators=[Optional(), Length(max=80)])
+    scanned = HiddenField(validators=[Optional(), Length(max=500)])
+    confirmed = None  # the serial just confirmed, shown on the re-drawn job
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and not self.serial.data and not self.scanned.data:
+            self.serial.errors = [*self.serial.errors, _l("Scan the label or type the serial number.")]
+            return False
+        return valid
+
+
 class LoanerReturnForm(StepForm):
     loaner_id = IntegerField(validators=[DataRequired()])
     note = StringField(_l("Condition on return"), filters=[strip], validators=[Optional(), Length(max=300)])

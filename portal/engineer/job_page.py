@@ -14,6 +14,7 @@ from portal.engineer.forms import (
     LoanerReturnForm,
     OnTheWayForm,
     ProgressForm,
+    SerialForm,
     StepForm,
     WaitForm,
     WorkForm,
@@ -132,6 +133,7 @@ def job_context(ticket: Ticket, present: frozenset[str] | None = None, **forms) 
     forms.setdefault("work_form", work_form(formdata=False) if flags.visit_open else None)
     actions = allowed_actions(ticket, current_user)
     forms.setdefault("on_the_way_form", OnTheWayForm(formdata=None) if "on_my_way" in actions else None)
+    forms.setdefault("serial_form", SerialForm(formdata=None) if "confirm_serial" in actions else None)
     for form in forms.values():
         if form is not None:
             form.version.data = ticket.version

@@ -17,6 +17,7 @@ from portal.engineer.forms import (
     LoanerReturnForm,
     OnTheWayForm,
     ProgressForm,
+    SerialForm,
     StepForm,
     WaitForm,
 )
@@ -25,7 +26,7 @@ from portal.engineer.views import acceptance_page
 from portal.extensions import db
 from portal.models import Part, Ticket
 from portal.services import acceptance as acceptance_service
-from portal.services import conflicts, dispatch, fieldwork
+from portal.services import conflicts, device_labels, dispatch, fieldwork
 from portal.services.localtime import local_today
 from portal.web.access import roles_required
 from portal.web.conflicts import from_outbox, keep_conflict
@@ -66,7 +67,9 @@ def _refusal(ticket: Ticket, form, page):
     return again
 
 
-def run_step(ticket_id: int, form, form_key: str, use_case, message: str, validate=None, success_url=None):
+def run_step(ticket_id: int, form, form_key: str, use_case, message: str, validate=None, success_url=None,
+             shown_after=None):
+    """`shown_after(result)`: forms the re-drawn job shows after success (say, a confirmation on its form)."""
     ticket, conflict = _load(ticket_id)
     if conflict:
         return keep_conflict(ticket, current_user, conflict)
@@ -77,7 +80,8 @@ def run_step(ticket_id: int, form, form_key: str, use_case, message: str, valida
             return {"ok": True, "message": str(message), **body, "redirect": success_url} if wants_json() \
                 else redirect_to(success_url)
         return saved(message, url_for("engineer.job_detail", ticket_id=ticket.id),
-                     fragment=lambda: _render_job(ticket), json=body)
+                     fragment=lambda: _render_job(ticket, **(shown_after(_result) if shown_after else {})),
+                     json=body)
 
     page = _refusal(ticket, form, lambda code: _render_job(ticket, code, **{form_key: form}))
     return submit(form, lambda f: use_case(ticket, f), done=done, again=page,
@@ -165,6 +169,21 @@ def work(ticket_id: int):
 def loaner(ticket_id: int):
     return run_step(ticket_id, LoanerForm(), "loaner_form", lambda t, f: fieldwork.issue_loaner(
         t, current_user, description=f.description.data, serial=f.serial.data), _("Loaner unit issued."))
+
+
+@bp.post("/jobs/<int:ticket_id>/serial")
+@roles_required(*ENGINEERS)
+@idempotent
+def confirm_serial(ticket_id: int):
+    """The unit's label scanned with the phone's camera (static/js/label-scan.js), or its serial typed."""
+    def confirmed(serial: str) -> dict:
+        shown = SerialForm(formdata=None)
+        shown.confirmed = serial
+        return {"serial_form": shown}
+
+    return run_step(ticket_id, SerialForm(), "serial_form", lambda t, f: device_labels.confirm_serial(
+        t, current_user, typed=f.serial.data, scanned=f.scanned.data),
+        _("Serial number confirmed: this is the job's unit."), shown_after=confirmed)
 
 
 @bp.post("/jobs/<int:ticket_id>/loaner/return")

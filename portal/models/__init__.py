@@ -12,9 +12,19 @@ from portal.models.follow_up import FollowUpTask, Survey
 from portal.models.idempotency import IdempotencyRecord
 from portal.models.inbox import InboxItem, MessagePreference, MessageText, WechatLink
 from portal.models.knowledge import KnowledgeArticle
+from portal.models.label import PhoneCheck
 from portal.models.mail import OutgoingMail
 from portal.models.notification import Notification, OutboxMessage
 from portal.models.points import MemberDay, PointsAllocation, PointsEntry, Redemption, Reward
+from portal.models.proactive import (
+    Campaign,
+    CampaignUnit,
+    ConsentEvent,
+    MaintenancePlan,
+    MeterReading,
+    PlannedVisit,
+    WarrantyNotice,
+)
 from portal.models.product import Asset, Part, ProductModel
 from portal.models.quote import Quote
 from portal.models.recovery_code import RecoveryCode
@@ -25,16 +35,19 @@ from portal.models.sla import SlaPolicy
 from portal.models.sync_conflict import SyncConflict
 from portal.models.task import QueuedTask
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
+from portal.models.tier import CustomerCheckIn, CustomerTier
 from portal.models.user import Department, User
 from portal.models.user_session import UserSession
 
 __all__ = [
-    "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "Bill", "BillLine", "ChecklistTemplate",
-    "Contact", "Customer", "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask",
-    "IdempotencyRecord", "InboxItem", "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner", "MemberDay",
-    "MessagePreference", "MessageText", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
-    "Payment", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "QueuedTask", "Quote",
-    "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "Reward", "RoutingRule", "SecurityEvent",
-    "ServiceContract", "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter",
-    "TicketEvent", "User", "UserSession", "Visit", "WechatLink", "WorkRecord",
+    "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "Bill", "BillLine", "Campaign", "CampaignUnit",
+    "ChecklistTemplate", "ConsentEvent", "Contact", "Customer", "CustomerAddress", "CustomerCheckIn",
+    "CustomerTier", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
+    "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner", "MaintenancePlan", "MemberDay",
+    "MessagePreference", "MessageText", "MeterReading", "Notification", "OutboxMessage", "OutgoingMail", "Part",
+    "PartUsage", "Payment", "PhoneCheck", "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList",
+    "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "Reward",
+    "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint", "SlaPolicy", "Survey", "SyncConflict",
+    "Ticket", "TicketCounter", "TicketEvent", "User", "UserSession", "Visit", "WarrantyNotice", "WechatLink",
+    "WorkRecord",
 ]

@@ -33,6 +33,8 @@ class Asset(TimestampMixin, db.Model):
     invoice_date: Mapped[date | None] = mapped_column(Date)
     purchase_channel: Mapped[str | None] = mapped_column(String(100))  # e.g. 京东旗舰店, 经销商 name
     batch: Mapped[str | None] = mapped_column(String(60))
+    # Taken out of service (scrapped, returned): its label says so and takes no requests.
+    retired_on: Mapped[date | None] = mapped_column(Date)
 
     customer = relationship("Customer")
     product_model: Mapped[ProductModel] = relationship()

@@ -2,13 +2,16 @@
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from portal.domain.proactive import Criteria
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import (
     Asset,
+    Campaign,
     Contact,
     Customer,
     CustomerAddress,
+    CustomerCheckIn,
     Department,
     MemberDay,
     Part,
@@ -23,7 +26,7 @@ from portal.pdf.seal import make_self_signed
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.prices import ensure_demo_contract, ensure_price_list
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
-from portal.services import customers, fieldwork, points, tickets
+from portal.services import checkins, customers, fieldwork, points, proactive, tickets
 from portal.services.events import add_event
 from portal.services.localtime import local_today, zone
 
@@ -150,6 +153,9 @@ def seed(with_tickets: bool = True) -> bool:
     if with_tickets:
         ensure_demo_contract()
         _seed_tickets(users, company, person, models)
+        _seed_retired_unit(company, models)
+        _seed_account_care(company, users)
+        _seed_proactive(company, users)
         ensure_loyalty()
     return True
 
@@ -174,6 +180,48 @@ def ensure_loyalty() -> bool:
         points.earn(company.id, 1260, "service", today=today - timedelta(days=40), note="SR 产线设备维修")
         points.earn(company.id, 20, "survey", today=today - timedelta(days=38))
     return True
+
+
+def _seed_proactive(company, users) -> None:
+    """张经理 agreed to marketing; the company's PX-50 has a half-yearly maintenance plan whose next visit is
+    already a ticket; a recall of the WM-800 washing machines of lot 2024Q3 went out."""
+    supervisor = users["supervisor@example.com"]
+    proactive.set_consent(company.contacts[0], True, source="desk", by=supervisor)
+    px50 = db.session.scalar(db.select(Asset).where(Asset.serial == "PX50-SN1001"))
+    db.session.flush()
+    proactive.create_plan(px50, every_months=6, every_hours=None, lead_days=14,
+                          first_due=local_today() + timedelta(days=10), by=supervisor)
+    db.session.flush()
+    proactive.generate_visits()
+    campaign = Campaign(name="WM-800 2024Q3 门锁召回", kind="recall", priority="P2",
+                        description="部分 2024Q3 批次 WM-800 门锁开关可能失效，免费上门更换门锁组件。",
+                        criteria=Criteria(models=("WM-800",), batches=("2024Q3",)).as_json(),
+                        created_by_id=supervisor.id)
+    db.session.add(campaign)
+    db.session.flush()
+    proactive.launch(campaign)
+
+
+def _seed_account_care(company, users) -> None:
+    """The VIP company's account manager (王主管) with last month's check-in call noted; this month's is due."""
+    company.account_manager_id = company.account_manager_id or users["supervisor@example.com"].id
+    last = local_today() - timedelta(days=30)
+    db.session.add(CustomerCheckIn(customer_id=company.id, manager_id=company.account_manager_id, due_on=last,
+                                   done_at=datetime.combine(last, time(10, 30), tzinfo=zone()).astimezone(UTC),
+                                   done_by_id=company.account_manager_id,
+                                   note="张经理反馈：两台 ABC-2000 运行稳定；三季度计划新增产线，需提前安排安装培训。"))
+    db.session.flush()
+    checkins.open_due()
+
+
+def _seed_retired_unit(company, models) -> None:
+    """A scrapped unit, so that a label of a retired unit can be seen (its page says so, takes no request)."""
+    model = models["ABC-2000"]
+    bought = date(2022, 4, 18)
+    db.session.add(Asset(customer_id=company.id, product_model=model, serial="ABC2000-SN0002", purchase_date=bought,
+                         warranty_end=warranty_end(bought, model.warranty_months), batch="2022Q2",
+                         retired_on=date(2026, 6, 30)))
+    customers.reindex(company)
 
 
 def ensure_dispatch_data() -> bool:

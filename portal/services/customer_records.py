@@ -9,12 +9,12 @@ from portal.domain import phones, search
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Contact, Customer, CustomerAddress, ProductModel, User
-from portal.services import ServiceError, customers, security_log
+from portal.services import ServiceError, customers, security_log, tiers
 
 CUSTOMER_FIELDS = ("name", "kind", "tier", "region", "address", "account_manager_id")
 CONTACT_FIELDS = ("name", "phone", "email")
 SITE_FIELDS = ("label", "address", "is_default")
-KINDS, TIERS = ("company", "individual"), ("standard", "vip")
+KINDS = ("company", "individual")
 
 
 @dataclass
@@ -47,8 +47,10 @@ def listing(query: str | None, number: int, size: int, inactive: bool = False) -
 
 def save_customer(customer: Customer | None, data: dict, by: User | None) -> Customer:
     """Create (customer None) or change a customer; the first contact comes with a new one."""
-    if data.get("kind") not in KINDS or data.get("tier") not in TIERS:
+    if data.get("kind") not in KINDS:
         raise ServiceError(_l("Choose one of the offered values."), field="kind")
+    if not tiers.is_offered(data.get("tier"), customer.tier if customer is not None else None):
+        raise ServiceError(_l("Choose one of the offered values."), field="tier")
     manager_id = data.get("account_manager_id")
     if manager_id and db.session.get(User, manager_id) is None:
         raise ServiceError(_l("Unknown account manager."), field="account_manager_id")
@@ -115,7 +117,7 @@ def save_site(customer: Customer, site: CustomerAddress | None, data: dict, by: 
 
 
 UNIT_FIELDS = ("serial", "product_model_id", "purchase_date", "invoice_date", "purchase_channel",
-               "extended_warranty_end")
+               "extended_warranty_end", "retired_on")
 
 
 def units(customer_id: int) -> list[Asset]:
@@ -155,6 +157,7 @@ def save_unit(customer: Customer, unit: Asset | None, data: dict, by: User | Non
     unit.purchase_date, unit.invoice_date = data.get("purchase_date"), data.get("invoice_date")
     unit.purchase_channel = (data.get("purchase_channel") or "").strip() or None
     unit.extended_warranty_end = data.get("extended_warranty_end")
+    unit.retired_on = data.get("retired_on")
     unit.warranty_end = warranty_end(unit.purchase_date, model.warranty_months)
     db.session.flush()
     _audit(by, f"customer #{customer.id} {customer.name} · unit #{unit.id}", before,

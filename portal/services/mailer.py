@@ -28,7 +28,7 @@ SUBJECTS = {
     "progress_update": "服务进展 / Progress on your service request",
 }
 # Their text holds a link or a code: wiped from the row once sent (or given up).
-SECRET_KINDS = frozenset({"portal_invite", "login_link", "signing_link", "signing_code"})
+SECRET_KINDS = frozenset({"portal_invite", "login_link", "signing_link", "signing_code", "phone_code"})
 DEFAULT_SUBJECT = "售后服务通知 / After-sales service notice"
 
 

@@ -148,7 +148,13 @@ def request_escalation(ticket: Ticket, user: User, *, kind: str, reason: str) ->
     db.session.add(task)
     add_event(ticket, user, "escalation_requested", body=reason, customer_visible=True, data={"kind": kind})
     label = "Escalation" if kind == "escalation" else "Complaint"
-    for person in supervisors():
+    people = supervisors()
+    customer = ticket.customer
+    # A customer with a dedicated account manager: the manager hears of it too.
+    if customer.has_account_manager and customer.account_manager is not None and customer.account_manager.active:
+        people = [*people, customer.account_manager] if customer.account_manager.id not in {
+            p.id for p in people} else people
+    for person in people:
         if person.email:
             mailer.queue_notice(Notification(
                 ticket_id=ticket.id, kind="escalation", channel="email", recipient=person.email,

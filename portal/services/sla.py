@@ -2,11 +2,13 @@
 queue, and the check that marks a ticket at risk or breached and escalates. Use cases call refresh() after
 every change that moves a clock (clock.moves_clock() names the event kinds); the sweep
 (portal.tasks.sla) catches the changes that only time makes."""
+import dataclasses
 from datetime import UTC, datetime
 
 from flask import current_app
 
 from portal.domain import sla as clock
+from portal.domain import tiers as tier_rules
 from portal.domain.roles import Role
 from portal.domain.time import as_utc, utcnow
 from portal.domain.workflow import FINAL, OPEN_STATUSES
@@ -52,10 +54,21 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC) if moment is not None and moment.tzinfo else moment
 
 
+def for_customer(policies_: dict[str, clock.Policy], customer) -> dict[str, clock.Policy]:
+    """The policies with the customer's tier's first-response target where it is shorter (the shorter of tier
+    and contract applies once contracts come)."""
+    override = customer.tier_info.response_minutes if customer is not None and customer.tier_info else None
+    if not override:
+        return policies_
+    return {p: dataclasses.replace(policy, response_minutes=tier_rules.response_target(policy.response_minutes,
+                                                                                        override))
+            for p, policy in policies_.items()}
+
+
 def reading(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
     # No autoflush while reading: the change being made is written once, with its due times, in one UPDATE.
     with db.session.no_autoflush:
-        return clock.read(timeline(ticket), policies(), now or utcnow())
+        return clock.read(timeline(ticket), for_customer(policies(), ticket.customer), now or utcnow())
 
 
 def refresh(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
@@ -95,7 +108,7 @@ def _escalation_people(ticket: Ticket, level: int) -> list[User]:
         people = db.session.scalars(db.select(User).where(User.role == Role.SUPERVISOR, User.active.is_(True))).all()
     else:
         people = db.session.scalars(db.select(User).where(User.role == Role.ADMIN, User.active.is_(True))).all()
-    manager = ticket.customer.account_manager if ticket.customer.is_vip else None
+    manager = ticket.customer.account_manager if ticket.customer.has_account_manager else None
     # By id: User == User compares sign-in sessions (Flask-Login), which a sweep outside any request has none of.
     if manager is not None and manager.id not in {person.id for person in people}:
         people = [*people, manager]

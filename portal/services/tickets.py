@@ -46,7 +46,8 @@ def attach_photos(ticket: Ticket, files, user: User, purpose: str, inspection=No
         key, digest = store_bytes(image.data, ".jpg")
         name = (upload.filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "photo")[:150] + ".jpg"
         attachment = Attachment(
-            ticket=ticket, inspection_id=inspection.id if inspection else None, uploaded_by_id=user.id,
+            ticket=ticket, inspection_id=inspection.id if inspection else None,
+            uploaded_by_id=user.id if user else None,
             purpose=purpose, filename=name, content_type=image.content_type, size=len(image.data),
             sha256=digest, storage_key=key, width=image.width, height=image.height,
         )
@@ -83,8 +84,9 @@ def register_request(*, user: User, customer, contact, contact_name: str, contac
         customer_id=customer.id, contact_id=contact.id if contact else None,
         contact_name=contact_name, contact_phone=contact_phone, product_model_id=product_model.id,
         asset=asset, serial=serial, purchase_date=purchase_date, description=description,
-        frequency=frequency or None, impact=impact or None, tried=tried or None, created_by_id=user.id,
-        accessories=accessories or None, condition=condition or None, created_at=utcnow(),
+        frequency=frequency or None, impact=impact or None, tried=tried or None,
+        created_by_id=user.id if user else None, accessories=accessories or None, condition=condition or None,
+        created_at=utcnow(),
         service_address=(service_address or "").strip()[:300] or None,
     )
     set_search_text(ticket, customer.name)
@@ -131,7 +133,7 @@ def set_search_text(ticket: Ticket, customer_name: str) -> None:
 def suggest_priority(ticket: Ticket):
     """The rules' suggestion for this ticket, from its description and what the customer said."""
     text = " ".join(filter(None, (ticket.description, ticket.impact, ticket.frequency, ticket.tried)))
-    return priority_rules.suggest(text, vip=ticket.customer.is_vip, category=ticket.category)
+    return priority_rules.suggest(text, boost=ticket.customer.priority_boost, category=ticket.category)
 
 
 def assign(ticket: Ticket, user: User, *, engineer: User, version: int | None, reason: str | None = None) -> None:

@@ -27,6 +27,7 @@ def _finish(notice: Notification, status: str) -> None:
         notice.sent_at = utcnow()
     if notice.kind in SECRET_KINDS:
         notice.body = WIPED  # the link or code must not outlive the message
+        notice.data = None
 
 
 def _route(notice: Notification) -> str:

@@ -110,12 +110,17 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
     items.append((url_for("backoffice.customer_list"), str(_l("Customers"))))
     items.append((url_for("backoffice.redemptions"), str(_l("Rewards to hand over"))))
     items.append((url_for("backoffice.money_lists"), str(_l("Bills and invoices"))))
+    if role in DESK:
+        items.append((url_for("backoffice.my_customers"), str(_l("My customers"))))
+        items.append((url_for("backoffice.maintenance_list"), str(_l("Maintenance plans"))))
     if role in SUPERVISORS:
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
         items.append((url_for("backoffice.catalogue_list", kind="models"), str(_l("Catalogue"))))
         items.append((url_for("backoffice.organisation_page"), str(_l("Organisation"))))
         items.append((url_for("backoffice.knowledge_list"), str(_l("Knowledge base"))))
+        items.append((url_for("backoffice.tier_list"), str(_l("Customer tiers"))))
+        items.append((url_for("backoffice.campaign_list"), str(_l("Campaigns and recalls"))))
     if role in ADMINS:
         items.append((url_for("backoffice.sla_policies"), str(_l("SLA policies"))))
         items.append((url_for("backoffice.price_list_index"), str(_l("Prices and contracts"))))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
-BLUEPRINTS = {"auth", "backoffice", "customer", "documents", "engineer", "sign", "site", "verify"}
+BLUEPRINTS = {"auth", "backoffice", "customer", "device", "documents", "engineer", "sign", "site", "verify"}
 LEAVES = {"config", "extensions", "labels", "pdf"}  # import nothing of the portal
 BASE = {"domain", "models", "extensions", "labels"}
 ALLOWED = {

@@ -21,7 +21,7 @@ BUDGETS = {
     ("supervisor", "/desk/dispatch", None): 5,
     ("supervisor", "/desk/tasks", None): 2,
     ("agent", "/desk/print", None): 2,
-    ("agent", "/desk/customers/{customer}", None): 6,  # + its sites, logins, units
+    ("agent", "/desk/customers/{customer}", None): 7,  # + its sites, logins, units, check-ins
     ("agent", "/desk/customers", None): 2,
     ("agent", "/desk/customers?q=5678", None): 2,
     ("admin", "/desk/admin/sla", None): 2,

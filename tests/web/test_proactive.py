@@ -1,0 +1,168 @@
+"""Proactive service at the desk: consent, campaigns and recalls, warranty-ending notices, maintenance plans."""
+from datetime import timedelta
+
+from portal.extensions import db
+from portal.models import (
+    Asset,
+    Campaign,
+    CampaignUnit,
+    ConsentEvent,
+    Contact,
+    Customer,
+    FollowUpTask,
+    MaintenancePlan,
+    Notification,
+    OutboxMessage,
+    PlannedVisit,
+    Ticket,
+    WarrantyNotice,
+)
+from portal.services import proactive
+from portal.services.localtime import local_today
+
+EN = {"Accept-Language": "en"}
+RECALL = {"name": "2024Q3 电源模块召回", "kind": "recall", "description": "电源模块可能过热，免费更换。",
+          "priority": "P2", "serials": "ABC2000-SN0001\nWM800-SN5001\nNOPE-0001"}
+
+
+def test_the_preview_counts_units_and_customers_before_anything_is_made(app, login_as):
+    supervisor = login_as("supervisor")
+    page = supervisor.post_form("/desk/campaigns/new", {**RECALL, "step": "preview"}, headers=EN)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "2 unit(s) of 2 customer(s)" in html and "NOPE-0001" in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Campaign)) == 0
+    empty = supervisor.post_form("/desk/campaigns/new", {**RECALL, "serials": "", "step": "create"}, headers=EN)
+    assert empty.status_code == 422 and "Choose the units" in empty.get_data(as_text=True)
+    assert login_as("agent").post_form("/desk/campaigns/new", {**RECALL, "step": "create"}).status_code == 403
+
+
+def test_a_recall_from_a_serial_list_makes_one_ticket_per_unit_and_tells_every_customer(app, login_as):
+    supervisor = login_as("supervisor")
+    response = supervisor.post_form("/desk/campaigns/new", {**RECALL, "step": "create"})
+    assert response.status_code == 302
+    with app.app_context():
+        campaign = db.session.scalar(db.select(Campaign))
+        units = db.session.scalars(db.select(CampaignUnit).where(CampaignUnit.campaign_id == campaign.id)).all()
+        assert campaign.state == "done" and len(units) == 2
+        tickets = [db.session.get(Ticket, u.ticket_id) for u in units]
+        assert {t.serial for t in tickets} == {"ABC2000-SN0001", "WM800-SN5001"}
+        assert {(t.category, t.status, t.channel) for t in tickets} == {("proactive", "triaged", "proactive")}
+        notices = [db.session.get(Notification, u.notification_id) for u in units]
+        assert {n.status for n in notices} == {"logged"}
+        assert all("回T退订" not in n.body for n in notices)  # a safety recall is not marketing
+        campaign_id = campaign.id
+    page = supervisor.get(f"/desk/campaigns/{campaign_id}", headers=EN).get_data(as_text=True)
+    assert 'data-count="units">2<' in page and 'data-count="reached">2<' in page
+    with app.test_request_context():
+        assert proactive.launch(db.session.get(Campaign, campaign_id)) == 0  # idempotent
+
+
+def test_a_marketing_campaign_reaches_only_those_who_agreed_and_carries_the_opt_out(app, login_as):
+    supervisor = login_as("supervisor")
+    with app.app_context():
+        zhou = db.session.scalar(db.select(Contact).where(Contact.name == "周敏"))
+        company_id = db.session.scalar(db.select(Customer.id).where(Customer.kind == "company"))
+        zhang = db.session.scalar(db.select(Contact).where(Contact.name == "张经理"))
+        zhou_customer, zhang_id = zhou.customer_id, zhang.id
+    response = supervisor.post_form(f"/desk/customers/{company_id}/contacts/{zhang_id}/consent", {"given": "1"})
+    assert response.status_code == 302
+    data = {**RECALL, "kind": "campaign", "name": "冬季保养优惠", "description": "冬季保养八折。", "step": "create"}
+    assert supervisor.post_form("/desk/campaigns/new", data).status_code == 302
+    with app.app_context():
+        units = {u.asset.customer_id: u for u in db.session.scalars(db.select(CampaignUnit))}
+        assert units[company_id].notification is not None and "回T退订" in units[company_id].notification.body
+        assert units[zhou_customer].notification is None and units[zhou_customer].not_told == "no_consent"
+        assert db.session.scalar(db.select(ConsentEvent.source).where(ConsentEvent.contact_id == zhang_id)) == "desk"
+    supervisor.post_form(f"/desk/customers/{company_id}/contacts/{zhang_id}/consent", {"given": "0"})
+    with app.app_context():
+        assert db.session.get(Contact, zhang_id).marketing_consent is False
+        assert [e.given for e in db.session.scalars(db.select(ConsentEvent).order_by(ConsentEvent.id))] == [True, False]
+
+
+def test_the_warranty_ending_notice_goes_once_per_unit_with_consent(app):
+    with app.test_request_context():
+        today = local_today()
+        asset = db.session.scalar(db.select(Asset).where(Asset.serial == "ABC2000-SN0001"))
+        asset.warranty_end, asset.extended_warranty_end = today + timedelta(days=20), None
+        for contact in db.session.scalars(db.select(Contact).where(Contact.customer_id == asset.customer_id)):
+            proactive.set_consent(contact, True, source="desk", by=None)
+        db.session.commit()
+        assert proactive.send_warranty_notices(today) == 1
+        db.session.commit()
+        assert proactive.send_warranty_notices(today) == 0
+        db.session.commit()
+        notice = db.session.scalar(db.select(WarrantyNotice).where(WarrantyNotice.asset_id == asset.id))
+        body = db.session.scalar(db.select(OutboxMessage.body).where(OutboxMessage.kind == "warranty_ending"))
+        assert notice.notification_id and "ABC2000-SN0001" in body and body.endswith("回T退订")
+
+
+def test_a_maintenance_plan_generates_its_visit_ahead_and_reports_a_skipped_one(app, login_as):
+    agent = login_as("agent")
+    with app.app_context():
+        asset = db.session.scalar(db.select(Asset).where(Asset.serial == "PX50-SN1001"))
+        asset_id, customer_id = asset.id, asset.customer_id
+        due = local_today() + timedelta(days=10)
+    response = agent.post_form(f"/desk/customers/{customer_id}/units/{asset_id}/plan",
+                               {"every_months": 6, "first_due": due.isoformat(), "lead_days": 14})
+    assert response.status_code == 302
+    bad = agent.post_form(f"/desk/customers/{customer_id}/units/{asset_id}/plan",
+                          {"every_months": 6, "every_hours": 500, "lead_days": 14}, headers=EN)
+    assert bad.status_code == 422 and "either a number of months" in bad.get_data(as_text=True)
+    assert login_as("supervisor").post_form("/desk/maintenance/run", {}).status_code == 302
+    with app.test_request_context():
+        plan = db.session.scalar(db.select(MaintenancePlan))
+        visit = db.session.scalar(db.select(PlannedVisit))
+        ticket = db.session.get(Ticket, visit.ticket_id)
+        assert (visit.due_on, ticket.category, ticket.status, ticket.serial) == (due, "proactive", "triaged",
+                                                                                 "PX50-SN1001")
+        assert plan.next_due > due  # the plan moved on to the following visit
+        assert proactive.generate_visits() == 0  # once per due date
+        assert proactive.report_skipped(due + timedelta(days=1)) == 1
+        assert proactive.report_skipped(due + timedelta(days=2)) == 0
+        db.session.commit()
+        assert db.session.scalar(db.select(FollowUpTask.kind).where(FollowUpTask.ticket_id == ticket.id)) == \
+            "maintenance_skipped"
+        number = ticket.number
+    board = login_as("supervisor").get("/desk/dispatch").get_data(as_text=True)
+    assert number in board
+
+
+def test_a_plan_by_operating_hours_follows_the_meter(app, login_as):
+    agent = login_as("agent")
+    with app.app_context():
+        asset = db.session.scalar(db.select(Asset).where(Asset.serial == "PX50-SN1001"))
+        asset_id, customer_id = asset.id, asset.customer_id
+        today = local_today()
+    assert agent.post_form(f"/desk/customers/{customer_id}/units/{asset_id}/plan",
+                           {"every_hours": 500, "lead_days": 7}).status_code == 302
+    with app.app_context():
+        plan_id = db.session.scalar(db.select(MaintenancePlan.id))
+    for days_ago, hours in ((20, 100), (10, 200)):
+        response = agent.post_form(f"/desk/maintenance/{plan_id}/reading",
+                                   {"hours": hours, "read_on": (today - timedelta(days=days_ago)).isoformat()})
+        assert response.status_code == 302
+    back = agent.post_form(f"/desk/maintenance/{plan_id}/reading", {"hours": 50, "read_on": today.isoformat()},
+                           headers=EN)
+    assert back.status_code == 422 and "cannot go back" in back.get_data(as_text=True)
+    with app.app_context():
+        plan = db.session.get(MaintenancePlan, plan_id)
+        # 10 hours a day, 300 hours left at the last reading: due 30 days after it.
+        assert (plan.next_hours, plan.next_due) == (500, today - timedelta(days=10) + timedelta(days=30))
+
+
+def test_the_morning_run_works_outside_any_request(app, login_as):
+    agent = login_as("agent")
+    with app.app_context():
+        asset = db.session.scalar(db.select(Asset).where(Asset.serial == "PX50-SN1001"))
+        asset_id, customer_id = asset.id, asset.customer_id
+        due = local_today() + timedelta(days=3)
+    agent.post_form(f"/desk/customers/{customer_id}/units/{asset_id}/plan",
+                    {"every_months": 3, "first_due": due.isoformat(), "lead_days": 14})
+    from portal.tasks import account_care
+    from portal.tasks import proactive as proactive_tasks
+    with app.app_context():  # as the task queue's consumer runs it: no request, no session
+        counts = proactive_tasks.morning_run()
+        account_care.open_due_check_ins.call_local()
+        assert counts["maintenance_visits"] == 1
+        assert db.session.scalar(db.select(PlannedVisit.ticket_id)) is not None
