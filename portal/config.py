@@ -132,6 +132,10 @@ class Config:
     TASKS_RETRY_SECONDS = int(os.environ.get("TASKS_RETRY_SECONDS", "30"))
     # A task row left running this long (its worker was killed) or pending past its time is queued again.
     TASKS_STALE_MINUTES = int(os.environ.get("TASKS_STALE_MINUTES", "15"))
+    # Batch-defect alarms (portal.domain.defects): at least this many faults of a model or lot in 30 days, and a
+    # Poisson tail below this probability against the model's 180-day rate.
+    DEFECT_MIN_COUNT = int(os.environ.get("DEFECT_MIN_COUNT", "5"))
+    DEFECT_P_THRESHOLD = float(os.environ.get("DEFECT_P_THRESHOLD", "0.01"))
     # How long a remote acceptance link stays valid.
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
     # Outgoing e-mail (invitations, sign-in links, queued notices); without MAIL_SERVER nothing is sent.

@@ -20,6 +20,7 @@ from portal.models.routing import RoutingRule
 from portal.models.security_event import SecurityEvent
 from portal.models.service_point import ServicePoint
 from portal.models.sla import SlaPolicy
+from portal.models.stats import DefectFlag, TicketFact
 from portal.models.sync_conflict import SyncConflict
 from portal.models.task import QueuedTask
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
@@ -27,10 +28,10 @@ from portal.models.user import Department, User
 from portal.models.user_session import UserSession
 
 __all__ = [
-    "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
-    "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
-    "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
-    "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent",
-    "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
-    "UserSession", "Visit", "WorkRecord",
+    "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
+    "CustomerAddress", "DefectFlag", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord",
+    "InboxItem", "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part",
+    "PartUsage", "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule",
+    "SecurityEvent", "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent",
+    "TicketFact", "User", "UserSession", "Visit", "WorkRecord",
 ]
