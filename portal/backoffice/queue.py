@@ -2,6 +2,7 @@
 from urllib.parse import urlencode
 
 from flask import request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import labels
@@ -24,6 +25,14 @@ def queue_url(f: dict, **changes) -> str:
     dozen links was a tenth of the page's time); empty filters are left out."""
     args = {k: v for k, v in {**f, **changes}.items() if v not in ("", None)}
     return request.path + ("?" + urlencode(args) if args else "")
+
+
+def _narrowed_words(f: dict) -> list[tuple[str, str]]:
+    """The dashboard's narrower filters in words (the model by its code: from the names already loaded)."""
+    words = {"model": _l("Product model"), "mode": _l("Service mode"), "tier": _l("Customer tier"),
+             "region": _l("Region"), "since": _l("From"), "until": _l("To")}
+    values = {"mode": labels.SERVICE_MODE, "tier": {"standard": _l("Standard"), "vip": _l("VIP")}}
+    return [(str(words[k]), str(values.get(k, {}).get(f[k], f[k]))) for k in tickets_queue.EXTRA_FILTERS if f.get(k)]
 
 
 @bp.get("/tickets")
@@ -51,4 +60,6 @@ def queue():
                             "channel": translated(labels.CHANNEL)}
         if current_user.role in SUPERVISORS:
             context["bulk_form"] = bulk_form()
+        context["extra_filters"] = tickets_queue.EXTRA_FILTERS
+        context["narrowed"] = _narrowed_words(f)
     return render("backoffice/queue.html", "backoffice/_rows.html", **context)

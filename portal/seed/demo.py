@@ -31,6 +31,7 @@ ACCOUNTS = [
     ("engineer@example.com", "engineer-demo", "陈工 Chen (senior)", "engineer", True, "repair"),
     ("engineer2@example.com", "engineer2-demo", "刘工 Liu", "engineer", False, "repair"),
     ("backoffice@example.com", "backoffice-demo", "赵后台 Zhao", "backoffice", False, "customer_service"),
+    ("manager@example.com", "manager-demo", "孙经理 Sun (服务经理)", "manager", False, None),
     ("customer@example.com", "customer-demo", "张经理 Zhang (华东精密)", "customer", False, None),
     ("zhou.min@example.com", "zhou-demo", "周敏 Zhou (individual)", "customer", False, None),
 ]

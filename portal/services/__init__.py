@@ -5,10 +5,11 @@ the higher ones, and there is no cycle (tests/unit/test_layers.py holds the code
 
 ORDER = (
     # Plumbing that knows no other service.
-    "localtime", "presence", "storage", "images", "tokens", "security_log", "jobs", "mailer", "knowledge", "routing",
+    "localtime", "charts", "exports", "presence", "storage", "images", "tokens", "security_log", "jobs", "mailer",
+    "knowledge", "routing",
     "coverage", "documents", "customer_data", "customers", "customer_records", "catalogue", "organisation", "imports",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
-    "inbox", "events", "transitions", "sla", "stats", "defects",
+    "inbox", "events", "transitions", "sla", "stats", "defects", "dashboard",
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "sessions",
     "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",

@@ -7,6 +7,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from portal.domain import defects as rule
 from portal.domain.roles import SUPERVISORS
@@ -102,6 +103,7 @@ def _tell_supervisors(flags: list[DefectFlag]) -> None:
 def recent_flags(since: date, limit: int = 50) -> list[DefectFlag]:
     """Flags raised since a day: the latest per model and lot first."""
     return db.session.scalars(db.select(DefectFlag).where(DefectFlag.day >= since)
+                              .options(joinedload(DefectFlag.product_model))
                               .order_by(DefectFlag.day.desc(), DefectFlag.p_value).limit(limit)).all()
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.domain import metrics
-from portal.domain.time import utcnow
+from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import (
     Acceptance,
@@ -177,10 +177,10 @@ def _where(query, f: Filters):
 
 def _facts(rows) -> list[metrics.TicketFacts]:
     return [metrics.TicketFacts(
-        id=r.ticket_id, created_at=r.created_at, status=r.status, priority=r.priority,
+        id=r.ticket_id, created_at=as_utc(r.created_at), status=r.status, priority=r.priority,
         department=r.department_id, category=r.category, channel=r.channel, model=r.product_model_id,
         region=r.region, mode=r.mode, tier=r.tier, engineer=r.engineer_id, serial=r.serial,
-        resolved_at=r.resolved_at, closed_at=r.closed_at, response_seconds=r.response_seconds,
+        resolved_at=as_utc(r.resolved_at), closed_at=as_utc(r.closed_at), response_seconds=r.response_seconds,
         resolution_seconds=r.resolution_seconds, response_met=r.response_met, resolution_met=r.resolution_met,
         visits=r.visits, reopens=r.reopens, escalated=r.escalated, rating=r.rating) for r in rows]
 
