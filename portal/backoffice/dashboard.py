@@ -16,8 +16,6 @@ from portal.services.localtime import local_today
 from portal.web.access import roles_required
 from portal.web.render import render
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _choices() -> dict:
     engineers, departments = queue.filter_choices()
@@ -60,7 +58,7 @@ def dashboard_export(fmt: str):
     head = dashboard.filter_text(f)
     if fmt == "xlsx":
         data = exports.xlsx(head, [(t.title, t.columns, t.rows) for t in board.tables])
-        name, mimetype = "dashboard.xlsx", XLSX
+        name, mimetype = "dashboard.xlsx", exports.XLSX
     else:
         key = request.args.get("table", "volume")
         table = next((t for t in board.tables if t.key == key), None)

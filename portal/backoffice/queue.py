@@ -1,7 +1,7 @@
 """The desk's queue: filters in the URL, sorted by SLA time left, counts per SLA state, htmx swaps the rows."""
 from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import Response, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -12,7 +12,9 @@ from portal.domain import workflow
 from portal.domain.roles import STAFF, SUPERVISORS
 from portal.domain.time import utcnow
 from portal.models.customer import VIP
+from portal.services import exports
 from portal.services import queue as tickets_queue
+from portal.services.localtime import local
 from portal.web.access import roles_required
 from portal.web.render import is_htmx, render
 from portal.web.templating import translated
@@ -61,5 +63,34 @@ def queue():
         if current_user.role in SUPERVISORS:
             context["bulk_form"] = bulk_form()
         context["extra_filters"] = tickets_queue.EXTRA_FILTERS
+        filters = {k: v for k, v in f.items() if v}
+        context["export_links"] = {fmt: url_for("backoffice.queue_export", fmt=fmt) + "?" + urlencode(filters)
+                                   for fmt in ("xlsx", "csv")}
         context["narrowed"] = _narrowed_words(f)
     return render("backoffice/queue.html", "backoffice/_rows.html", **context)
+
+
+@bp.get("/tickets/export.<any(csv, xlsx):fmt>")
+@roles_required(*STAFF)
+def queue_export(fmt: str):
+    """The queue under its filters as a file, the filters written on the first rows."""
+    f = tickets_queue.clean_filters(request.args)
+    rows, cut = tickets_queue.export_rows(f)
+    head = [(str(_l("Exported")), local(utcnow()).strftime("%Y-%m-%d %H:%M"))]
+    head += [(name, value) for name, value in ((k, f[k]) for k in tickets_queue.FILTERS + tickets_queue.EXTRA_FILTERS)
+             if value and name != "sort"]
+    if cut:
+        head.append((str(_l("Only the newest")), str(tickets_queue.EXPORT_LIMIT)))
+    header = [str(w) for w in (_l("Number"), _l("Registered"), _l("Status"), _l("Priority"), _l("Category"),
+                               _l("Channel"), _l("SLA"), _l("Customer"), _l("Region"), _l("Serial number"),
+                               _l("Engineer"), _l("Problem"))]
+    body = [[r.number, local(r.created_at).strftime("%Y-%m-%d %H:%M"), str(labels.STATUS.get(r.status, r.status)),
+             r.priority or "", str(labels.CATEGORY.get(r.category, r.category or "")),
+             str(labels.CHANNEL.get(r.channel, r.channel)), str(labels.SLA_STATE.get(r.sla_state, r.sla_state)),
+             r.customer_name or "", r.region or "", r.serial or "", r.assignee_name or "", r.description]
+            for r in rows]
+    if fmt == "xlsx":
+        data, mimetype = exports.xlsx(head, [(str(_l("Tickets")), header, body)]), exports.XLSX
+    else:
+        data, mimetype = exports.csv_bytes(head, header, body), "text/csv; charset=utf-8"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=tickets.{fmt}"})

@@ -5,6 +5,7 @@ import io
 
 from openpyxl import Workbook
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

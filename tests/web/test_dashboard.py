@@ -84,3 +84,20 @@ def test_exports_carry_the_filters_and_chinese_text(app, login_as):
     assert rows[0][1].startswith("2026-01-01")
     assert any("产品故障报修" in ",".join(r) or "Fault repair" in ",".join(r) for r in rows)
     assert web.get("/desk/dashboard/export.csv?table=nope").status_code == 404
+
+
+def test_the_filtered_queue_exports_with_its_filters(app, login_as):
+    ticket_id = make_ticket(app, status="assigned", priority="P2")
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        number, model_id = ticket.number, ticket.product_model_id
+    web = login_as("agent")
+    data = web.get(f"/desk/tickets/export.csv?status=all&model={model_id}&priority=P2")
+    assert data.status_code == 200 and data.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.data.decode("utf-8-sig"))))
+    assert ["model", str(model_id)] in rows and ["priority", "P2"] in rows
+    assert any(row and row[0] == number for row in rows)
+    xlsx = web.get(f"/desk/tickets/export.xlsx?status=all&model={model_id + 999}")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).worksheets[0]
+    assert number not in [c.value for row in sheet.iter_rows() for c in row]
+    assert login_as("customer").get("/desk/tickets/export.csv").status_code == 403
