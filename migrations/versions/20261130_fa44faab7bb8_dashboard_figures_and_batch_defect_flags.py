@@ -1,4 +1,5 @@
-"""dashboard figures and batch-defect flags: one row of figures per ticket, the flags of the daily check
+"""dashboard figures and batch-defect flags: one row of figures per ticket, the flags of the daily check,
+monthly reports and their subscribers
 
 Revision ID: fa44faab7bb8
 Revises: 3cd93ffd50c6
@@ -32,6 +33,35 @@ def upgrade():
     )
     with op.batch_alter_table('defect_flag', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_defect_flag_day'), ['day'], unique=False)
+
+    op.create_table('monthly_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('start', sa.Date(), nullable=False),
+    sa.Column('end', sa.Date(), nullable=False),
+    sa.Column('scheduled', sa.Boolean(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('storage_key', sa.String(length=200), nullable=True),
+    sa.Column('size', sa.Integer(), nullable=True),
+    sa.Column('error', sa.String(length=300), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('mailed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'], name=op.f('fk_monthly_report_requested_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_monthly_report'))
+    )
+    with op.batch_alter_table('monthly_report', schema=None) as batch_op:
+        batch_op.create_index('ix_monthly_report_period', ['start', 'end'], unique=False)
+        batch_op.create_index(batch_op.f('ix_monthly_report_state'), ['state'], unique=False)
+
+    op.create_table('report_subscriber',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_report_subscriber_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_report_subscriber'))
+    )
 
     op.create_table('ticket_fact',
     sa.Column('ticket_id', sa.Integer(), nullable=False),
@@ -74,6 +104,11 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('report_subscriber')
+    with op.batch_alter_table('monthly_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_monthly_report_state'))
+        batch_op.drop_index('ix_monthly_report_period')
+    op.drop_table('monthly_report')
     with op.batch_alter_table('ticket_fact', schema=None) as batch_op:
         batch_op.drop_index('ix_ticket_fact_model_created')
         batch_op.drop_index('ix_ticket_fact_created')

@@ -12,6 +12,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     knowledge_admin,
     mail_log,
     master_import,
+    monthly_reports,
     organisation,
     outbox,
     printing,

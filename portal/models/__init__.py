@@ -20,7 +20,7 @@ from portal.models.routing import RoutingRule
 from portal.models.security_event import SecurityEvent
 from portal.models.service_point import ServicePoint
 from portal.models.sla import SlaPolicy
-from portal.models.stats import DefectFlag, TicketFact
+from portal.models.stats import DefectFlag, MonthlyReport, ReportSubscriber, TicketFact
 from portal.models.sync_conflict import SyncConflict
 from portal.models.task import QueuedTask
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
@@ -30,8 +30,9 @@ from portal.models.user_session import UserSession
 __all__ = [
     "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
     "CustomerAddress", "DefectFlag", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord",
-    "InboxItem", "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part",
-    "PartUsage", "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule",
-    "SecurityEvent", "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent",
-    "TicketFact", "User", "UserSession", "Visit", "WorkRecord",
+    "InboxItem", "Inspection", "KnowledgeArticle", "Loaner", "MonthlyReport", "Notification", "OutboxMessage",
+    "OutgoingMail", "Part", "PartUsage", "ProductModel", "QueuedTask", "Quote", "RecoveryCode",
+    "RemoteAcceptanceLink", "ReportSubscriber", "RoutingRule", "SecurityEvent", "ServicePoint", "SlaPolicy", "Survey",
+    "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketFact", "User", "UserSession", "Visit",
+    "WorkRecord",
 ]

@@ -65,3 +65,34 @@ class DefectFlag(db.Model):
     __table_args__ = (UniqueConstraint("product_model_id", "lot", "day", name="uq_defect_flag_model_lot_day"),)
 
     product_model = relationship("ProductModel")
+
+
+class MonthlyReport(db.Model):
+    """The service report for a period (a calendar month on the 1st, or any period on demand), built in the
+    background: its progress while it is made, then the stored PDF."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)  # inclusive
+    scheduled: Mapped[bool] = mapped_column(default=False)  # made by the 1st-of-the-month task
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    state: Mapped[str] = mapped_column(String(10), default="queued", index=True)  # queued|running|done|failed
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    storage_key: Mapped[str | None] = mapped_column(String(200))
+    size: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    mailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_monthly_report_period", "start", "end"),)
+
+    requested_by = relationship("User")
+
+
+class ReportSubscriber(db.Model):
+    """An account that gets an e-mail when a monthly report is ready."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

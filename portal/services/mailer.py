@@ -23,6 +23,7 @@ SUBJECTS = {
     "signing_link": "请签字确认服务 / Please confirm and sign your service",
     "signing_code": "签字验证码 / Your signing code",
     "account_locked": "账户已锁定 / Sign-in to your account is locked",
+    "monthly_report": "月度服务报告已生成 / The monthly service report is ready",
 }
 # Their text holds a link or a code: wiped from the row once sent (or given up).
 SECRET_KINDS = frozenset({"portal_invite", "login_link", "signing_link", "signing_code"})
