@@ -22,8 +22,8 @@ from portal.web.render import render
 
 
 class ReportForm(FlaskForm):
-    start = DateField(_l("From"), validators=[InputRequired()])
-    end = DateField(_l("To"), validators=[InputRequired()])
+    start = DateField(_l("First day"), validators=[InputRequired()])
+    end = DateField(_l("Last day"), validators=[InputRequired()])
 
 
 class SubscriptionForm(FlaskForm):

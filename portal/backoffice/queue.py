@@ -32,7 +32,7 @@ def queue_url(f: dict, **changes) -> str:
 def _narrowed_words(f: dict) -> list[tuple[str, str]]:
     """The dashboard's narrower filters in words (the model by its code: from the names already loaded)."""
     words = {"model": _l("Product model"), "mode": _l("Service mode"), "tier": _l("Customer tier"),
-             "region": _l("Region"), "since": _l("From"), "until": _l("To")}
+             "region": _l("Region"), "since": _l("First day"), "until": _l("Last day")}
     values = {"mode": labels.SERVICE_MODE, "tier": {"standard": _l("Standard"), "vip": _l("VIP")}}
     return [(str(words[k]), str(values.get(k, {}).get(f[k], f[k]))) for k in tickets_queue.EXTRA_FILTERS if f.get(k)]
 

@@ -17,6 +17,7 @@ from portal.models import (
     Visit,
 )
 from portal.pdf.seal import make_self_signed
+from portal.seed import history
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
 from portal.services import customers, tickets
@@ -142,6 +143,8 @@ def seed(with_tickets: bool = True) -> bool:
     ensure_knowledge_articles()
     if with_tickets:
         _seed_tickets(users, company, person, models)
+        history.seed_history(users, [company, person], models, departments)
+        history.refresh_figures()
     return True
 
 

@@ -40,8 +40,9 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 def chart(kind: str, title: str, labels: list[str], series: list[tuple[str, list]], *, no_data: str = "",
           value_formatter=None, height: int = 320) -> Markup:
     """An SVG chart safe under the CSP: `series` is a list of (name, values) drawn over `labels`."""
-    graph = KINDS[kind](**_config(height), title=title, no_data_text=no_data or "—",
-                        show_legend=len(series) > 1, x_label_rotation=30 if len(labels) > 8 else 0,
+    rotate = len(labels) > 8 and kind != "hbar"
+    graph = KINDS[kind](**_config(height + (70 if rotate else 0)), title=title, no_data_text=no_data or "—",
+                        show_legend=len(series) > 1, x_label_rotation=30 if rotate else 0,
                         truncate_label=18)
     if value_formatter is not None:
         graph.value_formatter = value_formatter
