@@ -7,6 +7,7 @@ dashboard, the exports and the monthly report all call the functions below, so a
 everywhere. New dimensions (a tier, a mode, a region) are only new fields of TicketFacts and new keys for
 group_by()."""
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -154,18 +155,37 @@ def period_of(day: date, unit: str) -> date:
 def volume(facts: Iterable[TicketFacts], start: date, end: date, unit: str = "day",
            local: Callable[[datetime], date] = lambda moment: moment.date()) -> list[VolumeRow]:
     """Created, closed and open at the end of each period from start to end (inclusive days).
-    `local` turns a moment into the day it is in the portal's time zone."""
-    facts = list(facts)
-    rows = []
+    `local` turns a moment into the day it is in the portal's time zone. One pass over the tickets: each adds
+    one to the backlog of every period end from its creation to its closing (cancelled ones are never open)."""
+    starts = []
     period = period_of(start, unit)
     while period <= end:
-        after = next_period(period, unit)
-        created = sum(1 for f in facts if period <= local(f.created_at) < after)
-        closed = sum(1 for f in facts if f.closed_at is not None and period <= local(f.closed_at) < after)
-        backlog = sum(1 for f in facts if local(f.created_at) < after
-                      and (f.closed_at is None or local(f.closed_at) >= after) and f.status not in FINAL - {CLOSED})
-        rows.append(VolumeRow(period, created, closed, backlog))
-        period = after
+        starts.append(period)
+        period = next_period(period, unit)
+    n = len(starts)
+    created, closed, opened = [0] * n, [0] * n, [0] * (n + 1)
+
+    def index(day: date) -> int:
+        """The period a day falls in: -1 before the first, n after the last."""
+        return bisect_right(starts, day) - 1 if day < period else n
+
+    for f in facts:
+        c = index(local(f.created_at))
+        k = index(local(f.closed_at)) if f.closed_at is not None else None
+        if 0 <= c < n:
+            created[c] += 1
+        if k is not None and 0 <= k < n:
+            closed[k] += 1
+        if f.status in FINAL - {CLOSED}:
+            continue
+        first, last = max(c, 0), (k if k is not None else n)  # open at the end of periods first .. last-1
+        if first < min(last, n):
+            opened[first] += 1
+            opened[min(last, n)] -= 1
+    rows, running = [], 0
+    for i, day in enumerate(starts):
+        running += opened[i]
+        rows.append(VolumeRow(day, created[i], closed[i], running))
     return rows
 
 

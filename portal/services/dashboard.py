@@ -79,7 +79,7 @@ def _by(facts, f, key: str, names: dict, title: str) -> Table:
 def _volume(f: stats.Filters, alive) -> Table:
     days = (f.end - f.start).days + 1
     unit = "day" if days <= 45 else "week" if days <= 200 else "month"
-    rows = metrics.volume(alive, f.start, f.end, unit, stats.local_day)
+    rows = metrics.volume(alive, f.start, f.end, unit, stats.day_reader())
     table = Table("volume", str(_l("Created, closed and open over time")),
                   [str(_l("Period")), str(_l("Created")), str(_l("Closed")), str(_l("Open at the end"))])
     for row in rows:
