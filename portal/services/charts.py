@@ -44,6 +44,8 @@ def chart(kind: str, title: str, labels: list[str], series: list[tuple[str, list
     graph = KINDS[kind](**_config(height + (70 if rotate else 0)), title=title, no_data_text=no_data or "—",
                         show_legend=len(series) > 1, x_label_rotation=30 if rotate else 0,
                         truncate_label=18)
+    if rotate:
+        graph.legend_at_bottom = False  # below slanted labels pygal leaves the legend too little room
     if value_formatter is not None:
         graph.value_formatter = value_formatter
     graph.x_labels = labels
