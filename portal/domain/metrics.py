@@ -51,6 +51,7 @@ class TicketFacts:
     resolution_met: bool | None = None
     visits: int = 0
     reopens: int = 0
+    labour_minutes: int = 0
     escalated: bool = False
     # Left out of volume and SLA figures unless asked for (merged and campaign tickets when they exist).
     merged: bool = False

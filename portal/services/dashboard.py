@@ -171,11 +171,16 @@ def _quality(facts, f, names) -> Table:
 
 def _people(facts, f, names) -> Table:
     table = Table("engineers", str(_l("Per engineer")), [str(_l("Engineer")), str(_l("Jobs")), str(_l("Closed")),
+                                                         str(_l("Labour hours")), str(_l("First-time fix")),
                                                          str(_l("SLA compliance")), str(_l("Satisfaction"))])
     for engineer, group in metrics.group_by([x for x in facts if x.engineer], "engineer").items():
         c = metrics.compliance(group)
+        ftf = metrics.first_time_fix(group).values()
+        fixed, finished = sum(v[0] for v in ftf), sum(v[1] for v in ftf)
         table.rows.append([_label("engineer", engineer, names), len(group),
-                           sum(1 for x in group if x.status == "closed"), _pct(c.rate),
+                           sum(1 for x in group if x.status == "closed"),
+                           f"{sum(x.labour_minutes for x in group) / 60:.1f}", _pct(metrics.share(fixed, finished)),
+                           _pct(c.rate),
                            _pct(metrics.csat(x.rating for x in group).rate)])
         table.links.append(_queue(f, engineer=engineer))
     table.chart = charts.chart("hbar", table.title, [r[0] for r in table.rows],

@@ -182,7 +182,8 @@ def _facts(rows) -> list[metrics.TicketFacts]:
         region=r.region, mode=r.mode, tier=r.tier, engineer=r.engineer_id, serial=r.serial,
         resolved_at=as_utc(r.resolved_at), closed_at=as_utc(r.closed_at), response_seconds=r.response_seconds,
         resolution_seconds=r.resolution_seconds, response_met=r.response_met, resolution_met=r.resolution_met,
-        visits=r.visits, reopens=r.reopens, escalated=r.escalated, rating=r.rating) for r in rows]
+        visits=r.visits, reopens=r.reopens, escalated=r.escalated, rating=r.rating,
+        labour_minutes=r.labour_minutes or 0) for r in rows]
 
 
 _COLUMNS = tuple(TicketFact.__table__.c)

@@ -28,6 +28,9 @@ def test_supervisor_sees_charts_tables_and_links_to_the_queue(app, login_as):
     assert "/desk/dashboard/charts.css" in page
     # The numbers under the charts, and a link from a figure to the matching queue.
     assert 'data-table="category"' in page and "Fault repair" in page
+    # Per engineer: the 40 minutes of work the factory records, as hours.
+    engineers = page.split('data-table="engineers"', 1)[1].split("</table>", 1)[0]
+    assert "<td>0.7</td>" in engineers
     category = page.split('data-table="category"', 1)[1]
     link = re.search(r'href="(/desk/tickets\?[^"]*model=' + str(model_id) + r'[^"]*)"', category)
     assert link, "a figure links to the queue narrowed to the model"
