@@ -141,6 +141,14 @@ class Config:
     # Loyalty points earned for an answered survey and for a referral (a paid service earns per yuan).
     POINTS_PER_SURVEY = int(os.environ.get("POINTS_PER_SURVEY", "20"))
     POINTS_PER_REFERRAL = int(os.environ.get("POINTS_PER_REFERRAL", "100"))
+    # Batch-defect alarms (portal.domain.defects): at least this many faults of a model or lot in 30 days, and a
+    # Poisson tail below this probability against the model's 180-day rate.
+    DEFECT_MIN_COUNT = int(os.environ.get("DEFECT_MIN_COUNT", "5"))
+    DEFECT_P_THRESHOLD = float(os.environ.get("DEFECT_P_THRESHOLD", "0.01"))
+    # The monthly report's targets, in per cent: SLA compliance, first-time fix, satisfaction.
+    REPORT_TARGETS = {"compliance": float(os.environ.get("TARGET_SLA_COMPLIANCE", "95")),
+                      "first_time_fix": float(os.environ.get("TARGET_FIRST_TIME_FIX", "85")),
+                      "csat": float(os.environ.get("TARGET_CSAT", "90"))}
     # How long a remote acceptance link stays valid.
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
     # Outgoing e-mail (invitations, sign-in links, queued notices); without MAIL_SERVER nothing is sent.

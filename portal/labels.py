@@ -34,6 +34,7 @@ STEP = {
 ROLE = {
     "admin": _l("Administrator"), "supervisor": _l("Supervisor"), "agent": _l("Service agent"),
     "engineer": _l("Engineer"), "backoffice": _l("Back office"), "customer": _l("Customer"),
+    "manager": _l("Service manager"),
 }
 ACTION = {
     "triage": _l("Set category and priority"), "assign": _l("Assign engineer"),

@@ -1,7 +1,8 @@
 """The desk's queue: filters in the URL, sorted by SLA time left, counts per SLA state, htmx swaps the rows."""
 from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import Response, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import labels
@@ -11,7 +12,9 @@ from portal.domain import workflow
 from portal.domain.roles import STAFF, SUPERVISORS
 from portal.domain.time import utcnow
 from portal.models.customer import VIP
+from portal.services import exports
 from portal.services import queue as tickets_queue
+from portal.services.localtime import local
 from portal.web.access import roles_required
 from portal.web.render import is_htmx, render
 from portal.web.templating import translated
@@ -24,6 +27,14 @@ def queue_url(f: dict, **changes) -> str:
     dozen links was a tenth of the page's time); empty filters are left out."""
     args = {k: v for k, v in {**f, **changes}.items() if v not in ("", None)}
     return request.path + ("?" + urlencode(args) if args else "")
+
+
+def _narrowed_words(f: dict) -> list[tuple[str, str]]:
+    """The dashboard's narrower filters in words (the model by its code: from the names already loaded)."""
+    words = {"model": _l("Product model"), "mode": _l("Service mode"), "tier": _l("Customer tier"),
+             "region": _l("Region"), "since": _l("First day"), "until": _l("Last day")}
+    values = {"mode": labels.SERVICE_MODE, "tier": {"standard": _l("Standard"), "vip": _l("VIP")}}
+    return [(str(words[k]), str(values.get(k, {}).get(f[k], f[k]))) for k in tickets_queue.EXTRA_FILTERS if f.get(k)]
 
 
 @bp.get("/tickets")
@@ -51,4 +62,35 @@ def queue():
                             "channel": translated(labels.CHANNEL)}
         if current_user.role in SUPERVISORS:
             context["bulk_form"] = bulk_form()
+        context["extra_filters"] = tickets_queue.EXTRA_FILTERS
+        filters = {k: v for k, v in f.items() if v}
+        context["export_links"] = {fmt: url_for("backoffice.queue_export", fmt=fmt) + "?" + urlencode(filters)
+                                   for fmt in ("xlsx", "csv")}
+        context["narrowed"] = _narrowed_words(f)
     return render("backoffice/queue.html", "backoffice/_rows.html", **context)
+
+
+@bp.get("/tickets/export.<any(csv, xlsx):fmt>")
+@roles_required(*STAFF)
+def queue_export(fmt: str):
+    """The queue under its filters as a file, the filters written on the first rows."""
+    f = tickets_queue.clean_filters(request.args)
+    rows, cut = tickets_queue.export_rows(f)
+    head = [(str(_l("Exported")), local(utcnow()).strftime("%Y-%m-%d %H:%M"))]
+    head += [(name, value) for name, value in ((k, f[k]) for k in tickets_queue.FILTERS + tickets_queue.EXTRA_FILTERS)
+             if value and name != "sort"]
+    if cut:
+        head.append((str(_l("Only the newest")), str(tickets_queue.EXPORT_LIMIT)))
+    header = [str(w) for w in (_l("Number"), _l("Registered"), _l("Status"), _l("Priority"), _l("Category"),
+                               _l("Channel"), _l("SLA"), _l("Customer"), _l("Region"), _l("Serial number"),
+                               _l("Engineer"), _l("Problem"))]
+    body = [[r.number, local(r.created_at).strftime("%Y-%m-%d %H:%M"), str(labels.STATUS.get(r.status, r.status)),
+             r.priority or "", str(labels.CATEGORY.get(r.category, r.category or "")),
+             str(labels.CHANNEL.get(r.channel, r.channel)), str(labels.SLA_STATE.get(r.sla_state, r.sla_state)),
+             r.customer_name or "", r.region or "", r.serial or "", r.assignee_name or "", r.description]
+            for r in rows]
+    if fmt == "xlsx":
+        data, mimetype = exports.xlsx(head, [(str(_l("Tickets")), header, body)]), exports.XLSX
+    else:
+        data, mimetype = exports.csv_bytes(head, header, body), "text/csv; charset=utf-8"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename=tickets.{fmt}"})

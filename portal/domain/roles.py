@@ -10,6 +10,8 @@ class Role(StrEnum):
     ENGINEER = "engineer"
     BACKOFFICE = "backoffice"
     CUSTOMER = "customer"
+    # Reads the figures (dashboard, exports, monthly reports); changes nothing.
+    MANAGER = "manager"
 
 
 # A customer who signs on their own phone through a remote link: no account, an actor of the workflow.
@@ -23,5 +25,7 @@ STAFF = DESK | {Role.BACKOFFICE}
 # Dispatch, bulk actions, follow-up tasks, conflicts.
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
+# The dashboard, its exports, the monthly reports and the defect flags.
+ANALYSTS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.ADMIN})
 ENGINEERS = frozenset({Role.ENGINEER})
 CUSTOMERS = frozenset({Role.CUSTOMER})

@@ -32,6 +32,7 @@ from portal.models.routing import RoutingRule
 from portal.models.security_event import SecurityEvent
 from portal.models.service_point import ServicePoint
 from portal.models.sla import SlaPolicy
+from portal.models.stats import DefectFlag, MonthlyReport, ReportSubscriber, TicketFact
 from portal.models.sync_conflict import SyncConflict
 from portal.models.task import QueuedTask
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
@@ -42,12 +43,12 @@ from portal.models.user_session import UserSession
 __all__ = [
     "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "Bill", "BillLine", "Campaign", "CampaignUnit",
     "ChecklistTemplate", "ConsentEvent", "Contact", "Customer", "CustomerAddress", "CustomerCheckIn",
-    "CustomerTier", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
-    "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner", "MaintenancePlan", "MemberDay",
-    "MessagePreference", "MessageText", "MeterReading", "Notification", "OutboxMessage", "OutgoingMail", "Part",
-    "PartUsage", "Payment", "PhoneCheck", "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList",
-    "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "Reward",
-    "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint", "SlaPolicy", "Survey", "SyncConflict",
-    "Ticket", "TicketCounter", "TicketEvent", "User", "UserSession", "Visit", "WarrantyNotice", "WechatLink",
-    "WorkRecord",
+    "CustomerTier", "DefectFlag", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord",
+    "InboxItem", "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner", "MaintenancePlan", "MemberDay",
+    "MessagePreference", "MessageText", "MeterReading", "MonthlyReport", "Notification", "OutboxMessage",
+    "OutgoingMail", "Part", "PartUsage", "Payment", "PhoneCheck", "PlannedVisit", "PointsAllocation", "PointsEntry",
+    "PriceList", "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink",
+    "ReportSubscriber", "Reward", "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint", "SlaPolicy",
+    "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketFact", "User", "UserSession",
+    "Visit", "WarrantyNotice", "WechatLink", "WorkRecord",
 ]

@@ -23,6 +23,7 @@ from portal.models import (
     Visit,
 )
 from portal.pdf.seal import make_self_signed
+from portal.seed import history
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.prices import ensure_demo_contract, ensure_price_list
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
@@ -39,6 +40,7 @@ ACCOUNTS = [
     ("engineer@example.com", "engineer-demo", "陈工 Chen (senior)", "engineer", True, "repair"),
     ("engineer2@example.com", "engineer2-demo", "刘工 Liu", "engineer", False, "repair"),
     ("backoffice@example.com", "backoffice-demo", "赵后台 Zhao", "backoffice", False, "customer_service"),
+    ("manager@example.com", "manager-demo", "孙经理 Sun (服务经理)", "manager", False, None),
     ("customer@example.com", "customer-demo", "张经理 Zhang (华东精密)", "customer", False, None),
     ("zhou.min@example.com", "zhou-demo", "周敏 Zhou (individual)", "customer", False, None),
 ]
@@ -153,6 +155,8 @@ def seed(with_tickets: bool = True) -> bool:
     if with_tickets:
         ensure_demo_contract()
         _seed_tickets(users, company, person, models)
+        history.seed_history(users, [company, person], models, departments)
+        history.refresh_figures()
         _seed_retired_unit(company, models)
         _seed_account_care(company, users)
         _seed_proactive(company, users)

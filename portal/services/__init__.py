@@ -5,17 +5,17 @@ the higher ones, and there is no cycle (tests/unit/test_layers.py holds the code
 
 ORDER = (
     # Plumbing that knows no other service.
-    "localtime", "presence", "storage", "images", "tokens", "security_log", "jobs", "mailer", "visit_calendar",
-    "knowledge", "routing", "coverage", "documents", "customer_data", "customers", "tiers", "customer_records",
-    "catalogue", "price_lists", "organisation", "imports",
+    "localtime", "charts", "exports", "presence", "storage", "images", "tokens", "security_log", "jobs", "mailer",
+    "visit_calendar", "knowledge", "routing", "coverage", "documents", "customer_data", "customers", "tiers",
+    "customer_records", "catalogue", "price_lists", "organisation", "imports",
     # Loyalty points: a ledger that knows no ticket use case.
     "points",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
-    "wechat", "inbox", "preferences", "message_texts", "events", "transitions", "sla",
+    "wechat", "inbox", "preferences", "message_texts", "events", "transitions", "sla", "stats", "defects", "dashboard",
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "billing", "payments",
     "sessions", "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",
-    "callbacks", "replies", "device_labels", "checkins", "proactive",
+    "callbacks", "replies", "device_labels", "checkins", "proactive", "monthly",
 )
 
 

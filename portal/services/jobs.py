@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.domain.time import utcnow
 from portal.extensions import db
-from portal.models import BatchJob, Notification, QueuedTask
+from portal.models import BatchJob, MonthlyReport, Notification, QueuedTask
 from portal.services import ServiceError, security_log
 
 # The ids added in the session's transaction, queued after its commit (portal.tasks.queue).
@@ -57,6 +57,10 @@ def retry(task_id: int, admin) -> QueuedTask:
         job = db.session.get(BatchJob, task.ref_id)
         if job is not None and job.state != "done":
             job.state, job.finished_at = "queued", None
+    elif task.kind == "monthly_report":
+        report = db.session.get(MonthlyReport, task.ref_id)
+        if report is not None and report.state != "done":
+            report.state, report.finished_at = "queued", None
     task.state, task.attempts, task.run_after, task.finished_at = "pending", 0, None, None
     security_log.record(security_log.TASK_RETRIED, user=admin,
                         detail={"task": task.id, "kind": task.kind, "error": task.last_error})

@@ -26,6 +26,7 @@ SUBJECTS = {
     "visit_booked": "上门服务已预约 / Your service visit is booked",
     "engineer_on_the_way": "工程师已出发 / Your engineer is on the way",
     "progress_update": "服务进展 / Progress on your service request",
+    "monthly_report": "月度服务报告已生成 / The monthly service report is ready",
 }
 # Their text holds a link or a code: wiped from the row once sent (or given up).
 SECRET_KINDS = frozenset({"portal_invite", "login_link", "signing_link", "signing_code", "phone_code"})

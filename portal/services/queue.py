@@ -1,4 +1,6 @@
 """The desk's queue: tickets under filters, found through the search index, with counts per SLA state."""
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
@@ -7,8 +9,13 @@ from portal.domain import search, workflow
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.models import Customer, Department, Ticket, User
+from portal.services.localtime import day_bounds
 
 FILTERS = ("status", "priority", "category", "channel", "assignee", "department", "sla", "sort", "q")
+# Narrower filters the dashboard's figures link with: the product model, service mode, customer tier and region,
+# and the registration period (since / until, days in the portal's time zone, inclusive).
+EXTRA_FILTERS = ("model", "mode", "tier", "region", "since", "until")
+TIERS = ("standard", "vip")
 SLA_STATES = ("breached", "at_risk", "ok", "paused", "met")
 SCAN_LIMIT = 5000
 SEARCH_COUNT_CAP = 1000
@@ -16,7 +23,10 @@ SEARCH_COUNT_CAP = 1000
 
 def clean_filters(args) -> dict:
     """The filters from the query string, bounded and defaulted (open tickets, by SLA time left)."""
-    f = {k: (args.get(k) or "").strip() for k in FILTERS}
+    f = {k: (args.get(k) or "").strip() for k in FILTERS + EXTRA_FILTERS}
+    f["region"] = f["region"][:60]
+    for name in ("since", "until"):
+        f[name] = f[name] if _day(f[name]) is not None else ""
     f["status"] = f["status"] or "open"
     f["sort"] = f["sort"] if f["sort"] in ("sla", "new") else "sla"
     f["q"] = f["q"][:100]
@@ -50,6 +60,34 @@ def filtered(query, f: dict, skip: str | None = None):
         query = query.where(Ticket.sla_state == f["sla"])
     if f["q"]:
         query = query.where(search_condition(f["q"]))
+    return _narrowed(query, f)
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _narrowed(query, f: dict):
+    """The dashboard's narrower filters, all conditions of the same one statement."""
+    if f.get("model", "").isdigit():
+        query = query.where(Ticket.product_model_id == int(f["model"]))
+    if f.get("mode") in labels.SERVICE_MODE:
+        query = query.where(Ticket.service_mode == f["mode"])
+    customers = None
+    if f.get("tier") in TIERS:
+        customers = db.select(Customer.id).where(Customer.tier == f["tier"])
+    if f.get("region"):
+        customers = (customers if customers is not None else db.select(Customer.id)).where(
+            Customer.region == f["region"])
+    if customers is not None:
+        query = query.where(Ticket.customer_id.in_(customers))
+    if since := _day(f.get("since", "")):
+        query = query.where(Ticket.created_at >= day_bounds(since)[0])
+    if until := _day(f.get("until", "")):
+        query = query.where(Ticket.created_at < day_bounds(until)[1])
     return query
 
 
@@ -131,3 +169,19 @@ def filter_choices() -> tuple[list, list]:
     departments = db.select(sa.literal("d").label("kind"), Department.id, Department.name)
     rows = db.session.execute(sa.union_all(engineers, departments).order_by("kind", "name")).all()
     return ([(r.id, r.name) for r in rows if r.kind == "e"], [(r.id, r.name) for r in rows if r.kind == "d"])
+
+
+EXPORT_LIMIT = 20000
+
+
+def export_rows(f: dict) -> tuple[list, bool]:
+    """Every ticket under the filters (up to EXPORT_LIMIT, newest first) with the columns of an export, and
+    whether the limit cut the list."""
+    columns = (Ticket.number, Ticket.created_at, Ticket.status, Ticket.priority, Ticket.category, Ticket.channel,
+               Ticket.sla_state, Customer.name.label("customer_name"), Customer.region, Ticket.serial,
+               _ASSIGNEE.name.label("assignee_name"), Ticket.description)
+    query = filtered(db.select(*columns).select_from(Ticket)
+                     .outerjoin(Customer, Customer.id == Ticket.customer_id)
+                     .outerjoin(_ASSIGNEE, _ASSIGNEE.id == Ticket.assignee_id), f)
+    rows = db.session.execute(query.order_by(Ticket.id.desc()).limit(EXPORT_LIMIT + 1)).all()
+    return rows[:EXPORT_LIMIT], len(rows) > EXPORT_LIMIT

@@ -1,6 +1,20 @@
 """Background work on the task queue (portal.tasks.queue): batch printing, the SLA sweep, message delivery,
 progress reminders, the satisfaction call-back, loyalty points' expiry, account managers' check-ins, proactive
-service. Each task commits its own progress (use cases only flush); importing this package registers every handler."""
-from portal.tasks import account_care, callbacks, mail, points, print_jobs, proactive, progress, queue, sla
+service, the dashboard's figures and the monthly report. Each task commits its own progress (use cases only
+flush); importing this package registers every handler."""
+from portal.tasks import (
+    account_care,
+    callbacks,
+    mail,
+    monthly,
+    points,
+    print_jobs,
+    proactive,
+    progress,
+    queue,
+    sla,
+    stats,
+)
 
-__all__ = ["account_care", "callbacks", "mail", "points", "print_jobs", "proactive", "progress", "queue", "sla"]
+__all__ = ["account_care", "callbacks", "mail", "monthly", "points", "print_jobs", "proactive", "progress", "queue",
+           "sla", "stats"]

@@ -40,4 +40,6 @@ def home_for(user) -> str:
         return url_for("engineer.my_jobs")
     if user.role == Role.CUSTOMER:
         return url_for("customer.tickets")
+    if user.role == Role.MANAGER:
+        return url_for("backoffice.dashboard_page")
     return url_for("backoffice.queue")

@@ -104,6 +104,9 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
                 (url_for("customer.new_request"), str(_l("Request service"))),
                 (url_for("customer.my_points"), str(_l("Points"))),
                 (url_for("customer.profile"), str(_l("Profile"))), account]
+    if role == Role.MANAGER:
+        return [(url_for("backoffice.dashboard_page"), str(_l("Dashboard"))),
+                (url_for("backoffice.monthly_reports"), str(_l("Monthly reports"))), account]
     items = [(url_for("backoffice.queue"), str(_l("Tickets")))]
     if role in DESK:
         items.append((url_for("backoffice.intake"), str(_l("New request"))))
@@ -114,6 +117,8 @@ def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
         items.append((url_for("backoffice.my_customers"), str(_l("My customers"))))
         items.append((url_for("backoffice.maintenance_list"), str(_l("Maintenance plans"))))
     if role in SUPERVISORS:
+        items.append((url_for("backoffice.dashboard_page"), str(_l("Dashboard"))))
+        items.append((url_for("backoffice.monthly_reports"), str(_l("Monthly reports"))))
         items.append((url_for("backoffice.dispatch_board"), str(_l("Dispatch"))))
         items.append((url_for("backoffice.tasks"), str(_l("Follow-up tasks"))))
         items.append((url_for("backoffice.catalogue_list", kind="models"), str(_l("Catalogue"))))

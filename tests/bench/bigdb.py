@@ -15,7 +15,7 @@ from portal import create_app
 from portal.config import Config
 from portal.domain import search
 from portal.extensions import db
-from portal.models import Customer, ProductModel, Ticket, TicketEvent, User
+from portal.models import Customer, ProductModel, Ticket, TicketEvent, TicketFact, User
 from portal.models.ticket import SLA_NEVER
 from portal.seed import demo
 
@@ -140,4 +140,33 @@ def _flush(rows: list[dict], agent: int) -> None:
             events.append({"ticket_id": ticket_id, "actor_id": agent, "kind": kind, "body": None,
                            "customer_visible": kind != "triaged", "created_at": created + timedelta(hours=i * 3)})
     db.session.execute(db.insert(TicketEvent), events)
+    _facts(rows, numbers)
     db.session.commit()
+
+
+def _facts(rows: list[dict], numbers: dict) -> None:
+    """The dashboard's rollup rows of the same tickets (portal.models.TicketFact), as the commit hook would
+    write them: business seconds and verdicts drawn at random but consistent with the status."""
+    rng = random.Random(len(rows))
+    by_number = {r["number"]: r for r in rows}
+    tiers = dict(db.session.execute(db.select(Customer.id, Customer.tier)).all())
+    regions = dict(db.session.execute(db.select(Customer.id, Customer.region)).all())
+    facts = []
+    for ticket_id, number in numbers.items():
+        r = by_number[number]
+        closed = r["status"] == "closed"
+        response = rng.randint(60, 12 * 3600)
+        resolution = rng.randint(3600, 6 * 24 * 3600) if closed else None
+        facts.append({
+            "ticket_id": ticket_id, "created_at": r["created_at"], "resolved_at": r["closed_at"],
+            "closed_at": r["closed_at"], "status": r["status"], "priority": r["priority"], "category": r["category"],
+            "channel": r["channel"], "mode": rng.choice(["onsite", "remote", "send_in"]),
+            "tier": tiers.get(r["customer_id"]), "region": regions.get(r["customer_id"]), "department_id": None,
+            "product_model_id": r["product_model_id"], "engineer_id": r["assignee_id"], "serial": r["serial"],
+            "lot": None, "cause_category": rng.choice(["hardware", "software", "operation", None]),
+            "response_seconds": response, "resolution_seconds": resolution, "response_met": response < 4 * 3600,
+            "resolution_met": (resolution < 3 * 24 * 3600) if closed else None, "visits": rng.choice([1, 1, 1, 2]),
+            "reopens": int(rng.random() < 0.05), "escalated": rng.random() < 0.03,
+            "rating": rng.choice([5, 5, 4, 4, 3, 2, None, None]) if closed else None, "labour_minutes": 40,
+            "refreshed_at": r["created_at"]})
+    db.session.execute(db.insert(TicketFact), facts)

@@ -12,6 +12,7 @@ import re
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pyotp
 import pytest
@@ -23,10 +24,12 @@ from portal.models import (
     Contact,
     Customer,
     CustomerAddress,
+    DefectFlag,
     Department,
     KnowledgeArticle,
     OutgoingMail,
     Part,
+    ProductModel,
     QueuedTask,
     ServicePoint,
     Ticket,
@@ -73,6 +76,10 @@ NOT_PAGES = {
     "site.inbox_count": "the bell's count, a few words that every page's top bar polls",
     "customer.intake_receipt": "a PDF",
     "backoffice.master_export": "a CSV or XLSX file",
+    "backoffice.queue_export": "a CSV or XLSX file",
+    "backoffice.dashboard_export": "a CSV or XLSX file",
+    "backoffice.chart_styles": "the charts' stylesheet",
+    "backoffice.monthly_report_download": "the report's PDF",
 }
 # Fragments htmx swaps into a page, never shown alone: checked inside their page once the input that loads
 # them has been made (see the visit of the page named here).
@@ -319,6 +326,23 @@ def create_signing_link(page):
     expect(page.locator("#signing-link-sent")).to_be_visible()
 
 
+def analyst_visits(app, web) -> list[Visit]:
+    """The dashboard with a defect flag, the monthly reports and one made."""
+    with app.app_context():
+        model = db.session.scalar(db.select(ProductModel.id).order_by(ProductModel.id))
+        flag = DefectFlag(product_model_id=model, lot="2024Q3", day=date.today(), recent=9, expected=1.5,
+                          p_value=0.0001)
+        db.session.add(flag)
+        db.session.commit()
+        flag_id = flag.id
+    made = web.post_form("/desk/reports", {"start": "2026-11-01", "end": "2026-11-30"}).headers["Location"]
+    return [Visit("backoffice.dashboard_page", "/desk/dashboard", "figures and a flag"),
+            Visit("backoffice.dashboard_page", "/desk/dashboard?start=nope", "a bad filter", status=422),
+            Visit("backoffice.defect_flag", f"/desk/dashboard/defects/{flag_id}"),
+            Visit("backoffice.monthly_reports", "/desk/reports", "reports listed"),
+            Visit("backoffice.monthly_report", made, "done")]
+
+
 def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
     web = login_as(role)
     visits = [Visit("backoffice.queue", "/desk/tickets", "open tickets"),
@@ -374,6 +398,7 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                    Visit("backoffice.dispatch_board", "/desk/dispatch")]
     if role in ("admin", "supervisor"):
         visits.append(Visit("backoffice.tasks", "/desk/tasks"))
+        visits += analyst_visits(app, web)
         part = _id_of(app, Part, code="PCB-ABC-MAIN")
         visits += [Visit("backoffice.catalogue_list", "/desk/admin/catalogue/models", "product models"),
                    Visit("backoffice.catalogue_list", "/desk/admin/catalogue/parts?q=PCB", "parts found"),

@@ -1,0 +1,36 @@
+"""The dashboards' periodic work: every night the rollup rows of open tickets are read again (clocks that
+only time moves) and the batch-defect check runs. Both are idempotent: a second run changes nothing."""
+import logging
+from datetime import datetime
+
+from huey import crontab
+
+from portal.extensions import db, huey
+from portal.services import defects, stats
+from portal.tasks.queue import app_context
+
+log = logging.getLogger(__name__)
+
+
+def rebuild(batch: int = 500, since: datetime | None = None) -> int:
+    """Refresh the rollup row of every ticket (changed since `since`), a committed batch at a time."""
+    done, last = 0, 0
+    while (last := stats.refresh_batch(last, batch, since)) is not None:
+        db.session.commit()
+        done += 1
+    return done
+
+
+def defect_check() -> int:
+    flags = defects.check()
+    db.session.commit()
+    return len(flags)
+
+
+@huey.periodic_task(crontab(hour="2", minute="15"))
+def nightly() -> None:
+    with app_context():
+        rebuild()
+        found = defect_check()
+        if found:
+            log.info("batch-defect check: %d new flags", found)

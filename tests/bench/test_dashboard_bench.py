@@ -1,0 +1,54 @@
+"""The dashboard over the big database (BENCH_TICKETS tickets, 100,000 by default; set it to 1,000,000 on a
+machine that can take it), on SQLite and on PostgreSQL when one answers: server time p50/p99 in the process for
+several filter combinations, and the SQL statements each runs. The dashboard reads the rollup (ticket_fact),
+never the tickets. Prints figures; asserts only that the pages answer 200."""
+import os
+import re
+import statistics
+import time
+from datetime import date, timedelta
+
+from portal.extensions import db
+from portal.models import ProductModel
+from tests.bench import bigdb
+from tests.conftest import count_queries
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def supervisor(app):
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"email": "supervisor@example.com", "password": "supervisor-demo",
+                                "csrf_token": CSRF_RE.search(page).group(1)})
+    return client
+
+
+def test_dashboard_timings(bench_app):
+    client = supervisor(bench_app)
+    with bench_app.app_context():
+        model = db.session.scalar(db.select(ProductModel.id).order_by(ProductModel.id))
+    urls = {
+        "last 30 days": "/desk/dashboard",
+        "one model, 30 days": f"/desk/dashboard?model={model}",
+        "P1, VIP, 90 days": "/desk/dashboard?priority=P1&tier=vip&start=" + _days_ago(90),
+        "a year": "/desk/dashboard?start=" + _days_ago(365),
+        "a year, one model, on site": f"/desk/dashboard?model={model}&mode=onsite&start=" + _days_ago(365),
+    }
+    print(f"\n[{bench_app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}] {bigdb.TICKETS} tickets, "
+          f"{REPEAT} requests each")
+    for name, url in urls.items():
+        timings = []
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200
+            timings.append((time.perf_counter() - started) * 1000)
+        ordered = sorted(timings)
+        statements = count_queries(bench_app, client, url)
+        print(f"  {name:30s} p50 {statistics.median(ordered):8.1f} ms   p99 {ordered[-1]:8.1f} ms   "
+              f"{statements} statements")
+
+
+def _days_ago(days: int) -> str:
+    return (date.today() - timedelta(days=days)).isoformat()
