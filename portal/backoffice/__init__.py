@@ -5,6 +5,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     checklists,
     customer_records,
     customers,
+    desk_work,
     dialogue,
     dispatch,
     intake,

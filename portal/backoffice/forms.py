@@ -114,3 +114,32 @@ class QuoteForm(FlaskForm):
 
 class TaskDoneForm(FlaskForm):
     note = TextAreaField(_l("What was done"), filters=[strip], validators=[Optional(), Length(max=1000)])
+
+
+# ---- The desk's own work on a ticket (issue 13) ----
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Internal note"), filters=[strip], validators=[DataRequired(), Length(min=2, max=5000)],
+                         description=_l("Seen by staff only"))
+    photos = MultipleFileField(_l("Photos"))
+
+
+class ResolveRemoteForm(FlaskForm):
+    summary = TextAreaField(_l("What was done"), filters=[strip], validators=[DataRequired(), Length(min=5, max=2000)],
+                            description=_l("Told to the customer, who confirms it"))
+    version = VersionField()
+
+
+class TransferForm(FlaskForm):
+    department_id = SelectField(_l("Department"), coerce=optional_int, validators=[DataRequired()])
+    reason = StringField(_l("Reason for the transfer"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    version = VersionField()
+
+
+class LinkForm(FlaskForm):
+    number = StringField(_l("Ticket number"), filters=[strip], validators=[DataRequired(), Length(max=20)])
+
+
+class MergeForm(FlaskForm):
+    number = StringField(_l("Number of the original ticket"), filters=[strip],
+                         validators=[DataRequired(), Length(max=20)])
+    version = VersionField()

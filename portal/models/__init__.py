@@ -23,6 +23,7 @@ from portal.models.sla import SlaPolicy
 from portal.models.sync_conflict import SyncConflict
 from portal.models.task import QueuedTask
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
+from portal.models.ticket_link import TicketLink
 from portal.models.user import Department, User
 from portal.models.user_session import UserSession
 
@@ -31,6 +32,6 @@ __all__ = [
     "CustomerAddress", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord", "InboxItem",
     "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
     "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent",
-    "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
-    "UserSession", "Visit", "WorkRecord",
+    "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketLink",
+    "User", "UserSession", "Visit", "WorkRecord",
 ]

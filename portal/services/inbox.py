@@ -20,11 +20,13 @@ from portal.services.localtime import local
 
 # Event kind -> (message kind, who reads it).
 CUSTOMER = {"created": "ticket_registered", "assigned": "engineer_assigned", "visit_scheduled": "visit_booked",
-            "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed"}
+            "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed",
+            "resolved_remotely": "resolved_remotely", "merged": "ticket_merged"}
 STAFF = {"assigned": "new_assignment", "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached"}
 # Customer messages that also go out on the customer's channel (the registration message is queued by intake with
 # the number, and a signing link is e-mailed on its own).
-CHANNEL = frozenset({"engineer_assigned", "visit_booked", "quote_waiting", "ticket_closed"})
+CHANNEL = frozenset({"engineer_assigned", "visit_booked", "quote_waiting", "ticket_closed", "resolved_remotely",
+                     "ticket_merged"})
 LOCALES = ("zh_CN", "en")
 PENDING_KEY = "portal.events_to_tell"
 
@@ -51,6 +53,10 @@ def text(kind: str, ticket: Ticket, data: dict | None) -> str:
         "quote_waiting": lambda: _("A quote for %(number)s waits for your decision in the portal.", number=number),
         "signing_link_sent": lambda: _("A link to sign the service confirmation of %(number)s was sent to your "
                                        "e-mail.", number=number),
+        "resolved_remotely": lambda: _("Your service request %(number)s is resolved without a visit. Please check "
+                                       "and confirm in the portal.", number=number),
+        "ticket_merged": lambda: _("Your service request %(number)s was a duplicate: it carries on as %(original)s.",
+                                   number=number, original=data.get("number", "")),
         "ticket_closed": lambda: _("Your service request %(number)s is closed. Thank you.", number=number),
         "new_assignment": lambda: _("New job for you: %(number)s (%(priority)s).", number=number,
                                     priority=ticket.priority or "—"),

@@ -1,0 +1,199 @@
+"""The desk works a ticket to the end (issue 13): internal notes with photos, resolving without a visit,
+transfer, links and merging a duplicate, each through the workflow table and on the timeline."""
+import io
+
+import pytest
+
+from portal.extensions import db
+from portal.models import Attachment, Department, InboxItem, Ticket, TicketEvent, TicketLink
+from tests.conftest import jpeg_bytes
+from tests.web.factories import make_ticket
+
+EN = {"Accept-Language": "en"}
+
+
+def _ticket(app, ticket_id) -> Ticket:
+    return db.session.get(Ticket, ticket_id)
+
+
+def _events(ticket_id, kind):
+    return db.session.scalars(db.select(TicketEvent).where(TicketEvent.ticket_id == ticket_id,
+                                                           TicketEvent.kind == kind)).all()
+
+
+def test_the_panel_is_deferred_and_offers_what_the_status_allows(app, login_as):
+    ticket_id = make_ticket(app, status="triaged", priority="P3")
+    agent = login_as("agent")
+    html = agent.get(f"/desk/tickets/{ticket_id}/part/desk", headers={**EN, "HX-Request": "true"}).get_data(True)
+    assert html.lstrip().startswith('<div id="part-desk">')
+    for section in ("desk-note", "desk-resolve", "desk-transfer", "desk-link", "desk-merge"):
+        assert f'id="{section}"' in html
+    closed = make_ticket(app, status="closed")
+    html = agent.get(f"/desk/tickets/{closed}/part/desk", headers=EN).get_data(True)
+    assert 'id="desk-note"' in html and 'id="desk-link"' in html
+    assert 'id="desk-resolve"' not in html and 'id="desk-merge"' not in html and 'id="desk-transfer"' not in html
+    assert login_as("backoffice").get(f"/desk/tickets/{ticket_id}/part/desk").status_code == 404
+
+
+def test_an_internal_note_with_a_photo_at_any_time(app, login_as):
+    ticket_id = make_ticket(app, status="closed")
+    agent = login_as("agent")
+    response = agent.post_form(f"/desk/tickets/{ticket_id}/notes", {
+        "body": "客户来电补充:设备曾被雷击", "photos": (io.BytesIO(jpeg_bytes()), "label.jpg")}, headers=EN)
+    assert response.status_code == 302
+    with app.app_context():
+        (note,) = _events(ticket_id, "note")
+        assert note.body == "客户来电补充:设备曾被雷击" and not note.customer_visible
+        photo = db.session.get(Attachment, note.data["attachments"][0])
+        assert photo.purpose == "note" and photo.ticket_id == ticket_id and photo.content_type == "image/jpeg"
+    # The customer never sees it.
+    page = login_as("customer").get(f"/my/tickets/{ticket_id}").get_data(True)
+    assert "雷击" not in page
+
+
+def test_a_note_that_is_not_a_photo_is_refused_and_kept_as_typed(app, login_as):
+    ticket_id = make_ticket(app, status="triaged")
+    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/notes", {
+        "body": "附上铭牌照片", "photos": (io.BytesIO(b"%PDF-1.4 not an image"), "label.jpg")}, htmx=True, headers=EN)
+    html = response.get_data(True)
+    assert response.status_code == 422 and "附上铭牌照片" in html and 'id="desk-note" open' in html
+    with app.app_context():
+        assert _events(ticket_id, "note") == []
+
+
+def test_an_empty_note_is_refused_next_to_the_field(app, login_as):
+    ticket_id = make_ticket(app, status="new")
+    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/notes", {"body": " "}, htmx=True, headers=EN)
+    assert response.status_code == 422 and "body-error" in response.get_data(True)
+
+
+def test_resolve_a_consultation_without_a_visit_tells_the_customer(app, login_as):
+    ticket_id = make_ticket(app, status="triaged")
+    with app.app_context():
+        version = _ticket(app, ticket_id).version
+    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-remotely", {
+        "summary": "电话指导客户恢复出厂设置,设备已正常开机", "version": version}, headers=EN)
+    assert response.status_code == 302
+    with app.app_context():
+        ticket = _ticket(app, ticket_id)
+        assert ticket.status == "resolved" and ticket.resolved_at is not None
+        (event,) = _events(ticket_id, "resolved_remotely")
+        assert event.customer_visible
+        assert db.session.scalar(db.select(InboxItem).where(InboxItem.ticket_id == ticket_id,
+                                                            InboxItem.kind == "resolved_remotely")) is not None
+    assert "恢复出厂设置" in login_as("customer").get(f"/my/tickets/{ticket_id}").get_data(True)
+
+
+@pytest.mark.parametrize("status", ["in_progress", "resolved", "closed"])
+def test_resolve_without_a_visit_is_refused_once_someone_works_on_site_or_it_is_done(app, login_as, status):
+    ticket_id = make_ticket(app, status=status)
+    with app.app_context():
+        version = _ticket(app, ticket_id).version
+    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-remotely", {
+        "summary": "电话指导客户恢复出厂设置", "version": version}, htmx=True, headers=EN)
+    assert response.status_code == 409
+    with app.app_context():
+        assert _ticket(app, ticket_id).status == status
+
+
+def test_resolve_on_an_older_page_is_refused(app, login_as):
+    ticket_id = make_ticket(app, status="triaged")
+    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-remotely", {
+        "summary": "电话指导客户恢复出厂设置", "version": 1}, htmx=True, headers=EN)
+    assert response.status_code == 409 and "电话指导客户恢复出厂设置" in response.get_data(True)
+
+
+def test_transfer_to_another_department_keeps_the_reason(app, login_as):
+    ticket_id = make_ticket(app, status="assigned")
+    with app.app_context():
+        ticket = _ticket(app, ticket_id)
+        target = db.session.scalar(db.select(Department).where(Department.id != ticket.department_id)
+                                   .order_by(Department.id))
+        version, target_id = ticket.version, target.id
+    agent = login_as("agent")
+    missing = agent.post_form(f"/desk/tickets/{ticket_id}/transfer", {"department_id": target_id, "reason": "",
+                                                                      "version": version}, htmx=True, headers=EN)
+    assert missing.status_code == 422
+    response = agent.post_form(f"/desk/tickets/{ticket_id}/transfer", {
+        "department_id": target_id, "reason": "属于大客户合同范围", "version": version}, headers=EN)
+    assert response.status_code == 302
+    with app.app_context():
+        assert _ticket(app, ticket_id).department_id == target_id
+        (event,) = _events(ticket_id, "transferred")
+        assert event.body == "属于大客户合同范围" and event.data["to"] == target_id and not event.customer_visible
+    again = agent.post_form(f"/desk/tickets/{ticket_id}/transfer", {
+        "department_id": target_id, "reason": "再转一次", "version": version + 1}, htmx=True, headers=EN)
+    assert again.status_code == 422
+
+
+def test_link_related_tickets_shows_on_both(app, login_as):
+    first, second = make_ticket(app, status="closed"), make_ticket(app, status="new")
+    with app.app_context():
+        number = _ticket(app, first).number
+    agent = login_as("agent")
+    assert agent.post_form(f"/desk/tickets/{second}/links", {"number": number.lower()}).status_code == 302
+    again = agent.post_form(f"/desk/tickets/{second}/links", {"number": number}, htmx=True, headers=EN)
+    assert again.status_code == 422 and "already linked" in again.get_data(True)
+    assert agent.post_form(f"/desk/tickets/{second}/links", {"number": "SR000"}, htmx=True).status_code == 422
+    for ticket_id in (first, second):
+        html = agent.get(f"/desk/tickets/{ticket_id}/part/desk", headers=EN).get_data(True)
+        assert 'data-link="related"' in html
+    with app.app_context():
+        assert len(_events(first, "linked")) == len(_events(second, "linked")) == 1
+
+
+def test_merge_a_duplicate_into_its_original(app, login_as):
+    original, duplicate = make_ticket(app, status="assigned"), make_ticket(app, status="new")
+    with app.app_context():
+        number, version = _ticket(app, original).number, _ticket(app, duplicate).version
+        photos_before = db.session.scalar(db.select(db.func.count()).select_from(Attachment)
+                                          .where(Attachment.ticket_id == original))
+    agent = login_as("agent")
+    response = agent.post_form(f"/desk/tickets/{duplicate}/merge", {"number": number, "version": version}, headers=EN)
+    assert response.status_code == 302
+    with app.app_context():
+        dup = _ticket(app, duplicate)
+        assert dup.status == "cancelled" and number in dup.cancel_reason
+        assert _events(duplicate, "created"), "the duplicate keeps its events"
+        (told,) = _events(duplicate, "merged")
+        assert told.customer_visible and told.data["number"] == number
+        (received,) = _events(original, "merge_received")
+        assert received.data["photos"] == 1 and received.data["contact_name"] == "张经理"
+        photos_after = db.session.scalar(db.select(db.func.count()).select_from(Attachment)
+                                         .where(Attachment.ticket_id == original))
+        assert photos_after == photos_before + 1
+        link = db.session.scalar(db.select(TicketLink).where(TicketLink.ticket_id == duplicate))
+        assert link.kind == "duplicate_of" and link.other_id == original
+        assert db.session.scalar(db.select(InboxItem).where(InboxItem.ticket_id == duplicate,
+                                                            InboxItem.kind == "ticket_merged")) is not None
+    html = agent.get(f"/desk/tickets/{original}/part/desk", headers=EN).get_data(True)
+    assert 'data-link="duplicate"' in html
+    # Once merged, it cannot be merged again.
+    assert agent.post_form(f"/desk/tickets/{duplicate}/merge", {"number": number, "version": version + 1},
+                           htmx=True).status_code == 409
+
+
+def test_merge_refuses_a_closed_original_or_itself(app, login_as):
+    closed, duplicate = make_ticket(app, status="closed"), make_ticket(app, status="new")
+    with app.app_context():
+        closed_number, own, version = _ticket(app, closed).number, _ticket(app, duplicate).number, \
+            _ticket(app, duplicate).version
+    agent = login_as("agent")
+    for number in (closed_number, own):
+        response = agent.post_form(f"/desk/tickets/{duplicate}/merge", {"number": number, "version": version},
+                                   htmx=True, headers=EN)
+        assert response.status_code == 422
+    with app.app_context():
+        assert _ticket(app, duplicate).status == "new"
+
+
+@pytest.mark.parametrize("path", ["notes", "resolve-remotely", "transfer", "links", "merge"])
+@pytest.mark.parametrize("role", ["engineer", "backoffice", "customer"])
+def test_only_the_desk_works_a_ticket(app, login_as, path, role):
+    ticket_id = make_ticket(app, status="triaged")
+    response = login_as(role).post_form(f"/desk/tickets/{ticket_id}/{path}", {"body": "x", "summary": "xxxxx"})
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert "/login" in response.headers["Location"] or "/my" in response.headers["Location"]
+    with app.app_context():
+        assert _ticket(app, ticket_id).status == "triaged" and _events(ticket_id, "note") == []
