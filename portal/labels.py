@@ -98,6 +98,8 @@ EVENT.update({
     "note": _l("Internal note"), "resolved_remotely": _l("Resolved without a visit"),
     "transferred": _l("Transferred to another department"), "linked": _l("Linked to a related ticket"),
     "merged": _l("Merged into its original"), "merge_received": _l("A duplicate was merged into this ticket"),
+    "resolution_confirmed": _l("Customer confirmed it is solved"),
+    "not_resolved": _l("Customer says it is not solved"),
 })
 LINK = {"related": _l("related"), "duplicate": _l("duplicate merged into this one"),
         "original": _l("original this one was merged into")}

@@ -20,7 +20,7 @@ from portal.services.presence import which_exist
 from portal.web.access import load_ticket, roles_required
 
 # Only these kinds show their text to the customer: what was written for them (an update, their own words).
-CUSTOMER_BODIES = frozenset({"customer_updated", "rejected", "accepted", "resolved_remotely"})
+CUSTOMER_BODIES = frozenset({"customer_updated", "rejected", "accepted", "resolved_remotely", "not_resolved"})
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,10 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     **{(s, "transfer"): _T(s, DESK) for s in OPEN_STATUSES - {RESOLVED}},
     **{(s, "link"): _T(s, DESK) for s in STATUSES},
     **{(s, "merge"): _T(CANCELLED, DESK) for s in OPEN_STATUSES - {RESOLVED}},
+    # The customer confirms a resolution without a visit on the portal, or says it is not solved (the service
+    # refuses both after a visit, whose acceptance is signed).
+    (RESOLVED, "confirm_resolution"): _T(CLOSED, CUSTOMERS),
+    (RESOLVED, "not_resolved"): _T(REOPENED, CUSTOMERS),
 }
 ACTIONS = tuple(dict.fromkeys(action for _, action in TRANSITIONS))
 

@@ -21,7 +21,8 @@ from portal.services.localtime import local
 # Event kind -> (message kind, who reads it).
 CUSTOMER = {"created": "ticket_registered", "assigned": "engineer_assigned", "visit_scheduled": "visit_booked",
             "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed",
-            "resolved_remotely": "resolved_remotely", "merged": "ticket_merged"}
+            "resolved_remotely": "resolved_remotely", "merged": "ticket_merged",
+            "resolution_confirmed": "ticket_closed"}
 STAFF = {"assigned": "new_assignment", "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached"}
 # Customer messages that also go out on the customer's channel (the registration message is queued by intake with
 # the number, and a signing link is e-mailed on its own).

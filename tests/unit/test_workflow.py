@@ -136,6 +136,8 @@ def test_every_status_is_reachable_from_new():
     ("closed", "link", "agent", "closed"),
     ("new", "merge", "agent", "cancelled"),
     ("waiting_parts", "merge", "admin", "cancelled"),
+    ("resolved", "confirm_resolution", "customer", "closed"),
+    ("resolved", "not_resolved", "customer", "reopened"),
 ])
 def test_desk_work_allowed(status, action, role, target):
     assert next_status(status, action, role) == target
@@ -159,6 +161,11 @@ def test_desk_work_allowed(status, action, role, target):
     ("closed", "merge", "agent", workflow.REFUSED_STATUS),
     ("cancelled", "merge", "agent", workflow.REFUSED_STATUS),
     ("new", "merge", "engineer", workflow.REFUSED_ROLE),
+    ("resolved", "confirm_resolution", "agent", workflow.REFUSED_ROLE),
+    ("resolved", "confirm_resolution", "signer", workflow.REFUSED_ROLE),
+    ("in_progress", "confirm_resolution", "customer", workflow.REFUSED_STATUS),
+    ("closed", "not_resolved", "customer", workflow.REFUSED_STATUS),
+    ("resolved", "not_resolved", "engineer", workflow.REFUSED_ROLE),
 ])
 def test_desk_work_refused(status, action, role, reason):
     with pytest.raises(TransitionRefused) as refused:

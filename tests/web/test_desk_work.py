@@ -7,7 +7,7 @@ import pytest
 from portal.extensions import db
 from portal.models import Attachment, Department, InboxItem, Ticket, TicketEvent, TicketLink
 from tests.conftest import jpeg_bytes
-from tests.web.factories import make_ticket
+from tests.web.factories import make_other_customer_login, make_ticket
 
 EN = {"Accept-Language": "en"}
 
@@ -197,3 +197,59 @@ def test_only_the_desk_works_a_ticket(app, login_as, path, role):
         assert "/login" in response.headers["Location"] or "/my" in response.headers["Location"]
     with app.app_context():
         assert _ticket(app, ticket_id).status == "triaged" and _events(ticket_id, "note") == []
+
+
+def _resolve_remotely(app, login_as, status="triaged") -> int:
+    ticket_id = make_ticket(app, status=status)
+    with app.app_context():
+        version = _ticket(app, ticket_id).version
+    login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-remotely", {
+        "summary": "电话指导客户恢复出厂设置,设备已正常开机", "version": version})
+    return ticket_id
+
+
+def test_the_customer_confirms_a_resolution_without_a_visit(app, login_as):
+    ticket_id = _resolve_remotely(app, login_as)
+    customer = login_as("customer")
+    page = customer.get(f"/my/tickets/{ticket_id}", headers=EN).get_data(True)
+    assert 'id="confirm-resolution"' in page and 'id="sign-remotely"' not in page
+    assert customer.post_form(f"/my/tickets/{ticket_id}/confirm-resolution").status_code == 302
+    with app.app_context():
+        ticket = _ticket(app, ticket_id)
+        assert ticket.status == "closed" and ticket.closed_at is not None
+        assert _events(ticket_id, "resolution_confirmed")[0].customer_visible
+    # Closed: the customer may rate it now.
+    assert 'id="survey"' in customer.get(f"/my/tickets/{ticket_id}", headers=EN).get_data(True)
+
+
+def test_the_customer_says_it_is_not_solved_and_it_reopens(app, login_as):
+    ticket_id = _resolve_remotely(app, login_as)
+    customer = login_as("customer")
+    empty = customer.post_form(f"/my/tickets/{ticket_id}/not-resolved", {"reason": ""}, headers=EN)
+    assert empty.status_code == 422
+    response = customer.post_form(f"/my/tickets/{ticket_id}/not-resolved", {"reason": "恢复出厂后还是黑屏"})
+    assert response.status_code == 302
+    with app.app_context():
+        ticket = _ticket(app, ticket_id)
+        assert ticket.status == "reopened" and ticket.reopen_count == 1 and ticket.resolved_at is None
+    # Reopened, the desk may resolve it again or send an engineer.
+    html = login_as("agent").get(f"/desk/tickets/{ticket_id}/part/desk", headers=EN).get_data(True)
+    assert 'id="desk-resolve"' in html
+
+
+def test_after_a_visit_the_customer_signs_instead_of_clicking(app, login_as):
+    ticket_id = make_ticket(app, status="resolved")
+    customer = login_as("customer")
+    assert 'id="confirm-resolution"' not in customer.get(f"/my/tickets/{ticket_id}").get_data(True)
+    assert customer.post_form(f"/my/tickets/{ticket_id}/confirm-resolution").status_code == 409
+    with app.app_context():
+        assert _ticket(app, ticket_id).status == "resolved"
+
+
+def test_another_customer_cannot_confirm(app, login_as, client):
+    ticket_id = _resolve_remotely(app, login_as)
+    client.login(*make_other_customer_login(app))
+    other = client
+    assert other.post_form(f"/my/tickets/{ticket_id}/confirm-resolution").status_code in (403, 404)
+    with app.app_context():
+        assert _ticket(app, ticket_id).status == "resolved"
