@@ -1,10 +1,12 @@
 """The desk's own work on a ticket (issue 13): internal notes with photos, resolving without a visit, transfer,
 links and merging a duplicate. Each answers with the ticket panel; a refused form comes back as typed."""
+from datetime import time
+
 from flask import request
 from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
-from portal.backoffice.forms import LinkForm, MergeForm, NoteForm, ResolveRemoteForm, TransferForm
+from portal.backoffice.forms import LinkForm, MergeForm, NoteForm, ResolveRemoteForm, TransferForm, VisitForm
 from portal.backoffice.views import ticket_post
 from portal.domain.roles import DESK
 from portal.extensions import db
@@ -59,3 +61,11 @@ def link_ticket(ticket_id: int):
 def merge_ticket(ticket_id: int):
     return ticket_post(ticket_id, MergeForm(), lambda ticket, f: service.merge(
         ticket, current_user, number=f.number.data, version=f.version.data), anchor=ANCHOR, context=_again("merge"))
+
+
+@bp.post("/tickets/<int:ticket_id>/visits")
+@roles_required(*DESK)
+def plan_visit(ticket_id: int):
+    return ticket_post(ticket_id, VisitForm(), lambda ticket, f: service.plan_visit(
+        ticket, current_user, day=f.day.data, slot=time.fromisoformat(f.slot.data), version=f.version.data),
+        anchor=ANCHOR, context=_again("visit"))

@@ -1,5 +1,5 @@
 """Desk forms: intake, triage, assignment, updates, questions and quotes for the customer, follow-up tasks."""
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from portal import labels
 from portal.domain import phones
+from portal.services.dispatch import SLOTS
 from portal.web.fields import SERIAL_RE, VersionField, new_key, optional_int, phone_number, strip, to_choices
 
 
@@ -137,6 +138,16 @@ class TransferForm(FlaskForm):
 
 class LinkForm(FlaskForm):
     number = StringField(_l("Ticket number"), filters=[strip], validators=[DataRequired(), Length(max=20)])
+
+
+class VisitForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    slot = SelectField(_l("Slot"), choices=to_choices((s.strftime("%H:%M"), s.strftime("%H:%M")) for s in SLOTS))
+    version = VersionField()
+
+    def validate_day(self, field):
+        if field.data and not (date.today() <= field.data <= date.today() + timedelta(days=365)):
+            raise ValidationError(_l("Choose a day from today up to a year ahead."))
 
 
 class MergeForm(FlaskForm):

@@ -18,6 +18,7 @@ from portal.backoffice.forms import (
     TransferForm,
     TriageForm,
     UpdateCustomerForm,
+    VisitForm,
 )
 from portal.domain import workflow
 from portal.domain.dispatch import Suggestion, best
@@ -109,7 +110,8 @@ PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_ro
                 "desk_forms": "desk"}
 # The desk's own work (issue 13): each form shown while its action is allowed.
 DESK_FORMS = {"note": ("add_note", NoteForm), "resolve": ("resolve_remote", ResolveRemoteForm),
-              "transfer": ("transfer", TransferForm), "link": ("link", LinkForm), "merge": ("merge", MergeForm)}
+              "transfer": ("transfer", TransferForm), "link": ("link", LinkForm), "merge": ("merge", MergeForm),
+              "visit": ("plan_visit", VisitForm)}
 
 
 def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:

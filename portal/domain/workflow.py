@@ -91,6 +91,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     **{(s, "transfer"): _T(s, DESK) for s in OPEN_STATUSES - {RESOLVED}},
     **{(s, "link"): _T(s, DESK) for s in STATUSES},
     **{(s, "merge"): _T(CANCELLED, DESK) for s in OPEN_STATUSES - {RESOLVED}},
+    # A second or follow-up visit of the assigned engineer (the part has come, the fault came back).
+    **{(s, "plan_visit"): _T(s, DESK) for s in (ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER, REOPENED)},
     # The customer confirms a resolution without a visit on the portal, or says it is not solved (the service
     # refuses both after a visit, whose acceptance is signed).
     (RESOLVED, "confirm_resolution"): _T(CLOSED, CUSTOMERS),

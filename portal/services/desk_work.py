@@ -1,14 +1,18 @@
 """The desk's own work on a ticket (issue 13): internal notes with photos, a consultation resolved without a
 visit, a transfer to another department, links between related tickets and a duplicate merged into its
 original. Each step goes through the workflow table and leaves an event on the timeline."""
+from datetime import date, time
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from portal.domain.time import utcnow
 from portal.domain.workflow import FINAL
 from portal.extensions import db
-from portal.models import Attachment, Department, Ticket, TicketEvent, TicketLink, User
+from portal.models import Attachment, Department, Ticket, TicketEvent, TicketLink, User, Visit
 from portal.models.ticket_link import DUPLICATE_OF, RELATED
 from portal.services import ServiceError, sla
+from portal.services.dispatch import SLOTS, slot_time
 from portal.services.events import add_event
 from portal.services.tickets import attach_photos
 from portal.services.transitions import apply_action, check_version
@@ -168,3 +172,43 @@ def merge(ticket: Ticket, user: User, *, number: str, version: int | None) -> Ti
                     "contact_phone": ticket.contact_phone})
     sla.refresh(ticket)
     return original
+
+
+def plan_visit(ticket: Ticket, user: User, *, day: date, slot: time, version: int | None) -> Visit:
+    """A second or follow-up visit of the assigned engineer in a free slot; the visit they were on (if any) ends
+    here, so that their arrival opens the new one. The customer is told like any booked visit."""
+    if slot not in SLOTS:
+        raise ServiceError(_l("Choose one of the slots."), field="slot")
+    check_version(ticket, version)
+    apply_action(ticket, "plan_visit", user)
+    if ticket.assignee_id is None:
+        raise ServiceError(_l("Assign an engineer first."), status=409)
+    at = slot_time(day, slot)
+    if at <= utcnow():
+        raise ServiceError(_l("Choose a slot in the future."), field="slot")
+    taken = _l("The engineer already has a visit then. Choose another slot.")
+    with db.session.no_autoflush:
+        if db.session.scalar(db.select(Visit.id).where(Visit.engineer_id == ticket.assignee_id,
+                                                        Visit.scheduled_at == at)) is not None:
+            raise ServiceError(taken, status=409, field="slot")
+        previous = db.session.scalars(db.select(Visit).where(Visit.ticket_id == ticket.id,
+                                                             Visit.departed_at.is_(None))).all()
+    now, replaced = utcnow(), None
+    for visit in previous:
+        if visit.arrived_at is not None:
+            visit.departed_at = now  # the visit they were on ends here
+        else:
+            # A planned visit that never happened is moved: its slot is free again.
+            replaced = visit.scheduled_at.isoformat() if visit.scheduled_at else None
+            db.session.delete(visit)
+    db.session.flush()
+    visit = Visit(ticket_id=ticket.id, engineer_id=ticket.assignee_id, scheduled_at=at)
+    try:
+        with db.session.begin_nested():  # another booking of the slot may have landed since the check
+            db.session.add(visit)
+    except IntegrityError as clash:
+        raise ServiceError(taken, status=409, field="slot") from clash
+    add_event(ticket, user, "visit_scheduled", data={"engineer": ticket.assignee_id, "at": at.isoformat(),
+                                                     "follow_up": ticket.visit_count > 0, "replaces": replaced},
+              customer_visible=True)
+    return visit

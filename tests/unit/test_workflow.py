@@ -137,6 +137,9 @@ def test_every_status_is_reachable_from_new():
     ("new", "merge", "agent", "cancelled"),
     ("waiting_parts", "merge", "admin", "cancelled"),
     ("resolved", "confirm_resolution", "customer", "closed"),
+    ("waiting_parts", "plan_visit", "agent", "waiting_parts"),
+    ("in_progress", "plan_visit", "supervisor", "in_progress"),
+    ("reopened", "plan_visit", "agent", "reopened"),
     ("resolved", "not_resolved", "customer", "reopened"),
 ])
 def test_desk_work_allowed(status, action, role, target):
@@ -162,6 +165,9 @@ def test_desk_work_allowed(status, action, role, target):
     ("cancelled", "merge", "agent", workflow.REFUSED_STATUS),
     ("new", "merge", "engineer", workflow.REFUSED_ROLE),
     ("resolved", "confirm_resolution", "agent", workflow.REFUSED_ROLE),
+    ("triaged", "plan_visit", "agent", workflow.REFUSED_STATUS),
+    ("closed", "plan_visit", "agent", workflow.REFUSED_STATUS),
+    ("in_progress", "plan_visit", "engineer", workflow.REFUSED_ROLE),
     ("resolved", "confirm_resolution", "signer", workflow.REFUSED_ROLE),
     ("in_progress", "confirm_resolution", "customer", workflow.REFUSED_STATUS),
     ("closed", "not_resolved", "customer", workflow.REFUSED_STATUS),

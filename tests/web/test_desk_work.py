@@ -187,7 +187,7 @@ def test_merge_refuses_a_closed_original_or_itself(app, login_as):
         assert _ticket(app, duplicate).status == "new"
 
 
-@pytest.mark.parametrize("path", ["notes", "resolve-remotely", "transfer", "links", "merge"])
+@pytest.mark.parametrize("path", ["notes", "resolve-remotely", "transfer", "links", "merge", "visits"])
 @pytest.mark.parametrize("role", ["engineer", "backoffice", "customer"])
 def test_only_the_desk_works_a_ticket(app, login_as, path, role):
     ticket_id = make_ticket(app, status="triaged")
@@ -253,3 +253,58 @@ def test_another_customer_cannot_confirm(app, login_as, client):
     assert other.post_form(f"/my/tickets/{ticket_id}/confirm-resolution").status_code in (403, 404)
     with app.app_context():
         assert _ticket(app, ticket_id).status == "resolved"
+
+
+def _tomorrow():
+    from datetime import date, timedelta
+    return (date.today() + timedelta(days=1)).isoformat()
+
+
+def test_an_on_site_job_gets_a_follow_up_visit(app, login_as):
+    from portal.models import Visit
+    ticket_id = make_ticket(app, status="in_progress")
+    with app.app_context():
+        version = _ticket(app, ticket_id).version
+    agent = login_as("agent")
+    response = agent.post_form(f"/desk/tickets/{ticket_id}/visits", {"day": _tomorrow(), "slot": "14:00",
+                                                                     "version": version}, headers=EN)
+    assert response.status_code == 302
+    with app.app_context():
+        visits = db.session.scalars(db.select(Visit).where(Visit.ticket_id == ticket_id).order_by(Visit.id)).all()
+        assert len(visits) == 2 and visits[0].departed_at is not None and visits[1].arrived_at is None
+        (event,) = _events(ticket_id, "visit_scheduled")
+        assert event.customer_visible and event.data["follow_up"] is True
+        assert db.session.scalar(db.select(InboxItem).where(InboxItem.ticket_id == ticket_id,
+                                                            InboxItem.kind == "visit_booked")) is not None
+    # The engineer arrives for the second visit.
+    from portal.models import User
+    from portal.services import fieldwork
+    with app.test_request_context():
+        ticket = _ticket(app, ticket_id)
+        engineer = db.session.get(User, ticket.assignee_id)
+        fieldwork.record_arrival(ticket, engineer)
+        db.session.commit()
+        assert _ticket(app, ticket_id).visit_count == 2
+
+
+def test_a_follow_up_visit_is_refused_in_the_past_a_taken_slot_or_a_closed_ticket(app, login_as):
+    ticket_id, closed = make_ticket(app, status="in_progress"), make_ticket(app, status="closed")
+    with app.app_context():
+        version = _ticket(app, ticket_id).version
+    agent = login_as("agent")
+    from datetime import date, timedelta
+    past = agent.post_form(f"/desk/tickets/{ticket_id}/visits", {
+        "day": (date.today() - timedelta(days=1)).isoformat(), "slot": "09:00", "version": version}, htmx=True)
+    assert past.status_code == 422
+    assert agent.post_form(f"/desk/tickets/{ticket_id}/visits", {"day": _tomorrow(), "slot": "16:00",
+                                                                 "version": version}).status_code == 302
+    other = make_ticket(app, status="in_progress")
+    with app.app_context():
+        other_version = _ticket(app, other).version
+    taken = agent.post_form(f"/desk/tickets/{other}/visits", {"day": _tomorrow(), "slot": "16:00",
+                                                              "version": other_version}, htmx=True, headers=EN)
+    assert taken.status_code == 409 and "already has a visit" in taken.get_data(True)
+    with app.app_context():
+        closed_version = _ticket(app, closed).version
+    assert agent.post_form(f"/desk/tickets/{closed}/visits", {"day": _tomorrow(), "slot": "09:00",
+                                                              "version": closed_version}, htmx=True).status_code == 409
