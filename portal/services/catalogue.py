@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal.domain import checklists as checklist_rules
-from portal.domain import search
+from portal.domain import search, stale
 from portal.extensions import db
 from portal.models import ChecklistTemplate, Part, ProductModel, User
 from portal.services import ServiceError, security_log
@@ -52,7 +52,22 @@ def checklist_for(category: str | None) -> ChecklistTemplate | None:
     return db.session.scalar(db.select(ChecklistTemplate).where(ChecklistTemplate.category == category))
 
 
-def _save(cls, record, fields, data: dict, by: User | None, what: str):
+class StaleEdit(ServiceError):
+    """Someone saved the record after the form was opened: `current` holds what it says now."""
+
+    def __init__(self, current: dict):
+        super().__init__(_l("Someone else changed this record meanwhile. Check the current values below and "
+                            "save again."), status=409)
+        self.current = current
+
+
+def current_values(record, fields) -> dict:
+    return {f: getattr(record, f) for f in fields}
+
+
+def _save(cls, record, fields, data: dict, by: User | None, what: str, seen: str | None = None):
+    if record is not None and stale.is_stale(seen, current_values(record, fields)):
+        raise StaleEdit(current_values(record, fields))
     code = (data.get("code") or "").strip().upper()
     taken = db.session.scalar(db.select(cls.id).where(cls.code == code, cls.id != (record.id if record else 0)))
     if taken:
@@ -70,12 +85,12 @@ def _save(cls, record, fields, data: dict, by: User | None, what: str):
     return record
 
 
-def save_model(model: ProductModel | None, data: dict, by: User | None) -> ProductModel:
-    return _save(ProductModel, model, MODEL_FIELDS, data, by, "product model")
+def save_model(model: ProductModel | None, data: dict, by: User | None, seen: str | None = None) -> ProductModel:
+    return _save(ProductModel, model, MODEL_FIELDS, data, by, "product model", seen)
 
 
-def save_part(part: Part | None, data: dict, by: User | None) -> Part:
-    return _save(Part, part, PART_FIELDS, data, by, "part")
+def save_part(part: Part | None, data: dict, by: User | None, seen: str | None = None) -> Part:
+    return _save(Part, part, PART_FIELDS, data, by, "part", seen)
 
 
 def set_active(record, active: bool, by: User | None, what: str) -> None:
