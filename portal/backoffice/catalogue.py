@@ -9,8 +9,7 @@ from flask_login import current_user
 from portal import labels
 from portal.backoffice.blueprint import bp
 from portal.backoffice.catalogue_forms import PartForm, ProductModelForm
-from portal.domain import stale
-from portal.domain.money import fen_to_yuan
+from portal.backoffice.stale_forms import open_on, show_changes
 from portal.domain.roles import SUPERVISORS
 from portal.extensions import db
 from portal.models import Part, ProductModel
@@ -39,8 +38,8 @@ def _record(kind: str, record_id: int):
 def _form(kind: str, record=None):
     form = KINDS[kind][1](obj=record)
     # The record as shown: a save after someone else's is refused (catalogue.StaleEdit), not applied unseen.
-    if record is not None and request.method == "GET":
-        form.seen.data = stale.fingerprint(catalogue.current_values(record, KINDS[kind][2]))
+    if request.method == "GET":
+        open_on(form, record, KINDS[kind][2])
     if kind == "models":
         known = dict.fromkeys([*labels.PRODUCT_CATEGORY, *catalogue.categories()])
         form.category.choices = to_choices(
@@ -71,11 +70,7 @@ def _save(kind, form, record):
     save = catalogue.save_model if kind == "models" else catalogue.save_part
 
     def again(status, error):
-        if isinstance(error, catalogue.StaleEdit):
-            # Both: what the record says now beside what was typed (kept in the form); saving again applies it.
-            form.changes_meanwhile = [{"what": form[name].label.text, "body": _shown(name, value)}
-                                      for name, value in error.current.items() if value != form[name].data]
-            form.seen.data = stale.fingerprint(error.current)
+        show_changes(form, error)
         return refused(form, status, lambda code: _edit_page(kind, form, record, code), error)
 
     return submit(form, lambda f: save(record, {name: f[name].data for name in fields}, current_user,
@@ -83,16 +78,6 @@ def _save(kind, form, record):
                   done=lambda r: saved(_("%(code)s saved.", code=r.code), url_for("backoffice.catalogue_list",
                                                                                   kind=kind, q=r.code)),
                   again=again)
-
-
-def _shown(name: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if name == "unit_price_fen":
-        return "¥" + fen_to_yuan(value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)
 
 
 @bp.route(f"/admin/catalogue/{KIND}/new", methods=["GET", "POST"])

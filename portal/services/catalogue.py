@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal.domain import checklists as checklist_rules
-from portal.domain import search, stale
+from portal.domain import search
 from portal.extensions import db
 from portal.models import ChecklistTemplate, Part, ProductModel, User
-from portal.services import ServiceError, security_log
+from portal.services import ServiceError, check_fresh, security_log
 
 MODEL_FIELDS = ("code", "name", "category", "warranty_months")
 PART_FIELDS = ("code", "name", "category", "unit_price_fen", "warranty_months", "serial_tracked")
@@ -52,22 +52,12 @@ def checklist_for(category: str | None) -> ChecklistTemplate | None:
     return db.session.scalar(db.select(ChecklistTemplate).where(ChecklistTemplate.category == category))
 
 
-class StaleEdit(ServiceError):
-    """Someone saved the record after the form was opened: `current` holds what it says now."""
-
-    def __init__(self, current: dict):
-        super().__init__(_l("Someone else changed this record meanwhile. Check the current values below and "
-                            "save again."), status=409)
-        self.current = current
-
-
 def current_values(record, fields) -> dict:
     return {f: getattr(record, f) for f in fields}
 
 
 def _save(cls, record, fields, data: dict, by: User | None, what: str, seen: str | None = None):
-    if record is not None and stale.is_stale(seen, current_values(record, fields)):
-        raise StaleEdit(current_values(record, fields))
+    check_fresh(record, fields, seen)
     code = (data.get("code") or "").strip().upper()
     taken = db.session.scalar(db.select(cls.id).where(cls.code == code, cls.id != (record.id if record else 0)))
     if taken:
