@@ -105,6 +105,16 @@ EVENT.update({
     "signing_link_requested": _l("Customer asked for a signing link"),
     "escalation_requested": _l("Customer asked for escalation"), "survey_submitted": _l("Customer rated the service"),
 })
+# The desk's own work on a ticket (issue 13).
+EVENT.update({
+    "note": _l("Internal note"), "resolved_remotely": _l("Resolved without a visit"),
+    "transferred": _l("Transferred to another department"), "linked": _l("Linked to a related ticket"),
+    "merged": _l("Merged into its original"), "merge_received": _l("A duplicate was merged into this ticket"),
+    "resolution_confirmed": _l("Customer confirmed it is solved"),
+    "not_resolved": _l("Customer says it is not solved"),
+})
+LINK = {"related": _l("related"), "duplicate": _l("duplicate merged into this one"),
+        "original": _l("original this one was merged into")}
 FOLLOW_UP = {"low_rating": _l("low rating"), "escalation": _l("escalation"), "complaint": _l("complaint"),
              "signing_link": _l("signing link requested"), "callback": _l("satisfaction call-back"),
              "reply": _l("customer reply to answer"), "maintenance_skipped": _l("maintenance visit skipped")}

@@ -6,6 +6,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     customer_records,
     customers,
     dashboard,
+    desk_work,
     device_labels,
     dialogue,
     dispatch,

@@ -9,6 +9,7 @@ from flask_login import current_user
 from portal import labels
 from portal.backoffice.blueprint import bp
 from portal.backoffice.catalogue_forms import PartForm, ProductModelForm
+from portal.backoffice.stale_forms import open_on, show_changes
 from portal.domain.roles import SUPERVISORS
 from portal.extensions import db
 from portal.models import Part, ProductModel
@@ -36,6 +37,9 @@ def _record(kind: str, record_id: int):
 
 def _form(kind: str, record=None):
     form = KINDS[kind][1](obj=record)
+    # The record as shown: a save after someone else's is refused (catalogue.StaleEdit), not applied unseen.
+    if request.method == "GET":
+        open_on(form, record, KINDS[kind][2])
     if kind == "models":
         known = dict.fromkeys([*labels.PRODUCT_CATEGORY, *catalogue.categories()])
         form.category.choices = to_choices(
@@ -64,10 +68,16 @@ def _edit_page(kind, form, record, status=200):
 def _save(kind, form, record):
     _cls, _form_cls, fields, _what = KINDS[kind]
     save = catalogue.save_model if kind == "models" else catalogue.save_part
-    return submit(form, lambda f: save(record, {name: f[name].data for name in fields}, current_user),
+
+    def again(status, error):
+        show_changes(form, error)
+        return refused(form, status, lambda code: _edit_page(kind, form, record, code), error)
+
+    return submit(form, lambda f: save(record, {name: f[name].data for name in fields}, current_user,
+                                       seen=f.seen.data),
                   done=lambda r: saved(_("%(code)s saved.", code=r.code), url_for("backoffice.catalogue_list",
                                                                                   kind=kind, q=r.code)),
-                  again=lambda status, error: refused(form, status, lambda code: _edit_page(kind, form, record, code)))
+                  again=again)
 
 
 @bp.route(f"/admin/catalogue/{KIND}/new", methods=["GET", "POST"])

@@ -19,6 +19,7 @@ CODE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9\-_./]{0,59}$", message=_l("Letters, digit
 
 
 class ProductModelForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     code = StringField(_l("Model code"), filters=[strip], validators=[DataRequired(), Length(max=60), CODE],
                        description=_l("As on the type plate, e.g. ABC-2000"))
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
@@ -29,6 +30,7 @@ class ProductModelForm(FlaskForm):
 
 
 class PartForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     code = StringField(_l("Part number"), filters=[strip], validators=[DataRequired(), Length(max=60), CODE])
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     category = StringField(_l("Part category"), filters=[strip], validators=[Length(max=60)],

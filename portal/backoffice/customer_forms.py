@@ -1,13 +1,14 @@
 """Forms of the customer master data: customer, contact, site, registered unit."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from portal.web.fields import SERIAL_RE, optional_int, strip, to_choices
 
 
 class CustomerForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     kind = SelectField(_l("Kind of customer"), choices=to_choices(
         [("company", _l("Company")), ("individual", _l("Individual"))]), default="company")
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(min=2, max=200)],

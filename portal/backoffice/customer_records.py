@@ -7,6 +7,7 @@ from flask_login import current_user
 from portal.backoffice.blueprint import bp
 from portal.backoffice.customer_forms import ContactForm, CustomerForm, SiteForm, UnitForm
 from portal.backoffice.customers import load_customer
+from portal.backoffice.stale_forms import open_on, show_changes
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.extensions import db
 from portal.models import Asset, Contact, CustomerAddress, ProductModel, User
@@ -67,11 +68,18 @@ def customer_edit(customer_id: int):
     customer = load_customer(customer_id)
     form = _customer_form(customer)
     if request.method == "GET":
+        open_on(form, customer, customer_records.CUSTOMER_FIELDS)
         return _edit_page(form, customer)
-    return submit(form, lambda f: customer_records.save_customer(customer, _customer_data(f), current_user),
+
+    def again(status, error):
+        show_changes(form, error)
+        return refused(form, status, lambda code: _edit_page(form, customer, code), error)
+
+    return submit(form, lambda f: customer_records.save_customer(customer, _customer_data(f), current_user,
+                                                                 seen=f.seen.data),
                   done=lambda c: saved(_("Customer %(name)s saved.", name=c.name),
                                        url_for("backoffice.customer_detail", customer_id=c.id)),
-                  again=lambda status, error: refused(form, status, lambda code: _edit_page(form, customer, code)))
+                  again=again)
 
 
 @bp.post("/customers/<int:customer_id>/active")

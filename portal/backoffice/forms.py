@@ -1,5 +1,5 @@
 """Desk forms: intake, triage, assignment, updates, questions and quotes for the customer, follow-up tasks."""
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from portal import labels
 from portal.domain import phones
+from portal.services.dispatch import SLOTS
 from portal.web.fields import SERIAL_RE, VersionField, new_key, optional_int, phone_number, strip, to_choices
 
 
@@ -122,3 +123,42 @@ class CallbackForm(FlaskForm):
     satisfaction = RadioField(_l("Customer's satisfaction"), choices=to_choices(labels.SATISFACTION.items()),
                               validators=[InputRequired(message=_l("Choose how satisfied the customer is."))])
     note = TextAreaField(_l("Comment and suggestions"), filters=[strip], validators=[Optional(), Length(max=1000)])
+
+
+# ---- The desk's own work on a ticket (issue 13) ----
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Internal note"), filters=[strip], validators=[DataRequired(), Length(min=2, max=5000)],
+                         description=_l("Seen by staff only"))
+    photos = MultipleFileField(_l("Photos"))
+
+
+class ResolveRemoteForm(FlaskForm):
+    summary = TextAreaField(_l("What was done"), filters=[strip], validators=[DataRequired(), Length(min=5, max=2000)],
+                            description=_l("Told to the customer, who confirms it"))
+    version = VersionField()
+
+
+class TransferForm(FlaskForm):
+    department_id = SelectField(_l("Department"), coerce=optional_int, validators=[DataRequired()])
+    reason = StringField(_l("Reason for the transfer"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    version = VersionField()
+
+
+class LinkForm(FlaskForm):
+    number = StringField(_l("Ticket number"), filters=[strip], validators=[DataRequired(), Length(max=20)])
+
+
+class VisitForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    slot = SelectField(_l("Slot"), choices=to_choices((s.strftime("%H:%M"), s.strftime("%H:%M")) for s in SLOTS))
+    version = VersionField()
+
+    def validate_day(self, field):
+        if field.data and not (date.today() <= field.data <= date.today() + timedelta(days=365)):
+            raise ValidationError(_l("Choose a day from today up to a year ahead."))
+
+
+class MergeForm(FlaskForm):
+    number = StringField(_l("Number of the original ticket"), filters=[strip],
+                         validators=[DataRequired(), Length(max=20)])
+    version = VersionField()

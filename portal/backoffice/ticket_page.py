@@ -7,7 +7,19 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal import labels
-from portal.backoffice.forms import AssignForm, QuestionForm, QuoteForm, TriageForm, UpdateCustomerForm
+from portal.backoffice.forms import (
+    AssignForm,
+    LinkForm,
+    MergeForm,
+    NoteForm,
+    QuestionForm,
+    QuoteForm,
+    ResolveRemoteForm,
+    TransferForm,
+    TriageForm,
+    UpdateCustomerForm,
+    VisitForm,
+)
 from portal.domain import workflow
 from portal.domain.dispatch import Suggestion, best
 from portal.domain.roles import DESK, SUPERVISORS
@@ -16,6 +28,7 @@ from portal.extensions import db
 from portal.models import (
     Acceptance,
     Attachment,
+    Department,
     Document,
     FollowUpTask,
     Notification,
@@ -24,7 +37,7 @@ from portal.models import (
     Ticket,
     TicketEvent,
 )
-from portal.services import conflicts, selfservice, sla
+from portal.services import conflicts, desk_work, selfservice, sla
 from portal.services import dispatch as dispatch_service
 from portal.services import tickets as ticket_service
 from portal.services.transitions import allowed_actions
@@ -45,6 +58,8 @@ def suggestion_reasons(s: Suggestion) -> list[str]:
         reasons.append(_("not senior: P1 and P2 need a senior engineer"))
     if what:
         reasons.append(_("knows %(what)s", what=what) if s.knows else _("not trained on %(what)s", what=what))
+    if s.on_duty is not None:
+        reasons.append(_("at work now") if s.on_duty else _("not at work now"))
     reasons.append(ngettext("%(num)d open job", "%(num)d open jobs", s.open_jobs))
     if s.same_region:
         reasons.append(_("same region: %(region)s", region=s.region))
@@ -92,19 +107,24 @@ def changes_since(ticket: Ticket, version: int) -> list[dict]:
 # panel is drawn at once.
 PARTS = {"sla": "backoffice/_ticket_sla.html", "assign": "backoffice/_ticket_assign.html",
          "records": "backoffice/_ticket_records.html", "dialogue": "backoffice/_ticket_dialogue.html",
-         "history": "backoffice/_ticket_history.html"}
-PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_rows": "dialogue", "new_link": "records"}
+         "desk": "backoffice/_ticket_desk.html", "history": "backoffice/_ticket_history.html"}
+PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_rows": "dialogue", "new_link": "records",
+                "desk_forms": "desk"}
+# The desk's own work (issue 13): each form shown while its action is allowed.
+DESK_FORMS = {"note": ("add_note", NoteForm), "resolve": ("resolve_remote", ResolveRemoteForm),
+              "transfer": ("transfer", TransferForm), "link": ("link", LinkForm), "merge": ("merge", MergeForm),
+              "visit": ("plan_visit", VisitForm)}
 
 
 def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
     """The deferred panels this user sees on this ticket."""
     return [part for part in PARTS if (part != "assign" or "assign" in actions)
-            and (part != "dialogue" or current_user.role in DESK)]
+            and (part not in ("dialogue", "desk") or current_user.role in DESK)]
 
 
 def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_form=None, new_link=None,
                    dialogue_forms: dict | None = None, quote_rows: list | None = None,
-                   error: str | None = None, lazy: bool = False) -> dict:
+                   desk_forms: dict | None = None, error: str | None = None, lazy: bool = False) -> dict:
     """The ticket panel; a refused form comes back in its place, as typed (`error`: a refusal said above).
 
     `lazy`: the deferred panels are left for the browser to ask for (a page opened); otherwise every panel is
@@ -128,13 +148,13 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_fo
         context["update_form"] = update_form or UpdateCustomerForm(formdata=None)
     parts = parts_for(ticket, actions)
     given = {"assign_form": assign_form, "dialogue_forms": dialogue_forms, "quote_rows": quote_rows,
-             "new_link": new_link}
+             "new_link": new_link, "desk_forms": desk_forms}
     eager = {PART_OF_FORM[k] for k, v in given.items() if v is not None} if lazy else set(parts)
     context["deferred"] = [part for part in parts if part not in eager]
     for part in parts:
         if part in eager:
             context.update(part_context(ticket, part, actions, assign_form=assign_form, new_link=new_link,
-                                        dialogue_forms=dialogue_forms, quote_rows=quote_rows))
+                                        dialogue_forms=dialogue_forms, quote_rows=quote_rows, desk_forms=desk_forms))
     return context
 
 
@@ -147,7 +167,8 @@ def registration(ticket: Ticket) -> dict:
 
 
 def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=None, new_link=None,
-                 dialogue_forms: dict | None = None, quote_rows: list | None = None) -> dict:
+                 dialogue_forms: dict | None = None, quote_rows: list | None = None,
+                 desk_forms: dict | None = None) -> dict:
     """What one deferred panel draws."""
     if part == "sla":
         return {"sla": sla.reading(ticket)}
@@ -178,6 +199,25 @@ def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=N
             "new_link": new_link, "resolve_form": ButtonForm(formdata=None)}
     if part == "dialogue":
         return {"dialogue": customer_dialogue(ticket, dialogue_forms, quote_rows)}
+    if part == "desk":
+        return desk_context(ticket, actions, desk_forms)
     return {"events": db.session.scalars(
         db.select(TicketEvent).options(joinedload(TicketEvent.actor))
         .where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all()}
+
+
+def desk_context(ticket: Ticket, actions: list[str], given: dict | None = None) -> dict:
+    """The desk's work panel: notes, resolving without a visit, transfer, links and merging; `given` carries a
+    refused form back as typed."""
+    given = given or {}
+    forms = {name: given.get(name) or form(formdata=None)
+             for name, (action, form) in DESK_FORMS.items() if action in actions}
+    for form in forms.values():
+        if hasattr(form, "version"):
+            form.version.data = ticket.version
+    departments = db.session.scalars(db.select(Department).order_by(Department.name)).all()
+    if "transfer" in forms:
+        forms["transfer"].department_id.choices = to_choices([("", _("Choose a department"))] + [
+            (d.id, d.name) for d in departments if d.id != ticket.department_id])
+    return {"desk_forms": forms, "linked": desk_work.linked(ticket),
+            "department": next((d for d in departments if d.id == ticket.department_id), None)}

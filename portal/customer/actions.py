@@ -17,7 +17,7 @@ from portal.customer.follow import detail_context
 from portal.domain.roles import CUSTOMERS
 from portal.extensions import db
 from portal.models import Quote, Ticket
-from portal.services import ServiceError
+from portal.services import ServiceError, desk_work
 from portal.services import selfservice as service
 from portal.services.acceptance import parse_client_time
 from portal.services.transitions import allowed_actions
@@ -55,6 +55,11 @@ class EscalationForm(FlaskForm):
     reason = TextAreaField(_l("Why"), filters=[strip], validators=[DataRequired(), Length(min=2, max=1000)])
 
 
+class NotResolvedForm(FlaskForm):
+    reason = TextAreaField(_l("What is not right?"), filters=[strip],
+                           validators=[DataRequired(), Length(min=2, max=1000)])
+
+
 class SurveyForm(FlaskForm):
     speed = _score(_l("Speed"))
     engineer = _score(_l("Engineer"))
@@ -81,6 +86,8 @@ class CustomerActions:
     survey_state: str
     survey: object | None
     survey_closes_at: object | None
+    # Resolved by the desk without a visit: the customer confirms here instead of signing.
+    remote_resolution: bool = False
     forms: dict = field(default_factory=dict)
     error: str | None = None
 
@@ -106,7 +113,8 @@ def customer_actions(ticket: Ticket, forms: dict | None = None, error: str | Non
     window = service.survey_window(ticket)
     forms = {"answer": AnswerForm(formdata=None), "quote": QuoteDecisionForm(formdata=None),
              "escalate": EscalationForm(formdata=None), "survey": SurveyForm(formdata=None),
-             "signing": ButtonForm(formdata=None), **(forms or {})}
+             "signing": ButtonForm(formdata=None), "confirm": ButtonForm(formdata=None),
+             "not_resolved": NotResolvedForm(formdata=None), **(forms or {})}
     return CustomerActions(
         ticket=ticket, questions=pairs, open_questions=[q for q, a in pairs if a is None], quote=quote,
         quote_sha256=service.rules.content_hash(service.quote_content(quote, ticket)) if quote else None,
@@ -115,8 +123,8 @@ def customer_actions(ticket: Ticket, forms: dict | None = None, error: str | Non
         signing_requested=any(t.kind == "signing_link" for t in tasks),
         open_escalation=next((t for t in tasks if t.kind in service.ESCALATION_KINDS), None),
         survey_state=service.survey_state(ticket, survey=survey), survey=survey,
-        survey_closes_at=window.closes_at if window else None, forms=forms,
-        error=error)
+        survey_closes_at=window.closes_at if window else None, forms=forms, error=error,
+        remote_resolution=ticket.status == "resolved" and desk_work.resolved_without_visit(ticket))
 
 
 def _page(ticket: Ticket, key: str, form, status: int, error: str | None = None):
@@ -192,3 +200,20 @@ def survey(ticket_id: int):
                               result=form.result.data, comment=form.comment.data,
                               satisfaction=form.satisfaction.data or None)
     return _act(ticket_id, "survey", SurveyForm(), apply, _("Thank you for your rating."))
+
+
+@bp.post("/tickets/<int:ticket_id>/confirm-resolution")
+@roles_required(*CUSTOMERS)
+def confirm_resolution(ticket_id: int):
+    def apply(ticket, form):
+        desk_work.confirm_resolution(ticket, current_user)
+    return _act(ticket_id, "confirm", ButtonForm(), apply, _("Thank you: your request is closed."))
+
+
+@bp.post("/tickets/<int:ticket_id>/not-resolved")
+@roles_required(*CUSTOMERS)
+def not_resolved(ticket_id: int):
+    def apply(ticket, form):
+        desk_work.report_not_resolved(ticket, current_user, reason=form.reason.data)
+    return _act(ticket_id, "not_resolved", NotResolvedForm(), apply,
+                _("We are sorry it is not solved yet: the service desk takes it up again."))

@@ -20,7 +20,7 @@ from portal.services.presence import which_exist
 from portal.web.access import load_ticket, roles_required
 
 # Only these kinds show their text to the customer: what was written for them (an update, their own words).
-CUSTOMER_BODIES = frozenset({"customer_updated", "rejected", "accepted"})
+CUSTOMER_BODIES = frozenset({"customer_updated", "rejected", "accepted", "resolved_remotely", "not_resolved"})
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,8 @@ def customer_events(ticket: Ticket) -> list[dict]:
         what = str(labels.CUSTOMER_EVENT.get(event.kind) or labels.EVENT.get(event.kind, event.kind))
         if event.kind == "assigned" and event.data and event.data.get("name"):
             what = _("%(name)s is your engineer", name=event.data["name"])
+        if event.kind == "merged" and event.data and event.data.get("number"):
+            what = _("A duplicate: it carries on as %(number)s", number=event.data["number"])
         rows.append({"at": event.created_at, "kind": event.kind, "what": what,
                      "body": event.body if event.kind in CUSTOMER_BODIES else None})
     return rows

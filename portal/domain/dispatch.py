@@ -1,5 +1,7 @@
-"""Who should take a ticket: engineers ranked by skill, open workload and region, with the reasons why."""
+"""Who should take a ticket: engineers ranked by skill, working hours, open workload and region, with the
+reasons why."""
 from dataclasses import dataclass
+from datetime import datetime
 
 SENIOR_PRIORITIES = frozenset({"P1", "P2"})
 
@@ -14,6 +16,10 @@ class Candidate:
     skills: tuple[str, ...] = ()
     region: str | None = None
     open_jobs: int = 0
+    # Working days as digits 1-7 (Monday is 1) and hours as HH:MM; None: not set, taken as always available.
+    work_days: str | None = None
+    work_start: str | None = None
+    work_end: str | None = None
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,8 @@ class Suggestion:
     same_region: bool
     category: str | None
     region: str | None  # the customer's region
+    # At work at the moment of ranking; None when the engineer's working hours are not set.
+    on_duty: bool | None = None
 
     @property
     def open_jobs(self) -> int:
@@ -34,16 +42,33 @@ def needs_senior(priority: str | None) -> bool:
     return priority in SENIOR_PRIORITIES
 
 
-def rank(candidates, *, category: str | None, region: str | None, priority: str | None) -> list[Suggestion]:
-    """Eligible engineers first, then who knows the product, then the lighter workload, then the same region."""
+def on_duty(c: Candidate, at: datetime | None) -> bool | None:
+    """Whether `at` (local time) falls in the engineer's working days and hours; None when they are not set.
+    Hours past midnight (22:00-06:00) count as one shift that starts on a working day."""
+    if at is None or not (c.work_days or c.work_start):
+        return None
+    days = c.work_days or "1234567"
+    start, end, now = c.work_start or "00:00", c.work_end or "24:00", at.strftime("%H:%M")
+    weekday = str(at.isoweekday())
+    if start <= end:
+        return weekday in days and start <= now < end
+    yesterday = str((at.isoweekday() - 2) % 7 + 1)
+    return (weekday in days and now >= start) or (yesterday in days and now < end)
+
+
+def rank(candidates, *, category: str | None, region: str | None, priority: str | None,
+         at: datetime | None = None) -> list[Suggestion]:
+    """Eligible engineers first, then who knows the product, then who is at work now (`at`, local time), then
+    the lighter workload, then the same region."""
     suggestions = [
         Suggestion(engineer=c, eligible=c.is_senior or not needs_senior(priority),
                    knows=bool(category) and category in (c.skills or ()),
-                   same_region=bool(region) and c.region == region, category=category, region=region)
+                   same_region=bool(region) and c.region == region, category=category, region=region,
+                   on_duty=on_duty(c, at))
         for c in candidates
     ]
-    return sorted(suggestions, key=lambda s: (not s.eligible, not s.knows, s.open_jobs, not s.same_region,
-                                              s.engineer.name, s.engineer.id))
+    return sorted(suggestions, key=lambda s: (not s.eligible, not s.knows, s.on_duty is False, s.open_jobs,
+                                              not s.same_region, s.engineer.name, s.engineer.id))
 
 
 def best(suggestions: list[Suggestion]) -> Suggestion | None:

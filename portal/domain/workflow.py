@@ -86,6 +86,21 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     # Escalation and complaints stay possible after closing (a complaint often comes then).
     **{(s, "escalate"): _T(s, CUSTOMERS) for s in frozenset(STATUSES) - {CANCELLED}},
     (CLOSED, "rate"): _T(CLOSED, CUSTOMERS),
+    # The desk works a ticket to the end (issue 13): internal notes at any time; a consultation or remote fix
+    # resolved without a visit (the customer then confirms through the signing link, as after a visit); a
+    # transfer to another department; links between related tickets; a duplicate merged into its original,
+    # which ends it (cancelled, pointing at the original).
+    **{(s, "add_note"): _T(s, DESK) for s in STATUSES},
+    **{(s, "resolve_remote"): _T(RESOLVED, DESK) for s in (NEW, TRIAGED, ASSIGNED, REOPENED)},
+    **{(s, "transfer"): _T(s, DESK) for s in OPEN_STATUSES - {RESOLVED}},
+    **{(s, "link"): _T(s, DESK) for s in STATUSES},
+    **{(s, "merge"): _T(CANCELLED, DESK) for s in OPEN_STATUSES - {RESOLVED}},
+    # A second or follow-up visit of the assigned engineer (the part has come, the fault came back).
+    **{(s, "plan_visit"): _T(s, DESK) for s in (ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER, REOPENED)},
+    # The customer confirms a resolution without a visit on the portal, or says it is not solved (the service
+    # refuses both after a visit, whose acceptance is signed).
+    (RESOLVED, "confirm_resolution"): _T(CLOSED, CUSTOMERS),
+    (RESOLVED, "not_resolved"): _T(REOPENED, CUSTOMERS),
 }
 ACTIONS = tuple(dict.fromkeys(action for _, action in TRANSITIONS))
 

@@ -36,6 +36,7 @@ from portal.models.stats import DefectFlag, MonthlyReport, ReportSubscriber, Tic
 from portal.models.sync_conflict import SyncConflict
 from portal.models.task import QueuedTask
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
+from portal.models.ticket_link import TicketLink
 from portal.models.tier import CustomerCheckIn, CustomerTier
 from portal.models.user import Department, User
 from portal.models.user_session import UserSession
@@ -49,6 +50,6 @@ __all__ = [
     "OutgoingMail", "Part", "PartUsage", "Payment", "PhoneCheck", "PlannedVisit", "PointsAllocation", "PointsEntry",
     "PriceList", "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink",
     "ReportSubscriber", "Reward", "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint", "SlaPolicy",
-    "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketFact", "User", "UserSession",
-    "Visit", "WarrantyNotice", "WechatLink", "WorkRecord",
+    "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketFact", "TicketLink", "User",
+    "UserSession", "Visit", "WarrantyNotice", "WechatLink", "WorkRecord",
 ]

@@ -2,6 +2,8 @@
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from flask_babel import force_locale
+
 from portal.domain.proactive import Criteria
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
@@ -27,7 +29,7 @@ from portal.seed import history
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.prices import ensure_demo_contract, ensure_price_list
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
-from portal.services import checkins, customers, fieldwork, points, proactive, tickets
+from portal.services import checkins, customers, desk_work, fieldwork, points, proactive, tickets
 from portal.services.events import add_event
 from portal.services.localtime import local_today, zone
 
@@ -314,3 +316,29 @@ def _seed_tickets(users, company, person, models) -> None:
         user=agent, customer=person, contact=person.contacts[0], contact_name="周敏", contact_phone="13700001111",
         product_model=models["WM-800"], serial="WM800-SN5001", purchase_date=None,
         description="洗衣机脱水时异响，机身剧烈晃动，偶尔显示 E21。", channel="wechat")
+    _seed_desk_work(agent, company, person, models, job)
+
+
+def _seed_desk_work(agent, company, person, models, job) -> None:
+    """The desk's own work (issue 13): a consultation resolved by phone waiting for the customer's confirmation,
+    an internal note, a duplicate call merged into the open job, and a related ticket linked to it."""
+    question = tickets.register_request(
+        user=agent, customer=person, contact=person.contacts[0], contact_name="周敏", contact_phone="13700001111",
+        product_model=models["WM-800"], serial="WM800-SN5001", purchase_date=None,
+        description="洗衣机面板显示童锁图标，所有按键无反应。", channel="phone")
+    desk_work.add_note(question, agent, body="客户不知道童锁功能，电话中指导操作。")
+    desk_work.resolve_remotely(question, agent, summary="电话指导客户长按“温度”和“转速”键 3 秒解除童锁，面板恢复正常。",
+                               version=None)
+    duplicate = tickets.register_request(
+        user=agent, customer=company, contact=company.contacts[1], contact_name="孙工", contact_phone="13987654321",
+        product_model=models["ABC-2000"], serial="ABC2000-SN0001", purchase_date=None,
+        description="产线终端黑屏，孙工再次来电催促。", channel="phone")
+    db.session.flush()
+    with force_locale("zh_CN"):  # the reason is written in the language of whoever merges
+        desk_work.merge(duplicate, agent, number=job.number, version=None)
+    related = tickets.register_request(
+        user=agent, customer=company, contact=company.contacts[0], contact_name="张经理",
+        contact_phone="13812345678", product_model=models["PX-50"], serial="PX50-SN1001", purchase_date=None,
+        description="同一产线的投影仪偶尔闪屏，怀疑与终端供电有关。", channel="email")
+    db.session.flush()
+    desk_work.link(related, agent, number=job.number)

@@ -2,6 +2,9 @@
 
 A service may use the services listed before it in ORDER, never one after it: the lower ones know nothing of
 the higher ones, and there is no cycle (tests/unit/test_layers.py holds the code to this)."""
+from flask_babel import lazy_gettext as _l
+
+from portal.domain import stale
 
 ORDER = (
     # Plumbing that knows no other service.
@@ -15,7 +18,7 @@ ORDER = (
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "billing", "payments",
     "sessions", "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",
-    "callbacks", "replies", "device_labels", "checkins", "proactive", "monthly",
+    "callbacks", "replies", "device_labels", "checkins", "proactive", "monthly", "desk_work",
 )
 
 
@@ -26,3 +29,20 @@ class ServiceError(Exception):
     def __init__(self, message, status: int = 422, field: str | None = None):
         super().__init__(str(message))
         self.message, self.status, self.field = message, status, field
+
+
+class StaleEdit(ServiceError):
+    """Someone saved the record after the form was opened: `current` holds what it says now."""
+
+    def __init__(self, current: dict):
+        super().__init__(_l("Someone else changed this record meanwhile. Check the current values below and "
+                            "save again."), status=409)
+        self.current = current
+
+
+def check_fresh(record, fields, seen: str | None) -> None:
+    """Refuse a master-data form opened on other values than `record` holds now (portal.domain.stale)."""
+    if record is not None:
+        current = {f: getattr(record, f) for f in fields}
+        if stale.is_stale(seen, current):
+            raise StaleEdit(current)

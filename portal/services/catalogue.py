@@ -10,7 +10,7 @@ from portal.domain import checklists as checklist_rules
 from portal.domain import search
 from portal.extensions import db
 from portal.models import ChecklistTemplate, Part, ProductModel, User
-from portal.services import ServiceError, security_log
+from portal.services import ServiceError, check_fresh, security_log
 
 MODEL_FIELDS = ("code", "name", "category", "warranty_months")
 PART_FIELDS = ("code", "name", "category", "unit_price_fen", "warranty_months", "serial_tracked")
@@ -52,7 +52,12 @@ def checklist_for(category: str | None) -> ChecklistTemplate | None:
     return db.session.scalar(db.select(ChecklistTemplate).where(ChecklistTemplate.category == category))
 
 
-def _save(cls, record, fields, data: dict, by: User | None, what: str):
+def current_values(record, fields) -> dict:
+    return {f: getattr(record, f) for f in fields}
+
+
+def _save(cls, record, fields, data: dict, by: User | None, what: str, seen: str | None = None):
+    check_fresh(record, fields, seen)
     code = (data.get("code") or "").strip().upper()
     taken = db.session.scalar(db.select(cls.id).where(cls.code == code, cls.id != (record.id if record else 0)))
     if taken:
@@ -70,12 +75,12 @@ def _save(cls, record, fields, data: dict, by: User | None, what: str):
     return record
 
 
-def save_model(model: ProductModel | None, data: dict, by: User | None) -> ProductModel:
-    return _save(ProductModel, model, MODEL_FIELDS, data, by, "product model")
+def save_model(model: ProductModel | None, data: dict, by: User | None, seen: str | None = None) -> ProductModel:
+    return _save(ProductModel, model, MODEL_FIELDS, data, by, "product model", seen)
 
 
-def save_part(part: Part | None, data: dict, by: User | None) -> Part:
-    return _save(Part, part, PART_FIELDS, data, by, "part")
+def save_part(part: Part | None, data: dict, by: User | None, seen: str | None = None) -> Part:
+    return _save(Part, part, PART_FIELDS, data, by, "part", seen)
 
 
 def set_active(record, active: bool, by: User | None, what: str) -> None:

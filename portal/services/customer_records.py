@@ -9,7 +9,7 @@ from portal.domain import phones, search
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Contact, Customer, CustomerAddress, ProductModel, User
-from portal.services import ServiceError, customers, security_log, tiers
+from portal.services import ServiceError, check_fresh, customers, security_log, tiers
 
 CUSTOMER_FIELDS = ("name", "kind", "tier", "region", "address", "account_manager_id")
 CONTACT_FIELDS = ("name", "phone", "email")
@@ -45,8 +45,10 @@ def listing(query: str | None, number: int, size: int, inactive: bool = False) -
     return Page(rows=list(rows[:size]), number=number, has_next=len(rows) > size)
 
 
-def save_customer(customer: Customer | None, data: dict, by: User | None) -> Customer:
-    """Create (customer None) or change a customer; the first contact comes with a new one."""
+def save_customer(customer: Customer | None, data: dict, by: User | None, seen: str | None = None) -> Customer:
+    """Create (customer None) or change a customer; the first contact comes with a new one. `seen`: the
+    fingerprint of the customer as the form showed it (a change since is refused, StaleEdit)."""
+    check_fresh(customer, CUSTOMER_FIELDS, seen)
     if data.get("kind") not in KINDS:
         raise ServiceError(_l("Choose one of the offered values."), field="kind")
     if not tiers.is_offered(data.get("tier"), customer.tier if customer is not None else None):

@@ -43,14 +43,15 @@ def active_engineers() -> list[User]:
 def candidates(engineers: list[User]) -> list[ranking.Candidate]:
     load = open_workload([e.id for e in engineers])
     return [ranking.Candidate(id=e.id, name=e.name, is_senior=e.is_senior, skills=tuple(e.skills or ()),
-                              region=e.region, open_jobs=load.get(e.id, 0)) for e in engineers]
+                              region=e.region, open_jobs=load.get(e.id, 0), work_days=e.work_days,
+                              work_start=e.work_start, work_end=e.work_end) for e in engineers]
 
 
 def suggestions(ticket: Ticket, engineers: list[User] | None = None) -> list[ranking.Suggestion]:
     with db.session.no_autoflush:
         engineers = active_engineers() if engineers is None else engineers
         return ranking.rank(candidates(engineers), category=ticket.product_model.category,
-                            region=ticket.customer.region, priority=ticket.priority)
+                            region=ticket.customer.region, priority=ticket.priority, at=local(utcnow()))
 
 
 # ---- Receipt -----------------------------------------------------------------------------------------

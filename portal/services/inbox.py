@@ -26,7 +26,8 @@ CUSTOMER = {"created": "ticket_registered", "assigned": "engineer_assigned", "vi
             "on_the_way": "engineer_on_the_way", "customer_updated": "progress_update", "resolved": "ticket_resolved",
             "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed",
             "update_due": "progress_latest", "survey_invited": "survey_invitation",
-            "survey_reminded": "survey_reminder"}
+            "survey_reminded": "survey_reminder", "resolved_remotely": "resolved_remotely", "merged": "ticket_merged",
+            "resolution_confirmed": "ticket_closed"}
 STAFF = {"assigned": "new_assignment", "visit_scheduled": "visit_booked_staff", "remote_link": "signing_link_staff",
          "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached", "update_due": "progress_due",
          "update_overdue": "progress_overdue", "callback_due": "callback_due"}
@@ -37,7 +38,7 @@ TO_DESK_WHEN_UNASSIGNED = frozenset({"sla_at_risk", "update_due"})
 # the number, and a signing link is e-mailed on its own).
 CHANNEL = frozenset({"engineer_assigned", "visit_booked", "engineer_on_the_way", "progress_update",
                      "ticket_resolved", "progress_latest", "survey_invitation", "survey_reminder", "quote_waiting",
-                     "ticket_closed"})
+                     "ticket_closed", "resolved_remotely", "ticket_merged"})
 LOCALES = ("zh_CN", "en")
 PENDING_KEY = "portal.events_to_tell"
 TEXTS_KEY = "portal.message_texts"
@@ -98,6 +99,10 @@ def text(kind: str, ticket: Ticket, data: dict | None, builtin: bool = False) ->
         "quote_waiting": lambda: _("A quote for %(number)s waits for your decision in the portal.", number=number),
         "signing_link_sent": lambda: _("A link to sign the service confirmation of %(number)s was sent to your "
                                        "e-mail.", number=number),
+        "resolved_remotely": lambda: _("Your service request %(number)s is resolved without a visit. Please check "
+                                       "and confirm in the portal.", number=number),
+        "ticket_merged": lambda: _("Your service request %(number)s was a duplicate: it carries on as %(original)s.",
+                                   number=number, original=data.get("number", "")),
         "ticket_closed": lambda: _("Your service request %(number)s is closed. Thank you.", number=number),
         "new_assignment": lambda: _("New job for you: %(number)s (%(priority)s).", number=number,
                                     priority=ticket.priority or "—"),

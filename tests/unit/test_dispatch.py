@@ -1,5 +1,9 @@
-"""Ranking engineers for a ticket: eligibility, skill, workload and region, in that order."""
-from portal.domain.dispatch import Candidate, best, needs_senior, rank
+"""Ranking engineers for a ticket: eligibility, skill, working hours, workload and region, in that order."""
+from datetime import datetime
+
+import pytest
+
+from portal.domain.dispatch import Candidate, best, needs_senior, on_duty, rank
 
 
 def names(suggestions):
@@ -44,3 +48,41 @@ def test_best_is_none_when_nobody_is_eligible():
     assert best(rank([Candidate(1, "junior")], category="display", region=None, priority="P1")) is None
     assert best([]) is None
     assert needs_senior("P2") and not needs_senior("P3") and not needs_senior(None)
+
+
+# ---- Working hours (issue 13) ----------------------------------------------------------------------------
+MONDAY_10 = datetime(2026, 11, 30, 10, 0)  # a Monday
+SATURDAY_10 = datetime(2026, 12, 5, 10, 0)
+
+
+@pytest.mark.parametrize(("days", "start", "end", "at", "expected"), [
+    ("12345", "09:00", "18:00", MONDAY_10, True),
+    ("12345", "09:00", "18:00", SATURDAY_10, False),
+    ("12345", "09:00", "18:00", datetime(2026, 11, 30, 18, 0), False),
+    ("12345", "09:00", "18:00", datetime(2026, 11, 30, 8, 59), False),
+    ("67", "09:00", "18:00", SATURDAY_10, True),
+    (None, "09:00", "18:00", SATURDAY_10, True),  # hours without days: every day
+    ("12345", None, None, MONDAY_10, True),  # days without hours: all day
+    ("12345", "22:00", "06:00", datetime(2026, 11, 30, 23, 0), True),  # a night shift from Monday
+    ("12345", "22:00", "06:00", datetime(2026, 12, 1, 5, 0), True),  # ... into Tuesday morning
+    ("12345", "22:00", "06:00", datetime(2026, 11, 30, 5, 0), False),  # Sunday night is not worked
+    (None, None, None, MONDAY_10, None),  # not set
+])
+def test_on_duty(days, start, end, at, expected):
+    assert on_duty(Candidate(1, "e", work_days=days, work_start=start, work_end=end), at) == expected
+
+
+def test_who_is_at_work_now_comes_before_a_lighter_workload_but_after_skill():
+    engineers = [
+        Candidate(1, "off-duty-idle", skills=("display",), open_jobs=0, work_days="67", work_start="09:00",
+                  work_end="18:00"),
+        Candidate(2, "on-duty-busy", skills=("display",), open_jobs=3, work_days="12345", work_start="09:00",
+                  work_end="18:00"),
+        Candidate(3, "hours-unknown", skills=("display",), open_jobs=2),
+        Candidate(4, "untrained-on-duty", open_jobs=0, work_days="12345", work_start="09:00", work_end="18:00"),
+    ]
+    ranked = rank(engineers, category="display", region=None, priority="P3", at=MONDAY_10)
+    assert names(ranked) == ["hours-unknown", "on-duty-busy", "off-duty-idle", "untrained-on-duty"]
+    assert [s.on_duty for s in ranked] == [None, True, False, True]
+    # Without a moment the hours play no part.
+    assert names(rank(engineers, category="display", region=None, priority="P3"))[0] == "off-duty-idle"

@@ -63,14 +63,16 @@ def test_refusals_say_why(status, action, role, is_assignee, reason):
 
 
 def test_closed_and_cancelled_are_final():
-    """Nothing moves a closed or cancelled ticket; after closing the customer may still rate and complain."""
+    """Nothing moves a closed or cancelled ticket; after closing the customer may still rate and complain, and
+    the desk may still write an internal note or link it to another ticket."""
     for role in ROLES:
         for status in workflow.FINAL:
             for action in allowed_actions(status, role, is_assignee=True):
                 assert next_status(status, action, role, is_assignee=True) == status
-        assert allowed_actions("cancelled", role, is_assignee=True) == []
+        assert allowed_actions("cancelled", role, is_assignee=True) == (
+            ["add_note", "link"] if role in ("admin", "supervisor", "agent") else [])
     assert allowed_actions("closed", "customer") == ["escalate", "rate"]
-    assert allowed_actions("closed", "agent") == []
+    assert allowed_actions("closed", "agent") == ["add_note", "link"]
 
 
 @pytest.mark.parametrize(("status", "action", "role", "allowed"), [
@@ -118,3 +120,60 @@ def test_every_status_is_reachable_from_new():
                 seen.add(t.target)
                 frontier.append(t.target)
     assert seen == set(workflow.STATUSES)
+
+
+# ---- The desk's own work on a ticket (issue 13) ----------------------------------------------------------
+@pytest.mark.parametrize(("status", "action", "role", "target"), [
+    ("new", "add_note", "agent", "new"),
+    ("closed", "add_note", "supervisor", "closed"),
+    ("cancelled", "add_note", "admin", "cancelled"),
+    ("new", "resolve_remote", "agent", "resolved"),
+    ("triaged", "resolve_remote", "supervisor", "resolved"),
+    ("assigned", "resolve_remote", "agent", "resolved"),
+    ("reopened", "resolve_remote", "agent", "resolved"),
+    ("triaged", "transfer", "agent", "triaged"),
+    ("in_progress", "transfer", "supervisor", "in_progress"),
+    ("closed", "link", "agent", "closed"),
+    ("new", "merge", "agent", "cancelled"),
+    ("waiting_parts", "merge", "admin", "cancelled"),
+    ("resolved", "confirm_resolution", "customer", "closed"),
+    ("waiting_parts", "plan_visit", "agent", "waiting_parts"),
+    ("in_progress", "plan_visit", "supervisor", "in_progress"),
+    ("reopened", "plan_visit", "agent", "reopened"),
+    ("resolved", "not_resolved", "customer", "reopened"),
+])
+def test_desk_work_allowed(status, action, role, target):
+    assert next_status(status, action, role) == target
+    assert action in allowed_actions(status, role)
+
+
+@pytest.mark.parametrize(("status", "action", "role", "reason"), [
+    ("new", "add_note", "engineer", workflow.REFUSED_ROLE),
+    ("new", "add_note", "customer", workflow.REFUSED_ROLE),
+    ("new", "add_note", "backoffice", workflow.REFUSED_ROLE),
+    ("in_progress", "resolve_remote", "agent", workflow.REFUSED_STATUS),  # the engineer is on site
+    ("resolved", "resolve_remote", "agent", workflow.REFUSED_STATUS),
+    ("closed", "resolve_remote", "agent", workflow.REFUSED_STATUS),
+    ("new", "resolve_remote", "engineer", workflow.REFUSED_ROLE),
+    ("new", "resolve_remote", "customer", workflow.REFUSED_ROLE),
+    ("closed", "transfer", "agent", workflow.REFUSED_STATUS),
+    ("resolved", "transfer", "agent", workflow.REFUSED_STATUS),
+    ("new", "transfer", "customer", workflow.REFUSED_ROLE),
+    ("new", "link", "customer", workflow.REFUSED_ROLE),
+    ("resolved", "merge", "agent", workflow.REFUSED_STATUS),
+    ("closed", "merge", "agent", workflow.REFUSED_STATUS),
+    ("cancelled", "merge", "agent", workflow.REFUSED_STATUS),
+    ("new", "merge", "engineer", workflow.REFUSED_ROLE),
+    ("resolved", "confirm_resolution", "agent", workflow.REFUSED_ROLE),
+    ("triaged", "plan_visit", "agent", workflow.REFUSED_STATUS),
+    ("closed", "plan_visit", "agent", workflow.REFUSED_STATUS),
+    ("in_progress", "plan_visit", "engineer", workflow.REFUSED_ROLE),
+    ("resolved", "confirm_resolution", "signer", workflow.REFUSED_ROLE),
+    ("in_progress", "confirm_resolution", "customer", workflow.REFUSED_STATUS),
+    ("closed", "not_resolved", "customer", workflow.REFUSED_STATUS),
+    ("resolved", "not_resolved", "engineer", workflow.REFUSED_ROLE),
+])
+def test_desk_work_refused(status, action, role, reason):
+    with pytest.raises(TransitionRefused) as refused:
+        next_status(status, action, role)
+    assert refused.value.reason == reason

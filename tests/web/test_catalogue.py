@@ -69,3 +69,34 @@ def test_only_supervisors_and_admins_keep_the_catalogue(app, login_as, role):
     web = login_as(role)
     for url in ("/desk/admin/catalogue/models", "/desk/admin/catalogue/parts/new"):
         assert web.get(url).status_code == 403
+
+
+def test_a_stale_edit_shows_both_and_loses_nothing(app, login_as):
+    """Two supervisors open the same part; the second save lists what the first changed, keeps what was typed,
+    and saves when sent again."""
+    import re
+    with app.app_context():
+        part = db.session.scalar(db.select(Part).order_by(Part.id))
+        part_id, code, name = part.id, part.code, part.name
+    supervisor = login_as("supervisor")
+    page = supervisor.get(f"/desk/admin/catalogue/parts/{part_id}/edit").get_data(as_text=True)
+    seen = re.search(r'name="seen" type="hidden" value="([0-9a-f]+)"|id="seen" name="seen" type="hidden" '
+                     r'value="([0-9a-f]+)"', page)
+    seen = next(g for g in seen.groups() if g)
+    with app.app_context():  # meanwhile someone else raises the price
+        db.session.get(Part, part_id).unit_price_fen = 99900
+        db.session.commit()
+    typed = {"code": code, "name": "我改的名字", "category": "", "unit_price_fen": "12", "warranty_months": "3",
+             "seen": seen}
+    response = supervisor.post_form(f"/desk/admin/catalogue/parts/{part_id}/edit", typed, headers=EN)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Changed since you opened this page" in html
+    assert "¥999.00" in html and "我改的名字" in html  # theirs and mine
+    with app.app_context():
+        assert db.session.get(Part, part_id).name == name  # nothing overwritten
+    fresh = re.search(r'name="seen" type="hidden" value="([0-9a-f]+)"|id="seen" name="seen" type="hidden" '
+                      r'value="([0-9a-f]+)"', html)
+    typed["seen"] = next(g for g in fresh.groups() if g)
+    assert supervisor.post_form(f"/desk/admin/catalogue/parts/{part_id}/edit", typed).status_code == 302
+    with app.app_context():
+        assert db.session.get(Part, part_id).name == "我改的名字"

@@ -138,3 +138,29 @@ def test_nul_and_control_characters_never_reach_the_database(app, login_as):
     response = agent.post_form("/desk/customers/new", {"kind": "company", "name": "零\x00字节公司", "tier": "standard"})
     assert response.status_code == 302
     assert customer_id(app, "零字节公司") is not None
+
+
+SEEN = re.compile(r'id="seen" name="seen" type="hidden" value="([0-9a-f]+)"'
+                  r'|name="seen" type="hidden" value="([0-9a-f]+)"')
+
+
+def test_a_stale_customer_edit_shows_both_and_loses_nothing(app, login_as):
+    cid = customer_id(app)
+    agent = login_as("agent")
+    page = agent.get(f"/desk/customers/{cid}/edit").get_data(as_text=True)
+    seen = next(g for g in SEEN.search(page).groups() if g)
+    with app.app_context():  # meanwhile a colleague moves the customer
+        db.session.get(Customer, cid).address = "苏州工业园区新地址 1 号"
+        db.session.commit()
+    typed = {"kind": "company", "name": COMPANY, "tier": "vip", "region": "华东", "address": "我输入的地址 9 号",
+             "account_manager_id": "", "seen": seen}
+    response = agent.post_form(f"/desk/customers/{cid}/edit", typed, headers=EN)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Changed since you opened this page" in html
+    assert "苏州工业园区新地址 1 号" in html and "我输入的地址 9 号" in html
+    with app.app_context():
+        assert db.session.get(Customer, cid).address == "苏州工业园区新地址 1 号"
+    typed["seen"] = next(g for g in SEEN.search(html).groups() if g)
+    assert agent.post_form(f"/desk/customers/{cid}/edit", typed).status_code == 302
+    with app.app_context():
+        assert db.session.get(Customer, cid).address == "我输入的地址 9 号"

@@ -113,6 +113,14 @@ def test_demo_seed_is_idempotent_for_dispatch_data(app):
 
 # ---- Suggestions -------------------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def hours_not_set(app):
+    """The demo engineers' working hours would make the ranking depend on when the tests run: the tests of
+    skill, workload and region leave them out; test_who_is_at_work_now_comes_first sets them."""
+    for email in ("engineer@example.com", "engineer2@example.com"):
+        set_user(app, email, work_days=None, work_start=None, work_end=None)
+
+
 def suggestion_items(page: str) -> list[str]:
     block = page.split('class="plain engineer-suggestions"', 1)[1].split("</ol>", 1)[0]
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", li.split(">", 1)[1])).strip() for li in block.split("<li")[1:]]
@@ -135,6 +143,18 @@ def test_suggestions_rank_by_skill_workload_region_with_reasons(app, login_as):
     set_user(app, "engineer2@example.com", skills=["appliance"])
     items = suggestion_items(whole_page(login_as("agent"), f"/desk/tickets/{ticket_id}", EN))
     assert items[0].startswith("陈工 Chen") and "not trained on displays" in items[1]
+
+
+def test_who_is_at_work_now_comes_first(app, login_as):
+    # Both know displays; Liu has less work but is never at work, Chen always is (whatever the test's time).
+    set_user(app, "engineer2@example.com", skills=["display"], region="华东", work_days="1234567",
+             work_start="00:00", work_end="00:00")
+    set_user(app, "engineer@example.com", work_days="1234567", work_start="00:00", work_end="24:00")
+    make_ticket(app, status="assigned", priority="P3")  # Chen: 1 open job
+    ticket_id = make_ticket(app, status="triaged", priority="P3")
+    items = suggestion_items(whole_page(login_as("agent"), f"/desk/tickets/{ticket_id}", EN))
+    assert items[0].startswith("陈工 Chen") and "at work now · 1 open job" in items[0]
+    assert items[1].startswith("刘工 Liu") and "not at work now · 0 open jobs" in items[1]
 
 
 def test_a_junior_is_listed_as_not_eligible_for_p1(app, login_as):

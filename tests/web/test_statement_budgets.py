@@ -59,6 +59,8 @@ BUDGETS = {
     ("agent", "/desk/tickets/{ticket}/part/records", "closed"): 6,
     ("agent", "/desk/tickets/{ticket}/part/dialogue", "closed"): 6,
     ("agent", "/desk/tickets/{ticket}/part/history", "closed"): 3,
+    # The desk's work panel (issue 13): its linked tickets (links, then the tickets) and the departments.
+    ("agent", "/desk/tickets/{ticket}/part/desk", "triaged"): 5,
 }
 
 
