@@ -139,3 +139,9 @@ SECURITY_EVENT = {
 TASK_KIND = {"print_batch": _l("Batch of service reports"), "deliver_message": _l("Message delivery")}
 TASK_STATE = {"pending": _l("waiting"), "running": _l("running"), "failed": _l("failed"), "done": _l("done"),
               "dropped": _l("dropped")}
+
+# ---- Service modes and 三包 (issue 14) ----
+ENTITLEMENT_DECISION = {"return": _l("Return and refund"), "exchange": _l("Exchange"), "repair": _l("Free repair"),
+                        "paid_repair": _l("Paid repair")}
+EVENT.update({"entitlement_decided": _l("三包 decision recorded")})
+CUSTOMER_EVENT.update({"entitlement_decided": _l("三包 decision recorded")})

@@ -114,3 +114,10 @@ class QuoteForm(FlaskForm):
 
 class TaskDoneForm(FlaskForm):
     note = TextAreaField(_l("What was done"), filters=[strip], validators=[Optional(), Length(max=1000)])
+
+
+class EntitlementForm(FlaskForm):
+    """The 三包 decision taken with the customer: what and why (who and when are recorded)."""
+    decision = SelectField(_l("Decision"), choices=to_choices(labels.ENTITLEMENT_DECISION.items()))
+    reason = TextAreaField(_l("Why"), filters=[strip], validators=[DataRequired(), Length(max=500)],
+                           description=_l("e.g. customer chose a refund on day 5; exchange agreed as goodwill"))

@@ -7,7 +7,14 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal import labels
-from portal.backoffice.forms import AssignForm, QuestionForm, QuoteForm, TriageForm, UpdateCustomerForm
+from portal.backoffice.forms import (
+    AssignForm,
+    EntitlementForm,
+    QuestionForm,
+    QuoteForm,
+    TriageForm,
+    UpdateCustomerForm,
+)
 from portal.domain import workflow
 from portal.domain.dispatch import Suggestion, best
 from portal.domain.roles import DESK, SUPERVISORS
@@ -26,6 +33,7 @@ from portal.models import (
 )
 from portal.services import conflicts, selfservice, sla
 from portal.services import dispatch as dispatch_service
+from portal.services import entitlement as entitlement_service
 from portal.services import tickets as ticket_service
 from portal.services.transitions import allowed_actions
 from portal.web.fields import to_choices
@@ -92,8 +100,9 @@ def changes_since(ticket: Ticket, version: int) -> list[dict]:
 # panel is drawn at once.
 PARTS = {"sla": "backoffice/_ticket_sla.html", "assign": "backoffice/_ticket_assign.html",
          "records": "backoffice/_ticket_records.html", "dialogue": "backoffice/_ticket_dialogue.html",
-         "history": "backoffice/_ticket_history.html"}
-PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_rows": "dialogue", "new_link": "records"}
+         "entitlement": "backoffice/_ticket_entitlement.html", "history": "backoffice/_ticket_history.html"}
+PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_rows": "dialogue", "new_link": "records",
+                "entitlement_form": "entitlement"}
 
 
 def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
@@ -104,7 +113,7 @@ def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
 
 def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_form=None, new_link=None,
                    dialogue_forms: dict | None = None, quote_rows: list | None = None,
-                   error: str | None = None, lazy: bool = False) -> dict:
+                   entitlement_form=None, error: str | None = None, lazy: bool = False) -> dict:
     """The ticket panel; a refused form comes back in its place, as typed (`error`: a refusal said above).
 
     `lazy`: the deferred panels are left for the browser to ask for (a page opened); otherwise every panel is
@@ -128,13 +137,14 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_fo
         context["update_form"] = update_form or UpdateCustomerForm(formdata=None)
     parts = parts_for(ticket, actions)
     given = {"assign_form": assign_form, "dialogue_forms": dialogue_forms, "quote_rows": quote_rows,
-             "new_link": new_link}
+             "new_link": new_link, "entitlement_form": entitlement_form}
     eager = {PART_OF_FORM[k] for k, v in given.items() if v is not None} if lazy else set(parts)
     context["deferred"] = [part for part in parts if part not in eager]
     for part in parts:
         if part in eager:
             context.update(part_context(ticket, part, actions, assign_form=assign_form, new_link=new_link,
-                                        dialogue_forms=dialogue_forms, quote_rows=quote_rows))
+                                        dialogue_forms=dialogue_forms, quote_rows=quote_rows,
+                                        entitlement_form=entitlement_form))
     return context
 
 
@@ -147,8 +157,11 @@ def registration(ticket: Ticket) -> dict:
 
 
 def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=None, new_link=None,
-                 dialogue_forms: dict | None = None, quote_rows: list | None = None) -> dict:
+                 dialogue_forms: dict | None = None, quote_rows: list | None = None,
+                 entitlement_form=None) -> dict:
     """What one deferred panel draws."""
+    if part == "entitlement":
+        return entitlement_panel(ticket, actions, entitlement_form)
     if part == "sla":
         return {"sla": sla.reading(ticket)}
     if part == "assign":
@@ -181,3 +194,13 @@ def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=N
     return {"events": db.session.scalars(
         db.select(TicketEvent).options(joinedload(TicketEvent.actor))
         .where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all()}
+
+
+def entitlement_panel(ticket: Ticket, actions: list[str], form=None) -> dict:
+    """三包: what the customer may ask for and why, the decisions taken, and the form to record one."""
+    result = entitlement_service.of_ticket(ticket)
+    if form is None and "decide_entitlement" in actions:
+        form = EntitlementForm(formdata=None, decision=result.options[0])
+    return {"entitlement": result, "entitlement_text": entitlement_service.explain(result),
+            "entitlement_options": entitlement_service.options_text(result),
+            "entitlement_decisions": entitlement_service.decisions(ticket), "entitlement_form": form}

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
-from portal.backoffice.forms import AssignForm, TriageForm, UpdateCustomerForm
+from portal.backoffice.forms import AssignForm, EntitlementForm, TriageForm, UpdateCustomerForm
 from portal.backoffice.ticket_page import (
     PARTS,
     TICKET_PAGE_LOADS,
@@ -18,7 +18,7 @@ from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import SyncConflict, Ticket, User
-from portal.services import ServiceError, conflicts, fieldwork, remote_signing
+from portal.services import ServiceError, conflicts, entitlement, fieldwork, remote_signing
 from portal.services import tickets as ticket_service
 from portal.services.transitions import allowed_actions
 from portal.web.access import load_ticket, roles_required
@@ -114,6 +114,15 @@ def update_customer(ticket_id: int):
     """A progress update told to the customer: customer-visible, and it resets the update clock."""
     return ticket_post(ticket_id, UpdateCustomerForm(), lambda ticket, f: fieldwork.update_customer(
         ticket, current_user, message=f.message.data), form_key="update_form")
+
+
+@bp.post("/tickets/<int:ticket_id>/entitlement")
+@roles_required(*DESK)
+def decide_entitlement(ticket_id: int):
+    """The 三包 decision taken with the customer, recorded with who and why beside the entitlement it read."""
+    return ticket_post(ticket_id, EntitlementForm(), lambda ticket, f: entitlement.decide(
+        ticket, current_user, decision=f.decision.data, reason=f.reason.data), form_key="entitlement_form",
+        anchor="#entitlement")
 
 
 @bp.post("/tickets/<int:ticket_id>/signing-link")

@@ -9,6 +9,7 @@ from portal.domain.roles import CUSTOMERS
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Ticket
+from portal.services import entitlement
 from portal.web.access import load_ticket, roles_required
 from portal.web.render import render
 
@@ -30,3 +31,15 @@ def ticket_detail(ticket_id: int):
     present = held(ticket)
     return render("customer/ticket.html", **detail_context(ticket, present),
                   act=customer_actions(ticket, present=present))
+
+
+@bp.get("/tickets/<int:ticket_id>/entitlement")
+@roles_required(*CUSTOMERS)
+def ticket_entitlement(ticket_id: int):
+    """What the customer may ask for under 三包, and why: loaded after their ticket page (or a page of its own)."""
+    ticket = load_ticket(ticket_id, joinedload(Ticket.product_model))
+    result = entitlement.of_ticket(ticket)
+    decisions = entitlement.decisions(ticket)
+    return render("customer/ticket_entitlement.html", "customer/_entitlement.html", ticket=ticket,
+                  entitlement=result, entitlement_text=entitlement.explain(result),
+                  entitlement_options=entitlement.options_text(result), decision=decisions[0] if decisions else None)

@@ -79,6 +79,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     **{(s, "answer"): _T(s, CUSTOMERS) for s in OPEN_STATUSES},
     **{(s, "decide_quote"): _T(s, CUSTOMERS) for s in OPEN_STATUSES},
     (RESOLVED, "request_signing_link"): _T(RESOLVED, CUSTOMERS),
+    # What the customer gets under 三包 (return, exchange, repair) is decided by the desk, with a reason.
+    **{(s, "decide_entitlement"): _T(s, DESK) for s in OPEN_STATUSES},
     # Escalation and complaints stay possible after closing (a complaint often comes then).
     **{(s, "escalate"): _T(s, CUSTOMERS) for s in frozenset(STATUSES) - {CANCELLED}},
     (CLOSED, "rate"): _T(CLOSED, CUSTOMERS),

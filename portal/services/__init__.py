@@ -8,7 +8,7 @@ ORDER = (
     "localtime", "presence", "storage", "images", "tokens", "security_log", "jobs", "mailer", "knowledge", "routing",
     "coverage", "documents", "customer_data", "customers", "customer_records", "catalogue", "organisation", "imports",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
-    "inbox", "events", "transitions", "sla",
+    "inbox", "events", "transitions", "sla", "entitlement",
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "sessions",
     "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",

@@ -52,6 +52,7 @@ BUDGETS = {
     ("agent", "/desk/tickets/{ticket}/part/records", "closed"): 6,
     ("agent", "/desk/tickets/{ticket}/part/dialogue", "closed"): 6,
     ("agent", "/desk/tickets/{ticket}/part/history", "closed"): 3,
+    ("agent", "/desk/tickets/{ticket}/part/entitlement", "in_progress"): 7,
 }
 
 

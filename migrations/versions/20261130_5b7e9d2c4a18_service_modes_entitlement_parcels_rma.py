@@ -1,0 +1,53 @@
+"""service modes, 三包 decisions, parcels and RMAs
+
+Revision ID: 5b7e9d2c4a18
+Revises: 3cd93ffd50c6
+Create Date: 2026-11-30 19:40:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '5b7e9d2c4a18'
+down_revision = '3cd93ffd50c6'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('mode', sa.String(length=10), nullable=True))
+    with op.batch_alter_table('asset', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('price_paid_fen', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('retired_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('replaced_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_asset_replaced_by_id_asset'), 'asset', ['replaced_by_id'], ['id'])
+    op.create_table(
+        'entitlement_decision',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('ticket_id', sa.Integer(), nullable=False),
+        sa.Column('decision', sa.String(length=20), nullable=False),
+        sa.Column('reason', sa.String(length=500), nullable=False),
+        sa.Column('entitlement', sa.JSON(), nullable=False),
+        sa.Column('decided_by_id', sa.Integer(), nullable=False),
+        sa.Column('decided_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], name=op.f('fk_entitlement_decision_ticket_id_ticket'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_entitlement_decision_decided_by_id_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_entitlement_decision')),
+    )
+    op.create_index(op.f('ix_entitlement_decision_ticket_id'), 'entitlement_decision', ['ticket_id'], unique=False)
+
+
+def downgrade():
+    op.drop_index(op.f('ix_entitlement_decision_ticket_id'), table_name='entitlement_decision')
+    op.drop_table('entitlement_decision')
+    with op.batch_alter_table('asset', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_asset_replaced_by_id_asset'), type_='foreignkey')
+        batch_op.drop_column('replaced_by_id')
+        batch_op.drop_column('retired_at')
+        batch_op.drop_column('price_paid_fen')
+    with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.drop_column('mode')
