@@ -145,3 +145,24 @@ ENTITLEMENT_DECISION = {"return": _l("Return and refund"), "exchange": _l("Excha
                         "paid_repair": _l("Paid repair")}
 EVENT.update({"entitlement_decided": _l("三包 decision recorded")})
 CUSTOMER_EVENT.update({"entitlement_decided": _l("三包 decision recorded")})
+MODE = {"remote": _l("Remote"), "onsite": _l("On site"), "depot": _l("Depot (send-in or walk-in)")}
+MODE_WHY = {"return_needs_unit": _l("a return needs the unit back"),
+            "accessory_by_post": _l("accessories go by post"),
+            "advice_remote": _l("advice is given remotely"), "customer_asked": _l("the customer asked for it"),
+            "default": _l("a fault is repaired on site unless the customer asks otherwise")}
+ACTION.update({"change_mode": _l("Change the service mode"), "log_remote": _l("Log a call or remote session"),
+               "resolve_remote": _l("Resolve remotely"), "confirm_fix": _l("Confirm the fix"),
+               "not_fixed": _l("Not fixed"), "receive_unit": _l("Receive the unit in the workshop"),
+               "decide_entitlement": _l("Record the 三包 decision")})
+EVENT.update({"mode_set": _l("Service mode set")})
+# The customer's timeline in the words of the ticket's mode: (mode, event kind) first, then CUSTOMER_EVENT.
+CUSTOMER_EVENT_BY_MODE = {
+    ("remote", "mode_set"): _l("We will help you remotely, by phone or video"),
+    ("onsite", "mode_set"): _l("An engineer will come to you"),
+    ("depot", "mode_set"): _l("Your unit is repaired in our workshop: send it in or bring it to a service point"),
+    ("remote", "assigned"): _l("A support engineer takes care of your request"),
+    ("depot", "assigned"): _l("A workshop engineer takes care of your unit"),
+    ("remote", "resolved"): _l("Fixed remotely: please confirm it works"),
+    ("depot", "resolved"): _l("Repaired in the workshop: please check it and confirm"),
+    ("depot", "work_recorded"): _l("Repair work done in the workshop"),
+}

@@ -88,6 +88,19 @@ class TriageForm(FlaskForm):
     category = SelectField(_l("Category"), choices=to_choices(labels.CATEGORY.items()))
     priority = SelectField(_l("Priority"), choices=to_choices(labels.PRIORITY.items()), default="P3")
     reason = StringField(_l("Reason for the priority"), filters=[strip], validators=[Optional(), Length(max=300)])
+    # Left empty (an older form, a bulk action), the suggestion is taken.
+    mode = SelectField(_l("Service mode"), choices=to_choices([("", _l("The suggestion"))] + list(labels.MODE.items())),
+                       default="")
+    mode_reason = StringField(_l("Reason for changing the mode"), filters=[strip],
+                              validators=[Optional(), Length(max=300)])
+    version = VersionField()
+
+
+class ModeForm(FlaskForm):
+    """Escalate a remote case to on site or depot (or the other way) in one step: nothing is typed again."""
+    mode = SelectField(_l("Service mode"), choices=to_choices(labels.MODE.items()))
+    mode_reason = StringField(_l("Reason for changing the mode"), filters=[strip],
+                              validators=[DataRequired(), Length(max=300)])
     version = VersionField()
 
 

@@ -48,6 +48,7 @@ def queue():
     if not is_htmx():
         context["engineers"], context["departments"] = tickets_queue.filter_choices()
         context["names"] = {"priority": translated(labels.PRIORITY), "category": translated(labels.CATEGORY),
+                            "mode": translated(labels.MODE),
                             "channel": translated(labels.CHANNEL)}
         if current_user.role in SUPERVISORS:
             context["bulk_form"] = bulk_form()

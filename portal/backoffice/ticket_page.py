@@ -10,12 +10,13 @@ from portal import labels
 from portal.backoffice.forms import (
     AssignForm,
     EntitlementForm,
+    ModeForm,
     QuestionForm,
     QuoteForm,
     TriageForm,
     UpdateCustomerForm,
 )
-from portal.domain import workflow
+from portal.domain import modes, workflow
 from portal.domain.dispatch import Suggestion, best
 from portal.domain.roles import DESK, SUPERVISORS
 from portal.domain.time import utcnow
@@ -113,7 +114,7 @@ def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
 
 def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_form=None, new_link=None,
                    dialogue_forms: dict | None = None, quote_rows: list | None = None,
-                   entitlement_form=None, error: str | None = None, lazy: bool = False) -> dict:
+                   entitlement_form=None, mode_form=None, error: str | None = None, lazy: bool = False) -> dict:
     """The ticket panel; a refused form comes back in its place, as typed (`error`: a refusal said above).
 
     `lazy`: the deferred panels are left for the browser to ask for (a page opened); otherwise every panel is
@@ -130,9 +131,16 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_fo
         suggestion = ticket_service.suggest_priority(ticket)
         if triage_form is None:
             triage_form = TriageForm(formdata=None, category=ticket.category or "fault_repair",
-                                     priority=ticket.priority or suggestion.priority, reason=ticket.priority_reason)
+                                     priority=ticket.priority or suggestion.priority, reason=ticket.priority_reason,
+                                     mode=ticket.mode or modes.suggest(ticket.category, ticket.service_mode)[0])
         triage_form.version.data = ticket.version
         context.update(suggestion=suggestion, triage_form=triage_form)
+    context["mode_suggestion"] = modes.suggest(ticket.category, ticket.service_mode)
+    if "change_mode" in actions and "triage" not in actions:
+        if mode_form is None:
+            mode_form = ModeForm(formdata=None, mode=ticket.mode or context["mode_suggestion"][0])
+        mode_form.version.data = ticket.version
+        context["mode_form"] = mode_form
     if "update_customer" in actions:
         context["update_form"] = update_form or UpdateCustomerForm(formdata=None)
     parts = parts_for(ticket, actions)

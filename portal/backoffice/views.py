@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
-from portal.backoffice.forms import AssignForm, EntitlementForm, TriageForm, UpdateCustomerForm
+from portal.backoffice.forms import AssignForm, EntitlementForm, ModeForm, TriageForm, UpdateCustomerForm
 from portal.backoffice.ticket_page import (
     PARTS,
     TICKET_PAGE_LOADS,
@@ -87,7 +87,16 @@ def ticket_part(ticket_id: int, part: str):
 def triage(ticket_id: int):
     return ticket_post(ticket_id, TriageForm(), lambda ticket, f: ticket_service.triage(
         ticket, current_user, category=f.category.data, priority=f.priority.data, reason=f.reason.data,
-        version=f.version.data), form_key="triage_form")
+        version=f.version.data, mode=f.mode.data, mode_reason=f.mode_reason.data), form_key="triage_form")
+
+
+@bp.post("/tickets/<int:ticket_id>/mode")
+@roles_required(*DESK)
+def change_mode(ticket_id: int):
+    """A remote case escalated to on site or depot (or back) in one step, with a reason kept in the history."""
+    return ticket_post(ticket_id, ModeForm(), lambda ticket, f: ticket_service.change_mode(
+        ticket, current_user, mode=f.mode.data, reason=f.mode_reason.data, version=f.version.data),
+        form_key="mode_form")
 
 
 def _engineer(engineer_id) -> User:

@@ -82,8 +82,11 @@ def customer_events(ticket: Ticket) -> list[dict]:
         .order_by(TicketEvent.created_at, TicketEvent.id)).all()
     rows = []
     for event in events:
-        what = str(labels.CUSTOMER_EVENT.get(event.kind) or labels.EVENT.get(event.kind, event.kind))
-        if event.kind == "assigned" and event.data and event.data.get("name"):
+        what = str(labels.CUSTOMER_EVENT_BY_MODE.get((ticket.mode, event.kind)) or labels.CUSTOMER_EVENT.get(event.kind)
+                   or labels.EVENT.get(event.kind, event.kind))
+        if event.kind == "mode_set" and event.data:
+            what = str(labels.CUSTOMER_EVENT_BY_MODE.get((event.data.get("mode"), "mode_set"), what))
+        elif event.kind == "assigned" and event.data and event.data.get("name") and ticket.mode != "depot":
             what = _("%(name)s is your engineer", name=event.data["name"])
         rows.append({"at": event.created_at, "kind": event.kind, "what": what,
                      "body": event.body if event.kind in CUSTOMER_BODIES else None})

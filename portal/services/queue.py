@@ -8,7 +8,7 @@ from portal.domain.roles import Role
 from portal.extensions import db
 from portal.models import Customer, Department, Ticket, User
 
-FILTERS = ("status", "priority", "category", "channel", "assignee", "department", "sla", "sort", "q")
+FILTERS = ("status", "priority", "category", "mode", "channel", "assignee", "department", "sla", "sort", "q")
 SLA_STATES = ("breached", "at_risk", "ok", "paused", "met")
 SCAN_LIMIT = 5000
 SEARCH_COUNT_CAP = 1000
@@ -38,6 +38,8 @@ def filtered(query, f: dict, skip: str | None = None):
         query = query.where(Ticket.priority == f["priority"])
     if f["category"] in labels.CATEGORY:
         query = query.where(Ticket.category == f["category"])
+    if f["mode"] in labels.MODE:
+        query = query.where(Ticket.mode == f["mode"])
     if f["channel"] in labels.CHANNEL:
         query = query.where(Ticket.channel == f["channel"])
     if f["assignee"] == "none":
