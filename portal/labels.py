@@ -166,3 +166,11 @@ CUSTOMER_EVENT_BY_MODE = {
     ("depot", "resolved"): _l("Repaired in the workshop: please check it and confirm"),
     ("depot", "work_recorded"): _l("Repair work done in the workshop"),
 }
+REMOTE_KIND = {"call": _l("Phone call"), "session": _l("Remote session")}
+REMOTE_RESULT = {"fixed": _l("fixed"), "partly": _l("partly fixed"), "not_fixed": _l("not fixed"),
+                 "no_answer": _l("no answer")}
+EVENT.update({"remote_session": _l("Call or remote session"), "fix_confirmed": _l("Customer confirmed the fix"),
+              "auto_closed": _l("Closed: the customer did not answer within the confirmation period")})
+CUSTOMER_EVENT.update({"remote_session": _l("We helped you remotely"),
+                       "fix_confirmed": _l("You confirmed it works: closed"),
+                       "auto_closed": _l("Closed: we did not hear that it still fails")})

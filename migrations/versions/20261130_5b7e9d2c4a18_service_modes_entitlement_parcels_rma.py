@@ -39,9 +39,28 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_entitlement_decision')),
     )
     op.create_index(op.f('ix_entitlement_decision_ticket_id'), 'entitlement_decision', ['ticket_id'], unique=False)
+    op.create_table(
+        'remote_session',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('ticket_id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=10), nullable=False),
+        sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('minutes', sa.Integer(), nullable=False),
+        sa.Column('tried', sa.Text(), nullable=False),
+        sa.Column('result', sa.String(length=20), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], name=op.f('fk_remote_session_ticket_id_ticket'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_remote_session_user_id_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_remote_session')),
+    )
+    op.create_index(op.f('ix_remote_session_ticket_id'), 'remote_session', ['ticket_id'], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_remote_session_ticket_id'), table_name='remote_session')
+    op.drop_table('remote_session')
     op.drop_index(op.f('ix_entitlement_decision_ticket_id'), table_name='entitlement_decision')
     op.drop_table('entitlement_decision')
     with op.batch_alter_table('asset', schema=None) as batch_op:

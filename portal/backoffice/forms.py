@@ -6,7 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     HiddenField,
+    IntegerField,
     MultipleFileField,
     SelectField,
     StringField,
@@ -134,3 +136,16 @@ class EntitlementForm(FlaskForm):
     decision = SelectField(_l("Decision"), choices=to_choices(labels.ENTITLEMENT_DECISION.items()))
     reason = TextAreaField(_l("Why"), filters=[strip], validators=[DataRequired(), Length(max=500)],
                            description=_l("e.g. customer chose a refund on day 5; exchange agreed as goodwill"))
+
+
+class RemoteSessionForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=to_choices(labels.REMOTE_KIND.items()), default="call")
+    started_at = DateTimeLocalField(_l("Started"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    minutes = IntegerField(_l("Duration (minutes)"), validators=[DataRequired()])
+    tried = TextAreaField(_l("What was tried"), filters=[strip], validators=[DataRequired(), Length(max=4000)])
+    result = SelectField(_l("Result"), choices=to_choices(labels.REMOTE_RESULT.items()), default="fixed")
+
+
+class RemoteResolveForm(FlaskForm):
+    work_done = TextAreaField(_l("What was done (the customer reads it)"), filters=[strip],
+                              validators=[DataRequired(), Length(max=2000)])

@@ -13,6 +13,8 @@ from portal.backoffice.forms import (
     ModeForm,
     QuestionForm,
     QuoteForm,
+    RemoteResolveForm,
+    RemoteSessionForm,
     TriageForm,
     UpdateCustomerForm,
 )
@@ -32,7 +34,7 @@ from portal.models import (
     Ticket,
     TicketEvent,
 )
-from portal.services import conflicts, selfservice, sla
+from portal.services import conflicts, localtime, remote, selfservice, sla
 from portal.services import dispatch as dispatch_service
 from portal.services import entitlement as entitlement_service
 from portal.services import tickets as ticket_service
@@ -101,20 +103,23 @@ def changes_since(ticket: Ticket, version: int) -> list[dict]:
 # panel is drawn at once.
 PARTS = {"sla": "backoffice/_ticket_sla.html", "assign": "backoffice/_ticket_assign.html",
          "records": "backoffice/_ticket_records.html", "dialogue": "backoffice/_ticket_dialogue.html",
-         "entitlement": "backoffice/_ticket_entitlement.html", "history": "backoffice/_ticket_history.html"}
+         "entitlement": "backoffice/_ticket_entitlement.html", "remote": "backoffice/_ticket_remote.html",
+         "history": "backoffice/_ticket_history.html"}
 PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_rows": "dialogue", "new_link": "records",
-                "entitlement_form": "entitlement"}
+                "entitlement_form": "entitlement", "remote_forms": "remote"}
 
 
 def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
     """The deferred panels this user sees on this ticket."""
     return [part for part in PARTS if (part != "assign" or "assign" in actions)
-            and (part != "dialogue" or current_user.role in DESK)]
+            and (part != "dialogue" or current_user.role in DESK)
+            and (part != "remote" or ticket.mode == modes.REMOTE)]
 
 
 def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_form=None, new_link=None,
                    dialogue_forms: dict | None = None, quote_rows: list | None = None,
-                   entitlement_form=None, mode_form=None, error: str | None = None, lazy: bool = False) -> dict:
+                   entitlement_form=None, mode_form=None, remote_forms: dict | None = None,
+                   error: str | None = None, lazy: bool = False) -> dict:
     """The ticket panel; a refused form comes back in its place, as typed (`error`: a refusal said above).
 
     `lazy`: the deferred panels are left for the browser to ask for (a page opened); otherwise every panel is
@@ -145,14 +150,14 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_fo
         context["update_form"] = update_form or UpdateCustomerForm(formdata=None)
     parts = parts_for(ticket, actions)
     given = {"assign_form": assign_form, "dialogue_forms": dialogue_forms, "quote_rows": quote_rows,
-             "new_link": new_link, "entitlement_form": entitlement_form}
+             "new_link": new_link, "entitlement_form": entitlement_form, "remote_forms": remote_forms}
     eager = {PART_OF_FORM[k] for k, v in given.items() if v is not None} if lazy else set(parts)
     context["deferred"] = [part for part in parts if part not in eager]
     for part in parts:
         if part in eager:
             context.update(part_context(ticket, part, actions, assign_form=assign_form, new_link=new_link,
                                         dialogue_forms=dialogue_forms, quote_rows=quote_rows,
-                                        entitlement_form=entitlement_form))
+                                        entitlement_form=entitlement_form, remote_forms=remote_forms))
     return context
 
 
@@ -166,10 +171,14 @@ def registration(ticket: Ticket) -> dict:
 
 def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=None, new_link=None,
                  dialogue_forms: dict | None = None, quote_rows: list | None = None,
-                 entitlement_form=None) -> dict:
+                 entitlement_form=None, remote_forms: dict | None = None) -> dict:
     """What one deferred panel draws."""
     if part == "entitlement":
         return entitlement_panel(ticket, actions, entitlement_form)
+    if part == "remote":
+        forms = {"session": RemoteSessionForm(formdata=None, started_at=localtime.local(utcnow()).replace(
+            second=0, microsecond=0, tzinfo=None)), "resolve": RemoteResolveForm(formdata=None), **(remote_forms or {})}
+        return {"remote_sessions": remote.sessions(ticket), "remote_forms": forms}
     if part == "sla":
         return {"sla": sla.reading(ticket)}
     if part == "assign":

@@ -5,7 +5,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
-from portal.backoffice.forms import AssignForm, EntitlementForm, ModeForm, TriageForm, UpdateCustomerForm
+from portal.backoffice.forms import (
+    AssignForm,
+    EntitlementForm,
+    ModeForm,
+    RemoteResolveForm,
+    RemoteSessionForm,
+    TriageForm,
+    UpdateCustomerForm,
+)
 from portal.backoffice.ticket_page import (
     PARTS,
     TICKET_PAGE_LOADS,
@@ -18,7 +26,7 @@ from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import SyncConflict, Ticket, User
-from portal.services import ServiceError, conflicts, entitlement, fieldwork, remote_signing
+from portal.services import ServiceError, conflicts, entitlement, fieldwork, localtime, remote, remote_signing
 from portal.services import tickets as ticket_service
 from portal.services.transitions import allowed_actions
 from portal.web.access import load_ticket, roles_required
@@ -132,6 +140,32 @@ def decide_entitlement(ticket_id: int):
     return ticket_post(ticket_id, EntitlementForm(), lambda ticket, f: entitlement.decide(
         ticket, current_user, decision=f.decision.data, reason=f.reason.data), form_key="entitlement_form",
         anchor="#entitlement")
+
+
+def _remote_refused(key: str, form) -> dict:
+    """The remote panel with the form as typed; a refusal of the whole form is also said above the panel, which
+    stays readable when the ticket left the remote path meanwhile (the panel is then not drawn)."""
+    return {"remote_forms": {key: form}, "error": " ".join(map(str, form.form_errors)) or None}
+
+
+@bp.post("/tickets/<int:ticket_id>/remote/sessions")
+@roles_required(*DESK)
+def log_remote(ticket_id: int):
+    """A call or remote session on a remote ticket: when, how long, what was tried, the result."""
+    form = RemoteSessionForm()
+    return ticket_post(ticket_id, form, lambda ticket, f: remote.log_session(
+        ticket, current_user, kind=f.kind.data, started_at=f.started_at.data.replace(tzinfo=localtime.zone()),
+        minutes=f.minutes.data, tried=f.tried.data, result=f.result.data),
+        context=lambda f: _remote_refused("session", f), anchor="#remote")
+
+
+@bp.post("/tickets/<int:ticket_id>/remote/resolve")
+@roles_required(*DESK)
+def resolve_remote(ticket_id: int):
+    """The remote fix handed to the customer to confirm, with what was done."""
+    return ticket_post(ticket_id, RemoteResolveForm(), lambda ticket, f: remote.resolve(
+        ticket, current_user, work_done=f.work_done.data), context=lambda f: _remote_refused("resolve", f),
+        anchor="#remote")
 
 
 @bp.post("/tickets/<int:ticket_id>/signing-link")

@@ -98,7 +98,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     **{(s, "quote"): _T(s, DESK) for s in OPEN_STATUSES},
     **{(s, "answer"): _T(s, CUSTOMERS) for s in OPEN_STATUSES},
     **{(s, "decide_quote"): _T(s, CUSTOMERS) for s in OPEN_STATUSES},
-    (RESOLVED, "request_signing_link"): _T(RESOLVED, CUSTOMERS),
+    # A remote fix is confirmed on the portal (confirm_fix), not signed.
+    (RESOLVED, "request_signing_link"): _T(RESOLVED, CUSTOMERS, False, NOT_REMOTE),
     # The desk sets the mode at triage; changing it later (a remote case escalated to on site or depot in one
     # step) keeps the status, with a reason.
     **{(s, "change_mode"): _T(s, DESK) for s in (NEW, TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS,

@@ -18,7 +18,7 @@ from portal.models.quote import Quote
 from portal.models.recovery_code import RecoveryCode
 from portal.models.routing import RoutingRule
 from portal.models.security_event import SecurityEvent
-from portal.models.service_mode import EntitlementDecision
+from portal.models.service_mode import EntitlementDecision, RemoteSession
 from portal.models.service_point import ServicePoint
 from portal.models.sla import SlaPolicy
 from portal.models.sync_conflict import SyncConflict
@@ -32,7 +32,8 @@ __all__ = [
     "CustomerAddress", "Department", "Diagnosis", "Document", "EntitlementDecision", "FollowUpTask",
     "IdempotencyRecord", "InboxItem",
     "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
-    "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RoutingRule", "SecurityEvent",
+    "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RemoteSession", "RoutingRule",
+    "SecurityEvent",
     "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
     "UserSession", "Visit", "WorkRecord",
 ]

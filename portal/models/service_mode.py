@@ -2,7 +2,7 @@
 receipts and RMAs."""
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.time import utcnow
@@ -22,3 +22,19 @@ class EntitlementDecision(db.Model):
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     decided_by = relationship("User")
+
+
+class RemoteSession(db.Model):
+    """A call or a remote session on a remote ticket: when, how long, what was tried, what came of it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # call | session
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    minutes: Mapped[int]
+    tried: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(String(20))  # fixed | partly | not_fixed | no_answer
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user = relationship("User")
