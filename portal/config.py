@@ -160,6 +160,8 @@ class Config:
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
     # A remote fix the customer neither confirms nor rejects closes by itself after this many days.
     REMOTE_CONFIRM_DAYS = int(os.environ.get("REMOTE_CONFIRM_DAYS", "7"))
+    # Parcel carriers: a JSON list of {code, name, pattern, link_template}; empty: SF, JD, EMS, ZTO, YTO, STO, Yunda.
+    CARRIERS = json.loads(os.environ.get("PORTAL_CARRIERS") or "[]")
     # 三包 periods per product category (portal.domain.entitlement.Policy), e.g.
     # PORTAL_SANBAO_POLICIES='{"appliance": {"unit_months": 12, "main_parts_months": 36}}'; the rest keep defaults.
     SANBAO_POLICIES = sanbao_policies(os.environ.get("PORTAL_SANBAO_POLICIES"))

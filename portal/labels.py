@@ -174,3 +174,12 @@ EVENT.update({"remote_session": _l("Call or remote session"), "fix_confirmed": _
 CUSTOMER_EVENT.update({"remote_session": _l("We helped you remotely"),
                        "fix_confirmed": _l("You confirmed it works: closed"),
                        "auto_closed": _l("Closed: we did not hear that it still fails")})
+PARCEL_METHOD = {"parcel": _l("Parcel (carrier and tracking number)"), "service_point": _l("At a service point")}
+PARCEL_DIRECTION = {"in": _l("To the workshop"), "out": _l("Back to the customer")}
+EVENT.update({"parcel_in": _l("Unit on its way to the workshop"), "unit_received": _l("Unit received at the workshop"),
+              "serial_mismatch": _l("Serial number on the unit does not match the ticket"),
+              "parcel_sent": _l("Unit sent back"), "pickup_ready": _l("Unit ready for pick-up")})
+CUSTOMER_EVENT.update({"parcel_in": _l("Your unit is on its way to us"),
+                       "unit_received": _l("Your unit arrived at our workshop"),
+                       "parcel_sent": _l("Your unit is on its way back to you"),
+                       "pickup_ready": _l("Your unit is ready for pick-up")})

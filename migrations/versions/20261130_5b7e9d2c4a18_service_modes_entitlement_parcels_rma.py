@@ -56,9 +56,51 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_remote_session')),
     )
     op.create_index(op.f('ix_remote_session_ticket_id'), 'remote_session', ['ticket_id'], unique=False)
+    op.create_table(
+        'parcel',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('ticket_id', sa.Integer(), nullable=False),
+        sa.Column('direction', sa.String(length=3), nullable=False),
+        sa.Column('method', sa.String(length=15), nullable=False),
+        sa.Column('carrier', sa.String(length=20), nullable=True),
+        sa.Column('tracking_number', sa.String(length=40), nullable=True),
+        sa.Column('misfit_confirmed', sa.Boolean(), nullable=False),
+        sa.Column('service_point_id', sa.Integer(), nullable=True),
+        sa.Column('pickup_code', sa.String(length=8), nullable=True),
+        sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('received_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], name=op.f('fk_parcel_ticket_id_ticket'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['service_point_id'], ['service_point.id'],
+                                name=op.f('fk_parcel_service_point_id_service_point')),
+        sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_parcel_recorded_by_id_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_parcel')),
+    )
+    op.create_index(op.f('ix_parcel_ticket_id'), 'parcel', ['ticket_id'], unique=False)
+    op.create_table(
+        'depot_receipt',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('ticket_id', sa.Integer(), nullable=False),
+        sa.Column('received_by_id', sa.Integer(), nullable=False),
+        sa.Column('serial_read', sa.String(length=80), nullable=False),
+        sa.Column('serial_matches', sa.Boolean(), nullable=False),
+        sa.Column('mismatch_note', sa.String(length=500), nullable=True),
+        sa.Column('condition', sa.String(length=500), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], name=op.f('fk_depot_receipt_ticket_id_ticket'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['received_by_id'], ['user.id'], name=op.f('fk_depot_receipt_received_by_id_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_depot_receipt')),
+    )
+    op.create_index(op.f('ix_depot_receipt_ticket_id'), 'depot_receipt', ['ticket_id'], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_depot_receipt_ticket_id'), table_name='depot_receipt')
+    op.drop_table('depot_receipt')
+    op.drop_index(op.f('ix_parcel_ticket_id'), table_name='parcel')
+    op.drop_table('parcel')
     op.drop_index(op.f('ix_remote_session_ticket_id'), table_name='remote_session')
     op.drop_table('remote_session')
     op.drop_index(op.f('ix_entitlement_decision_ticket_id'), table_name='entitlement_decision')

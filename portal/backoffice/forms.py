@@ -149,3 +149,12 @@ class RemoteSessionForm(FlaskForm):
 class RemoteResolveForm(FlaskForm):
     work_done = TextAreaField(_l("What was done (the customer reads it)"), filters=[strip],
                               validators=[DataRequired(), Length(max=2000)])
+
+
+class ParcelForm(FlaskForm):
+    """A parcel in or out, or a service point (hand-over, or pick-up with a code)."""
+    method = SelectField(_l("How"), choices=to_choices(labels.PARCEL_METHOD.items()), default="parcel")
+    carrier = SelectField(_l("Carrier"), validate_choice=False)
+    tracking_number = StringField(_l("Tracking number"), filters=[strip], validators=[Optional(), Length(max=60)])
+    confirm_misfit = BooleanField(_l("The number is right even though it does not look like this carrier's"))
+    service_point_id = SelectField(_l("Service point"), coerce=optional_int, validate_choice=False)

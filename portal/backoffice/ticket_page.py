@@ -11,6 +11,7 @@ from portal.backoffice.forms import (
     AssignForm,
     EntitlementForm,
     ModeForm,
+    ParcelForm,
     QuestionForm,
     QuoteForm,
     RemoteResolveForm,
@@ -31,10 +32,11 @@ from portal.models import (
     Notification,
     Quote,
     RemoteAcceptanceLink,
+    ServicePoint,
     Ticket,
     TicketEvent,
 )
-from portal.services import conflicts, localtime, remote, selfservice, sla
+from portal.services import conflicts, depot, localtime, remote, selfservice, sla
 from portal.services import dispatch as dispatch_service
 from portal.services import entitlement as entitlement_service
 from portal.services import tickets as ticket_service
@@ -104,22 +106,25 @@ def changes_since(ticket: Ticket, version: int) -> list[dict]:
 PARTS = {"sla": "backoffice/_ticket_sla.html", "assign": "backoffice/_ticket_assign.html",
          "records": "backoffice/_ticket_records.html", "dialogue": "backoffice/_ticket_dialogue.html",
          "entitlement": "backoffice/_ticket_entitlement.html", "remote": "backoffice/_ticket_remote.html",
+         "depot": "backoffice/_ticket_depot.html",
          "history": "backoffice/_ticket_history.html"}
 PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_rows": "dialogue", "new_link": "records",
-                "entitlement_form": "entitlement", "remote_forms": "remote"}
+                "entitlement_form": "entitlement", "remote_forms": "remote",
+                "depot_forms": "depot"}
 
 
 def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
     """The deferred panels this user sees on this ticket."""
     return [part for part in PARTS if (part != "assign" or "assign" in actions)
             and (part != "dialogue" or current_user.role in DESK)
-            and (part != "remote" or ticket.mode == modes.REMOTE)]
+            and (part != "remote" or ticket.mode == modes.REMOTE)
+            and (part != "depot" or ticket.mode == modes.DEPOT)]
 
 
 def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_form=None, new_link=None,
                    dialogue_forms: dict | None = None, quote_rows: list | None = None,
                    entitlement_form=None, mode_form=None, remote_forms: dict | None = None,
-                   error: str | None = None, lazy: bool = False) -> dict:
+                   depot_forms: dict | None = None, error: str | None = None, lazy: bool = False) -> dict:
     """The ticket panel; a refused form comes back in its place, as typed (`error`: a refusal said above).
 
     `lazy`: the deferred panels are left for the browser to ask for (a page opened); otherwise every panel is
@@ -150,14 +155,16 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_fo
         context["update_form"] = update_form or UpdateCustomerForm(formdata=None)
     parts = parts_for(ticket, actions)
     given = {"assign_form": assign_form, "dialogue_forms": dialogue_forms, "quote_rows": quote_rows,
-             "new_link": new_link, "entitlement_form": entitlement_form, "remote_forms": remote_forms}
+             "new_link": new_link, "entitlement_form": entitlement_form, "remote_forms": remote_forms,
+             "depot_forms": depot_forms}
     eager = {PART_OF_FORM[k] for k, v in given.items() if v is not None} if lazy else set(parts)
     context["deferred"] = [part for part in parts if part not in eager]
     for part in parts:
         if part in eager:
             context.update(part_context(ticket, part, actions, assign_form=assign_form, new_link=new_link,
                                         dialogue_forms=dialogue_forms, quote_rows=quote_rows,
-                                        entitlement_form=entitlement_form, remote_forms=remote_forms))
+                                        entitlement_form=entitlement_form, remote_forms=remote_forms,
+                                        depot_forms=depot_forms))
     return context
 
 
@@ -171,10 +178,15 @@ def registration(ticket: Ticket) -> dict:
 
 def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=None, new_link=None,
                  dialogue_forms: dict | None = None, quote_rows: list | None = None,
-                 entitlement_form=None, remote_forms: dict | None = None) -> dict:
+                 entitlement_form=None, remote_forms: dict | None = None,
+                 depot_forms: dict | None = None) -> dict:
     """What one deferred panel draws."""
     if part == "entitlement":
         return entitlement_panel(ticket, actions, entitlement_form)
+    if part == "depot":
+        forms = {"in": parcel_form(), "out": parcel_form(), **(depot_forms or {})}
+        return {"parcels": depot.parcels(ticket), "receipts": depot.receipts(ticket), "depot_forms": forms,
+                "carriers": {c.code: c for c in depot.carrier_list()}}
     if part == "remote":
         forms = {"session": RemoteSessionForm(formdata=None, started_at=localtime.local(utcnow()).replace(
             second=0, microsecond=0, tzinfo=None)), "resolve": RemoteResolveForm(formdata=None), **(remote_forms or {})}
@@ -221,3 +233,13 @@ def entitlement_panel(ticket: Ticket, actions: list[str], form=None) -> dict:
     return {"entitlement": result, "entitlement_text": entitlement_service.explain(result),
             "entitlement_options": entitlement_service.options_text(result),
             "entitlement_decisions": entitlement_service.decisions(ticket), "entitlement_form": form}
+
+
+def parcel_form(formdata=None) -> ParcelForm:
+    """The parcel form with the configured carriers and the active service points."""
+    form = ParcelForm(formdata=formdata) if formdata is not None else ParcelForm(formdata=None)
+    form.carrier.choices = to_choices([("", _("Choose a carrier"))] + [(c.code, c.name) for c in depot.carrier_list()])
+    form.service_point_id.choices = to_choices([("", _("Choose a service point"))] + [
+        (p.id, f"{p.name} · {p.address}") for p in db.session.scalars(
+            db.select(ServicePoint).where(ServicePoint.active.is_(True)).order_by(ServicePoint.name))])
+    return form

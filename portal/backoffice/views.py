@@ -9,6 +9,7 @@ from portal.backoffice.forms import (
     AssignForm,
     EntitlementForm,
     ModeForm,
+    ParcelForm,
     RemoteResolveForm,
     RemoteSessionForm,
     TriageForm,
@@ -18,6 +19,7 @@ from portal.backoffice.ticket_page import (
     PARTS,
     TICKET_PAGE_LOADS,
     changes_since,
+    parcel_form,
     part_context,
     parts_for,
     ticket_context,
@@ -26,7 +28,16 @@ from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import SyncConflict, Ticket, User
-from portal.services import ServiceError, conflicts, entitlement, fieldwork, localtime, remote, remote_signing
+from portal.services import (
+    ServiceError,
+    conflicts,
+    depot,
+    entitlement,
+    fieldwork,
+    localtime,
+    remote,
+    remote_signing,
+)
 from portal.services import tickets as ticket_service
 from portal.services.transitions import allowed_actions
 from portal.web.access import load_ticket, roles_required
@@ -166,6 +177,29 @@ def resolve_remote(ticket_id: int):
     return ticket_post(ticket_id, RemoteResolveForm(), lambda ticket, f: remote.resolve(
         ticket, current_user, work_done=f.work_done.data), context=lambda f: _remote_refused("resolve", f),
         anchor="#remote")
+
+
+@bp.post("/tickets/<int:ticket_id>/parcels/<direction>")
+@roles_required(*DESK)
+def record_parcel(ticket_id: int, direction: str):
+    """The unit's way in (parcel or hand-over at a service point) or back (parcel, or pick-up with a code)."""
+    if direction not in ("in", "out"):
+        abort(404)
+    form = ParcelForm()
+    form.carrier.choices = [(c.code, c.name) for c in depot.carrier_list()]
+    use = depot.send_unit if direction == "in" else depot.return_unit
+    return ticket_post(ticket_id, form, lambda ticket, f: use(
+        ticket, current_user, method=f.method.data, carrier_code=f.carrier.data, number=f.tracking_number.data,
+        confirm_misfit=f.confirm_misfit.data, service_point_id=f.service_point_id.data),
+        context=lambda f: {"depot_forms": {direction: _choices_back(f)},
+                           "error": " ".join(map(str, f.form_errors)) or None}, anchor="#depot")
+
+
+def _choices_back(form):
+    """The refused form as typed, with its choices drawn again."""
+    from_page = parcel_form()
+    form.carrier.choices, form.service_point_id.choices = from_page.carrier.choices, from_page.service_point_id.choices
+    return form
 
 
 @bp.post("/tickets/<int:ticket_id>/signing-link")

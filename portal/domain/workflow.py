@@ -74,6 +74,9 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     # on-site forms.
     (ASSIGNED, "receive_unit"): _T(IN_PROGRESS, ENGINEERS, True, DEPOT_ONLY),
     (REOPENED, "receive_unit"): _T(IN_PROGRESS, ENGINEERS, True, DEPOT_ONLY),
+    # Parcels both ways: the customer or the desk records the inbound one, the desk the way back.
+    **{(s, "send_unit"): _T(s, DESK | CUSTOMERS, False, DEPOT_ONLY) for s in (NEW, TRIAGED, ASSIGNED, REOPENED)},
+    **{(s, "return_unit"): _T(s, DESK, False, DEPOT_ONLY) for s in (IN_PROGRESS, RESOLVED)},
     (IN_PROGRESS, "inspect"): _T(IN_PROGRESS, ENGINEERS, True),
     (IN_PROGRESS, "record_work"): _T(IN_PROGRESS, ENGINEERS, True),
     (IN_PROGRESS, "diagnose"): _T(IN_PROGRESS, ENGINEERS, True),

@@ -18,7 +18,7 @@ from portal.models.quote import Quote
 from portal.models.recovery_code import RecoveryCode
 from portal.models.routing import RoutingRule
 from portal.models.security_event import SecurityEvent
-from portal.models.service_mode import EntitlementDecision, RemoteSession
+from portal.models.service_mode import DepotReceipt, EntitlementDecision, Parcel, RemoteSession
 from portal.models.service_point import ServicePoint
 from portal.models.sla import SlaPolicy
 from portal.models.sync_conflict import SyncConflict
@@ -29,9 +29,10 @@ from portal.models.user_session import UserSession
 
 __all__ = [
     "AccessToken", "Acceptance", "Asset", "Attachment", "BatchJob", "ChecklistTemplate", "Contact", "Customer",
-    "CustomerAddress", "Department", "Diagnosis", "Document", "EntitlementDecision", "FollowUpTask",
+    "CustomerAddress", "Department", "DepotReceipt", "Diagnosis", "Document", "EntitlementDecision", "FollowUpTask",
     "IdempotencyRecord", "InboxItem",
-    "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Part", "PartUsage",
+    "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Parcel", "Part",
+    "PartUsage",
     "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RemoteSession", "RoutingRule",
     "SecurityEvent",
     "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",

@@ -38,3 +38,40 @@ class RemoteSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     user = relationship("User")
+
+
+class Parcel(db.Model):
+    """A unit on its way: in (the customer sends it, or hands it over at a service point) or out (sent back, or
+    waiting at a service point for pick-up with the customer's code)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))  # in | out
+    method: Mapped[str] = mapped_column(String(15))  # parcel | service_point
+    carrier: Mapped[str | None] = mapped_column(String(20))
+    tracking_number: Mapped[str | None] = mapped_column(String(40))
+    # The number did not fit the carrier's pattern and the person confirmed it anyway.
+    misfit_confirmed: Mapped[bool] = mapped_column(default=False)
+    service_point_id: Mapped[int | None] = mapped_column(ForeignKey("service_point.id"))
+    pickup_code: Mapped[str | None] = mapped_column(String(8))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    service_point = relationship("ServicePoint")
+
+
+class DepotReceipt(db.Model):
+    """The unit received at the workshop: the serial read off it, whether it matches the ticket (a mismatch is
+    flagged with a note, never silently accepted), its condition."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    received_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    serial_read: Mapped[str] = mapped_column(String(80))
+    serial_matches: Mapped[bool]
+    mismatch_note: Mapped[str | None] = mapped_column(String(500))
+    condition: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    received_by = relationship("User")

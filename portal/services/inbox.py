@@ -20,11 +20,14 @@ from portal.services.localtime import local
 
 # Event kind -> (message kind, who reads it).
 CUSTOMER = {"created": "ticket_registered", "assigned": "engineer_assigned", "visit_scheduled": "visit_booked",
-            "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed"}
+            "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed",
+            # The depot path (issue 14): the unit received at the workshop, sent back, waiting for pick-up.
+            "unit_received": "parcel_received", "parcel_sent": "parcel_sent", "pickup_ready": "pickup_ready"}
 STAFF = {"assigned": "new_assignment", "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached"}
 # Customer messages that also go out on the customer's channel (the registration message is queued by intake with
 # the number, and a signing link is e-mailed on its own).
-CHANNEL = frozenset({"engineer_assigned", "visit_booked", "quote_waiting", "ticket_closed"})
+CHANNEL = frozenset({"engineer_assigned", "visit_booked", "quote_waiting", "ticket_closed", "parcel_received",
+                     "parcel_sent", "pickup_ready"})
 LOCALES = ("zh_CN", "en")
 PENDING_KEY = "portal.events_to_tell"
 
@@ -52,6 +55,12 @@ def text(kind: str, ticket: Ticket, data: dict | None) -> str:
         "signing_link_sent": lambda: _("A link to sign the service confirmation of %(number)s was sent to your "
                                        "e-mail.", number=number),
         "ticket_closed": lambda: _("Your service request %(number)s is closed. Thank you.", number=number),
+        "parcel_received": lambda: _("Your unit for %(number)s has arrived at our workshop.", number=number),
+        "parcel_sent": lambda: _("Your unit for %(number)s is on its way back: %(carrier)s %(tracking)s.",
+                                 number=number, carrier=data.get("carrier") or "", tracking=data.get("number") or ""),
+        "pickup_ready": lambda: _("Your unit for %(number)s is ready for pick-up at %(point)s (%(address)s). Your "
+                                  "pick-up code: %(code)s.", number=number, point=data.get("point") or "",
+                                  address=data.get("address") or "", code=data.get("code") or ""),
         "new_assignment": lambda: _("New job for you: %(number)s (%(priority)s).", number=number,
                                     priority=ticket.priority or "—"),
         "sla_at_risk": lambda: _("%(number)s: a service-level target is at risk.", number=number),
