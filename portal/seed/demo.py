@@ -18,6 +18,7 @@ from portal.models import (
 )
 from portal.pdf.seal import make_self_signed
 from portal.seed.knowledge import ensure_knowledge_articles
+from portal.seed.modes import seed_mode_tickets
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
 from portal.services import customers, tickets
 from portal.services.localtime import local_today, zone
@@ -223,3 +224,4 @@ def _seed_tickets(users, company, person, models) -> None:
         user=agent, customer=person, contact=person.contacts[0], contact_name="周敏", contact_phone="13700001111",
         product_model=models["WM-800"], serial="WM800-SN5001", purchase_date=None,
         description="洗衣机脱水时异响，机身剧烈晃动，偶尔显示 E21。", channel="wechat")
+    seed_mode_tickets(users, company, person, models)
