@@ -111,3 +111,24 @@ def test_parcels_are_for_depot_tickets_only(app, login_as):
     response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/parcels/in", {
         "method": "parcel", "carrier": "SF", "tracking_number": "SF1234567890"}, htmx=True, headers=EN)
     assert response.status_code == 409
+
+
+def test_the_customer_records_their_parcel_and_sees_where_to_send_it(app, login_as, client):
+    from tests.web.factories import make_other_customer_login
+    ticket_id, _agent, _point = depot_ticket(app, login_as)
+    customer = login_as("customer")
+    page = customer.get(f"/my/tickets/{ticket_id}/parcels", headers={**EN, "HX-Request": "true"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "上海市浦东新区张江路 100 号" in html and "I have sent the unit" in html
+    questioned = customer.post_form(f"/my/tickets/{ticket_id}/parcels", {"carrier": "JD", "tracking_number": "123"},
+                                    headers=EN)
+    assert questioned.status_code == 422
+    doubtful = customer.post_form(f"/my/tickets/{ticket_id}/parcels",
+                                  {"carrier": "JD", "tracking_number": "SF1234567890"}, headers=EN)
+    assert doubtful.status_code == 422 and "does not look like a" in doubtful.get_data(as_text=True)
+    ok = customer.post_form(f"/my/tickets/{ticket_id}/parcels", {"carrier": "JD", "tracking_number": "JDVA0012345678"})
+    assert ok.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(Parcel.tracking_number)) == "JDVA0012345678"
+    client.login(*make_other_customer_login(app))
+    assert client.get(f"/my/tickets/{ticket_id}/parcels").status_code == 403
