@@ -132,3 +132,14 @@ def test_the_customer_records_their_parcel_and_sees_where_to_send_it(app, login_
         assert db.session.scalar(db.select(Parcel.tracking_number)) == "JDVA0012345678"
     client.login(*make_other_customer_login(app))
     assert client.get(f"/my/tickets/{ticket_id}/parcels").status_code == 403
+
+
+def test_track_shows_the_parcels_with_the_carriers_link(app, login_as):
+    from tests.web.test_customer_account import anonymous, track
+    ticket_id, agent, point_id = depot_ticket(app, login_as)
+    agent.post_form(f"/desk/tickets/{ticket_id}/parcels/in", {"method": "parcel", "carrier": "SF",
+                                                               "tracking_number": "SF1234567890123"})
+    with app.app_context():
+        number = db.session.get(Ticket, ticket_id).number
+    text = track(anonymous(app), number, "5678").get_data(as_text=True)
+    assert 'data-parcel="in"' in text and "SF1234567890123" in text and "sf-express.com" in text
