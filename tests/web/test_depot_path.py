@@ -143,3 +143,14 @@ def test_track_shows_the_parcels_with_the_carriers_link(app, login_as):
         number = db.session.get(Ticket, ticket_id).number
     text = track(anonymous(app), number, "5678").get_data(as_text=True)
     assert 'data-parcel="in"' in text and "SF1234567890123" in text and "sf-express.com" in text
+
+
+def test_the_packing_note_has_the_service_points_address(app, login_as):
+    import io
+
+    from pypdf import PdfReader
+    ticket_id, _agent, _point = depot_ticket(app, login_as)
+    response = login_as("customer").get(f"/my/tickets/{ticket_id}/packing-note.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "张江路" in text and "Packing Note" in text
