@@ -183,3 +183,8 @@ CUSTOMER_EVENT.update({"parcel_in": _l("Your unit is on its way to us"),
                        "unit_received": _l("Your unit arrived at our workshop"),
                        "parcel_sent": _l("Your unit is on its way back to you"),
                        "pickup_ready": _l("Your unit is ready for pick-up")})
+RMA_KIND = {"return": _l("Return and refund"), "exchange": _l("Exchange")}
+RMA_STATUS = {"requested": _l("waiting for a supervisor's approval"), "approved": _l("approved: waiting for the unit"),
+              "received": _l("unit received back"), "completed": _l("completed")}
+EVENT.update({"rma_requested": _l("Return or exchange requested (RMA)"), "rma_approved": _l("RMA approved"),
+              "rma_received": _l("Unit received back (RMA)"), "rma_completed": _l("Return or exchange completed")})

@@ -94,9 +94,35 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_depot_receipt')),
     )
     op.create_index(op.f('ix_depot_receipt_ticket_id'), 'depot_receipt', ['ticket_id'], unique=False)
+    op.create_table(
+        'rma',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('ticket_id', sa.Integer(), nullable=False),
+        sa.Column('number', sa.String(length=24), nullable=False),
+        sa.Column('kind', sa.String(length=10), nullable=False),
+        sa.Column('status', sa.String(length=12), nullable=False),
+        sa.Column('reason', sa.String(length=500), nullable=False),
+        sa.Column('entitlement', sa.JSON(), nullable=False),
+        sa.Column('requested_by_id', sa.Integer(), nullable=False),
+        sa.Column('approved_by_id', sa.Integer(), nullable=True),
+        sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('received_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('refund_fen', sa.Integer(), nullable=True),
+        sa.Column('exchange_asset_id', sa.Integer(), nullable=True),
+        sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], name=op.f('fk_rma_ticket_id_ticket'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'], name=op.f('fk_rma_requested_by_id_user')),
+        sa.ForeignKeyConstraint(['approved_by_id'], ['user.id'], name=op.f('fk_rma_approved_by_id_user')),
+        sa.ForeignKeyConstraint(['exchange_asset_id'], ['asset.id'], name=op.f('fk_rma_exchange_asset_id_asset')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_rma')),
+        sa.UniqueConstraint('ticket_id', name=op.f('uq_rma_ticket_id')),
+        sa.UniqueConstraint('number', name=op.f('uq_rma_number')),
+    )
 
 
 def downgrade():
+    op.drop_table('rma')
     op.drop_index(op.f('ix_depot_receipt_ticket_id'), table_name='depot_receipt')
     op.drop_table('depot_receipt')
     op.drop_index(op.f('ix_parcel_ticket_id'), table_name='parcel')

@@ -158,3 +158,13 @@ class ParcelForm(FlaskForm):
     tracking_number = StringField(_l("Tracking number"), filters=[strip], validators=[Optional(), Length(max=60)])
     confirm_misfit = BooleanField(_l("The number is right even though it does not look like this carrier's"))
     service_point_id = SelectField(_l("Service point"), coerce=optional_int, validate_choice=False)
+
+
+class RmaForm(FlaskForm):
+    """Every step of an RMA: asked (kind and why), approved, received, completed (refund or exchange serial)."""
+    kind = SelectField(_l("Return or exchange"), choices=to_choices(labels.RMA_KIND.items()), default="return")
+    reason = StringField(_l("Why"), filters=[strip], validators=[Optional(), Length(max=500)])
+    refund = StringField(_l("Refund (CNY)"), filters=[strip], validators=[Optional(), Length(max=20)],
+                         description=_l("At most the price paid"))
+    exchange_serial = StringField(_l("Serial number of the exchange unit"), filters=[strip],
+                                  validators=[Optional(), Length(max=80)])

@@ -16,6 +16,7 @@ from portal.backoffice.forms import (
     QuoteForm,
     RemoteResolveForm,
     RemoteSessionForm,
+    RmaForm,
     TriageForm,
     UpdateCustomerForm,
 )
@@ -36,7 +37,7 @@ from portal.models import (
     Ticket,
     TicketEvent,
 )
-from portal.services import conflicts, depot, localtime, remote, selfservice, sla
+from portal.services import conflicts, depot, localtime, remote, rma, selfservice, sla
 from portal.services import dispatch as dispatch_service
 from portal.services import entitlement as entitlement_service
 from portal.services import tickets as ticket_service
@@ -106,11 +107,11 @@ def changes_since(ticket: Ticket, version: int) -> list[dict]:
 PARTS = {"sla": "backoffice/_ticket_sla.html", "assign": "backoffice/_ticket_assign.html",
          "records": "backoffice/_ticket_records.html", "dialogue": "backoffice/_ticket_dialogue.html",
          "entitlement": "backoffice/_ticket_entitlement.html", "remote": "backoffice/_ticket_remote.html",
-         "depot": "backoffice/_ticket_depot.html",
+         "depot": "backoffice/_ticket_depot.html", "rma": "backoffice/_ticket_rma.html",
          "history": "backoffice/_ticket_history.html"}
 PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_rows": "dialogue", "new_link": "records",
                 "entitlement_form": "entitlement", "remote_forms": "remote",
-                "depot_forms": "depot"}
+                "depot_forms": "depot", "rma_form": "rma"}
 
 
 def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
@@ -118,13 +119,15 @@ def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
     return [part for part in PARTS if (part != "assign" or "assign" in actions)
             and (part != "dialogue" or current_user.role in DESK)
             and (part != "remote" or ticket.mode == modes.REMOTE)
-            and (part != "depot" or ticket.mode == modes.DEPOT)]
+            and (part != "depot" or ticket.mode == modes.DEPOT)
+            and (part != "rma" or ticket.category == "return")]
 
 
 def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_form=None, new_link=None,
                    dialogue_forms: dict | None = None, quote_rows: list | None = None,
                    entitlement_form=None, mode_form=None, remote_forms: dict | None = None,
-                   depot_forms: dict | None = None, error: str | None = None, lazy: bool = False) -> dict:
+                   depot_forms: dict | None = None, rma_form=None, error: str | None = None,
+                   lazy: bool = False) -> dict:
     """The ticket panel; a refused form comes back in its place, as typed (`error`: a refusal said above).
 
     `lazy`: the deferred panels are left for the browser to ask for (a page opened); otherwise every panel is
@@ -156,7 +159,7 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_fo
     parts = parts_for(ticket, actions)
     given = {"assign_form": assign_form, "dialogue_forms": dialogue_forms, "quote_rows": quote_rows,
              "new_link": new_link, "entitlement_form": entitlement_form, "remote_forms": remote_forms,
-             "depot_forms": depot_forms}
+             "depot_forms": depot_forms, "rma_form": rma_form}
     eager = {PART_OF_FORM[k] for k, v in given.items() if v is not None} if lazy else set(parts)
     context["deferred"] = [part for part in parts if part not in eager]
     for part in parts:
@@ -164,7 +167,7 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_fo
             context.update(part_context(ticket, part, actions, assign_form=assign_form, new_link=new_link,
                                         dialogue_forms=dialogue_forms, quote_rows=quote_rows,
                                         entitlement_form=entitlement_form, remote_forms=remote_forms,
-                                        depot_forms=depot_forms))
+                                        depot_forms=depot_forms, rma_form=rma_form))
     return context
 
 
@@ -179,10 +182,13 @@ def registration(ticket: Ticket) -> dict:
 def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=None, new_link=None,
                  dialogue_forms: dict | None = None, quote_rows: list | None = None,
                  entitlement_form=None, remote_forms: dict | None = None,
-                 depot_forms: dict | None = None) -> dict:
+                 depot_forms: dict | None = None, rma_form=None) -> dict:
     """What one deferred panel draws."""
     if part == "entitlement":
         return entitlement_panel(ticket, actions, entitlement_form)
+    if part == "rma":
+        return {"rma": rma.of_ticket(ticket), "rma_form": rma_form or RmaForm(formdata=None),
+                **entitlement_panel(ticket, [], None)}
     if part == "depot":
         forms = {"in": parcel_form(), "out": parcel_form(), **(depot_forms or {})}
         return {"parcels": depot.parcels(ticket), "receipts": depot.receipts(ticket), "depot_forms": forms,

@@ -12,6 +12,7 @@ from portal.backoffice.forms import (
     ParcelForm,
     RemoteResolveForm,
     RemoteSessionForm,
+    RmaForm,
     TriageForm,
     UpdateCustomerForm,
 )
@@ -37,6 +38,7 @@ from portal.services import (
     localtime,
     remote,
     remote_signing,
+    rma,
 )
 from portal.services import tickets as ticket_service
 from portal.services.transitions import allowed_actions
@@ -200,6 +202,26 @@ def _choices_back(form):
     from_page = parcel_form()
     form.carrier.choices, form.service_point_id.choices = from_page.carrier.choices, from_page.service_point_id.choices
     return form
+
+
+RMA_STEPS = {
+    "request": lambda t, f: rma.request(t, current_user, kind=f.kind.data, reason=f.reason.data),
+    "approve": lambda t, f: rma.approve(t, current_user),
+    "receive": lambda t, f: rma.receive(t, current_user),
+    "complete": lambda t, f: rma.complete(t, current_user, refund_yuan=f.refund.data,
+                                          exchange_serial=f.exchange_serial.data),
+}
+
+
+@bp.post("/tickets/<int:ticket_id>/rma/<step>")
+@roles_required(*DESK)
+def rma_step(ticket_id: int, step: str):
+    """One step of a return or exchange; approval is a supervisor's (the workflow table says so)."""
+    if step not in RMA_STEPS:
+        abort(404)
+    return ticket_post(ticket_id, RmaForm(), RMA_STEPS[step],
+                       context=lambda f: {"rma_form": f, "error": " ".join(map(str, f.form_errors)) or None},
+                       anchor="#rma")
 
 
 @bp.post("/tickets/<int:ticket_id>/signing-link")

@@ -5,7 +5,7 @@ panels from flags()."""
 from dataclasses import dataclass
 
 from portal.domain.modes import DEPOT, ONSITE, REMOTE, effective
-from portal.domain.roles import CUSTOMERS, DESK, ENGINEERS, SIGNER
+from portal.domain.roles import CUSTOMERS, DESK, ENGINEERS, SIGNER, SUPERVISORS
 
 NEW, TRIAGED, ASSIGNED, IN_PROGRESS = "new", "triaged", "assigned", "in_progress"
 WAITING_PARTS, WAITING_CUSTOMER = "waiting_parts", "waiting_customer"
@@ -107,6 +107,14 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     # step) keeps the status, with a reason.
     **{(s, "change_mode"): _T(s, DESK) for s in (NEW, TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS,
                                                  WAITING_CUSTOMER, REOPENED)},
+    # Returns and exchanges (RMA): the desk asks, a supervisor approves, the unit comes back, the refund or the
+    # exchange unit closes the ticket.
+    **{(s, "request_rma"): _T(s, DESK) for s in (TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER,
+                                                 REOPENED)},
+    **{(s, "approve_rma"): _T(s, SUPERVISORS) for s in (TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS,
+                                                        WAITING_CUSTOMER, REOPENED)},
+    **{(s, "complete_rma"): _T(CLOSED, DESK) for s in (TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS,
+                                                       WAITING_CUSTOMER, REOPENED)},
     # What the customer gets under 三包 (return, exchange, repair) is decided by the desk, with a reason.
     **{(s, "decide_entitlement"): _T(s, DESK) for s in OPEN_STATUSES},
     # Escalation and complaints stay possible after closing (a complaint often comes then).

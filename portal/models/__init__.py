@@ -18,7 +18,7 @@ from portal.models.quote import Quote
 from portal.models.recovery_code import RecoveryCode
 from portal.models.routing import RoutingRule
 from portal.models.security_event import SecurityEvent
-from portal.models.service_mode import DepotReceipt, EntitlementDecision, Parcel, RemoteSession
+from portal.models.service_mode import DepotReceipt, EntitlementDecision, Parcel, RemoteSession, Rma
 from portal.models.service_point import ServicePoint
 from portal.models.sla import SlaPolicy
 from portal.models.sync_conflict import SyncConflict
@@ -33,7 +33,8 @@ __all__ = [
     "IdempotencyRecord", "InboxItem",
     "Inspection", "KnowledgeArticle", "Loaner", "Notification", "OutboxMessage", "OutgoingMail", "Parcel", "Part",
     "PartUsage",
-    "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RemoteSession", "RoutingRule",
+    "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "RemoteAcceptanceLink", "RemoteSession", "Rma",
+    "RoutingRule",
     "SecurityEvent",
     "ServicePoint", "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "User",
     "UserSession", "Visit", "WorkRecord",

@@ -75,3 +75,27 @@ class DepotReceipt(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     received_by = relationship("User")
+
+
+class Rma(db.Model):
+    """A return or exchange under 三包: its number, the supervisor's approval with the entitlement as it read,
+    the unit received back, and the refund (integer fen) or the exchange unit."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), unique=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # return | exchange
+    status: Mapped[str] = mapped_column(String(12))  # requested | approved | received | completed
+    reason: Mapped[str] = mapped_column(String(500))
+    entitlement: Mapped[dict] = mapped_column(JSON)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    refund_fen: Mapped[int | None]
+    exchange_asset_id: Mapped[int | None] = mapped_column(ForeignKey("asset.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    exchange_asset = relationship("Asset")

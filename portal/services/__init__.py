@@ -11,7 +11,9 @@ ORDER = (
     "inbox", "events", "transitions", "sla", "entitlement",
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "sessions",
-    "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing", "remote", "depot",
+    "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",
+    # Service modes (issue 14).
+    "remote", "depot", "rma",
 )
 
 

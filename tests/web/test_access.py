@@ -9,7 +9,8 @@ from tests.web.factories import make_closed_ticket, make_other_customer_login, m
 
 ID_ARGS = {"ticket_id": 1, "attachment_id": 1, "document_id": 1, "conflict_id": 1, "code": "NOSUCHCODE",
            "token": "no-such-token", "job_id": 1, "quote_id": 1, "task_id": 1, "customer_id": 1, "contact_id": 1,
-           "address_id": 1, "session_id": "no-such-session", "part": "history", "site_id": 1, "direction": "in",
+           "address_id": 1, "session_id": "no-such-session", "part": "history", "site_id": 1,
+           "direction": "in", "step": "request",
            "kind": "parts", "record_id": 1, "template_id": 1,
            "point_id": 1, "department_id": 1, "user_id": 1, "unit_id": 1, "article_id": 1, "fmt": "csv", "item_id": 1}
 
