@@ -45,3 +45,5 @@ class UnitForm(FlaskForm):
     purchase_channel = StringField(_l("Purchase channel"), filters=[strip], validators=[Optional(), Length(max=100)],
                                    description=_l("e.g. 京东旗舰店, a dealer's name"))
     extended_warranty_end = DateField(_l("Extended warranty until"), validators=[Optional()])
+    price_paid = StringField(_l("Price paid (CNY)"), filters=[strip], validators=[Optional(), Length(max=20)],
+                             description=_l("From the invoice: a 三包 refund is at most this"))
