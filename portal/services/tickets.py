@@ -120,7 +120,8 @@ def triage(ticket: Ticket, user: User, *, category: str, priority: str, reason: 
     if department_id is not None and ticket.assignee_id is None:
         ticket.department_id = data["department"] = department_id
     add_event(ticket, user, "triaged", body=reason or None, data=data)
-    set_mode(ticket, user, mode or modes.suggest(category, ticket.service_mode)[0], mode_reason)
+    # No mode chosen (a bulk triage, an older form): a mode already set stays, else the suggestion is taken.
+    set_mode(ticket, user, mode or ticket.mode or modes.suggest(category, ticket.service_mode)[0], mode_reason)
     sla.refresh(ticket)
 
 

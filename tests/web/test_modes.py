@@ -73,3 +73,11 @@ def test_the_customer_timeline_speaks_in_the_modes_words(app, login_as):
     assert "Your unit is repaired in our workshop" in html
     assert "A workshop engineer takes care of your unit" in html
     assert "返厂" not in html  # the desk's reason stays internal
+
+
+def test_a_retriage_without_a_mode_keeps_the_mode_set(app, login_as):
+    ticket_id = make_ticket(app, status="assigned", priority="P3")
+    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/triage", {
+        "category": "consultation", "priority": "P3", "reason": "x", "version": str(get(app, ticket_id).version)},
+        htmx=True)
+    assert response.status_code == 200 and get(app, ticket_id).mode == "onsite"
