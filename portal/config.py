@@ -1,4 +1,5 @@
 """Configuration classes; every setting a deployment changes comes from the environment."""
+import json
 import os
 import secrets
 import string
@@ -72,6 +73,29 @@ def _database_url(default: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+SANBAO_FIELDS = ("return_days", "exchange_days", "unit_months", "main_parts_months", "repairs_before_exchange",
+                 "repair_days_limit", "part_wait_days_limit")
+SANBAO_DEFAULTS = {"display": {"unit_months": 12, "main_parts_months": 36},
+                   "appliance": {"unit_months": 12, "main_parts_months": 36},
+                   "equipment": {"unit_months": 12, "main_parts_months": 24}}
+
+
+def sanbao_policies(text: str | None) -> dict:
+    """The per-category 三包 periods: the defaults, overridden by a JSON object of categories."""
+    if not text:
+        return SANBAO_DEFAULTS
+    try:
+        given = json.loads(text)
+    except ValueError:
+        given = None
+    if not (isinstance(given, dict) and all(isinstance(v, dict) for v in given.values())
+            and all(k in SANBAO_FIELDS and type(n) is int and 0 <= n <= 3650
+                    for v in given.values() for k, n in v.items())):
+        raise ConfigError("PORTAL_SANBAO_POLICIES must be a JSON object of categories, each an object of "
+                          f"whole numbers 0-3650 named {', '.join(SANBAO_FIELDS)}")
+    return {**SANBAO_DEFAULTS, **given}
 
 
 class Config:
@@ -151,6 +175,13 @@ class Config:
                       "csat": float(os.environ.get("TARGET_CSAT", "90"))}
     # How long a remote acceptance link stays valid.
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
+    # A remote fix the customer neither confirms nor rejects closes by itself after this many days.
+    REMOTE_CONFIRM_DAYS = int(os.environ.get("REMOTE_CONFIRM_DAYS", "7"))
+    # Parcel carriers: a JSON list of {code, name, pattern, link_template}; empty: SF, JD, EMS, ZTO, YTO, STO, Yunda.
+    CARRIERS = json.loads(os.environ.get("PORTAL_CARRIERS") or "[]")
+    # 三包 periods per product category (portal.domain.entitlement.Policy), e.g.
+    # PORTAL_SANBAO_POLICIES='{"appliance": {"unit_months": 12, "main_parts_months": 36}}'; the rest keep defaults.
+    SANBAO_POLICIES = sanbao_policies(os.environ.get("PORTAL_SANBAO_POLICIES"))
     # Outgoing e-mail (invitations, sign-in links, queued notices); without MAIL_SERVER nothing is sent.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

@@ -223,3 +223,52 @@ BILL_PROBLEM = {
     "no_zone": _l("Type the distance in km for the call-out fee: the address is in no priced district."),
 }
 EVENT.update({"goodwill_granted": _l("Bill line waived as goodwill")})
+# ---- Service modes and 三包 (issue 14) ----
+ENTITLEMENT_DECISION = {"return": _l("Return and refund"), "exchange": _l("Exchange"), "repair": _l("Free repair"),
+                        "paid_repair": _l("Paid repair")}
+EVENT.update({"entitlement_decided": _l("三包 decision recorded")})
+CUSTOMER_EVENT.update({"entitlement_decided": _l("三包 decision recorded")})
+MODE = {"remote": _l("Remote"), "onsite": _l("On site"), "depot": _l("Depot (send-in or walk-in)")}
+MODE_WHY = {"return_needs_unit": _l("a return needs the unit back"),
+            "accessory_by_post": _l("accessories go by post"),
+            "advice_remote": _l("advice is given remotely"), "customer_asked": _l("the customer asked for it"),
+            "default": _l("a fault is repaired on site unless the customer asks otherwise")}
+ACTION.update({"change_mode": _l("Change the service mode"), "log_remote": _l("Log a call or remote session"),
+               "resolve_remote": _l("Resolve remotely"), "resolve_without_visit": _l("Resolve without a visit"),
+               "confirm_fix": _l("Confirm the fix"),
+               "not_fixed": _l("Not fixed"), "receive_unit": _l("Receive the unit in the workshop"),
+               "decide_entitlement": _l("Record the 三包 decision")})
+EVENT.update({"mode_set": _l("Service mode set")})
+# The customer's timeline in the words of the ticket's mode: (mode, event kind) first, then CUSTOMER_EVENT.
+CUSTOMER_EVENT_BY_MODE = {
+    ("remote", "mode_set"): _l("We will help you remotely, by phone or video"),
+    ("onsite", "mode_set"): _l("An engineer will come to you"),
+    ("depot", "mode_set"): _l("Your unit is repaired in our workshop: send it in or bring it to a service point"),
+    ("remote", "assigned"): _l("A support engineer takes care of your request"),
+    ("depot", "assigned"): _l("A workshop engineer takes care of your unit"),
+    ("remote", "resolved"): _l("Fixed remotely: please confirm it works"),
+    ("depot", "resolved"): _l("Repaired in the workshop: please check it and confirm"),
+    ("depot", "work_recorded"): _l("Repair work done in the workshop"),
+}
+REMOTE_KIND = {"call": _l("Phone call"), "session": _l("Remote session")}
+REMOTE_RESULT = {"fixed": _l("fixed"), "partly": _l("partly fixed"), "not_fixed": _l("not fixed"),
+                 "no_answer": _l("no answer")}
+EVENT.update({"remote_session": _l("Call or remote session"), "fix_confirmed": _l("Customer confirmed the fix"),
+              "auto_closed": _l("Closed: the customer did not answer within the confirmation period")})
+CUSTOMER_EVENT.update({"remote_session": _l("We helped you remotely"),
+                       "fix_confirmed": _l("You confirmed it works: closed"),
+                       "auto_closed": _l("Closed: we did not hear that it still fails")})
+PARCEL_METHOD = {"parcel": _l("Parcel (carrier and tracking number)"), "service_point": _l("At a service point")}
+PARCEL_DIRECTION = {"in": _l("To the workshop"), "out": _l("Back to the customer")}
+EVENT.update({"parcel_in": _l("Unit on its way to the workshop"), "unit_received": _l("Unit received at the workshop"),
+              "serial_mismatch": _l("Serial number on the unit does not match the ticket"),
+              "parcel_sent": _l("Unit sent back"), "pickup_ready": _l("Unit ready for pick-up")})
+CUSTOMER_EVENT.update({"parcel_in": _l("Your unit is on its way to us"),
+                       "unit_received": _l("Your unit arrived at our workshop"),
+                       "parcel_sent": _l("Your unit is on its way back to you"),
+                       "pickup_ready": _l("Your unit is ready for pick-up")})
+RMA_KIND = {"return": _l("Return and refund"), "exchange": _l("Exchange")}
+RMA_STATUS = {"requested": _l("waiting for a supervisor's approval"), "approved": _l("approved: waiting for the unit"),
+              "received": _l("unit received back"), "completed": _l("completed")}
+EVENT.update({"rma_requested": _l("Return or exchange requested (RMA)"), "rma_approved": _l("RMA approved"),
+              "rma_received": _l("Unit received back (RMA)"), "rma_completed": _l("Return or exchange completed")})

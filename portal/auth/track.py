@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from portal.auth.blueprint import bp
 from portal.extensions import db
 from portal.models import Ticket, TicketEvent
+from portal.services import depot
 from portal.web.access import public
 from portal.web.fields import strip
 from portal.web.ratelimit import limiter
@@ -55,7 +56,10 @@ def track():
         return render("account/track.html", form=form, http_status=404)
     events = db.session.scalars(db.select(TicketEvent).where(
         TicketEvent.ticket_id == ticket.id, TicketEvent.customer_visible.is_(True)).order_by(TicketEvent.id)).all()
-    return render("account/track.html", form=TrackForm(formdata=None), ticket=ticket, events=events)
+    # Parcels with their carrier's tracking link; never the pick-up code (four digits of a phone are not enough).
+    parcels = depot.parcels(ticket) if ticket.mode == "depot" else []
+    return render("account/track.html", form=TrackForm(formdata=None), ticket=ticket, events=events,
+                  parcels=parcels, carriers={c.code: c for c in depot.carrier_list()})
 
 
 @bp.errorhandler(429)

@@ -48,3 +48,5 @@ class UnitForm(FlaskForm):
     extended_warranty_end = DateField(_l("Extended warranty until"), validators=[Optional()])
     retired_on = DateField(_l("Retired on"), validators=[Optional()],
                            description=_l("Scrapped or taken out of service: its label then says so"))
+    price_paid = StringField(_l("Price paid (CNY)"), filters=[strip], validators=[Optional(), Length(max=20)],
+                             description=_l("From the invoice: a 三包 refund is at most this"))

@@ -8,6 +8,7 @@ from portal.backoffice.blueprint import bp
 from portal.backoffice.customer_forms import ContactForm, CustomerForm, SiteForm, UnitForm
 from portal.backoffice.customers import load_customer
 from portal.backoffice.stale_forms import open_on, show_changes
+from portal.domain.money import fen_to_yuan
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.extensions import db
 from portal.models import Asset, Contact, CustomerAddress, ProductModel, User
@@ -178,7 +179,7 @@ def unit_edit(customer_id: int, unit_id: int | None):
     unit = db.session.get(Asset, unit_id) if unit_id else None
     if unit_id and (unit is None or unit.customer_id != customer.id):
         abort(404)
-    form = UnitForm(obj=unit)
+    form = UnitForm(obj=unit, price_paid=fen_to_yuan(unit.price_paid_fen) if unit and unit.price_paid_fen else None)
     models = db.session.execute(db.select(ProductModel.id, ProductModel.code, ProductModel.name)
                                 .where(ProductModel.active.is_(True)).order_by(ProductModel.code)).all()
     form.product_model_id.choices = to_choices([("", _("Choose a model"))] + [(m.id, f"{m.code} {m.name}")

@@ -35,7 +35,7 @@ def dashboard_page():
     return render("backoffice/dashboard.html", None, http_status=422 if f.errors else 200, board=board, f=f,
                   links=links, args=args, choices=_choices(), names={
                       "category": labels.CATEGORY, "channel": labels.CHANNEL, "priority": labels.PRIORITY,
-                      "mode": labels.SERVICE_MODE, "tier": dashboard.TIERS},
+                      "mode": labels.MODE, "tier": dashboard.TIERS},
                   export_xlsx=url_for("backoffice.dashboard_export", fmt="xlsx", **args),
                   csv_args=args)
 

@@ -6,7 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     HiddenField,
+    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -90,6 +92,19 @@ class TriageForm(FlaskForm):
     category = SelectField(_l("Category"), choices=to_choices(labels.CATEGORY.items()))
     priority = SelectField(_l("Priority"), choices=to_choices(labels.PRIORITY.items()), default="P3")
     reason = StringField(_l("Reason for the priority"), filters=[strip], validators=[Optional(), Length(max=300)])
+    # Left empty (an older form, a bulk action), the suggestion is taken.
+    mode = SelectField(_l("Service mode"), choices=to_choices([("", _l("The suggestion"))] + list(labels.MODE.items())),
+                       default="")
+    mode_reason = StringField(_l("Reason for changing the mode"), filters=[strip],
+                              validators=[Optional(), Length(max=300)])
+    version = VersionField()
+
+
+class ModeForm(FlaskForm):
+    """Escalate a remote case to on site or depot (or the other way) in one step: nothing is typed again."""
+    mode = SelectField(_l("Service mode"), choices=to_choices(labels.MODE.items()))
+    mode_reason = StringField(_l("Reason for changing the mode"), filters=[strip],
+                              validators=[DataRequired(), Length(max=300)])
     version = VersionField()
 
 
@@ -162,3 +177,42 @@ class MergeForm(FlaskForm):
     number = StringField(_l("Number of the original ticket"), filters=[strip],
                          validators=[DataRequired(), Length(max=20)])
     version = VersionField()
+
+
+class EntitlementForm(FlaskForm):
+    """The 三包 decision taken with the customer: what and why (who and when are recorded)."""
+    decision = SelectField(_l("Decision"), choices=to_choices(labels.ENTITLEMENT_DECISION.items()))
+    reason = TextAreaField(_l("Why"), filters=[strip], validators=[DataRequired(), Length(max=500)],
+                           description=_l("e.g. customer chose a refund on day 5; exchange agreed as goodwill"))
+
+
+class RemoteSessionForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=to_choices(labels.REMOTE_KIND.items()), default="call")
+    started_at = DateTimeLocalField(_l("Started"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    minutes = IntegerField(_l("Duration (minutes)"), validators=[DataRequired()])
+    tried = TextAreaField(_l("What was tried"), filters=[strip], validators=[DataRequired(), Length(max=4000)])
+    result = SelectField(_l("Result"), choices=to_choices(labels.REMOTE_RESULT.items()), default="fixed")
+
+
+class RemoteResolveForm(FlaskForm):
+    work_done = TextAreaField(_l("What was done (the customer reads it)"), filters=[strip],
+                              validators=[DataRequired(), Length(max=2000)])
+
+
+class ParcelForm(FlaskForm):
+    """A parcel in or out, or a service point (hand-over, or pick-up with a code)."""
+    method = SelectField(_l("How"), choices=to_choices(labels.PARCEL_METHOD.items()), default="parcel")
+    carrier = SelectField(_l("Carrier"), validate_choice=False)
+    tracking_number = StringField(_l("Tracking number"), filters=[strip], validators=[Optional(), Length(max=60)])
+    confirm_misfit = BooleanField(_l("The number is right even though it does not look like this carrier's"))
+    service_point_id = SelectField(_l("Service point"), coerce=optional_int, validate_choice=False)
+
+
+class RmaForm(FlaskForm):
+    """Every step of an RMA: asked (kind and why), approved, received, completed (refund or exchange serial)."""
+    kind = SelectField(_l("Return or exchange"), choices=to_choices(labels.RMA_KIND.items()), default="return")
+    reason = StringField(_l("Why"), filters=[strip], validators=[Optional(), Length(max=500)])
+    refund = StringField(_l("Refund (CNY)"), filters=[strip], validators=[Optional(), Length(max=20)],
+                         description=_l("At most the price paid"))
+    exchange_serial = StringField(_l("Serial number of the exchange unit"), filters=[strip],
+                                  validators=[Optional(), Length(max=80)])

@@ -33,7 +33,7 @@ def _narrowed_words(f: dict) -> list[tuple[str, str]]:
     """The dashboard's narrower filters in words (the model by its code: from the names already loaded)."""
     words = {"model": _l("Product model"), "mode": _l("Service mode"), "tier": _l("Customer tier"),
              "region": _l("Region"), "since": _l("First day"), "until": _l("Last day")}
-    values = {"mode": labels.SERVICE_MODE, "tier": {"standard": _l("Standard"), "vip": _l("VIP")}}
+    values = {"mode": labels.MODE, "tier": {"standard": _l("Standard"), "vip": _l("VIP")}}
     return [(str(words[k]), str(values.get(k, {}).get(f[k], f[k]))) for k in tickets_queue.EXTRA_FILTERS if f.get(k)]
 
 
@@ -59,6 +59,7 @@ def queue():
     if not is_htmx():
         context["engineers"], context["departments"] = tickets_queue.filter_choices()
         context["names"] = {"priority": translated(labels.PRIORITY), "category": translated(labels.CATEGORY),
+                            "mode": translated(labels.MODE),
                             "channel": translated(labels.CHANNEL)}
         if current_user.role in SUPERVISORS:
             context["bulk_form"] = bulk_form()

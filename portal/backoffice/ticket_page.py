@@ -9,18 +9,24 @@ from sqlalchemy.orm import joinedload
 from portal import labels
 from portal.backoffice.forms import (
     AssignForm,
+    EntitlementForm,
     LinkForm,
     MergeForm,
+    ModeForm,
     NoteForm,
+    ParcelForm,
     QuestionForm,
     QuoteForm,
+    RemoteResolveForm,
+    RemoteSessionForm,
     ResolveRemoteForm,
+    RmaForm,
     TransferForm,
     TriageForm,
     UpdateCustomerForm,
     VisitForm,
 )
-from portal.domain import workflow
+from portal.domain import modes, workflow
 from portal.domain.dispatch import Suggestion, best
 from portal.domain.roles import DESK, SUPERVISORS
 from portal.domain.time import utcnow
@@ -34,11 +40,13 @@ from portal.models import (
     Notification,
     Quote,
     RemoteAcceptanceLink,
+    ServicePoint,
     Ticket,
     TicketEvent,
 )
-from portal.services import conflicts, desk_work, selfservice, sla
+from portal.services import conflicts, depot, desk_work, localtime, remote, rma, selfservice, sla
 from portal.services import dispatch as dispatch_service
+from portal.services import entitlement as entitlement_service
 from portal.services import tickets as ticket_service
 from portal.services.transitions import allowed_actions
 from portal.web.fields import to_choices
@@ -107,11 +115,15 @@ def changes_since(ticket: Ticket, version: int) -> list[dict]:
 # panel is drawn at once.
 PARTS = {"sla": "backoffice/_ticket_sla.html", "assign": "backoffice/_ticket_assign.html",
          "records": "backoffice/_ticket_records.html", "dialogue": "backoffice/_ticket_dialogue.html",
-         "desk": "backoffice/_ticket_desk.html", "history": "backoffice/_ticket_history.html"}
+         "desk": "backoffice/_ticket_desk.html",
+         "entitlement": "backoffice/_ticket_entitlement.html", "remote": "backoffice/_ticket_remote.html",
+         "depot": "backoffice/_ticket_depot.html", "rma": "backoffice/_ticket_rma.html",
+         "history": "backoffice/_ticket_history.html"}
 PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_rows": "dialogue", "new_link": "records",
-                "desk_forms": "desk"}
+                "desk_forms": "desk", "entitlement_form": "entitlement", "remote_forms": "remote",
+                "depot_forms": "depot", "rma_form": "rma"}
 # The desk's own work (issue 13): each form shown while its action is allowed.
-DESK_FORMS = {"note": ("add_note", NoteForm), "resolve": ("resolve_remote", ResolveRemoteForm),
+DESK_FORMS = {"note": ("add_note", NoteForm), "resolve": ("resolve_without_visit", ResolveRemoteForm),
               "transfer": ("transfer", TransferForm), "link": ("link", LinkForm), "merge": ("merge", MergeForm),
               "visit": ("plan_visit", VisitForm)}
 
@@ -119,12 +131,17 @@ DESK_FORMS = {"note": ("add_note", NoteForm), "resolve": ("resolve_remote", Reso
 def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
     """The deferred panels this user sees on this ticket."""
     return [part for part in PARTS if (part != "assign" or "assign" in actions)
-            and (part not in ("dialogue", "desk") or current_user.role in DESK)]
+            and (part not in ("dialogue", "desk") or current_user.role in DESK)
+            and (part != "remote" or ticket.mode == modes.REMOTE)
+            and (part != "depot" or ticket.mode == modes.DEPOT)
+            and (part != "rma" or ticket.category == "return")]
 
 
 def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_form=None, new_link=None,
                    dialogue_forms: dict | None = None, quote_rows: list | None = None,
-                   desk_forms: dict | None = None, error: str | None = None, lazy: bool = False) -> dict:
+                   desk_forms: dict | None = None, entitlement_form=None, mode_form=None,
+                   remote_forms: dict | None = None, depot_forms: dict | None = None, rma_form=None,
+                   error: str | None = None, lazy: bool = False) -> dict:
     """The ticket panel; a refused form comes back in its place, as typed (`error`: a refusal said above).
 
     `lazy`: the deferred panels are left for the browser to ask for (a page opened); otherwise every panel is
@@ -141,20 +158,30 @@ def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_fo
         suggestion = ticket_service.suggest_priority(ticket)
         if triage_form is None:
             triage_form = TriageForm(formdata=None, category=ticket.category or "fault_repair",
-                                     priority=ticket.priority or suggestion.priority, reason=ticket.priority_reason)
+                                     priority=ticket.priority or suggestion.priority, reason=ticket.priority_reason,
+                                     mode=ticket.mode or modes.suggest(ticket.category, ticket.service_mode)[0])
         triage_form.version.data = ticket.version
         context.update(suggestion=suggestion, triage_form=triage_form)
+    context["mode_suggestion"] = modes.suggest(ticket.category, ticket.service_mode)
+    if "change_mode" in actions and "triage" not in actions:
+        if mode_form is None:
+            mode_form = ModeForm(formdata=None, mode=ticket.mode or context["mode_suggestion"][0])
+        mode_form.version.data = ticket.version
+        context["mode_form"] = mode_form
     if "update_customer" in actions:
         context["update_form"] = update_form or UpdateCustomerForm(formdata=None)
     parts = parts_for(ticket, actions)
     given = {"assign_form": assign_form, "dialogue_forms": dialogue_forms, "quote_rows": quote_rows,
-             "new_link": new_link, "desk_forms": desk_forms}
+             "new_link": new_link, "desk_forms": desk_forms, "entitlement_form": entitlement_form,
+             "remote_forms": remote_forms, "depot_forms": depot_forms, "rma_form": rma_form}
     eager = {PART_OF_FORM[k] for k, v in given.items() if v is not None} if lazy else set(parts)
     context["deferred"] = [part for part in parts if part not in eager]
     for part in parts:
         if part in eager:
             context.update(part_context(ticket, part, actions, assign_form=assign_form, new_link=new_link,
-                                        dialogue_forms=dialogue_forms, quote_rows=quote_rows, desk_forms=desk_forms))
+                                        dialogue_forms=dialogue_forms, quote_rows=quote_rows, desk_forms=desk_forms,
+                                        entitlement_form=entitlement_form, remote_forms=remote_forms,
+                                        depot_forms=depot_forms, rma_form=rma_form))
     return context
 
 
@@ -168,8 +195,22 @@ def registration(ticket: Ticket) -> dict:
 
 def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=None, new_link=None,
                  dialogue_forms: dict | None = None, quote_rows: list | None = None,
-                 desk_forms: dict | None = None) -> dict:
+                 desk_forms: dict | None = None, entitlement_form=None, remote_forms: dict | None = None,
+                 depot_forms: dict | None = None, rma_form=None) -> dict:
     """What one deferred panel draws."""
+    if part == "entitlement":
+        return entitlement_panel(ticket, actions, entitlement_form)
+    if part == "rma":
+        return {"rma": rma.of_ticket(ticket), "rma_form": rma_form or RmaForm(formdata=None),
+                **entitlement_panel(ticket, [], None)}
+    if part == "depot":
+        forms = {"in": parcel_form(), "out": parcel_form(), **(depot_forms or {})}
+        return {"parcels": depot.parcels(ticket), "receipts": depot.receipts(ticket), "depot_forms": forms,
+                "carriers": {c.code: c for c in depot.carrier_list()}}
+    if part == "remote":
+        forms = {"session": RemoteSessionForm(formdata=None, started_at=localtime.local(utcnow()).replace(
+            second=0, microsecond=0, tzinfo=None)), "resolve": RemoteResolveForm(formdata=None), **(remote_forms or {})}
+        return {"remote_sessions": remote.sessions(ticket), "remote_forms": forms}
     if part == "sla":
         return {"sla": sla.reading(ticket)}
     if part == "assign":
@@ -221,3 +262,23 @@ def desk_context(ticket: Ticket, actions: list[str], given: dict | None = None) 
             (d.id, d.name) for d in departments if d.id != ticket.department_id])
     return {"desk_forms": forms, "linked": desk_work.linked(ticket),
             "department": next((d for d in departments if d.id == ticket.department_id), None)}
+
+
+def entitlement_panel(ticket: Ticket, actions: list[str], form=None) -> dict:
+    """三包: what the customer may ask for and why, the decisions taken, and the form to record one."""
+    result = entitlement_service.of_ticket(ticket)
+    if form is None and "decide_entitlement" in actions:
+        form = EntitlementForm(formdata=None, decision=result.options[0])
+    return {"entitlement": result, "entitlement_text": entitlement_service.explain(result),
+            "entitlement_options": entitlement_service.options_text(result),
+            "entitlement_decisions": entitlement_service.decisions(ticket), "entitlement_form": form}
+
+
+def parcel_form(formdata=None) -> ParcelForm:
+    """The parcel form with the configured carriers and the active service points."""
+    form = ParcelForm(formdata=formdata) if formdata is not None else ParcelForm(formdata=None)
+    form.carrier.choices = to_choices([("", _("Choose a carrier"))] + [(c.code, c.name) for c in depot.carrier_list()])
+    form.service_point_id.choices = to_choices([("", _("Choose a service point"))] + [
+        (p.id, f"{p.name} · {p.address}") for p in db.session.scalars(
+            db.select(ServicePoint).where(ServicePoint.active.is_(True)).order_by(ServicePoint.name))])
+    return form

@@ -6,11 +6,22 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal.backoffice.blueprint import bp
-from portal.backoffice.forms import AssignForm, TriageForm, UpdateCustomerForm
+from portal.backoffice.forms import (
+    AssignForm,
+    EntitlementForm,
+    ModeForm,
+    ParcelForm,
+    RemoteResolveForm,
+    RemoteSessionForm,
+    RmaForm,
+    TriageForm,
+    UpdateCustomerForm,
+)
 from portal.backoffice.ticket_page import (
     PARTS,
     TICKET_PAGE_LOADS,
     changes_since,
+    parcel_form,
     part_context,
     parts_for,
     ticket_context,
@@ -19,7 +30,17 @@ from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import SyncConflict, Ticket, User
-from portal.services import ServiceError, conflicts, fieldwork, remote_signing
+from portal.services import (
+    ServiceError,
+    conflicts,
+    depot,
+    entitlement,
+    fieldwork,
+    localtime,
+    remote,
+    remote_signing,
+    rma,
+)
 from portal.services import tickets as ticket_service
 from portal.services.transitions import allowed_actions
 from portal.web.access import load_ticket, roles_required
@@ -89,7 +110,16 @@ def ticket_part(ticket_id: int, part: str):
 def triage(ticket_id: int):
     return ticket_post(ticket_id, TriageForm(), lambda ticket, f: ticket_service.triage(
         ticket, current_user, category=f.category.data, priority=f.priority.data, reason=f.reason.data,
-        version=f.version.data), form_key="triage_form")
+        version=f.version.data, mode=f.mode.data, mode_reason=f.mode_reason.data), form_key="triage_form")
+
+
+@bp.post("/tickets/<int:ticket_id>/mode")
+@roles_required(*DESK)
+def change_mode(ticket_id: int):
+    """A remote case escalated to on site or depot (or back) in one step, with a reason kept in the history."""
+    return ticket_post(ticket_id, ModeForm(), lambda ticket, f: ticket_service.change_mode(
+        ticket, current_user, mode=f.mode.data, reason=f.mode_reason.data, version=f.version.data),
+        form_key="mode_form")
 
 
 def _engineer(engineer_id) -> User:
@@ -116,6 +146,84 @@ def update_customer(ticket_id: int):
     """A progress update told to the customer: customer-visible, and it resets the update clock."""
     return ticket_post(ticket_id, UpdateCustomerForm(), lambda ticket, f: fieldwork.update_customer(
         ticket, current_user, message=f.message.data), form_key="update_form")
+
+
+@bp.post("/tickets/<int:ticket_id>/entitlement")
+@roles_required(*DESK)
+def decide_entitlement(ticket_id: int):
+    """The 三包 decision taken with the customer, recorded with who and why beside the entitlement it read."""
+    return ticket_post(ticket_id, EntitlementForm(), lambda ticket, f: entitlement.decide(
+        ticket, current_user, decision=f.decision.data, reason=f.reason.data), form_key="entitlement_form",
+        anchor="#entitlement")
+
+
+def _remote_refused(key: str, form) -> dict:
+    """The remote panel with the form as typed; a refusal of the whole form is also said above the panel, which
+    stays readable when the ticket left the remote path meanwhile (the panel is then not drawn)."""
+    return {"remote_forms": {key: form}, "error": " ".join(map(str, form.form_errors)) or None}
+
+
+@bp.post("/tickets/<int:ticket_id>/remote/sessions")
+@roles_required(*DESK)
+def log_remote(ticket_id: int):
+    """A call or remote session on a remote ticket: when, how long, what was tried, the result."""
+    form = RemoteSessionForm()
+    return ticket_post(ticket_id, form, lambda ticket, f: remote.log_session(
+        ticket, current_user, kind=f.kind.data, started_at=f.started_at.data.replace(tzinfo=localtime.zone()),
+        minutes=f.minutes.data, tried=f.tried.data, result=f.result.data),
+        context=lambda f: _remote_refused("session", f), anchor="#remote")
+
+
+@bp.post("/tickets/<int:ticket_id>/remote/resolve")
+@roles_required(*DESK)
+def resolve_remote(ticket_id: int):
+    """The remote fix handed to the customer to confirm, with what was done."""
+    return ticket_post(ticket_id, RemoteResolveForm(), lambda ticket, f: remote.resolve(
+        ticket, current_user, work_done=f.work_done.data), context=lambda f: _remote_refused("resolve", f),
+        anchor="#remote")
+
+
+@bp.post("/tickets/<int:ticket_id>/parcels/<direction>")
+@roles_required(*DESK)
+def record_parcel(ticket_id: int, direction: str):
+    """The unit's way in (parcel or hand-over at a service point) or back (parcel, or pick-up with a code)."""
+    if direction not in ("in", "out"):
+        abort(404)
+    form = ParcelForm()
+    form.carrier.choices = [(c.code, c.name) for c in depot.carrier_list()]
+    use = depot.send_unit if direction == "in" else depot.return_unit
+    return ticket_post(ticket_id, form, lambda ticket, f: use(
+        ticket, current_user, method=f.method.data, carrier_code=f.carrier.data, number=f.tracking_number.data,
+        confirm_misfit=f.confirm_misfit.data, service_point_id=f.service_point_id.data),
+        context=lambda f: {"depot_forms": {direction: _choices_back(f)},
+                           "error": " ".join(map(str, f.form_errors)) or None}, anchor="#depot")
+
+
+def _choices_back(form):
+    """The refused form as typed, with its choices drawn again."""
+    from_page = parcel_form()
+    form.carrier.choices, form.service_point_id.choices = from_page.carrier.choices, from_page.service_point_id.choices
+    return form
+
+
+RMA_STEPS = {
+    "request": lambda t, f: rma.request(t, current_user, kind=f.kind.data, reason=f.reason.data),
+    "approve": lambda t, f: rma.approve(t, current_user),
+    "receive": lambda t, f: rma.receive(t, current_user),
+    "complete": lambda t, f: rma.complete(t, current_user, refund_yuan=f.refund.data,
+                                          exchange_serial=f.exchange_serial.data),
+}
+
+
+@bp.post("/tickets/<int:ticket_id>/rma/<step>")
+@roles_required(*DESK)
+def rma_step(ticket_id: int, step: str):
+    """One step of a return or exchange; approval is a supervisor's (the workflow table says so)."""
+    if step not in RMA_STEPS:
+        abort(404)
+    return ticket_post(ticket_id, RmaForm(), RMA_STEPS[step],
+                       context=lambda f: {"rma_form": f, "error": " ".join(map(str, f.form_errors)) or None},
+                       anchor="#rma")
 
 
 @bp.post("/tickets/<int:ticket_id>/signing-link")

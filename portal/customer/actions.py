@@ -17,7 +17,7 @@ from portal.customer.follow import detail_context
 from portal.domain.roles import CUSTOMERS
 from portal.extensions import db
 from portal.models import Quote, Ticket
-from portal.services import ServiceError, desk_work
+from portal.services import ServiceError, desk_work, remote
 from portal.services import selfservice as service
 from portal.services.acceptance import parse_client_time
 from portal.services.transitions import allowed_actions
@@ -58,6 +58,10 @@ class EscalationForm(FlaskForm):
 class NotResolvedForm(FlaskForm):
     reason = TextAreaField(_l("What is not right?"), filters=[strip],
                            validators=[DataRequired(), Length(min=2, max=1000)])
+
+
+class NotFixedForm(FlaskForm):
+    reason = TextAreaField(_l("What still fails?"), filters=[strip], validators=[DataRequired(), Length(max=1000)])
 
 
 class SurveyForm(FlaskForm):
@@ -114,7 +118,8 @@ def customer_actions(ticket: Ticket, forms: dict | None = None, error: str | Non
     forms = {"answer": AnswerForm(formdata=None), "quote": QuoteDecisionForm(formdata=None),
              "escalate": EscalationForm(formdata=None), "survey": SurveyForm(formdata=None),
              "signing": ButtonForm(formdata=None), "confirm": ButtonForm(formdata=None),
-             "not_resolved": NotResolvedForm(formdata=None), **(forms or {})}
+             "not_resolved": NotResolvedForm(formdata=None), "not_fixed": NotFixedForm(formdata=None),
+             **(forms or {})}
     return CustomerActions(
         ticket=ticket, questions=pairs, open_questions=[q for q, a in pairs if a is None], quote=quote,
         quote_sha256=service.rules.content_hash(service.quote_content(quote, ticket)) if quote else None,
@@ -217,3 +222,19 @@ def not_resolved(ticket_id: int):
         desk_work.report_not_resolved(ticket, current_user, reason=form.reason.data)
     return _act(ticket_id, "not_resolved", NotResolvedForm(), apply,
                 _("We are sorry it is not solved yet: the service desk takes it up again."))
+
+
+@bp.post("/tickets/<int:ticket_id>/confirm-fix")
+@roles_required(*CUSTOMERS)
+def confirm_fix(ticket_id: int):
+    """The customer confirms a remote fix works: the request closes."""
+    return _act(ticket_id, "signing", ButtonForm(), lambda ticket, f: remote.confirm(ticket, current_user),
+                _("Thank you: your request is closed."))
+
+
+@bp.post("/tickets/<int:ticket_id>/not-fixed")
+@roles_required(*CUSTOMERS)
+def not_fixed(ticket_id: int):
+    """The remote fix did not work: the request reopens with the customer's words."""
+    return _act(ticket_id, "not_fixed", NotFixedForm(), lambda ticket, f: remote.not_fixed(
+        ticket, current_user, reason=f.reason.data), _("We are on it again."))

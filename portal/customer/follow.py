@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import format_datetime, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -82,8 +82,11 @@ def customer_events(ticket: Ticket) -> list[dict]:
         .order_by(TicketEvent.created_at, TicketEvent.id)).all()
     rows = []
     for event in events:
-        what = str(labels.CUSTOMER_EVENT.get(event.kind) or labels.EVENT.get(event.kind, event.kind))
-        if event.kind == "assigned" and event.data and event.data.get("name"):
+        what = str(labels.CUSTOMER_EVENT_BY_MODE.get((ticket.mode, event.kind)) or labels.CUSTOMER_EVENT.get(event.kind)
+                   or labels.EVENT.get(event.kind, event.kind))
+        if event.kind == "mode_set" and event.data:
+            what = str(labels.CUSTOMER_EVENT_BY_MODE.get((event.data.get("mode"), "mode_set"), what))
+        elif event.kind == "assigned" and event.data and event.data.get("name") and ticket.mode != "depot":
             what = _("%(name)s is your engineer", name=event.data["name"])
         if event.kind == "merged" and event.data and event.data.get("number"):
             what = _("A duplicate: it carries on as %(number)s", number=event.data["number"])
@@ -123,6 +126,22 @@ def detail_context(ticket: Ticket, present: frozenset[str] | None = None) -> dic
     return {"ticket": ticket, "events": customer_events(ticket), "promise": listed_promise(ticket, now),
             "visit_when": when(visit.scheduled_at, now) if visit is not None else None, "documents": documents,
             "has_bill": "bill" in (present if present is not None else held(ticket))}
+
+
+@bp.get("/tickets/<int:ticket_id>/packing-note.pdf")
+@roles_required(*CUSTOMERS)
+def packing_note(ticket_id: int):
+    """The packing note of their own depot ticket, with the service points' addresses."""
+    ticket = load_ticket(ticket_id)
+    if ticket.mode != "depot":
+        abort(404)
+    own = ticket.created_by_id == current_user.id or (
+        ticket.contact_id is not None and ticket.contact_id == current_user.contact_id)
+    response = current_app.response_class(reports.packing_note(ticket, mask_contact=not own),
+                                          mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{ticket.number}-packing-note.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/tickets/<int:ticket_id>/receipt.pdf")

@@ -4,7 +4,8 @@ action is allowed: services ask next_status(), pages draw their buttons from all
 panels from flags()."""
 from dataclasses import dataclass
 
-from portal.domain.roles import CUSTOMERS, DESK, ENGINEERS, SIGNER
+from portal.domain.modes import DEPOT, ONSITE, REMOTE, effective
+from portal.domain.roles import CUSTOMERS, DESK, ENGINEERS, SIGNER, SUPERVISORS
 
 NEW, TRIAGED, ASSIGNED, IN_PROGRESS = "new", "triaged", "assigned", "in_progress"
 WAITING_PARTS, WAITING_CUSTOMER = "waiting_parts", "waiting_customer"
@@ -30,6 +31,8 @@ SIGNING_PAGE = frozenset({IN_PROGRESS, RESOLVED})
 UNASSIGNED = frozenset({TRIAGED, REOPENED})
 
 SIGNERS = ENGINEERS | {SIGNER}
+# The portal itself, for what happens on a timer (closing a remote fix the customer did not answer).
+SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,13 @@ class Transition:
     roles: frozenset
     # Engineers may only act on tickets assigned to them.
     assignee_only: bool = False
+    # The service modes whose path has this step (None: every mode).
+    modes: frozenset | None = None
 
 
 _T = Transition
+ONSITE_ONLY, REMOTE_ONLY, DEPOT_ONLY = frozenset({ONSITE}), frozenset({REMOTE}), frozenset({DEPOT})
+NOT_REMOTE = frozenset({ONSITE, DEPOT})
 TRANSITIONS: dict[tuple[str, str], Transition] = {
     (NEW, "triage"): _T(TRIAGED, DESK),
     (TRIAGED, "triage"): _T(TRIAGED, DESK),
@@ -52,10 +59,27 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (ASSIGNED, "confirm_receipt"): _T(ASSIGNED, ENGINEERS, True),
     (REOPENED, "confirm_receipt"): _T(REOPENED, ENGINEERS, True),
     # "On my way": the status stays; the visit records when the engineer set off (the customer is told).
-    **{(s, "on_my_way"): _T(s, ENGINEERS, True) for s in (ASSIGNED, REOPENED, WAITING_PARTS, WAITING_CUSTOMER)},
-    (ASSIGNED, "arrive"): _T(IN_PROGRESS, ENGINEERS, True),
-    (REOPENED, "arrive"): _T(IN_PROGRESS, ENGINEERS, True),
-    (IN_PROGRESS, "arrive"): _T(IN_PROGRESS, ENGINEERS, True),
+    **{(s, "on_my_way"): _T(s, ENGINEERS, True, ONSITE_ONLY) for s in (ASSIGNED, REOPENED, WAITING_PARTS,
+                                                                       WAITING_CUSTOMER)},
+    # On site: the engineer arrives at the customer's.
+    (ASSIGNED, "arrive"): _T(IN_PROGRESS, ENGINEERS, True, ONSITE_ONLY),
+    (REOPENED, "arrive"): _T(IN_PROGRESS, ENGINEERS, True, ONSITE_ONLY),
+    (IN_PROGRESS, "arrive"): _T(IN_PROGRESS, ENGINEERS, True, ONSITE_ONLY),
+    # Remote: calls and remote sessions by the desk or the engineer, the fix handed to the customer to confirm
+    # on the portal (or closed automatically after the confirmation period).
+    **{(s, "log_remote"): _T(IN_PROGRESS, DESK | ENGINEERS, True, REMOTE_ONLY)
+       for s in (TRIAGED, ASSIGNED, IN_PROGRESS, REOPENED)},
+    (IN_PROGRESS, "resolve_remote"): _T(RESOLVED, DESK | ENGINEERS, True, REMOTE_ONLY),
+    (RESOLVED, "confirm_fix"): _T(CLOSED, CUSTOMERS, False, REMOTE_ONLY),
+    (RESOLVED, "not_fixed"): _T(REOPENED, CUSTOMERS, False, REMOTE_ONLY),
+    (RESOLVED, "auto_close"): _T(CLOSED, frozenset({SYSTEM}), False, REMOTE_ONLY),
+    # Depot: the workshop engineer receives the unit (serial checked) and repairs it on the bench with the
+    # on-site forms.
+    (ASSIGNED, "receive_unit"): _T(IN_PROGRESS, ENGINEERS, True, DEPOT_ONLY),
+    (REOPENED, "receive_unit"): _T(IN_PROGRESS, ENGINEERS, True, DEPOT_ONLY),
+    # Parcels both ways: the customer or the desk records the inbound one, the desk the way back.
+    **{(s, "send_unit"): _T(s, DESK | CUSTOMERS, False, DEPOT_ONLY) for s in (NEW, TRIAGED, ASSIGNED, REOPENED)},
+    **{(s, "return_unit"): _T(s, DESK, False, DEPOT_ONLY) for s in (IN_PROGRESS, RESOLVED)},
     (IN_PROGRESS, "inspect"): _T(IN_PROGRESS, ENGINEERS, True),
     (IN_PROGRESS, "record_work"): _T(IN_PROGRESS, ENGINEERS, True),
     (IN_PROGRESS, "diagnose"): _T(IN_PROGRESS, ENGINEERS, True),
@@ -70,7 +94,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (IN_PROGRESS, "wait_customer"): _T(WAITING_CUSTOMER, ENGINEERS, True),
     (WAITING_PARTS, "resume"): _T(IN_PROGRESS, ENGINEERS, True),
     (WAITING_CUSTOMER, "resume"): _T(IN_PROGRESS, ENGINEERS, True),
-    (IN_PROGRESS, "resolve"): _T(RESOLVED, ENGINEERS, True),
+    (IN_PROGRESS, "resolve"): _T(RESOLVED, ENGINEERS, True, NOT_REMOTE),
     # The customer answers on the engineer's phone, or on their own through a remote link (the signer).
     (RESOLVED, "accept"): _T(CLOSED, SIGNERS, True),
     (RESOLVED, "reject"): _T(REOPENED, SIGNERS, True),
@@ -82,7 +106,22 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     **{(s, "quote"): _T(s, DESK) for s in OPEN_STATUSES},
     **{(s, "answer"): _T(s, CUSTOMERS) for s in OPEN_STATUSES},
     **{(s, "decide_quote"): _T(s, CUSTOMERS) for s in OPEN_STATUSES},
-    (RESOLVED, "request_signing_link"): _T(RESOLVED, CUSTOMERS),
+    # A remote fix is confirmed on the portal (confirm_fix), not signed.
+    (RESOLVED, "request_signing_link"): _T(RESOLVED, CUSTOMERS, False, NOT_REMOTE),
+    # The desk sets the mode at triage; changing it later (a remote case escalated to on site or depot in one
+    # step) keeps the status, with a reason.
+    **{(s, "change_mode"): _T(s, DESK) for s in (NEW, TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS,
+                                                 WAITING_CUSTOMER, REOPENED)},
+    # Returns and exchanges (RMA): the desk asks, a supervisor approves, the unit comes back, the refund or the
+    # exchange unit closes the ticket.
+    **{(s, "request_rma"): _T(s, DESK) for s in (TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER,
+                                                 REOPENED)},
+    **{(s, "approve_rma"): _T(s, SUPERVISORS) for s in (TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS,
+                                                        WAITING_CUSTOMER, REOPENED)},
+    **{(s, "complete_rma"): _T(CLOSED, DESK) for s in (TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS,
+                                                       WAITING_CUSTOMER, REOPENED)},
+    # What the customer gets under 三包 (return, exchange, repair) is decided by the desk, with a reason.
+    **{(s, "decide_entitlement"): _T(s, DESK) for s in OPEN_STATUSES},
     # Escalation and complaints stay possible after closing (a complaint often comes then).
     **{(s, "escalate"): _T(s, CUSTOMERS) for s in frozenset(STATUSES) - {CANCELLED}},
     (CLOSED, "rate"): _T(CLOSED, CUSTOMERS),
@@ -91,7 +130,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     # transfer to another department; links between related tickets; a duplicate merged into its original,
     # which ends it (cancelled, pointing at the original).
     **{(s, "add_note"): _T(s, DESK) for s in STATUSES},
-    **{(s, "resolve_remote"): _T(RESOLVED, DESK) for s in (NEW, TRIAGED, ASSIGNED, REOPENED)},
+    **{(s, "resolve_without_visit"): _T(RESOLVED, DESK) for s in (NEW, TRIAGED, ASSIGNED, REOPENED)},
     **{(s, "transfer"): _T(s, DESK) for s in OPEN_STATUSES - {RESOLVED}},
     **{(s, "link"): _T(s, DESK) for s in STATUSES},
     **{(s, "merge"): _T(CANCELLED, DESK) for s in OPEN_STATUSES - {RESOLVED}},
@@ -107,6 +146,7 @@ ACTIONS = tuple(dict.fromkeys(action for _, action in TRANSITIONS))
 REFUSED_STATUS = "not allowed in this status"
 REFUSED_ROLE = "not allowed for this role"
 REFUSED_PERSON = "only the assigned engineer may do this"
+REFUSED_MODE = "not on the path of this service mode"
 
 
 class TransitionRefused(Exception):
@@ -117,11 +157,14 @@ class TransitionRefused(Exception):
         self.status, self.action, self.reason = status, action, reason
 
 
-def next_status(status: str, action: str, role: str, *, is_assignee: bool = False) -> str:
-    """The status `action` leads to, or TransitionRefused saying why not."""
+def next_status(status: str, action: str, role: str, *, is_assignee: bool = False, mode: str | None = None) -> str:
+    """The status `action` leads to, or TransitionRefused saying why not. `mode`: the ticket's service mode
+    (None: on site, the path of tickets from before modes)."""
     transition = TRANSITIONS.get((status, action))
     if transition is None:
         raise TransitionRefused(status, action, REFUSED_STATUS)
+    if transition.modes is not None and effective(mode) not in transition.modes:
+        raise TransitionRefused(status, action, REFUSED_MODE)
     if role not in transition.roles:
         raise TransitionRefused(status, action, REFUSED_ROLE)
     if transition.assignee_only and role in ENGINEERS and not is_assignee:
@@ -129,11 +172,12 @@ def next_status(status: str, action: str, role: str, *, is_assignee: bool = Fals
     return transition.target
 
 
-def allowed_actions(status: str, role: str, *, is_assignee: bool = False) -> list[str]:
+def allowed_actions(status: str, role: str, *, is_assignee: bool = False, mode: str | None = None) -> list[str]:
     """Actions this person may take now, in table order; templates draw buttons from it."""
     result = []
     for (from_status, action), t in TRANSITIONS.items():
-        if from_status == status and role in t.roles and (is_assignee or not t.assignee_only or role not in ENGINEERS):
+        if from_status == status and role in t.roles and (is_assignee or not t.assignee_only or role not in ENGINEERS) \
+                and (t.modes is None or effective(mode) in t.modes):
             result.append(action)
     return result
 

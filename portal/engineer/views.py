@@ -1,9 +1,13 @@
 """Engineer pages, phone first: my jobs, a job with its forms, and the customer's signing screen."""
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
+from wtforms import MultipleFileField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from portal import labels
 from portal.domain import workflow
@@ -14,8 +18,12 @@ from portal.engineer.job_page import job_context, load_job
 from portal.extensions import db
 from portal.models import Customer, Ticket, Visit
 from portal.services import acceptance as acceptance_service
+from portal.services import depot
 from portal.services.localtime import day_bounds, local_today
+from portal.services.tickets import attach_photos
 from portal.web.access import load_ticket, roles_required
+from portal.web.fields import strip
+from portal.web.forms import refused, saved, submit
 from portal.web.render import render
 from portal.web.signing import AcceptanceForm, signing_context
 
@@ -97,3 +105,35 @@ def acceptance_preview(ticket_id: int):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = PREVIEW_POLICY
     return response
+
+
+class ReceiveForm(FlaskForm):
+    serial = StringField(_l("Serial number on the unit"), filters=[strip], validators=[DataRequired(), Length(max=80)],
+                         description=_l("Scan the label or type it"))
+    condition = TextAreaField(_l("Condition on arrival"), filters=[strip], validators=[DataRequired(), Length(max=500)],
+                              description=_l("e.g. scratch on the left side, screen intact, power adapter included"))
+    mismatch_note = StringField(_l("Why receive it although the serial differs"), filters=[strip],
+                                validators=[Optional(), Length(max=500)])
+    photos = MultipleFileField(_l("Condition photos"))
+
+
+@bp.route("/jobs/<int:ticket_id>/receive", methods=["GET", "POST"])
+@roles_required(*ENGINEERS)
+def receive_unit(ticket_id: int):
+    """The workshop receives a depot unit: serial checked against the ticket, condition and photos."""
+    ticket = load_ticket(ticket_id)
+    form = ReceiveForm()
+
+    def use(f):
+        receipt = depot.receive_unit(ticket, current_user, serial=f.serial.data, condition=f.condition.data,
+                                     mismatch_note=f.mismatch_note.data)
+        attach_photos(ticket, request.files.getlist("photos"), current_user, "intake")
+        return receipt
+
+    def page(code):
+        return render("engineer/receive.html", ticket=ticket, form=form, http_status=code)
+
+    if request.method == "GET":
+        return page(200)
+    return submit(form, use, again=lambda code, error: refused(form, code, page, error),
+                  done=lambda _r: saved(_("Unit received."), url_for("engineer.job_detail", ticket_id=ticket.id)))

@@ -30,6 +30,7 @@ from portal.models.quote import Quote
 from portal.models.recovery_code import RecoveryCode
 from portal.models.routing import RoutingRule
 from portal.models.security_event import SecurityEvent
+from portal.models.service_mode import DepotReceipt, EntitlementDecision, Parcel, RemoteSession, Rma
 from portal.models.service_point import ServicePoint
 from portal.models.sla import SlaPolicy
 from portal.models.stats import DefectFlag, MonthlyReport, ReportSubscriber, TicketFact
@@ -44,12 +45,13 @@ from portal.models.user_session import UserSession
 __all__ = [
     "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "Bill", "BillLine", "Campaign", "CampaignUnit",
     "ChecklistTemplate", "ConsentEvent", "Contact", "Customer", "CustomerAddress", "CustomerCheckIn",
-    "CustomerTier", "DefectFlag", "Department", "Diagnosis", "Document", "FollowUpTask", "IdempotencyRecord",
-    "InboxItem", "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner", "MaintenancePlan", "MemberDay",
-    "MessagePreference", "MessageText", "MeterReading", "MonthlyReport", "Notification", "OutboxMessage",
-    "OutgoingMail", "Part", "PartUsage", "Payment", "PhoneCheck", "PlannedVisit", "PointsAllocation", "PointsEntry",
-    "PriceList", "ProductModel", "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink",
-    "ReportSubscriber", "Reward", "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint", "SlaPolicy",
-    "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketFact", "TicketLink", "User",
-    "UserSession", "Visit", "WarrantyNotice", "WechatLink", "WorkRecord",
+    "CustomerTier", "DefectFlag", "Department", "DepotReceipt", "Diagnosis", "Document", "EntitlementDecision",
+    "FollowUpTask", "IdempotencyRecord", "InboxItem", "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner",
+    "MaintenancePlan", "MemberDay", "MessagePreference", "MessageText", "MeterReading", "MonthlyReport",
+    "Notification", "OutboxMessage", "OutgoingMail", "Parcel", "Part", "PartUsage", "Payment", "PhoneCheck",
+    "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "QueuedTask", "Quote",
+    "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "RemoteSession", "ReportSubscriber", "Reward", "Rma",
+    "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint", "SlaPolicy", "Survey", "SyncConflict",
+    "Ticket", "TicketCounter", "TicketEvent", "TicketFact", "TicketLink", "User", "UserSession", "Visit",
+    "WarrantyNotice", "WechatLink", "WorkRecord",
 ]

@@ -36,6 +36,8 @@ class Ticket(TimestampMixin, db.Model):
     tried: Mapped[str | None] = mapped_column(String(500))
     # Asked by customers who request service themselves: when to call them, and how they want it done.
     service_mode: Mapped[str | None] = mapped_column(String(10))  # remote | onsite | send_in
+    # The path the ticket takes, set at triage (portal.domain.modes): remote | onsite | depot.
+    mode: Mapped[str | None] = mapped_column(String(10))
     preferred_contact_time: Mapped[str | None] = mapped_column(String(100))
     # Where the engineer goes: one of the customer's sites or an address typed at intake, kept as it was then.
     service_address: Mapped[str | None] = mapped_column(String(300))

@@ -27,6 +27,7 @@ from portal.models import (
 from portal.pdf.seal import make_self_signed
 from portal.seed import history
 from portal.seed.knowledge import ensure_knowledge_articles
+from portal.seed.modes import seed_mode_tickets
 from portal.seed.prices import ensure_demo_contract, ensure_price_list
 from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
 from portal.services import checkins, customers, desk_work, fieldwork, points, proactive, tickets
@@ -317,6 +318,7 @@ def _seed_tickets(users, company, person, models) -> None:
         product_model=models["WM-800"], serial="WM800-SN5001", purchase_date=None,
         description="洗衣机脱水时异响，机身剧烈晃动，偶尔显示 E21。", channel="wechat")
     _seed_desk_work(agent, company, person, models, job)
+    seed_mode_tickets(users, company, person, models)
 
 
 def _seed_desk_work(agent, company, person, models, job) -> None:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from portal.domain import phones, search
+from portal.domain.money import yuan_to_fen
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Contact, Customer, CustomerAddress, ProductModel, User
@@ -119,7 +120,8 @@ def save_site(customer: Customer, site: CustomerAddress | None, data: dict, by: 
 
 
 UNIT_FIELDS = ("serial", "product_model_id", "purchase_date", "invoice_date", "purchase_channel",
-               "extended_warranty_end", "retired_on")
+               "extended_warranty_end", "retired_on", "price_paid")
+UNIT_AUDIT = UNIT_FIELDS[:-1] + ("price_paid_fen",)
 
 
 def units(customer_id: int) -> list[Asset]:
@@ -151,7 +153,7 @@ def save_unit(customer: Customer, unit: Asset | None, data: dict, by: User | Non
         raise ServiceError(_l("Choose one of the offered values."), field="product_model_id")
     if data.get("invoice_date") and data.get("purchase_date") and data["invoice_date"] < data["purchase_date"]:
         raise ServiceError(_l("The invoice date cannot be before the purchase date."), field="invoice_date")
-    before = {f: _plain(getattr(unit, f)) for f in UNIT_FIELDS} if unit else {}
+    before = {f: _plain(getattr(unit, f)) for f in UNIT_AUDIT} if unit else {}
     if unit is None:
         unit = Asset(customer_id=customer.id)
         db.session.add(unit)
@@ -160,10 +162,17 @@ def save_unit(customer: Customer, unit: Asset | None, data: dict, by: User | Non
     unit.purchase_channel = (data.get("purchase_channel") or "").strip() or None
     unit.extended_warranty_end = data.get("extended_warranty_end")
     unit.retired_on = data.get("retired_on")
+    if data.get("price_paid"):
+        try:
+            unit.price_paid_fen = yuan_to_fen(data["price_paid"])
+        except ValueError:
+            raise ServiceError(_l("Enter a price in yuan, e.g. 128 or 128.50."), field="price_paid") from None
+    else:
+        unit.price_paid_fen = None
     unit.warranty_end = warranty_end(unit.purchase_date, model.warranty_months)
     db.session.flush()
     _audit(by, f"customer #{customer.id} {customer.name} · unit #{unit.id}", before,
-           {f: _plain(getattr(unit, f)) for f in UNIT_FIELDS})
+           {f: _plain(getattr(unit, f)) for f in UNIT_AUDIT})
     customers.reindex(customer)
     return unit
 

@@ -39,7 +39,7 @@ def _hours(seconds: float | None) -> str:
 def _label(kind: str, value, names: dict) -> str:
     if value is None or value == "":
         return str(_l("(none)"))
-    table = {"category": labels.CATEGORY, "channel": labels.CHANNEL, "mode": labels.SERVICE_MODE,
+    table = {"category": labels.CATEGORY, "channel": labels.CHANNEL, "mode": labels.MODE,
              "tier": TIERS, "cause": labels.CAUSE, "status": labels.STATUS}.get(kind)
     if table is not None:
         return str(table.get(value, value))
@@ -259,7 +259,7 @@ def parse_filters(args, today: date) -> stats.Filters:
     return stats.Filters(
         start=start, end=end, department=number("department"), category=choice("category", labels.CATEGORY),
         model=number("model"), channel=choice("channel", labels.CHANNEL), priority=choice("priority", labels.PRIORITY),
-        tier=choice("tier", TIERS), engineer=number("engineer"), mode=choice("mode", labels.SERVICE_MODE),
+        tier=choice("tier", TIERS), engineer=number("engineer"), mode=choice("mode", labels.MODE),
         region=region, include_excluded=args.get("all") == "1", errors=errors)
 
 

@@ -43,7 +43,7 @@ def resolve_remotely(ticket: Ticket, user: User, *, summary: str, version: int |
     confirms as after a visit."""
     check_version(ticket, version)
     summary = _required(summary, _l("Say what was done, for the customer to confirm."), "summary")
-    apply_action(ticket, "resolve_remote", user,
+    apply_action(ticket, "resolve_without_visit", user,
                  refused=_l("Only a ticket that nobody is working on site can be resolved without a visit."))
     ticket.resolved_at = utcnow()
     add_event(ticket, user, "resolved_remotely", body=summary, customer_visible=True)

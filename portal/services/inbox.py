@@ -27,7 +27,9 @@ CUSTOMER = {"created": "ticket_registered", "assigned": "engineer_assigned", "vi
             "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed",
             "update_due": "progress_latest", "survey_invited": "survey_invitation",
             "survey_reminded": "survey_reminder", "resolved_remotely": "resolved_remotely", "merged": "ticket_merged",
-            "resolution_confirmed": "ticket_closed"}
+            "resolution_confirmed": "ticket_closed",
+            # The depot path (issue 14): the unit received at the workshop, sent back, waiting for pick-up.
+            "unit_received": "parcel_received", "parcel_sent": "parcel_sent", "pickup_ready": "pickup_ready"}
 STAFF = {"assigned": "new_assignment", "visit_scheduled": "visit_booked_staff", "remote_link": "signing_link_staff",
          "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached", "update_due": "progress_due",
          "update_overdue": "progress_overdue", "callback_due": "callback_due"}
@@ -38,7 +40,8 @@ TO_DESK_WHEN_UNASSIGNED = frozenset({"sla_at_risk", "update_due"})
 # the number, and a signing link is e-mailed on its own).
 CHANNEL = frozenset({"engineer_assigned", "visit_booked", "engineer_on_the_way", "progress_update",
                      "ticket_resolved", "progress_latest", "survey_invitation", "survey_reminder", "quote_waiting",
-                     "ticket_closed", "resolved_remotely", "ticket_merged"})
+                     "ticket_closed", "resolved_remotely", "ticket_merged", "parcel_received", "parcel_sent",
+                     "pickup_ready"})
 LOCALES = ("zh_CN", "en")
 PENDING_KEY = "portal.events_to_tell"
 TEXTS_KEY = "portal.message_texts"
@@ -104,6 +107,12 @@ def text(kind: str, ticket: Ticket, data: dict | None, builtin: bool = False) ->
         "ticket_merged": lambda: _("Your service request %(number)s was a duplicate: it carries on as %(original)s.",
                                    number=number, original=data.get("number", "")),
         "ticket_closed": lambda: _("Your service request %(number)s is closed. Thank you.", number=number),
+        "parcel_received": lambda: _("Your unit for %(number)s has arrived at our workshop.", number=number),
+        "parcel_sent": lambda: _("Your unit for %(number)s is on its way back: %(carrier)s %(tracking)s.",
+                                 number=number, carrier=data.get("carrier") or "", tracking=data.get("number") or ""),
+        "pickup_ready": lambda: _("Your unit for %(number)s is ready for pick-up at %(point)s (%(address)s). Your "
+                                  "pick-up code: %(code)s.", number=number, point=data.get("point") or "",
+                                  address=data.get("address") or "", code=data.get("code") or ""),
         "new_assignment": lambda: _("New job for you: %(number)s (%(priority)s).", number=number,
                                     priority=ticket.priority or "—"),
         "visit_booked_staff": lambda: _("Visit booked for %(number)s: %(at)s.", number=number,

@@ -15,7 +15,7 @@ from portal.domain.time import as_utc, utcnow
 from portal.domain.warranty import WarrantyStatus, repeat_fault_since
 from portal.extensions import db
 from portal.models import Asset, Notification, Ticket, User
-from portal.services import coverage, mailer
+from portal.services import coverage, entitlement, mailer
 from portal.services import tickets as ticket_service
 from portal.services.events import add_event
 from portal.services.localtime import local_today
@@ -36,6 +36,9 @@ class SerialFacts:
     repeat_since: datetime | None = None
     repeat_ticket: Ticket | None = None
     open_ticket: Ticket | None = None
+    entitlement: object | None = None  # portal.domain.entitlement.Entitlement
+    entitlement_text: list[str] = field(default_factory=list)
+    entitlement_options: str = ""
 
 
 def customer_assets(customer_id: int | None) -> list[Asset]:
@@ -70,6 +73,9 @@ def serial_facts(raw_serial: str | None, customer_id: int | None, today: date,
         facts.repeat_ticket = next(t for t in closed if _same_moment(t.closed_at, facts.repeat_since))
     if facts.asset is not None:
         facts.warranty = coverage.asset_cover(facts.asset, today, coverage.replaced_parts(serial, customer_id))
+        facts.entitlement = entitlement.of_asset(facts.asset, today)
+        facts.entitlement_text = entitlement.explain(facts.entitlement)
+        facts.entitlement_options = entitlement.options_text(facts.entitlement)
     return facts
 
 

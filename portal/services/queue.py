@@ -11,10 +11,10 @@ from portal.extensions import db
 from portal.models import Customer, Department, Ticket, User
 from portal.services.localtime import day_bounds
 
-FILTERS = ("status", "priority", "category", "channel", "assignee", "department", "sla", "sort", "q")
-# Narrower filters the dashboard's figures link with: the product model, service mode, customer tier and region,
-# and the registration period (since / until, days in the portal's time zone, inclusive).
-EXTRA_FILTERS = ("model", "mode", "tier", "region", "since", "until")
+FILTERS = ("status", "priority", "category", "mode", "channel", "assignee", "department", "sla", "sort", "q")
+# Narrower filters the dashboard's figures link with: the product model, customer tier and region, and the
+# registration period (since / until, days in the portal's time zone, inclusive); the service mode is above.
+EXTRA_FILTERS = ("model", "tier", "region", "since", "until")
 TIERS = ("standard", "vip")
 SLA_STATES = ("breached", "at_risk", "ok", "paused", "met")
 SCAN_LIMIT = 5000
@@ -48,6 +48,8 @@ def filtered(query, f: dict, skip: str | None = None):
         query = query.where(Ticket.priority == f["priority"])
     if f["category"] in labels.CATEGORY:
         query = query.where(Ticket.category == f["category"])
+    if f["mode"] in labels.MODE:
+        query = query.where(Ticket.mode == f["mode"])
     if f["channel"] in labels.CHANNEL:
         query = query.where(Ticket.channel == f["channel"])
     if f["assignee"] == "none":
@@ -74,8 +76,6 @@ def _narrowed(query, f: dict):
     """The dashboard's narrower filters, all conditions of the same one statement."""
     if f.get("model", "").isdigit():
         query = query.where(Ticket.product_model_id == int(f["model"]))
-    if f.get("mode") in labels.SERVICE_MODE:
-        query = query.where(Ticket.service_mode == f["mode"])
     customers = None
     if f.get("tier") in TIERS:
         customers = db.select(Customer.id).where(Customer.tier == f["tier"])

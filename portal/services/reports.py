@@ -8,7 +8,17 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal import labels, pdf
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
-from portal.models import Acceptance, Diagnosis, Inspection, Loaner, PartUsage, Ticket, TicketEvent, WorkRecord
+from portal.models import (
+    Acceptance,
+    Diagnosis,
+    Inspection,
+    Loaner,
+    PartUsage,
+    ServicePoint,
+    Ticket,
+    TicketEvent,
+    WorkRecord,
+)
 from portal.services.documents import (
     bilingual,
     company_block,
@@ -114,6 +124,15 @@ def report_context(ticket: Ticket) -> dict:
 def intake_receipt(ticket: Ticket, mask_contact: bool = False) -> bytes:
     """The receipt; `mask_contact` for a reader who is not the caller (a colleague at the customer)."""
     return pdf.render_pdf("intake_receipt.html", receipt_context(ticket, mask_contact))
+
+
+def packing_note(ticket: Ticket, mask_contact: bool = False) -> bytes:
+    """The note a depot customer puts in the box: the ticket, the service points' addresses, the unit."""
+    ctx = _base(ticket, mask_contact=mask_contact)
+    ctx["points"] = [{"name": p.name, "address": p.address, "phone": p.phone, "opening_hours": p.opening_hours}
+                     for p in db.session.scalars(db.select(ServicePoint).where(ServicePoint.active.is_(True))
+                                                 .order_by(ServicePoint.name))]
+    return pdf.render_pdf("packing_note.html", ctx)
 
 
 def service_report(ticket: Ticket) -> bytes:

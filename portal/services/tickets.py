@@ -4,8 +4,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
+from portal.domain import modes, search, workflow
 from portal.domain import priority as priority_rules
-from portal.domain import search, workflow
 from portal.domain.numbering import format_number
 from portal.domain.roles import Role
 from portal.domain.time import utcnow
@@ -100,7 +100,8 @@ def register_request(*, user: User, customer, contact, contact_name: str, contac
 
 
 def triage(ticket: Ticket, user: User, *, category: str, priority: str, reason: str | None,
-           version: int | None) -> None:
+           version: int | None, mode: str | None = None, mode_reason: str | None = None) -> None:
+    """Category, priority and the service mode (the suggestion when none is chosen)."""
     check_version(ticket, version)
     suggested = suggest_priority(ticket)  # before any change: its reads must not flush a half-made update
     department_id = routed_department(category)
@@ -121,7 +122,34 @@ def triage(ticket: Ticket, user: User, *, category: str, priority: str, reason: 
     if department_id is not None and ticket.assignee_id is None:
         ticket.department_id = data["department"] = department_id
     add_event(ticket, user, "triaged", body=reason or None, data=data)
+    # No mode chosen (a bulk triage, an older form): a mode already set stays, else the suggestion is taken.
+    set_mode(ticket, user, mode or ticket.mode or modes.suggest(category, ticket.service_mode)[0], mode_reason)
     sla.refresh(ticket)
+
+
+def set_mode(ticket: Ticket, user: User, mode: str, reason: str | None) -> bool:
+    """Set or change the service mode; a change needs a reason, and both go into the history (the customer sees
+    the mode in plain words, the desk the reason). False when nothing changed."""
+    if mode not in modes.MODES:
+        raise ServiceError(_l("Choose remote, on site or depot."), field="mode")
+    if mode == ticket.mode:
+        return False
+    reason = (reason or "").strip()[:300] or None
+    if modes.needs_reason(ticket.mode, mode) and reason is None:
+        raise ServiceError(_l("Give a reason for changing the service mode."), field="mode_reason")
+    suggested, why = modes.suggest(ticket.category, ticket.service_mode)
+    data = {"before": ticket.mode, "mode": mode, "suggested": suggested, "why": why}
+    ticket.mode = mode
+    add_event(ticket, user, "mode_set", body=reason, data=data, customer_visible=True)
+    return True
+
+
+def change_mode(ticket: Ticket, user: User, *, mode: str, reason: str | None, version: int | None) -> None:
+    """After triage: escalate a remote case to on site or depot (or back) in one step, nothing re-typed."""
+    check_version(ticket, version)
+    apply_action(ticket, "change_mode", user)
+    if not set_mode(ticket, user, mode, reason):
+        raise ServiceError(_l("The ticket already has this service mode."), field="mode")
 
 
 def set_search_text(ticket: Ticket, customer_name: str) -> None:

@@ -9,13 +9,20 @@ from portal.services import ServiceError
 
 
 def role_of(user: User | None) -> str:
-    """The workflow role of whoever acts; None is the customer signing through a remote link."""
+    """The workflow role of whoever acts; None is the customer signing through a remote link, SYSTEM the
+    portal itself on a timer."""
+    if user is workflow.SYSTEM:
+        return workflow.SYSTEM
     return SIGNER if user is None else user.role
+
+
+def _is_assignee(ticket: Ticket, user) -> bool:
+    return isinstance(user, User) and ticket.assignee_id == user.id
 
 
 def allowed_actions(ticket: Ticket, user: User | None) -> list[str]:
     return workflow.allowed_actions(ticket.status, role_of(user),
-                                    is_assignee=user is not None and ticket.assignee_id == user.id)
+                                    is_assignee=_is_assignee(ticket, user), mode=ticket.mode)
 
 
 def apply_action(ticket: Ticket, action: str, user: User | None, refused=None) -> str:
@@ -25,11 +32,14 @@ def apply_action(ticket: Ticket, action: str, user: User | None, refused=None) -
     status; one because of the role is a 403, one because of the person (not the assignee) a 409."""
     try:
         target = workflow.next_status(ticket.status, action, role_of(user),
-                                      is_assignee=user is not None and ticket.assignee_id == user.id)
+                                      is_assignee=_is_assignee(ticket, user),
+                                      mode=ticket.mode)
     except workflow.TransitionRefused as refusal:
         message = _l("This action is not possible now (ticket status: %(status)s).", status=ticket.status)
         if refusal.reason == workflow.REFUSED_STATUS and refused is not None:
             message = refused
+        elif refusal.reason == workflow.REFUSED_MODE:
+            message = _l("This step is not on the path of this ticket's service mode.")
         raise ServiceError(message, status=403 if refusal.reason == workflow.REFUSED_ROLE else 409) from refusal
     ticket.status = target
     return target

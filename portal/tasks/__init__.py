@@ -1,6 +1,6 @@
 """Background work on the task queue (portal.tasks.queue): batch printing, the SLA sweep, message delivery,
 progress reminders, the satisfaction call-back, loyalty points' expiry, account managers' check-ins, proactive
-service, the dashboard's figures and the monthly report. Each task commits its own progress (use cases only
+service, the dashboard's figures, the monthly report, closing remote fixes nobody answered. Each task commits its own progress (use cases only
 flush); importing this package registers every handler."""
 from portal.tasks import (
     account_care,
@@ -12,9 +12,10 @@ from portal.tasks import (
     proactive,
     progress,
     queue,
+    remote,
     sla,
     stats,
 )
 
 __all__ = ["account_care", "callbacks", "mail", "monthly", "points", "print_jobs", "proactive", "progress", "queue",
-           "sla", "stats"]
+           "remote", "sla", "stats"]

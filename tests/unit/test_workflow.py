@@ -6,26 +6,30 @@ import pytest
 from portal.domain import workflow
 from portal.domain.workflow import TRANSITIONS, TransitionRefused, allowed_actions, next_status
 
-ROLES = ("admin", "supervisor", "agent", "engineer", "backoffice", "customer", "signer")
-ALL_CASES = list(itertools.product(workflow.STATUSES, workflow.ACTIONS, ROLES, (True, False)))
+ROLES = ("admin", "supervisor", "agent", "engineer", "backoffice", "customer", "signer", "system")
+MODES = (None, "remote", "onsite", "depot")
+ALL_CASES = list(itertools.product(workflow.STATUSES, workflow.ACTIONS, ROLES, (True, False), MODES))
 
 
-def expected(status, action, role, is_assignee):
+def expected(status, action, role, is_assignee, mode=None):
     t = TRANSITIONS.get((status, action))
     if t is None or role not in t.roles or (t.assignee_only and role == "engineer" and not is_assignee):
+        return None
+    if t.modes is not None and (mode or "onsite") not in t.modes:
         return None
     return t.target
 
 
-@pytest.mark.parametrize(("status", "action", "role", "is_assignee"), ALL_CASES)
-def test_transition(status, action, role, is_assignee):
-    target = expected(status, action, role, is_assignee)
+@pytest.mark.parametrize(("status", "action", "role", "is_assignee", "mode"), ALL_CASES)
+def test_transition(status, action, role, is_assignee, mode):
+    target = expected(status, action, role, is_assignee, mode)
     if target is None:
         with pytest.raises(TransitionRefused):
-            next_status(status, action, role, is_assignee=is_assignee)
+            next_status(status, action, role, is_assignee=is_assignee, mode=mode)
+        assert action not in allowed_actions(status, role, is_assignee=is_assignee, mode=mode)
     else:
-        assert next_status(status, action, role, is_assignee=is_assignee) == target
-        assert action in allowed_actions(status, role, is_assignee=is_assignee)
+        assert next_status(status, action, role, is_assignee=is_assignee, mode=mode) == target
+        assert action in allowed_actions(status, role, is_assignee=is_assignee, mode=mode)
 
 
 @pytest.mark.parametrize(("status", "action", "role", "target"), [
@@ -127,10 +131,10 @@ def test_every_status_is_reachable_from_new():
     ("new", "add_note", "agent", "new"),
     ("closed", "add_note", "supervisor", "closed"),
     ("cancelled", "add_note", "admin", "cancelled"),
-    ("new", "resolve_remote", "agent", "resolved"),
-    ("triaged", "resolve_remote", "supervisor", "resolved"),
-    ("assigned", "resolve_remote", "agent", "resolved"),
-    ("reopened", "resolve_remote", "agent", "resolved"),
+    ("new", "resolve_without_visit", "agent", "resolved"),
+    ("triaged", "resolve_without_visit", "supervisor", "resolved"),
+    ("assigned", "resolve_without_visit", "agent", "resolved"),
+    ("reopened", "resolve_without_visit", "agent", "resolved"),
     ("triaged", "transfer", "agent", "triaged"),
     ("in_progress", "transfer", "supervisor", "in_progress"),
     ("closed", "link", "agent", "closed"),
@@ -151,11 +155,11 @@ def test_desk_work_allowed(status, action, role, target):
     ("new", "add_note", "engineer", workflow.REFUSED_ROLE),
     ("new", "add_note", "customer", workflow.REFUSED_ROLE),
     ("new", "add_note", "backoffice", workflow.REFUSED_ROLE),
-    ("in_progress", "resolve_remote", "agent", workflow.REFUSED_STATUS),  # the engineer is on site
-    ("resolved", "resolve_remote", "agent", workflow.REFUSED_STATUS),
-    ("closed", "resolve_remote", "agent", workflow.REFUSED_STATUS),
-    ("new", "resolve_remote", "engineer", workflow.REFUSED_ROLE),
-    ("new", "resolve_remote", "customer", workflow.REFUSED_ROLE),
+    ("in_progress", "resolve_without_visit", "agent", workflow.REFUSED_STATUS),  # the engineer is on site
+    ("resolved", "resolve_without_visit", "agent", workflow.REFUSED_STATUS),
+    ("closed", "resolve_without_visit", "agent", workflow.REFUSED_STATUS),
+    ("new", "resolve_without_visit", "engineer", workflow.REFUSED_ROLE),
+    ("new", "resolve_without_visit", "customer", workflow.REFUSED_ROLE),
     ("closed", "transfer", "agent", workflow.REFUSED_STATUS),
     ("resolved", "transfer", "agent", workflow.REFUSED_STATUS),
     ("new", "transfer", "customer", workflow.REFUSED_ROLE),
@@ -177,3 +181,93 @@ def test_desk_work_refused(status, action, role, reason):
     with pytest.raises(TransitionRefused) as refused:
         next_status(status, action, role)
     assert refused.value.reason == reason
+
+
+@pytest.mark.parametrize(("status", "action", "role", "mode", "target"), [
+    # Remote: a session log starts the work, the fix is handed to the customer, who confirms it or not.
+    ("triaged", "log_remote", "agent", "remote", "in_progress"),
+    ("assigned", "log_remote", "engineer", "remote", "in_progress"),
+    ("in_progress", "log_remote", "agent", "remote", "in_progress"),
+    ("reopened", "log_remote", "agent", "remote", "in_progress"),
+    ("in_progress", "resolve_remote", "agent", "remote", "resolved"),
+    ("in_progress", "resolve_remote", "engineer", "remote", "resolved"),
+    ("resolved", "confirm_fix", "customer", "remote", "closed"),
+    ("resolved", "not_fixed", "customer", "remote", "reopened"),
+    ("resolved", "auto_close", "system", "remote", "closed"),
+    # Depot: the workshop receives the unit and repairs it with the on-site forms.
+    ("assigned", "receive_unit", "engineer", "depot", "in_progress"),
+    ("reopened", "receive_unit", "engineer", "depot", "in_progress"),
+    ("in_progress", "inspect", "engineer", "depot", "in_progress"),
+    ("in_progress", "resolve", "engineer", "depot", "resolved"),
+    ("resolved", "accept", "signer", "depot", "closed"),
+    # On site, and tickets with no mode yet: as before.
+    ("assigned", "arrive", "engineer", "onsite", "in_progress"),
+    ("assigned", "arrive", "engineer", None, "in_progress"),
+    # The mode changes in one step and the status stays.
+    ("in_progress", "change_mode", "agent", "remote", "in_progress"),
+    ("triaged", "change_mode", "supervisor", None, "triaged"),
+])
+def test_the_paths_of_each_mode(status, action, role, mode, target):
+    assert next_status(status, action, role, is_assignee=True, mode=mode) == target
+
+
+@pytest.mark.parametrize(("status", "action", "role", "mode", "is_assignee", "reason"), [
+    ("assigned", "arrive", "engineer", "remote", True, "service mode"),
+    ("assigned", "arrive", "engineer", "depot", True, "service mode"),
+    ("in_progress", "resolve", "engineer", "remote", True, "service mode"),
+    ("triaged", "log_remote", "agent", "onsite", True, "service mode"),
+    ("triaged", "log_remote", "agent", None, True, "service mode"),
+    ("in_progress", "resolve_remote", "agent", "depot", True, "service mode"),
+    ("resolved", "confirm_fix", "customer", "onsite", True, "service mode"),
+    ("resolved", "auto_close", "system", "depot", True, "service mode"),
+    ("assigned", "receive_unit", "engineer", "onsite", True, "service mode"),
+    ("assigned", "receive_unit", "engineer", "depot", False, "assigned engineer"),
+    ("assigned", "log_remote", "engineer", "remote", False, "assigned engineer"),
+    ("resolved", "confirm_fix", "agent", "remote", True, "role"),
+    ("resolved", "auto_close", "agent", "remote", True, "role"),
+    ("in_progress", "resolve_remote", "customer", "remote", True, "role"),
+    ("new", "log_remote", "agent", "remote", True, "status"),
+    ("resolved", "change_mode", "agent", "remote", True, "status"),
+    ("closed", "change_mode", "agent", "remote", True, "status"),
+    ("in_progress", "change_mode", "engineer", "remote", True, "role"),
+])
+def test_mode_refusals_say_why(status, action, role, mode, is_assignee, reason):
+    with pytest.raises(TransitionRefused) as refused:
+        next_status(status, action, role, is_assignee=is_assignee, mode=mode)
+    assert reason in refused.value.reason
+
+
+@pytest.mark.parametrize("mode", ["remote", "onsite", "depot"])
+def test_every_mode_reaches_closed_from_new(mode):
+    """Each mode has a path of its own from registration to closing."""
+    roles = ("agent", "engineer", "customer", "signer", "system")
+    seen, frontier = {"new"}, ["new"]
+    while frontier:
+        status = frontier.pop()
+        for role in roles:
+            for action in allowed_actions(status, role, is_assignee=True, mode=mode):
+                target = next_status(status, action, role, is_assignee=True, mode=mode)
+                if target not in seen:
+                    seen.add(target)
+                    frontier.append(target)
+    assert "closed" in seen and "resolved" in seen
+
+
+@pytest.mark.parametrize(("category", "requested", "mode", "why"), [
+    ("return", "onsite", "depot", "return_needs_unit"),
+    ("appearance", None, "depot", "accessory_by_post"),
+    ("consultation", "onsite", "remote", "advice_remote"),
+    ("fault_repair", "send_in", "depot", "customer_asked"),
+    ("fault_repair", "remote", "remote", "customer_asked"),
+    ("fault_repair", None, "onsite", "default"),
+    (None, None, "onsite", "default"),
+])
+def test_the_mode_suggestion(category, requested, mode, why):
+    from portal.domain import modes
+    assert modes.suggest(category, requested) == (mode, why)
+
+
+def test_changing_a_mode_needs_a_reason_setting_it_does_not():
+    from portal.domain.modes import needs_reason
+    assert not needs_reason(None, "remote") and not needs_reason("remote", "remote")
+    assert needs_reason("remote", "onsite")

@@ -98,7 +98,7 @@ def test_golden_path(app, login_as):
         assert signature.purpose == "signature" and signature.content_type == "image/png"
         document = db.session.scalar(db.select(Document).where(Document.ticket_id == t.id))
         kinds = [e.kind for e in db.session.scalars(db.select(TicketEvent).where(TicketEvent.ticket_id == t.id))]
-        assert kinds == ["created", "triaged", "assigned", "arrived", "inspected", "work_recorded",
+        assert kinds == ["created", "triaged", "mode_set", "assigned", "arrived", "inspected", "work_recorded",
                          "resolved", "accepted"]
         asset = db.session.scalar(db.select(Asset).where(Asset.serial == "ABC2000-SN0001"))
         assert t.asset_id == asset.id

@@ -61,6 +61,7 @@ BUDGETS = {
     ("agent", "/desk/tickets/{ticket}/part/history", "closed"): 3,
     # The desk's work panel (issue 13): its linked tickets (links, then the tickets) and the departments.
     ("agent", "/desk/tickets/{ticket}/part/desk", "triaged"): 5,
+    ("agent", "/desk/tickets/{ticket}/part/entitlement", "in_progress"): 5,
 }
 
 
@@ -95,3 +96,24 @@ def test_a_repeat_job_with_its_repair_history_stays_within_the_job_page_ceiling(
     used = count_queries(app, web, url)
     print(f"repeat job {used} statements")
     assert used <= 8
+
+
+# The service modes' deferred panels (issue 14), on a ticket of that mode or category.
+MODE_PART_BUDGETS = {("remote", None, "remote"): 3, ("depot", None, "depot"): 6, ("rma", "return", None): 6}
+
+
+@pytest.mark.parametrize(("part", "category", "mode"), list(MODE_PART_BUDGETS), ids=lambda v: str(v))
+def test_mode_panel_statement_budget(app, login_as, part, category, mode):
+    ticket_id = make_ticket(app, status="assigned", priority="P3")
+    with app.app_context():
+        from portal.extensions import db
+        from portal.models import Ticket
+        ticket = db.session.get(Ticket, ticket_id)
+        ticket.mode, ticket.category = mode or ticket.mode, category or ticket.category
+        db.session.commit()
+    web = login_as("agent")
+    url = f"/desk/tickets/{ticket_id}/part/{part}"
+    assert web.get(url).status_code == 200
+    used = count_queries(app, web, url)
+    print(f"agent {url:<40} {used:>3} statements (budget {MODE_PART_BUDGETS[(part, category, mode)]})")
+    assert used <= MODE_PART_BUDGETS[(part, category, mode)]

@@ -13,7 +13,7 @@ def test_the_page_defers_its_panels_and_each_comes_as_a_fragment(app, login_as):
     agent = login_as("agent")
     page = agent.get(f"/desk/tickets/{ticket_id}", headers=EN).get_data(as_text=True)
     parts = dict(PLACEHOLDER.findall(page))
-    assert set(parts) == {"sla", "assign", "records", "dialogue", "desk", "history"}
+    assert set(parts) == {"sla", "assign", "records", "dialogue", "desk", "entitlement", "history"}
     assert "engineer-suggestions" not in page and "Why the clock reads this" not in page
     assert 'hx-trigger="intersect once"' in page  # the history only when scrolled to
     assignment = agent.get(parts["assign"], headers={**EN, "HX-Request": "true"}).get_data(as_text=True)

@@ -56,3 +56,20 @@ def test_who_may_keep_units(app, login_as):
     assert login_as("backoffice").get("/desk/units?q=AB").status_code == 200
     for role in ("backoffice", "engineer", "customer"):
         assert login_as(role).get(f"/desk/customers/{company}/units/new").status_code == 403
+
+
+def test_the_price_paid_is_kept_in_fen_and_a_bad_amount_refused(app, login_as):
+    company, model_id, _months = ids(app)
+    agent = login_as("agent")
+    bad = agent.post_form(f"/desk/customers/{company}/units/new", {
+        "serial": "ABC2000-SN0888", "product_model_id": str(model_id), "price_paid": "12.345"}, headers=EN)
+    assert bad.status_code == 422 and "Enter a price in yuan" in bad.get_data(as_text=True)
+    ok = agent.post_form(f"/desk/customers/{company}/units/new", {
+        "serial": "ABC2000-SN0888", "product_model_id": str(model_id), "price_paid": "3,999.50"})
+    assert ok.status_code == 302
+    with app.app_context():
+        unit = db.session.scalar(db.select(Asset).where(Asset.serial == "ABC2000-SN0888"))
+        assert unit.price_paid_fen == 399_950
+        unit_id = unit.id
+    form = agent.get(f"/desk/customers/{company}/units/{unit_id}/edit").get_data(as_text=True)
+    assert 'value="3999.50"' in form
