@@ -62,7 +62,9 @@ def refresh(ticket: Ticket, now: datetime | None = None) -> TicketFact:
     values = dict(
         created_at=ticket.created_at, resolved_at=ticket.resolved_at, closed_at=ticket.closed_at,
         status=ticket.status, priority=ticket.priority, category=ticket.category, channel=ticket.channel,
-        mode=ticket.mode or {"send_in": "depot"}.get(ticket.service_mode, ticket.service_mode), tier=customer.tier if customer is not None else None,
+        # The mode decided at triage, else the one the customer asked for (send-in is the depot).
+        mode=ticket.mode or {"send_in": "depot"}.get(ticket.service_mode, ticket.service_mode),
+        tier=customer.tier if customer is not None else None,
         region=customer.region if customer is not None else None, department_id=ticket.department_id,
         product_model_id=ticket.product_model_id, engineer_id=ticket.assignee_id, serial=ticket.serial, lot=lot,
         cause_category=cause, response_seconds=_seconds(reading.response),
