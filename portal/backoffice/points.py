@@ -6,13 +6,14 @@ from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
 from portal.backoffice.customers import load_customer
-from portal.backoffice.points_forms import REWARD_KINDS, TIERS, GivePointsForm, MemberDayForm, RewardForm
+from portal.backoffice.points_forms import REWARD_KINDS, GivePointsForm, MemberDayForm, RewardForm
 from portal.domain.roles import ADMINS, STAFF, SUPERVISORS
 from portal.extensions import db
 from portal.models import Customer, MemberDay, Redemption, Reward
-from portal.services import points
+from portal.services import points, tiers
 from portal.services.localtime import local_today
 from portal.web.access import roles_required
+from portal.web.fields import to_choices
 from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import render
 
@@ -71,7 +72,7 @@ def fulfil_redemption(redemption_id: int):
 def rewards():
     return render("backoffice/rewards.html", rewards=db.session.scalars(db.select(Reward).order_by(
         Reward.active.desc(), Reward.points, Reward.id)).all(), days=db.session.scalars(db.select(MemberDay).order_by(
-            MemberDay.starts_on.desc())).all(), kinds=REWARD_KINDS, tiers=TIERS, form=ButtonForm())
+            MemberDay.starts_on.desc())).all(), kinds=REWARD_KINDS, tiers=dict(tiers.choices()), form=ButtonForm())
 
 
 def _master_page(form, title: str, status: int = 200):
@@ -118,6 +119,7 @@ def member_day_edit(day_id: int | None):
     if day_id and day is None:
         abort(404)
     form = MemberDayForm(obj=day)
+    form.tiers.choices = to_choices(tiers.choices())  # the tiers an admin configured
     title = day.name if day else _("New member day")
     if request.method == "GET":
         return _master_page(form, title)

@@ -9,7 +9,6 @@ from portal.web.fields import strip, to_choices
 
 REWARD_KINDS = {"accessory": _l("Accessory"), "extended_warranty": _l("Extended warranty"),
                 "maintenance_visit": _l("Free maintenance visit"), "other": _l("Other")}
-TIERS = {"standard": _l("Standard"), "vip": "VIP"}
 
 
 class GivePointsForm(FlaskForm):
@@ -33,7 +32,7 @@ class MemberDayForm(FlaskForm):
                        description=_l("e.g. 会员日"))
     starts_on = DateField(_l("First day"), validators=[DataRequired()])
     ends_on = DateField(_l("Last day"), validators=[DataRequired()])
-    tiers = SelectMultipleField(_l("For the tiers (none: everyone)"), choices=to_choices(TIERS.items()),
+    tiers = SelectMultipleField(_l("For the tiers (none: everyone)"),
                                 widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     bonus_percent = IntegerField(_l("Bonus points, as a percentage of the service's points"),
                                  validators=[DataRequired(), NumberRange(min=1, max=1000)])

@@ -18,7 +18,7 @@ from portal.domain.money import fen_to_yuan
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Bill, InvoiceRequest, Payment, Ticket, User
-from portal.services import ServiceError, billing
+from portal.services import ServiceError, billing, points
 from portal.services.documents import (
     bilingual,
     bill_block,
@@ -29,6 +29,7 @@ from portal.services.documents import (
     ticket_block,
 )
 from portal.services.events import add_event
+from portal.services.localtime import local_today
 from portal.services.storage import store_bytes
 
 METHODS = ("cash", "transfer", "wechat", "alipay", "account")
@@ -65,6 +66,11 @@ def record_payment(ticket: Ticket, user: User, *, method: str, amount_fen: int, 
     bill.paid_fen += amount_fen
     add_event(ticket, user, "payment_recorded", data={"method": method, "amount_fen": amount_fen})
     db.session.flush()
+    if bill.outstanding_fen == 0 and ticket.customer is not None:
+        # Seed 003: points for the paid service, per yuan and the tier's multiplier, once per ticket.
+        tier = ticket.customer.tier_info
+        points.earn_for_service(ticket.customer, ticket.id, bill.paid_fen, today=local_today(),
+                                multiplier_percent=tier.points_percent if tier is not None else 100)
     return payment
 
 

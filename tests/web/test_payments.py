@@ -2,7 +2,7 @@
 import uuid
 
 from portal.extensions import db
-from portal.models import Bill, Payment
+from portal.models import Bill, Payment, PointsEntry, Ticket
 from tests.web.factories import make_ticket
 from tests.web.test_acceptance import EN, OUTBOX
 
@@ -31,6 +31,11 @@ def test_a_wechat_payment_from_the_outbox_is_recorded_once(app, login_as):
         assert (bill.paid_fen, bill.outstanding_fen) == (146000, 0)
     page = engineer.get(f"/m/jobs/{ticket_id}/bill", headers=EN).get_data(as_text=True)
     assert "WeChat Pay ¥1460.00" in page and "Record a payment" not in page
+    # The paid bill earned the customer's loyalty points once: per yuan, times the tier's multiplier.
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        earned = db.session.scalars(db.select(PointsEntry.points).where(PointsEntry.ticket_id == ticket_id)).all()
+        assert earned == [1460 * ticket.customer.tier_info.points_percent // 100]
 
 
 def test_a_payment_without_reference_or_over_the_bill_is_refused_with_the_reason(app, login_as):
