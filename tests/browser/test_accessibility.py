@@ -20,26 +20,37 @@ import pytest
 from portal.extensions import db
 from portal.models import (
     Asset,
+    Bill,
+    Campaign,
     ChecklistTemplate,
     Contact,
     Customer,
     CustomerAddress,
+    CustomerTier,
     DefectFlag,
     Department,
+    InvoiceRequest,
     KnowledgeArticle,
+    MemberDay,
     OutgoingMail,
     Part,
+    PriceList,
     ProductModel,
     QueuedTask,
+    Reward,
+    ServiceContract,
     ServicePoint,
     Ticket,
     User,
 )
+from portal.seed.prices import ensure_demo_contract
+from portal.services import device_labels, points
 from portal.web.access import ANYONE
 from tests.browser.conftest import ROOT, sign_in
 from tests.browser.test_golden_path_browser import VIP_COMPANY, draw_signature
 from tests.conftest import WebClient
 from tests.web.factories import ORDER, make_ticket
+from tests.web.test_proactive import RECALL
 from tests.web.test_two_factor import enrol
 
 pytestmark = pytest.mark.browser
@@ -59,6 +70,9 @@ ACCOUNTS = {
     "customer": ("customer@example.com", "customer-demo"),
 }
 DESK_ROLES = ("admin", "supervisor", "agent", "backoffice")
+SUPERVISOR_ROLES = ("admin", "supervisor")
+INVOICE = {"kind": "ordinary", "title_kind": "company", "title": "华东精密制造有限公司",
+           "tax_number": "91320594MA1XYZ1234", "email": "finance@example.com"}
 
 # GET routes that answer something other than an HTML page, so there is nothing for axe to check.
 NOT_PAGES = {
@@ -80,6 +94,15 @@ NOT_PAGES = {
     "backoffice.dashboard_export": "a CSV or XLSX file",
     "backoffice.chart_styles": "the charts' stylesheet",
     "backoffice.monthly_report_download": "the report's PDF",
+    "backoffice.bill_pdf": "the bill's PDF",
+    "customer.bill_pdf": "the bill's PDF",
+    "backoffice.money_export": "an XLSX file",
+    "backoffice.invoice_download": "the electronic invoice file (PDF, OFD or XML)",
+    "customer.invoice_file": "the electronic invoice file (PDF, OFD or XML)",
+    "customer.packing_note": "a PDF",
+    "backoffice.label_sheet": "the label sheet's PDF",
+    "site.wechat_callback": "WeChat's authorisation callback: records the openid and redirects",
+    "site.wechat_inbound": "WeChat's server calls it with XML",
 }
 # Fragments htmx swaps into a page, never shown alone: checked inside their page once the input that loads
 # them has been made (see the visit of the page named here).
@@ -88,6 +111,8 @@ FRAGMENTS = {
     "backoffice.intake_customers": "backoffice.intake",
     "backoffice.intake_serial": "backoffice.intake",
     "customer.request_warranty": "customer.new_request",
+    "customer.ticket_entitlement": "customer.ticket_detail",
+    "customer.ticket_parcels": "customer.ticket_detail",
 }
 
 # While axe reads the page no htmx request may swap a part of it (the print job polls every second): new ones
@@ -437,7 +462,69 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                    Visit("backoffice.unsent_mail", "/desk/admin/mail"),
                    Visit("backoffice.outbox", "/desk/admin/outbox", "text messages of the demo tickets"),
                    Visit("backoffice.security_log_page", "/desk/admin/security", "sign-ins and failures")]
-    return visits + account_visits()
+    return visits + money_and_loyalty_visits(app, role, login_as) + account_visits()
+
+
+def money_and_loyalty_visits(app, role, login_as) -> list[Visit]:
+    """The pages of the second wave: bills and invoices, loyalty points, campaigns and maintenance plans, tiers,
+    price lists and contracts, message texts."""
+    billed = make_ticket(app, status="closed", serial="PX50-SN1001")
+    customer = login_as("customer")
+    assert customer.post_form(f"/my/tickets/{billed}/invoice", INVOICE).status_code == 302
+    with app.app_context():
+        bill = _id_of(app, Bill, ticket_id=billed)
+        request_id = db.session.scalar(db.select(InvoiceRequest.id).order_by(InvoiceRequest.id.desc()))
+        company = db.session.scalar(db.select(Customer).where(Customer.name == VIP_COMPANY))
+        unit = db.session.scalar(db.select(Asset.id).where(Asset.customer_id == company.id))
+        points.earn(company.id, 500, "adjustment", today=date.today())
+        reward = Reward(name="原装遥控器", kind="accessory", points=300)
+        day = MemberDay(name="会员日", starts_on=date.today(), ends_on=date.today(), tiers=["vip"], bonus_percent=100)
+        db.session.add_all([reward, day])
+        db.session.commit()
+        company_id, reward_id, day_id = company.id, reward.id, day.id
+    assert customer.post_form("/my/points/redeem", {"reward_id": reward_id}).status_code == 302
+    visits = [Visit("backoffice.money_lists", "/desk/money", "an unpaid bill, an invoice requested"),
+              Visit("backoffice.bill_detail", f"/desk/bills/{bill}", "signed"),
+              Visit("backoffice.ticket_bill", f"/desk/tickets/{billed}/bill", "signed"),
+              Visit("backoffice.invoice_issue", f"/desk/money/invoices/{request_id}/issue"),
+              Visit("backoffice.customer_points", f"/desk/customers/{company_id}/points", "points and a reward"),
+              Visit("backoffice.redemptions", "/desk/points/redemptions", "one to hand over"),
+              Visit("backoffice.maintenance_list", "/desk/maintenance")]
+    assert login_as("supervisor").post_form("/desk/campaigns/new", {**RECALL, "step": "create"}).status_code == 302
+    with app.app_context():
+        campaign = db.session.scalar(db.select(Campaign.id).order_by(Campaign.id.desc()))
+    visits += [Visit("backoffice.campaign_list", "/desk/campaigns"),
+               Visit("backoffice.campaign_detail", f"/desk/campaigns/{campaign}", "a recall made")]
+    if role != "backoffice":
+        visits += [Visit("backoffice.my_customers", "/desk/my-customers"),
+                   Visit("backoffice.plan_new", f"/desk/customers/{company_id}/units/{unit}/plan")]
+    if role in SUPERVISOR_ROLES:
+        visits += [Visit("backoffice.campaign_new", "/desk/campaigns/new"),
+                   Visit("backoffice.tier_list", "/desk/admin/tiers")]
+    if role == "admin":
+        with app.app_context():
+            ensure_demo_contract()  # 华东精密's maintenance contract, as the demo has it
+            db.session.commit()
+            price_list = db.session.scalar(db.select(PriceList.id))
+            contract = db.session.scalar(db.select(ServiceContract.id))
+            tier = db.session.scalar(db.select(CustomerTier.id).where(CustomerTier.code == "gold"))
+        visits += [Visit("backoffice.rewards", "/desk/admin/rewards"),
+                   Visit("backoffice.reward_new", "/desk/admin/rewards/new", then=[("name missing", save_empty)]),
+                   Visit("backoffice.reward_edit", f"/desk/admin/rewards/{reward_id}/edit"),
+                   Visit("backoffice.member_day_new", "/desk/admin/member-days/new"),
+                   Visit("backoffice.member_day_edit", f"/desk/admin/member-days/{day_id}/edit"),
+                   Visit("backoffice.tier_new", "/desk/admin/tiers/new"),
+                   Visit("backoffice.tier_edit", f"/desk/admin/tiers/{tier}/edit"),
+                   Visit("backoffice.price_list_index", "/desk/admin/price-lists"),
+                   Visit("backoffice.price_list_new", "/desk/admin/price-lists/new"),
+                   Visit("backoffice.contract_new", "/desk/admin/contracts/new"),
+                   Visit("backoffice.message_texts", "/desk/admin/message-texts"),
+                   Visit("backoffice.message_text", "/desk/admin/message-texts/visit_booked")]
+        if price_list is not None:
+            visits.append(Visit("backoffice.price_list_edit", f"/desk/admin/price-lists/{price_list}/edit"))
+        if contract is not None:
+            visits.append(Visit("backoffice.contract_edit", f"/desk/admin/contracts/{contract}/edit"))
+    return visits
 
 
 def desk_data(app, login_as) -> tuple[dict, dict]:
@@ -464,6 +551,13 @@ def engineer_visits(app, login_as) -> list[Visit]:
     for status in ("assigned", "in_progress", "resolved", "closed"):
         visits.append(Visit("engineer.job_detail", f"/m/jobs/{tickets[status]}", status))
     visits.append(Visit("engineer.job_detail", f"/m/jobs/{waiting}", "waiting for parts, loaner out"))
+    billed = make_ticket(app, status="resolved", serial="PX50-SN1001")
+    depot = make_ticket(app, status="assigned")
+    with app.app_context():
+        db.session.get(Ticket, depot).mode = "depot"
+        db.session.commit()
+    visits += [Visit("engineer.job_bill", f"/m/jobs/{billed}/bill", "to pay"),
+               Visit("engineer.receive_unit", f"/m/jobs/{depot}/receive", "a unit sent in")]
     for status in ("in_progress", "resolved"):
         visits += [Visit("engineer.acceptance", f"/m/jobs/{tickets[status]}/acceptance", status,
                          then=[("reject chosen", lambda page: page.locator("input[data-outcome=reject]").check())]),
@@ -503,6 +597,11 @@ def customer_visits(app, login_as) -> list[Visit]:
                Visit("customer.new_request", "/my/requests/new", then=[("unit and problem given", fill_request)]),
                Visit("customer.profile", "/my/profile"),
                Visit("customer.edit_address", f"/my/profile/addresses/{address}")]
+    billed = make_ticket(app, status="closed", serial="PX50-SN1001")
+    visits += [Visit("customer.bill_page", f"/my/tickets/{billed}/bill", "signed, invoice to request"),
+               Visit("customer.my_points", "/my/points"),
+               Visit("customer.message_preferences", "/my/messages"),
+               Visit("customer.wechat_page", "/my/wechat")]
     return visits + account_visits()
 
 
@@ -575,6 +674,9 @@ def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
     invite = next(link for link in links if "/invite/" in link)
     login = next(link for link in links if "/login/" in link)
     enrol(login_as("engineer2"))  # an account whose sign-in has a second step
+    with app.test_request_context():
+        label = device_labels.label_url(db.session.scalar(db.select(Asset).where(Asset.customer_id == company.id)))
+        label = label[label.index("/u/"):]
     return [Visit("auth.login", "/login", then=[("wrong password", wrong_password)]),
             Visit("auth.second_step", "/login", "after the password",
                   then=[("password of a two-factor account typed", password_of_a_two_factor_account)]),
@@ -594,6 +696,7 @@ def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
             Visit("auth.link_login", login, "redirected to the token-free page"),
             Visit("auth.link_login_continue", "/account/login/continue"),
             Visit("auth.link_login", "/account/login/no-such-token", "link gone", status=410),
+            Visit("device.label", label, "a unit's label scanned"),
             Visit("", "/no-such-page", "not found", status=404)]
 
 
