@@ -29,7 +29,12 @@ from portal.seed import history
 from portal.seed.knowledge import ensure_knowledge_articles
 from portal.seed.modes import seed_mode_tickets
 from portal.seed.prices import ensure_demo_contract, ensure_price_list
-from portal.seed.reference import ensure_default_checklists, ensure_default_policies, ensure_default_routing
+from portal.seed.reference import (
+    ensure_default_checklists,
+    ensure_default_policies,
+    ensure_default_routing,
+    ensure_default_tiers,
+)
 from portal.services import checkins, customers, desk_work, fieldwork, points, proactive, tickets
 from portal.services.events import add_event
 from portal.services.localtime import local_today, zone
@@ -108,6 +113,7 @@ def seed(with_tickets: bool = True) -> bool:
     """Create the demo data unless it is there already. Returns True when something was created."""
     created = ensure_default_checklists() > 0
     ensure_default_policies()
+    ensure_default_tiers()
     created = ensure_price_list() or created
     if db.session.scalar(db.select(User.id).where(User.email == ACCOUNTS[0][0])):
         dispatch_changed = ensure_dispatch_data()

@@ -2,7 +2,7 @@
 the SLA policies of seed document 000, routing of ticket categories to departments. Each is created only
 where missing, so that an admin's changes and deletions stay."""
 from portal.extensions import db
-from portal.models import ChecklistTemplate, Department, RoutingRule, SlaPolicy
+from portal.models import ChecklistTemplate, CustomerTier, Department, RoutingRule, SlaPolicy
 from portal.services.sla import default_policies
 
 
@@ -66,3 +66,25 @@ def ensure_default_policies() -> int:
     rows = default_policies()
     db.session.add_all(rows)
     return len(rows)
+
+
+# Seed 003's tiers, as the migration that made the table inserts them (a database emptied since, like the test
+# database on PostgreSQL between tests, gets them back here).
+DEFAULT_TIERS = [
+    # code, zh, en, rank, boost, response minutes, free call-out, points %, account manager, check-in days, upgrade at
+    ("standard", "普通", "Standard", 0, 0, None, False, 100, False, None, None),
+    ("silver", "银卡", "Silver", 1, 0, None, False, 120, False, None, 3),
+    ("gold", "金卡", "Gold", 2, 0, 240, True, 150, True, 90, 6),
+    ("vip", "VIP", "VIP", 3, 1, 120, True, 200, True, 30, 12),
+]
+
+
+def ensure_default_tiers() -> int:
+    if db.session.scalar(db.select(db.func.count()).select_from(CustomerTier)):
+        return 0
+    db.session.add_all(CustomerTier(code=code, name_zh=zh, name_en=en, rank=rank, priority_boost=boost,
+                                    response_minutes=minutes, free_callout=free, points_percent=percent,
+                                    account_manager=manager, checkin_days=days, upgrade_tickets_12m=upgrade)
+                       for code, zh, en, rank, boost, minutes, free, percent, manager, days, upgrade in DEFAULT_TIERS)
+    db.session.flush()
+    return len(DEFAULT_TIERS)

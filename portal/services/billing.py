@@ -209,7 +209,7 @@ def correct_labour(ticket: Ticket, user: User, *, minutes: int, reason: str, cal
 
 def approved_quote(ticket: Ticket) -> Quote | None:
     return db.session.scalar(db.select(Quote).where(Quote.ticket_id == ticket.id, Quote.status == "approved")
-                             .order_by(Quote.decided_at.desc(), Quote.id.desc()).limit(1))
+                             .order_by(Quote.decided_at.desc().nulls_last(), Quote.id.desc()).limit(1))
 
 
 def quote_fen(quote: Quote) -> int:
