@@ -83,7 +83,8 @@ def test_waiting_pauses_and_resuming_restarts_the_clock(app, login_as):
 
 
 def test_the_sweep_marks_at_risk_then_breached_escalates_and_does_nothing_twice(app):
-    ticket_id = make_ticket(app, status="new")
+    # A standard-tier customer: the policy's own targets (a tier's shorter target is tested in test_tiers).
+    ticket_id = make_ticket(app, status="new", customer_kind="individual")
     with app.app_context():
         # 85 % of the way to the first-response target, in business time.
         ticket = db.session.get(Ticket, ticket_id)
