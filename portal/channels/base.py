@@ -21,6 +21,8 @@ class Message:
     variables: dict = field(default_factory=dict)
     # (filename, MIME type, bytes): e-mail only, e.g. the booked visit's calendar file.
     attachments: tuple = ()
+    # E-mail only: the ticket's reply address (portal.services.mail_replies), so that a reply comes back.
+    reply_to: str | None = None
 
 
 class Adapter(Protocol):

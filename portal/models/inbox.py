@@ -54,3 +54,15 @@ class WechatLink(TimestampMixin, db.Model):
     state: Mapped[str] = mapped_column(String(64), unique=True)
     openid: Mapped[str | None] = mapped_column(String(64), unique=True)
     linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class InboundMail(db.Model):
+    """An e-mail read from the reply mailbox (portal.services.mail_replies), by the SHA-256 of its Message-ID: each
+    one is handled once, however often the mailbox is read. No sender, subject or text is kept here."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # recorded (on the ticket) | unknown (no valid reply address) | empty (nothing left once quotes are cut)
+    outcome: Mapped[str] = mapped_column(String(12))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id", ondelete="SET NULL"))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

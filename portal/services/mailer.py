@@ -58,11 +58,14 @@ class SmtpSettings:
         return smtp
 
 
-def message(settings: SmtpSettings, kind: str, recipient: str, body: str, attachments=()) -> EmailMessage:
+def message(settings: SmtpSettings, kind: str, recipient: str, body: str, attachments=(),
+            reply_to: str | None = None) -> EmailMessage:
     mail = EmailMessage()
     mail["Subject"] = SUBJECTS.get(kind, DEFAULT_SUBJECT)
     mail["From"] = settings.sender
     mail["To"] = recipient
+    if reply_to:
+        mail["Reply-To"] = reply_to
     mail.set_content(body)
     for filename, mime, content in attachments:
         maintype, subtype = mime.split("/", 1)

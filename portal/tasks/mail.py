@@ -12,7 +12,7 @@ from portal.channels import Message, PermanentFailure, TemporaryFailure, adapter
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Notification
-from portal.services import wechat
+from portal.services import mail_replies, wechat
 from portal.services.jobs import WIPED
 from portal.services.mailer import SECRET_KINDS
 from portal.services.visit_calendar import visit_ics
@@ -69,7 +69,8 @@ def deliver(notice_id: int) -> None:
         return
     message = Message(id=notice.id, channel=channel, kind=notice.kind, recipient=notice.recipient, body=notice.body,
                       variables={k: v for k, v in (notice.data or {}).items() if k != "fallback"},
-                      attachments=_attachments(notice, channel))
+                      attachments=_attachments(notice, channel),
+                      reply_to=mail_replies.reply_address(notice.ticket_id) if channel == "email" else None)
     try:
         status = adapter.send(message)
     except PermanentFailure as error:
