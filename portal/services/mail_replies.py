@@ -1,9 +1,10 @@
 """E-mail replies come back: every customer e-mail about a ticket carries a reply address of its own in Reply-To
 (REPLY_ADDRESS with the ticket's id and a keyed hash in the local part: replies+t42-<20 hex>@example.com), and a
-periodic task (portal.tasks.replies) reads the reply mailbox over IMAP. Each new message is parsed, its quoted
-text cut, its attachments ignored, and it lands on the ticket its address names (portal.services.replies.land).
-A message is handled once (InboundMail keeps the hash of its Message-ID) and marked \\Seen; one without a valid
-reply address is kept off every ticket and logged by its hash alone, never its sender or text."""
+periodic task (portal.tasks.replies) reads the reply mailbox over IMAP. Each new message is parsed here, its
+quoted text cut, its attachments ignored, and it lands on the ticket its address names
+(portal.services.replies.land). A message is handled once (InboundMail keeps the hash of its Message-ID) and
+marked \\Seen; one without a valid reply address is kept off every ticket and logged by its hash alone, never
+its sender or text."""
 import hashlib
 import hmac
 import imaplib
@@ -16,7 +17,6 @@ from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from portal.domain.roles import Role
 from portal.domain.time import utcnow
@@ -193,46 +193,3 @@ class ImapSettings:
         if self.ssl:
             return imaplib.IMAP4_SSL(self.host, self.port, timeout=self.timeout)
         return imaplib.IMAP4(self.host, self.port, timeout=self.timeout)
-
-
-def _raw(parts) -> bytes | None:
-    for part in parts or ():
-        if isinstance(part, tuple) and len(part) == 2 and isinstance(part[1], bytes):
-            return part[1]
-    return None
-
-
-def poll(settings: ImapSettings) -> dict:
-    """Read the unseen messages of the reply mailbox; each is committed on its own, then marked \\Seen (a crash
-    between the two reads it again, and its hash makes it a no-op). How many of each outcome."""
-    counts: dict[str, int] = {}
-    connection = settings.connect()
-    try:
-        connection.login(settings.user, settings.password)
-        status, _ = connection.select(settings.folder)
-        if status != "OK":
-            raise imaplib.IMAP4.error("the reply folder could not be opened")
-        status, found = connection.uid("SEARCH", None, "UNSEEN")
-        for uid in (found[0].split() if status == "OK" and found and found[0] else [])[:BATCH]:
-            status, parts = connection.uid("FETCH", uid, "(BODY.PEEK[])")
-            raw = _raw(parts) if status == "OK" else None
-            if raw is None:
-                continue
-            try:
-                outcome = handle(raw[:MAX_MESSAGE])
-                db.session.commit()
-            except IntegrityError:  # another worker recorded it meanwhile
-                db.session.rollback()
-                outcome = "seen"
-            except Exception:  # noqa: BLE001 - left unseen and tried again next time; the others go on
-                db.session.rollback()
-                log.warning("an e-mail reply could not be handled; it stays unread", exc_info=True)
-                continue
-            connection.uid("STORE", uid, "+FLAGS", "(\\Seen)")
-            counts[outcome] = counts.get(outcome, 0) + 1
-    finally:
-        try:
-            connection.logout()
-        except (OSError, imaplib.IMAP4.error):
-            pass
-    return counts
