@@ -189,6 +189,17 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "service@example.com")
+    # E-mail replies: customer e-mails about a ticket carry a reply address of their own made from this one
+    # (replies@example.com -> replies+t42-<hash>@example.com in Reply-To); unset: no Reply-To.
+    REPLY_ADDRESS = os.environ.get("REPLY_ADDRESS")
+    # The mailbox those replies arrive in, read over IMAP every minute; unset IMAP_HOST: not read.
+    IMAP_HOST = os.environ.get("IMAP_HOST")
+    IMAP_SSL = os.environ.get("IMAP_SSL", "1") == "1"
+    IMAP_PORT = int(os.environ.get("IMAP_PORT") or (993 if IMAP_SSL else 143))
+    IMAP_USER = os.environ.get("IMAP_USER")
+    IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD")
+    IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
+    IMAP_TIMEOUT = float(os.environ.get("IMAP_TIMEOUT", "30"))
     # Text messages and WeChat: "log" (development default: kept on the admin's outbox page, nothing sent), "http"
     # (a generic provider: URL, bearer token, template ids per message kind), or unset (production: not sent).
     SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
@@ -242,6 +253,7 @@ class TestConfig(Config):
     TASKS_IMMEDIATE = True  # huey's immediate mode: a task runs once its row is committed
     TASKS_IN_PROCESS = False
     MAIL_SERVER = None  # tests that send mail configure a fake server
+    IMAP_HOST = REPLY_ADDRESS = None  # tests that read replies configure a fake mailbox
     RATELIMIT_STORAGE_URI = "memory://"
     QUIET_HOURS = ""  # messages go at once whatever the hour the suite runs; quiet-hour tests set their own
 

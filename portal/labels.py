@@ -183,6 +183,7 @@ SECURITY_EVENT = {
     "routing_rules_changed": _l("Routing rules changed"), "data_downloaded": _l("Customer data downloaded"),
     "master_data_changed": _l("Master data changed"), "message_preferences_changed": _l("Message preferences changed"),
     "message_text_changed": _l("Message text changed"),
+    "provider_template_changed": _l("Provider template changed"),
     "task_retried": _l("Failed task retried"), "task_dropped": _l("Failed task dropped"),
 }
 

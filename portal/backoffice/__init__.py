@@ -23,6 +23,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     points,
     printing,
     proactive,
+    provider_templates,
     queue,
     security_log,
     sla_admin,

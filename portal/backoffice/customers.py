@@ -6,12 +6,14 @@ from sqlalchemy.orm import joinedload
 
 from portal.backoffice.blueprint import bp
 from portal.backoffice.tier_forms import CheckInForm
+from portal.domain import message_prefs
 from portal.domain.roles import DESK, STAFF, SUPERVISORS, Role
 from portal.extensions import db
 from portal.models import Contact, Customer, CustomerAddress, User
-from portal.services import accounts, checkins, customer_records
+from portal.services import accounts, checkins, customer_records, preferences
 from portal.web.access import roles_required
 from portal.web.forms import ButtonForm, refused, saved, submit
+from portal.web.preference_form import PreferencesForm, form_for
 from portal.web.render import render
 
 
@@ -60,3 +62,40 @@ def invite_contact(customer_id: int, contact_id: int):
     return submit(form, lambda f: accounts.invite_contact(contact, current_user), done=done,
                   again=lambda status, error: refused(form, status, lambda code: render(
                       "backoffice/customer.html", http_status=code, **customer_context(customer, form)), error))
+
+
+# ---- A contact's message preferences (contacts without an account; the desk sets what they asked for) ------
+
+def _contact_of(customer: Customer, contact_id: int) -> Contact:
+    contact = db.session.get(Contact, contact_id)
+    if contact is None or contact.customer_id != customer.id:
+        abort(404)
+    return contact
+
+
+def _preferences_page(customer: Customer, contact: Contact, form: PreferencesForm, status: int = 200):
+    return render("backoffice/contact_preferences.html", customer=customer, contact=contact, form=form,
+                  kinds=message_prefs.KINDS, http_status=status)
+
+
+@bp.get("/customers/<int:customer_id>/contacts/<int:contact_id>/messages")
+@roles_required(*DESK)
+def contact_preferences(customer_id: int, contact_id: int):
+    customer = load_customer(customer_id)
+    contact = _contact_of(customer, contact_id)
+    return _preferences_page(customer, contact, form_for(preferences.of_contact(contact)))
+
+
+@bp.post("/customers/<int:customer_id>/contacts/<int:contact_id>/messages")
+@roles_required(*DESK)
+def save_contact_preferences(customer_id: int, contact_id: int):
+    customer = load_customer(customer_id)
+    contact = _contact_of(customer, contact_id)
+    form = PreferencesForm()
+    return submit(form, lambda f: preferences.save_for_contact(
+        contact, current_user, channels={kind: getattr(f.channels, kind).data for kind in message_prefs.KINDS},
+        opted_out=f.opted_out.data, quiet=f.quiet_value()),
+        done=lambda _r: saved(_("Message preferences of %(name)s saved.", name=contact.name),
+                              url_for("backoffice.customer_detail", customer_id=customer.id)),
+        again=lambda status, error: refused(form, status, lambda code: _preferences_page(customer, contact, form,
+                                                                                       code), error))

@@ -21,6 +21,12 @@ class Message:
     variables: dict = field(default_factory=dict)
     # (filename, MIME type, bytes): e-mail only, e.g. the booked visit's calendar file.
     attachments: tuple = ()
+    # SMS / WeChat: the admin's provider template (portal.services.provider_templates), before the setting's.
+    template_id: str | None = None
+    # E-mail only: the ticket's reply address (portal.services.mail_replies), so that a reply comes back.
+    reply_to: str | None = None
+    # E-mail only: the contact's preferences / unsubscribe link (List-Unsubscribe), also at the end of the text.
+    preferences_link: str | None = None
 
 
 class Adapter(Protocol):

@@ -23,7 +23,8 @@ class EmailAdapter:
         except (OSError, smtplib.SMTPException) as error:
             raise TemporaryFailure(f"mail server unreachable: {type(error).__name__}") from None
         try:
-            smtp.send_message(message(self.settings, mail.kind, mail.recipient, mail.body, mail.attachments))
+            smtp.send_message(message(self.settings, mail.kind, mail.recipient, mail.body, mail.attachments,
+                                      reply_to=mail.reply_to, preferences_link=mail.preferences_link))
         except smtplib.SMTPRecipientsRefused:
             raise PermanentFailure("recipient refused") from None
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:

@@ -1,6 +1,8 @@
 """A generic HTTP provider for text messages and WeChat template messages: one JSON POST per message to the
 provider's URL with a bearer token; SMS and WeChat texts are the provider's approved templates, so the template
-id of the message's kind and its variables are sent (the text too, for providers that take free text).
+id of the message's kind and its variables are sent (the text too, for providers that take free text): the
+admin's template and variable mapping when there is one (/desk/admin/provider-templates), else the
+*_TEMPLATES setting's id with the portal's own variables.
 
 2xx: accepted. 429 and 5xx, timeouts and refused connections: TemporaryFailure (the queue retries). Any other
 4xx: PermanentFailure. The message id lets the provider drop a resend of a message it already took."""
@@ -20,7 +22,7 @@ class HttpAdapter:
         self.url, self.token, self.templates, self.timeout = url, token, templates, timeout
 
     def payload(self, message: Message) -> dict:
-        template = self.templates.get(message.kind)
+        template = message.template_id or self.templates.get(message.kind)
         if self.templates and template is None:
             raise PermanentFailure(f"no template id for {message.kind} on {message.channel}")
         return {"message_id": f"portal-{message.id}", "channel": message.channel, "to": message.recipient,

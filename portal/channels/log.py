@@ -18,7 +18,8 @@ class LogAdapter:
 
     def send(self, message: Message) -> str:
         db.session.add(OutboxMessage(notification_id=message.id, channel=message.channel, kind=message.kind,
-                                     recipient=message.recipient, template_id=self.templates.get(message.kind),
+                                     recipient=message.recipient,
+                                     template_id=message.template_id or self.templates.get(message.kind),
                                      variables=message.variables or None, body=message.body))
         log.info("log provider: %s %s to %s kept on the outbox page", message.channel, message.kind,
                  mask_phone(message.recipient))

@@ -10,7 +10,15 @@ from portal.models.document import Document
 from portal.models.fieldwork import Diagnosis, Inspection, Loaner, PartUsage, Visit, WorkRecord
 from portal.models.follow_up import FollowUpTask, Survey
 from portal.models.idempotency import IdempotencyRecord
-from portal.models.inbox import InboxItem, MessagePreference, MessageText, WechatLink
+from portal.models.inbox import (
+    ContactPreference,
+    InboundMail,
+    InboxItem,
+    MessagePreference,
+    MessageText,
+    ProviderTemplate,
+    WechatLink,
+)
 from portal.models.knowledge import KnowledgeArticle
 from portal.models.label import PhoneCheck
 from portal.models.mail import OutgoingMail
@@ -44,13 +52,14 @@ from portal.models.user_session import UserSession
 
 __all__ = [
     "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "Bill", "BillLine", "Campaign", "CampaignUnit",
-    "ChecklistTemplate", "ConsentEvent", "Contact", "Customer", "CustomerAddress", "CustomerCheckIn",
+    "ChecklistTemplate", "ConsentEvent", "Contact", "ContactPreference", "Customer", "CustomerAddress",
+    "CustomerCheckIn",
     "CustomerTier", "DefectFlag", "Department", "DepotReceipt", "Diagnosis", "Document", "EntitlementDecision",
     "FollowUpTask", "IdempotencyRecord", "InboxItem", "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner",
-    "MaintenancePlan", "MemberDay", "MessagePreference", "MessageText", "MeterReading", "MonthlyReport",
+    "InboundMail", "MaintenancePlan", "MemberDay", "MessagePreference", "MessageText", "MeterReading", "MonthlyReport",
     "Notification", "OutboxMessage", "OutgoingMail", "Parcel", "Part", "PartUsage", "Payment", "PhoneCheck",
-    "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "QueuedTask", "Quote",
-    "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "RemoteSession", "ReportSubscriber", "Reward", "Rma",
+    "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "ProviderTemplate", "QueuedTask",
+    "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "RemoteSession", "ReportSubscriber", "Reward", "Rma",
     "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint", "SlaPolicy", "Survey", "SyncConflict",
     "Ticket", "TicketCounter", "TicketEvent", "TicketFact", "TicketLink", "User", "UserSession", "Visit",
     "WarrantyNotice", "WechatLink", "WorkRecord",

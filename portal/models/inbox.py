@@ -54,3 +54,39 @@ class WechatLink(TimestampMixin, db.Model):
     state: Mapped[str] = mapped_column(String(64), unique=True)
     openid: Mapped[str | None] = mapped_column(String(64), unique=True)
     linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class InboundMail(db.Model):
+    """An e-mail read from the reply mailbox (portal.services.mail_replies), by the SHA-256 of its Message-ID: each
+    one is handled once, however often the mailbox is read. No sender, subject or text is kept here."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # recorded (on the ticket) | unknown (no valid reply address) | empty (nothing left once quotes are cut)
+    outcome: Mapped[str] = mapped_column(String(12))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id", ondelete="SET NULL"))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProviderTemplate(TimestampMixin, db.Model):
+    """The provider's approved template for one kind of message on one channel (SMS, WeChat), set by an admin:
+    its id and the portal placeholder filling each template variable (portal.domain.provider_templates)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(40))
+    template_id: Mapped[str] = mapped_column(String(80))
+    variables: Mapped[dict | None] = mapped_column(JSON)  # template variable -> placeholder name
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    __table_args__ = (UniqueConstraint("channel", "kind", name="uq_provider_template_channel_kind"),)
+
+
+class ContactPreference(TimestampMixin, db.Model):
+    """A contact's own message choices (as MessagePreference), for contacts without a portal account: set by the
+    desk or by the contact through the preferences link in messages. Messages to that contact follow them."""
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True)
+    channels: Mapped[dict | None] = mapped_column(JSON)
+    opted_out: Mapped[bool] = mapped_column(default=False, server_default=false())
+    quiet_hours: Mapped[str | None] = mapped_column(String(11))

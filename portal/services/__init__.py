@@ -14,12 +14,12 @@ ORDER = (
     # Loyalty points: a ledger that knows no ticket use case.
     "points",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
-    "wechat", "inbox", "preferences", "message_texts", "events", "transitions", "sla", "entitlement", "stats",
-    "defects", "dashboard",
+    "wechat", "inbox", "preferences", "message_texts", "provider_templates", "events", "transitions", "sla",
+    "entitlement", "stats", "defects", "dashboard",
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "billing", "payments",
     "sessions", "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",
-    "callbacks", "replies", "device_labels", "checkins", "proactive", "monthly", "desk_work",
+    "callbacks", "replies", "mail_replies", "device_labels", "checkins", "proactive", "monthly", "desk_work",
     # Service modes (issue 14).
     "remote", "depot", "rma",
 )

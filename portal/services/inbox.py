@@ -17,7 +17,7 @@ from portal.domain import message_texts
 from portal.domain.roles import Role
 from portal.domain.time import utcnow
 from portal.extensions import db
-from portal.models import InboxItem, MessagePreference, MessageText, Notification, Ticket, User
+from portal.models import ContactPreference, InboxItem, MessagePreference, MessageText, Notification, Ticket, User
 from portal.services import ServiceError, mailer
 from portal.services.localtime import local
 
@@ -160,12 +160,16 @@ def _staff(ticket: Ticket, kind: str) -> list[User]:
     return list({user.id: user for user in people}.values())
 
 
-def preference(customers: list[User]) -> prefs.Preference:
-    """The customer's choices: those of its first account that made any, else the portal's defaults."""
+def preference(customers: list[User], contact_id: int | None = None) -> prefs.Preference:
+    """The recipient's choices: the ticket contact's own when they made any (a contact without an account, set by
+    the desk or through the link in messages), else those of the customer's first account that made any, else
+    the portal's defaults."""
     default_quiet = prefs.parse_hours(current_app.config.get("QUIET_HOURS"))
     ids = [user.id for user in customers]
-    row = db.session.scalar(db.select(MessagePreference).where(MessagePreference.user_id.in_(ids))
-                            .order_by(MessagePreference.user_id).limit(1)) if ids else None
+    row = db.session.get(ContactPreference, contact_id) if contact_id is not None else None
+    if row is None and ids:
+        row = db.session.scalar(db.select(MessagePreference).where(MessagePreference.user_id.in_(ids))
+                                .order_by(MessagePreference.user_id).limit(1))
     if row is None:
         return prefs.Preference(quiet=default_quiet)
     quiet = default_quiet if row.quiet_hours is None else prefs.parse_hours(row.quiet_hours)
@@ -177,7 +181,7 @@ def _channel_message(ticket: Ticket, kind: str, data: dict | None, customers: li
     channel, recipient = intake_rules.notice_route(ticket.channel, ticket.contact_phone, email)
     if channel == "portal":
         return  # the inbox item is the message
-    choice = preference(customers)
+    choice = preference(customers, ticket.contact_id)
     chosen = choice.channel_for(kind, channel)
     if chosen is None:
         return  # the customer wants it in the inbox alone

@@ -31,6 +31,8 @@ SUBJECTS = {
 # Their text holds a link or a code: wiped from the row once sent (or given up).
 SECRET_KINDS = frozenset({"portal_invite", "login_link", "signing_link", "signing_code", "phone_code"})
 DEFAULT_SUBJECT = "售后服务通知 / After-sales service notice"
+# At the end of ticket e-mails to a contact: where they choose which messages come, where and when.
+PREFERENCES_FOOTER = "消息设置或退订 / Message preferences or unsubscribe: {link}"
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,16 @@ class SmtpSettings:
         return smtp
 
 
-def message(settings: SmtpSettings, kind: str, recipient: str, body: str, attachments=()) -> EmailMessage:
+def message(settings: SmtpSettings, kind: str, recipient: str, body: str, attachments=(),
+            reply_to: str | None = None, preferences_link: str | None = None) -> EmailMessage:
     mail = EmailMessage()
     mail["Subject"] = SUBJECTS.get(kind, DEFAULT_SUBJECT)
     mail["From"] = settings.sender
     mail["To"] = recipient
+    if reply_to:
+        mail["Reply-To"] = reply_to
+    if preferences_link:
+        mail["List-Unsubscribe"] = f"<{preferences_link}>"
     mail.set_content(body)
     for filename, mime, content in attachments:
         maintype, subtype = mime.split("/", 1)

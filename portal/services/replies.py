@@ -1,7 +1,7 @@
-"""Customers' replies that come back on a channel (the WeChat official account's inbound webhook): checked, then
-put on the ticket as the answer to the open question when there is one, else as a customer message; either way
-on the desk's list of follow-up tasks, so that someone answers. A reply delivered twice (same message id) is
-recorded once."""
+"""Customers' replies that come back on a channel (the WeChat official account's inbound webhook; e-mail replies
+through portal.services.mail_replies): checked, then put on the ticket as the answer to the open question when
+there is one, else as a customer message; either way on the desk's list of follow-up tasks, so that someone
+answers. A reply delivered twice (same message id) is recorded once."""
 import hashlib
 import hmac
 from datetime import datetime, timedelta
@@ -63,14 +63,22 @@ def record_wechat_reply(fields: dict) -> TicketEvent | None:
             TicketEvent.ticket_id == ticket.id, TicketEvent.kind.in_((selfservice.ANSWER, "customer_message")),
             TicketEvent.data["msg_id"].as_string() == msg_id).limit(1)):
         return None
-    text = fields["Content"][:2000]
-    open_question = next((q for q, a in selfservice.questions(ticket) if a is None), None)
+    return land(ticket, user, fields["Content"], via="wechat", msg_id=msg_id)
+
+
+def land(ticket: Ticket, user: User | None, text: str, *, via: str, msg_id: str | None) -> TicketEvent:
+    """A customer's reply on `ticket` (WeChat, e-mail): the answer to the open question when there is one, else a
+    customer message; and on the desk's list of follow-up tasks. `user`: the customer's account, None for a
+    contact without one."""
+    text = text[:2000]
+    open_question = next((q for q, a in selfservice.questions(ticket) if a is None), None) \
+        if user is not None else None
     if open_question is not None:
         event = selfservice.answer_question(ticket, user, question_id=open_question.id, answer=text)
-        event.data = {**(event.data or {}), "via": "wechat", "msg_id": msg_id}
+        event.data = {**(event.data or {}), "via": via, "msg_id": msg_id}
     else:
         event = add_event(ticket, user, "customer_message", body=text, customer_visible=True,
-                          data={"via": "wechat", "msg_id": msg_id})
-    db.session.add(FollowUpTask(ticket_id=ticket.id, kind="reply", note=text, created_by_id=user.id,
-                                data={"via": "wechat"}))
+                          data={"via": via, "msg_id": msg_id})
+    db.session.add(FollowUpTask(ticket_id=ticket.id, kind="reply", note=text,
+                                created_by_id=user.id if user is not None else None, data={"via": via}))
     return event

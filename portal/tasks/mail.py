@@ -12,9 +12,9 @@ from portal.channels import Message, PermanentFailure, TemporaryFailure, adapter
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Notification
-from portal.services import wechat
+from portal.services import mail_replies, preferences, provider_templates, wechat
 from portal.services.jobs import WIPED
-from portal.services.mailer import SECRET_KINDS
+from portal.services.mailer import PREFERENCES_FOOTER, SECRET_KINDS
 from portal.services.visit_calendar import visit_ics
 from portal.tasks.queue import gave_up, handler
 
@@ -57,6 +57,13 @@ def _attachments(notice: Notification, channel: str) -> tuple:
     return ((f"{data.get('number') or 'visit'}.ics", "text/calendar", ics),)
 
 
+def _preferences_link(notice: Notification, channel: str) -> str | None:
+    """A ticket e-mail to its contact carries the contact's preferences link (signed, no sign-in needed)."""
+    if channel != "email" or notice.kind in SECRET_KINDS or notice.ticket is None or not notice.ticket.contact_id:
+        return None
+    return preferences.contact_link(notice.ticket.contact_id)
+
+
 @handler("deliver_message")
 def deliver(notice_id: int) -> None:
     notice = db.session.get(Notification, notice_id)
@@ -67,9 +74,15 @@ def deliver(notice_id: int) -> None:
     if adapter is None or not notice.recipient:
         _finish(notice, "unsent" if adapter is None else "failed")
         return
-    message = Message(id=notice.id, channel=channel, kind=notice.kind, recipient=notice.recipient, body=notice.body,
-                      variables={k: v for k, v in (notice.data or {}).items() if k != "fallback"},
-                      attachments=_attachments(notice, channel))
+    template_id, mapped = provider_templates.for_message(channel, notice)
+    link = _preferences_link(notice, channel)
+    body = f"{notice.body}\n\n{PREFERENCES_FOOTER.format(link=link)}" if link else notice.body
+    message = Message(id=notice.id, channel=channel, kind=notice.kind, recipient=notice.recipient, body=body,
+                      variables=mapped if mapped is not None else
+                      {k: v for k, v in (notice.data or {}).items() if k != "fallback"}, template_id=template_id,
+                      attachments=_attachments(notice, channel),
+                      reply_to=mail_replies.reply_address(notice.ticket_id) if channel == "email" else None,
+                      preferences_link=link)
     try:
         status = adapter.send(message)
     except PermanentFailure as error:

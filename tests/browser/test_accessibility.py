@@ -44,7 +44,7 @@ from portal.models import (
     User,
 )
 from portal.seed.prices import ensure_demo_contract
-from portal.services import device_labels, points
+from portal.services import device_labels, points, preferences
 from portal.web.access import ANYONE
 from tests.browser.conftest import ROOT, sign_in
 from tests.browser.test_golden_path_browser import VIP_COMPANY, draw_signature
@@ -337,6 +337,21 @@ def save_empty(page):
     expect(page.locator("#name-error")).to_be_visible()
 
 
+def quiet_without_end(page):
+    """Own quiet hours chosen without their end: the message is next to the field."""
+    page.locator("input[name=quiet][value=own]").check()
+    page.locator("main form#message-preferences button[type=submit]").click()
+    expect(page.locator("#quiet_until-error")).to_be_visible()
+
+
+def bad_mapping(page):
+    """A provider template mapped to a placeholder the message does not offer: the message is next to the field."""
+    page.locator("[name=template_id]").fill("SMS_100")
+    page.locator("[name=variables]").fill("thing1={nope}")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#variables-error")).to_be_visible()
+
+
 def preview_import(page):
     """A parts CSV with one bad row: the preview lists the row, its column and why."""
     data = ("备件编号,名称,类别,单价（元）,保修月数,按序列号管理\nFAN-9,风扇,散热,9.9,3,否\nBAD,坏,,abc,3,否\n")
@@ -401,6 +416,8 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                    Visit("backoffice.contact_new", f"/desk/customers/{company}/contacts/new",
                          then=[("name missing", save_empty)]),
                    Visit("backoffice.contact_edit", f"/desk/customers/{company}/contacts/{contact}/edit"),
+                   Visit("backoffice.contact_preferences", f"/desk/customers/{company}/contacts/{contact}/messages",
+                         then=[("own quiet hours without an end", quiet_without_end)]),
                    Visit("backoffice.site_new", f"/desk/customers/{company}/sites/new"),
                    Visit("backoffice.unit_new", f"/desk/customers/{company}/units/new"),
                    Visit("backoffice.unit_edit",
@@ -519,7 +536,10 @@ def money_and_loyalty_visits(app, role, login_as) -> list[Visit]:
                    Visit("backoffice.price_list_new", "/desk/admin/price-lists/new"),
                    Visit("backoffice.contract_new", "/desk/admin/contracts/new"),
                    Visit("backoffice.message_texts", "/desk/admin/message-texts"),
-                   Visit("backoffice.message_text", "/desk/admin/message-texts/visit_booked")]
+                   Visit("backoffice.message_text", "/desk/admin/message-texts/visit_booked"),
+                   Visit("backoffice.provider_templates", "/desk/admin/provider-templates"),
+                   Visit("backoffice.provider_template", "/desk/admin/provider-templates/sms/visit_booked",
+                         then=[("unknown placeholder", bad_mapping)])]
         if price_list is not None:
             visits.append(Visit("backoffice.price_list_edit", f"/desk/admin/price-lists/{price_list}/edit"))
         if contract is not None:
@@ -677,6 +697,8 @@ def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
     with app.test_request_context():
         label = device_labels.label_url(db.session.scalar(db.select(Asset).where(Asset.customer_id == company.id)))
         label = label[label.index("/u/"):]
+        contact_link = preferences.contact_link(contact.id)
+        contact_link = contact_link[contact_link.index("/messages/"):]
     return [Visit("auth.login", "/login", then=[("wrong password", wrong_password)]),
             Visit("auth.second_step", "/login", "after the password",
                   then=[("password of a two-factor account typed", password_of_a_two_factor_account)]),
@@ -697,6 +719,11 @@ def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
             Visit("auth.link_login_continue", "/account/login/continue"),
             Visit("auth.link_login", "/account/login/no-such-token", "link gone", status=410),
             Visit("device.label", label, "a unit's label scanned"),
+            # A contact's preferences link from an e-mail: on to the token-free page.
+            Visit("site.contact_preferences_link", contact_link, "redirected to the token-free page"),
+            Visit("site.contact_preferences", "/messages/preferences",
+                  then=[("own quiet hours without an end", quiet_without_end)]),
+            Visit("site.contact_preferences_link", "/messages/p/no-such-token", "link gone", status=410),
             Visit("", "/no-such-page", "not found", status=404)]
 
 

@@ -137,3 +137,11 @@ def test_the_chosen_channel_replaces_the_requests_channel(app):
         db.session.commit()
     update(app, ticket_id)
     assert [n[:2] for n in notices(app, "progress_update")] == [("email", "kept")]
+
+
+def test_no_quiet_hours_can_be_chosen(app, login_as):
+    """"No quiet hours" is saved as none (it was taken for own hours without times and refused)."""
+    customer = login_as("customer")
+    assert customer.post_form("/my/messages", {"quiet": "none"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(MessagePreference, customer_id(app)).quiet_hours == ""
