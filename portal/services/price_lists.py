@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from portal.domain import pricing
 from portal.extensions import db
 from portal.models import Customer, PriceList, ServiceContract, User
-from portal.services import ServiceError, security_log
+from portal.services import ServiceError, security_log, sla
 
 PRICE_FIELDS = ("name", "valid_from", "valid_to", "labour_rates", "callout_zones", "callout_per_km_fen",
                 "callout_minimum_fen", "depot_fee_fen", "travel_quarter_fen", "vat_labour_bp", "vat_part_bp",
@@ -84,6 +84,8 @@ def save_contract(record: ServiceContract | None, data: dict, by: User | None) -
     record.updated_by_id = by.id if by else None
     db.session.flush()
     _audit(record, before, CONTRACT_FIELDS, by, "service contract")
+    # Its response override shortens the SLA targets of the customer's open tickets (sla.targets).
+    sla.refresh_customers({before.get("customer_id"), record.customer_id})
     return record
 
 

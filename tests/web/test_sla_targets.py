@@ -8,7 +8,7 @@ import pytest
 from portal.domain.time import as_utc
 from portal.extensions import db
 from portal.models import Customer, CustomerTier, ServiceContract, Ticket, TicketEvent
-from portal.services import sla
+from portal.services import price_lists, sla, tiers
 from portal.services.localtime import local_today
 from portal.tasks.sla import sweep
 from tests.web.factories import make_ticket
@@ -117,3 +117,34 @@ def test_the_ticket_page_says_what_shortened_the_target(app, login_as):
     assert "Service contract SC-SLA-1: first response within 2 business hours" in page
     assert "Customer tier t-sla: first response within 240 business minutes" in page
     assert "120 business minutes" in page  # the limit in force: "… of 120 business minutes used"
+
+
+def test_open_tickets_follow_a_contract_or_tier_saved_after_they_were_made(app):
+    customer_id = _company(app, None)
+    ticket_id = make_ticket(app, status="triaged", priority="P3")
+
+    def limit_and_due():
+        with app.app_context():
+            ticket = db.session.get(Ticket, ticket_id)
+            created = as_utc(ticket.created_at)
+            return (as_utc(ticket.response_due_at) - created, as_utc(ticket.sla_next_check_at))
+
+    plain_due, plain_check = limit_and_due()
+    with app.test_request_context():
+        today = local_today()
+        price_lists.save_contract(None, {
+            "number": "sc-late", "customer_id": customer_id, "scope": "all", "serials": [], "product_model_ids": [],
+            "covers": ["labour"], "valid_from": today - timedelta(days=1), "valid_to": today + timedelta(days=1),
+            "response_hours": 4, "visits_per_year": None, "note": None, "active": True}, None)
+        db.session.commit()
+    contract_due, contract_check = limit_and_due()
+    assert contract_due < plain_due and contract_check < plain_check
+    with app.test_request_context():
+        tier = db.session.scalar(db.select(CustomerTier).where(CustomerTier.code == "t-sla"))
+        data = {name: getattr(tier, name) for name in tiers.FIELDS}
+        tiers.save_tier(tier, {**data, "response_minutes": 60}, None)
+        db.session.commit()
+    tier_due, tier_check = limit_and_due()
+    assert tier_due < contract_due and tier_check < contract_check
+    with app.app_context():
+        assert sla.reading(db.session.get(Ticket, ticket_id)).response.limit == 60 * 60
