@@ -193,7 +193,8 @@ TASK_STATE = {"pending": _l("waiting"), "running": _l("running"), "failed": _l("
               "dropped": _l("dropped")}
 
 # The money of a repair (portal.domain.pricing).
-LINE_KIND = {"labour": _l("Labour"), "part": _l("Parts"), "callout": _l("Call-out"), "depot": _l("Depot handling")}
+LINE_KIND = {"labour": _l("Labour"), "travel": _l("Travel"),
+             "part": _l("Parts"), "callout": _l("Call-out"), "depot": _l("Depot handling")}
 CONTRACT_SCOPE = {"all": _l("All the customer's units"), "list": _l("A list of serial numbers"),
                   "models": _l("Units of chosen models")}
 PAYER = {"sanbao": _l("三包 (statutory)"), "warranty": _l("Warranty"), "contract": _l("Service contract"),

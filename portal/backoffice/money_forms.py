@@ -80,6 +80,10 @@ class PriceListForm(FlaskForm):
     callout_per_km_fen = OptionalPriceField(_l("Call-out per km outside the districts (CNY)"))
     callout_minimum_fen = OptionalPriceField(_l("Minimum call-out fee by distance (CNY)"))
     depot_fee_fen = OptionalPriceField(_l("Depot handling fee (CNY)"))
+    travel_quarter_fen = OptionalPriceField(
+        _l("Travel per started quarter hour (CNY)"),
+        description=_l("From the engineer's On my way to arrival, VAT as labour. 0: travel is not billed, the "
+                       "call-out fee covers the trip"))
     vat_labour_bp = PercentField(_l("VAT on labour (%)"), default=600)
     vat_part_bp = PercentField(_l("VAT on parts (%)"), default=1300)
     vat_callout_bp = PercentField(_l("VAT on the call-out fee (%)"), default=600)
@@ -97,7 +101,9 @@ class ContractForm(FlaskForm):
     serials = TextAreaField(_l("Serial numbers (when a list)"), description=_l("One serial number a line"))
     product_model_ids = SelectMultipleField(_l("Models (when by model)"), coerce=int, validate_choice=False,
                                             widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    covers = SelectMultipleField(_l("Covers"), choices=to_choices(labels.LINE_KIND.items()),
+    # Travel goes with the call-out (portal.domain.pricing.who_pays), so it is no choice of its own.
+    covers = SelectMultipleField(_l("Covers"), choices=to_choices((k, v) for k, v in labels.LINE_KIND.items()
+                                                                  if k != "travel"),
                                  widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     valid_from = DateField(_l("Valid from"), validators=[DataRequired()])
     valid_to = DateField(_l("Valid until"), validators=[DataRequired()])

@@ -212,7 +212,8 @@ def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=N
             second=0, microsecond=0, tzinfo=None)), "resolve": RemoteResolveForm(formdata=None), **(remote_forms or {})}
         return {"remote_sessions": remote.sessions(ticket), "remote_forms": forms}
     if part == "sla":
-        return {"sla": sla.reading(ticket)}
+        decided = sla.targets(ticket)
+        return {"sla": sla.reading(ticket, decided=decided), "sla_sources": decided.sources}
     if part == "assign":
         ranked = dispatch_service.suggestions(ticket)
         if assign_form is None:

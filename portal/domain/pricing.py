@@ -8,11 +8,11 @@ from fractions import Fraction
 
 from portal.domain.time import as_utc
 
-LINE_KINDS = ("labour", "part", "callout", "depot")
+LINE_KINDS = ("labour", "travel", "part", "callout", "depot")
 PAYERS = ("sanbao", "warranty", "contract", "goodwill", "customer")
 # Why a line is covered or charged; the views translate the code.
 REASONS = (
-    "sanbao",             # statutory 三包 entitlement (decided by the service-mode rules)
+    "sanbao",             # statutory 三包 entitlement (issue 14's rule, portal.domain.entitlement)
     "warranty",           # the unit's warranty on the service day
     "part_warranty",      # the replaced part is still inside its own warranty
     "contract",           # the service contract covers this kind of line for this unit
@@ -25,6 +25,7 @@ REASONS = (
 )
 MISUSE_CAUSES = frozenset({"operation", "environment"})
 MINUTES_PER_HOUR = 60
+TRAVEL_STEP = 15  # travel is billed per started quarter hour
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class PriceList:
     callout_minimum: int = 0
     depot_fee: int = 0
     vat_bp: dict[str, int] = field(default_factory=dict)
+    travel_per_quarter: int = 0  # 0: travel is not billed (the call-out fee covers the trip)
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -75,7 +77,8 @@ def overlaps(a_from: date, a_to: date | None, b_from: date, b_to: date | None) -
 
 @dataclass(frozen=True)
 class Line:
-    """One priced line. `quantity` is minutes for labour (unit price per hour), pieces for parts, 1 for a fee.
+    """One priced line. `quantity` is minutes for labour (unit price per hour) and for travel (unit price per
+    started quarter hour, the minutes already rounded up to it), pieces for parts, 1 for a fee.
     `unit_price` is VAT-inclusive fen."""
 
     kind: str
@@ -95,6 +98,8 @@ class Line:
         """Before rounding: labour is minutes × hourly rate / 60, which may leave a fraction of a fen."""
         if self.kind == "labour":
             return Fraction(self.quantity * self.unit_price, MINUTES_PER_HOUR)
+        if self.kind == "travel":
+            return Fraction(-(-self.quantity // TRAVEL_STEP) * self.unit_price)
         return Fraction(self.quantity * self.unit_price)
 
     @property
@@ -131,6 +136,12 @@ def proposed_labour_minutes(arrived: datetime | None, handed_over: datetime | No
     return -(-minutes // step) * step
 
 
+def travel_minutes(on_the_way: datetime | None, arrived: datetime | None) -> int:
+    """Travel from the phone's "On my way" to arrival, rounded up to a started quarter hour (0 when either
+    moment is missing or out of order)."""
+    return proposed_labour_minutes(on_the_way, arrived, TRAVEL_STEP)
+
+
 # --- who pays --------------------------------------------------------------------------------------------
 
 
@@ -153,7 +164,7 @@ class Facts:
     """What decides who pays, gathered by the service layer."""
 
     in_warranty: bool
-    covered_by_sanbao: bool = False  # the 三包 rules (service modes) decide it; this only takes the answer
+    covered_by_sanbao: bool = False  # the 三包 entitlement rule decides it (billing.sanbao_free_repair)
     contract: ContractCover | None = None
     cause_category: str | None = None
 
@@ -170,10 +181,12 @@ def who_pays(line: Line, facts: Facts) -> tuple[str, str]:
         return "warranty", "warranty"
     contract = facts.contract
     contract_reason = None
+    # Travel goes with the trip: a contract covering the call-out covers the travel time, within its allowance.
+    trip = "callout" if line.kind == "travel" else line.kind
     if contract is not None:
-        if line.kind not in contract.covers:
+        if trip not in contract.covers:
             contract_reason = "contract_excludes"
-        elif line.kind == "callout" and not contract.allowance_left:
+        elif trip == "callout" and not contract.allowance_left:
             contract_reason = "allowance_used"
         else:
             return "contract", "contract"

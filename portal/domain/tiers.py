@@ -15,7 +15,7 @@ class TierRule:
 
 
 def response_target(policy_minutes: int, *overrides: int | None) -> int:
-    """The shortest of the priority's target and every override that applies (the tier's, later a
+    """The shortest of the priority's target and every override that applies (the tier's, a service
     contract's): a benefit can only make us answer sooner."""
     return min([policy_minutes, *(m for m in overrides if m is not None and m > 0)])
 

@@ -37,13 +37,7 @@ def bill_context(ticket: Ticket, labour_form=None, payment_form=None) -> dict:
 
 
 def _frozen(bill) -> dict:
-    lines = [{"kind": x.kind, "description": x.description, "ref": x.ref, "quantity": x.quantity,
-              "unit_price": x.unit_price_fen, "vat_bp": x.vat_bp, "amount": x.amount_fen, "payer": x.payer,
-              "reason": x.reason} for x in bill.lines]
-    totals = billing.stored_totals(bill)
-    return {"lines": lines, "gross": bill.gross_fen, "covered": bill.covered_fen, "due": bill.due_fen,
-            "vat": bill.vat_fen, "vat_by_rate": [list(p) for p in totals.vat_by_rate],
-            "contract": bill.contract.number if bill.contract else None, "problems": []}
+    return payments.bill_lines_summary(bill)
 
 
 def _page(ticket, status=200, **forms):

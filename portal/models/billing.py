@@ -22,6 +22,8 @@ class PriceList(TimestampMixin, db.Model):
     callout_per_km_fen: Mapped[int] = mapped_column(default=0)
     callout_minimum_fen: Mapped[int] = mapped_column(default=0)
     depot_fee_fen: Mapped[int] = mapped_column(default=0)
+    # Travel (the phone's "On my way" to arrival) per started quarter hour; 0: not billed, the call-out covers it.
+    travel_quarter_fen: Mapped[int] = mapped_column(default=0, server_default="0")
     vat_labour_bp: Mapped[int] = mapped_column(default=0)
     vat_part_bp: Mapped[int] = mapped_column(default=0)
     vat_callout_bp: Mapped[int] = mapped_column(default=0)
@@ -77,6 +79,9 @@ class Bill(TimestampMixin, db.Model):
     depot: Mapped[bool] = mapped_column(default=False)
     # Lines a supervisor waived: {"<kind>:<ref>": {"reason": ..., "by": user id}}.
     goodwill: Mapped[dict | None] = mapped_column(JSON)
+    # The end of the 三包 period its free repair lines were decided on (shown with those lines).
+    sanbao_until: Mapped[date | None] = mapped_column(Date)
+    travel_minutes: Mapped[int | None]  # "On my way" to arrival, shown whether billed or not
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -102,7 +107,7 @@ class BillLine(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     bill_id: Mapped[int] = mapped_column(ForeignKey("bill.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[str] = mapped_column(String(10))  # labour | part | callout | depot
+    kind: Mapped[str] = mapped_column(String(10))  # labour | travel | part | callout | depot
     description: Mapped[str] = mapped_column(String(200))
     ref: Mapped[str | None] = mapped_column(String(80))
     quantity: Mapped[int]  # minutes for labour, pieces for parts, 1 for a fee

@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain.pricing import proposed_labour_minutes
 from portal.extensions import db
 from portal.models._base import TimestampMixin
 
@@ -24,6 +25,11 @@ class Visit(TimestampMixin, db.Model):
     __table_args__ = (Index("uq_visit_engineer_slot", "engineer_id", "scheduled_at", unique=True),)
 
     engineer = relationship("User")
+
+    @property
+    def travel_minutes(self) -> int | None:
+        """Whole minutes from "On my way" to arrival (None when either is missing)."""
+        return proposed_labour_minutes(self.on_the_way_at, self.arrived_at, step=1) or None
 
 
 class Inspection(TimestampMixin, db.Model):

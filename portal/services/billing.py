@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from portal import labels
+from portal.domain import entitlement as entitlement_rules
 from portal.domain import pricing
 from portal.domain.selfservice import CENT, QuoteLine
 from portal.domain.time import utcnow
@@ -26,7 +27,7 @@ from portal.models import (
     Visit,
     WorkRecord,
 )
-from portal.services import ServiceError, coverage, price_lists, selfservice
+from portal.services import ServiceError, coverage, entitlement, price_lists, selfservice
 from portal.services.events import add_event
 
 
@@ -41,15 +42,12 @@ class Computed:
     contract: ServiceContract | None
     labour_proposed: int
     problems: list[list[str]] = field(default_factory=list)
+    sanbao_until: date | None = None  # the 三包 period's end when it makes the repair free
+    travel_minutes: int | None = None  # "On my way" to arrival, whole minutes (shown whether billed or not)
 
 
 def bill_of(ticket: Ticket) -> Bill | None:
     return db.session.scalar(db.select(Bill).where(Bill.ticket_id == ticket.id))
-
-
-def _first_arrival(ticket: Ticket):
-    return db.session.scalar(db.select(Visit.arrived_at).where(
-        Visit.ticket_id == ticket.id, Visit.arrived_at.is_not(None)).order_by(Visit.arrived_at).limit(1))
 
 
 def _visits_used(contract: ServiceContract, ticket: Ticket, day: date) -> int:
@@ -66,8 +64,34 @@ def pricing_year_end(start: date) -> date:
     return add_months(start, 12)
 
 
-def compute(ticket: Ticket, covered_by_sanbao: bool = False) -> Computed:
-    """The bill from what is recorded. `covered_by_sanbao` is the 三包 entitlement's answer (service modes)."""
+def sanbao_free_repair(ticket: Ticket, day: date) -> date | None:
+    """The end of the unit's 三包 period when issue 14's entitlement rule makes this repair free on `day` (a fault
+    claim inside the whole unit's period), else None. Only main parts left, a desk decision for a paid repair,
+    or a request that is not a fault claim: not free."""
+    if ticket.category not in entitlement.FAULT_CATEGORIES:
+        return None
+    asset = ticket.asset
+    if not (ticket.purchase_date or (asset is not None and (asset.invoice_date or asset.purchase_date))):
+        return None  # no date to count from: the rule answers "paid repair" (asked without its queries)
+    result = entitlement.of_ticket(ticket, day)
+    options = set(result.options)
+    if entitlement_rules.REPAIR not in options or entitlement_rules.PAID_REPAIR in options:
+        return None
+    decided = entitlement.decisions(ticket)
+    if decided and decided[0].decision == entitlement_rules.PAID_REPAIR:
+        return None
+    return result.period_end
+
+
+def _travel(ticket: Ticket):
+    """The first arrival and the "On my way" before it, as the phone recorded them (through the outbox)."""
+    return db.session.execute(db.select(Visit.on_the_way_at, Visit.arrived_at).where(
+        Visit.ticket_id == ticket.id, Visit.arrived_at.is_not(None)).order_by(Visit.arrived_at).limit(1)).first()
+
+
+def compute(ticket: Ticket) -> Computed:
+    """The bill from what is recorded; the 三包 entitlement (issue 14's rule) on the service day decides the
+    statutory free repair."""
     day = coverage.service_day(ticket)
     bill = bill_of(ticket)
     record = price_lists.price_list_on(day)
@@ -81,7 +105,8 @@ def compute(ticket: Ticket, covered_by_sanbao: bool = False) -> Computed:
     records = db.session.scalars(db.select(WorkRecord).where(WorkRecord.ticket_id == ticket.id)
                                  .order_by(WorkRecord.id)).all()
     # On-site time, arrival to hand-over (travel, once the phone records 'On my way', is not labour).
-    arrived = _first_arrival(ticket)
+    travel = _travel(ticket)
+    arrived = travel.arrived_at if travel is not None else None
     proposed = (pricing.proposed_labour_minutes(arrived, ticket.resolved_at)
                 or sum(r.labour_minutes for r in records))
     minutes = bill.labour_minutes if bill is not None and bill.labour_minutes is not None else proposed
@@ -95,6 +120,10 @@ def compute(ticket: Ticket, covered_by_sanbao: bool = False) -> Computed:
             grade = "senior" if senior else "standard"
             lines.append(pricing.Line("labour", "", minutes, rate,
                                       vat.get("labour", 0), ref=grade))
+    travel_minutes = pricing.travel_minutes(*travel) if travel is not None else 0
+    # Billed only where the price list has a travel rate (VAT as labour); else the call-out covers the trip.
+    if travel_minutes and prices and prices.travel_per_quarter:
+        lines.append(pricing.Line("travel", "", travel_minutes, prices.travel_per_quarter, vat.get("labour", 0)))
 
     own_warranty = _parts_in_own_warranty(ticket, day)
     usages = db.session.execute(db.select(PartUsage, Part).join(Part, Part.id == PartUsage.part_id).where(
@@ -124,13 +153,17 @@ def compute(ticket: Ticket, covered_by_sanbao: bool = False) -> Computed:
                                                contract.visits_per_year, _visits_used(contract, ticket, day))
     cause = db.session.scalar(db.select(Diagnosis.cause_category).where(Diagnosis.ticket_id == ticket.id)
                               .order_by(Diagnosis.id.desc()).limit(1))
-    facts = pricing.Facts(in_warranty=cover.covered, covered_by_sanbao=covered_by_sanbao, contract=contract_cover,
+    sanbao_until = sanbao_free_repair(ticket, day)
+    facts = pricing.Facts(in_warranty=cover.covered, covered_by_sanbao=sanbao_until is not None,
+                          contract=contract_cover,
                           cause_category=cause)
     waived = (bill.goodwill or {}) if bill is not None else {}
     lines = [replace(line, goodwill_reason=waived[line_key(line)]["reason"]) if line_key(line) in waived else line
              for line in lines]
     decided = pricing.decide(lines, facts)
-    return Computed(decided, pricing.totals(decided), record.id if record else None, contract, proposed, problems)
+    return Computed(decided, pricing.totals(decided), record.id if record else None, contract, proposed, problems,
+                    sanbao_until if any(line.payer == "sanbao" for line in decided) else None,
+                    pricing.proposed_labour_minutes(*travel, step=1) or None if travel is not None else None)
 
 
 def line_key(line: pricing.Line) -> str:
@@ -157,20 +190,23 @@ def summary(computed: Computed) -> dict:
         "vat": computed.totals.vat, "vat_by_rate": [list(pair) for pair in computed.totals.vat_by_rate],
         "contract": computed.contract.number if computed.contract else None,
         "problems": computed.problems,
+        "sanbao_until": computed.sanbao_until.isoformat() if computed.sanbao_until else None,
+        "travel_minutes": computed.travel_minutes,
     }
 
 
-def refresh(ticket: Ticket, covered_by_sanbao: bool = False) -> Bill:
+def refresh(ticket: Ticket) -> Bill:
     """The draft bill brought up to date with what is recorded; a signed bill is never changed."""
     bill = bill_of(ticket)
     if bill is not None and bill.is_frozen:
         return bill
-    computed = compute(ticket, covered_by_sanbao)
+    computed = compute(ticket)
     if bill is None:
         bill = Bill(ticket_id=ticket.id, number=f"B{ticket.number}", customer_id=ticket.customer_id)
         db.session.add(bill)
     bill.price_list_id = computed.price_list_id
     bill.contract_id = computed.contract.id if computed.contract else None
+    bill.sanbao_until, bill.travel_minutes = computed.sanbao_until, computed.travel_minutes
     quote = approved_quote(ticket)
     bill.quote_id = quote.id if quote else None
     bill.lines = [BillLine(position=i, kind=line.kind, description=line.description[:200], ref=line.ref or None,
@@ -248,8 +284,9 @@ def quote_from_bill(ticket: Ticket, user: User) -> Quote:
     if not charged:
         raise ServiceError(_l("Nothing on the bill is charged to the customer."), status=409)
     lines = [QuoteLine(line.description or str(labels.LINE_KIND[line.kind]),
-                       Decimal(1) if line.kind == "labour" else Decimal(line.quantity),
-                       (Decimal(line.amount if line.kind == "labour" else line.unit_price) / 100).quantize(CENT))
+                       Decimal(1) if line.kind in ("labour", "travel") else Decimal(line.quantity),
+                       (Decimal(line.amount if line.kind in ("labour", "travel") else line.unit_price) / 100)
+                       .quantize(CENT))
              for line in charged]
     return selfservice.create_quote(ticket, user, lines=lines,
                                     note=str(_l("The bill at hand-over: more than the quote you approved.")))

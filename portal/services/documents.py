@@ -161,11 +161,16 @@ def bill_block(bill: dict | None) -> dict | None:
     return {
         "lines": [{"description": line["description"] or bilingual(labels.LINE_KIND, line["kind"]),
                    "ref": line.get("ref") or "",
-                   "quantity": f"{line['quantity']} 分钟 min" if line["kind"] == "labour" else str(line["quantity"]),
-                   "unit_price": fen_to_yuan(line["unit_price"]) + ("/h" if line["kind"] == "labour" else ""),
+                   "quantity": f"{line['quantity']} 分钟 min" if line["kind"] in ("labour", "travel")
+                   else str(line["quantity"]),
+                   "unit_price": fen_to_yuan(line["unit_price"]) + {"labour": "/h", "travel": "/15 min"}.get(
+                       line["kind"], ""),
                    "vat": f"{bp_to_percent(line['vat_bp'])}%", "amount": fen_to_yuan(line["amount"]),
                    "payer": bilingual(labels.PAYER, line["payer"]),
-                   "reason": bilingual(labels.BILL_REASON, line["reason"])} for line in bill["lines"]],
+                   "reason": bilingual(labels.BILL_REASON, line["reason"]) + (
+                       f" (≤ {bill['sanbao_until']})" if line["reason"] == "sanbao" and bill.get("sanbao_until")
+                       else "")} for line in bill["lines"]],
+        "travel_minutes": bill.get("travel_minutes"),
         "gross": fen_to_yuan(bill["gross"]), "covered": fen_to_yuan(bill["covered"]),
         "due": fen_to_yuan(bill["due"]), "contract": bill.get("contract") or "",
         "vat_by_rate": [(f"{bp_to_percent(rate)}%", fen_to_yuan(vat)) for rate, vat in bill.get("vat_by_rate", [])],

@@ -213,7 +213,9 @@ def bill_lines_summary(bill: Bill) -> dict:
                        "reason": x.reason, "goodwill": x.goodwill_reason} for x in bill.lines],
             "gross": bill.gross_fen, "covered": bill.covered_fen, "due": bill.due_fen, "vat": bill.vat_fen,
             "vat_by_rate": [list(p) for p in totals.vat_by_rate],
-            "contract": bill.contract.number if bill.contract else None, "problems": []}
+            "contract": bill.contract.number if bill.contract else None, "problems": [],
+            "sanbao_until": bill.sanbao_until.isoformat() if bill.sanbao_until else None,
+            "travel_minutes": bill.travel_minutes}
 
 
 def bill_pdf(bill: Bill, mask_contact: bool = True) -> bytes:

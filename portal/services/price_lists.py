@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from portal.domain import pricing
 from portal.extensions import db
 from portal.models import Customer, PriceList, ServiceContract, User
-from portal.services import ServiceError, security_log
+from portal.services import ServiceError, security_log, sla
 
 PRICE_FIELDS = ("name", "valid_from", "valid_to", "labour_rates", "callout_zones", "callout_per_km_fen",
-                "callout_minimum_fen", "depot_fee_fen", "vat_labour_bp", "vat_part_bp", "vat_callout_bp",
-                "vat_depot_bp", "quote_tolerance_bp", "quote_tolerance_fen")
+                "callout_minimum_fen", "depot_fee_fen", "travel_quarter_fen", "vat_labour_bp", "vat_part_bp",
+                "vat_callout_bp", "vat_depot_bp", "quote_tolerance_bp", "quote_tolerance_fen")
 CONTRACT_FIELDS = ("number", "customer_id", "scope", "serials", "product_model_ids", "covers", "valid_from",
                    "valid_to", "response_hours", "visits_per_year", "note", "active")
 
@@ -84,6 +84,8 @@ def save_contract(record: ServiceContract | None, data: dict, by: User | None) -
     record.updated_by_id = by.id if by else None
     db.session.flush()
     _audit(record, before, CONTRACT_FIELDS, by, "service contract")
+    # Its response override shortens the SLA targets of the customer's open tickets (sla.targets).
+    sla.refresh_customers({before.get("customer_id"), record.customer_id})
     return record
 
 
@@ -96,7 +98,7 @@ def as_rule(record: PriceList) -> pricing.PriceList:
         labour_per_hour={k: tuple(v) for k, v in (record.labour_rates or {}).items()},
         callout_by_zone={k: v[0] if isinstance(v, list) else v for k, v in (record.callout_zones or {}).items()},
         callout_per_km=record.callout_per_km_fen, callout_minimum=record.callout_minimum_fen,
-        depot_fee=record.depot_fee_fen,
+        depot_fee=record.depot_fee_fen, travel_per_quarter=record.travel_quarter_fen or 0,
         vat_bp={"labour": record.vat_labour_bp, "part": record.vat_part_bp, "callout": record.vat_callout_bp,
                 "depot": record.vat_depot_bp})
 

@@ -3,6 +3,7 @@ queue, and the check that marks a ticket at risk or breached and escalates. Use 
 every change that moves a clock (clock.moves_clock() names the event kinds); the sweep
 (portal.tasks.sla) catches the changes that only time makes."""
 import dataclasses
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -13,10 +14,11 @@ from portal.domain.roles import Role
 from portal.domain.time import as_utc, utcnow
 from portal.domain.workflow import FINAL, OPEN_STATUSES
 from portal.extensions import db
-from portal.models import SlaPolicy, Ticket, User
+from portal.models import Customer, SlaPolicy, Ticket, User
 from portal.models.ticket import SLA_NEVER
-from portal.services import security_log
+from portal.services import price_lists, security_log
 from portal.services.events import add_event
+from portal.services.localtime import local
 
 ESCALATION_LEVELS = ("assignee", "supervisor", "service_manager")
 
@@ -54,21 +56,52 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC) if moment is not None and moment.tzinfo else moment
 
 
-def for_customer(policies_: dict[str, clock.Policy], customer) -> dict[str, clock.Policy]:
-    """The policies with the customer's tier's first-response target where it is shorter (the shorter of tier
-    and contract applies once contracts come)."""
-    override = customer.tier_info.response_minutes if customer is not None and customer.tier_info else None
-    if not override:
-        return policies_
-    return {p: dataclasses.replace(policy, response_minutes=tier_rules.response_target(policy.response_minutes,
-                                                                                        override))
-            for p, policy in policies_.items()}
+@dataclass(frozen=True)
+class Targets:
+    """A ticket's SLA targets: the priority policies with the first-response target shortened where the
+    customer's tier or a service contract covering the unit promises sooner. `sources` says what shortened
+    it: ("tier", code, minutes) and ("contract", number, minutes) for each override that applies."""
+
+    policies: dict[str, clock.Policy]
+    sources: tuple[tuple[str, str, int], ...] = ()
 
 
-def reading(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
+def targets(ticket: Ticket) -> Targets:
+    """The one place that decides a ticket's targets, for the stored due and check times (refresh), the sweep,
+    the ticket page and the dashboard's rollup: the priority's policy, the tier's response override and the
+    response override of the contract covering the customer's unit on the ticket's creation day. Where they
+    differ the shortest applies (issue 17); an override never lengthens a target and never changes the
+    priority, so a safety issue keeps P1's target."""
+    policies_ = policies()
+    customer = ticket.customer
+    sources = []
+    tier = customer.tier_info if customer is not None else None
+    if tier is not None and tier.response_minutes:
+        sources.append(("tier", tier.code, tier.response_minutes))
+    contract = _contract_at_creation(ticket)
+    if contract is not None and contract.response_hours:
+        sources.append(("contract", contract.number, contract.response_hours * 60))
+    if not sources:
+        return Targets(policies_)
+    shortened = {p: dataclasses.replace(policy, response_minutes=tier_rules.response_target(
+        policy.response_minutes, *(minutes for _kind, _name, minutes in sources)))
+        for p, policy in policies_.items()}
+    return Targets(shortened, tuple(sources))
+
+
+def _contract_at_creation(ticket: Ticket):
+    if ticket.customer_id is None:
+        return None
+    day = local(as_utc(ticket.created_at) or utcnow()).date()
+    with db.session.no_autoflush:
+        return price_lists.contract_for(ticket.customer_id, ticket.serial, ticket.product_model_id, day)
+
+
+def reading(ticket: Ticket, now: datetime | None = None, decided: Targets | None = None) -> clock.Reading:
     # No autoflush while reading: the change being made is written once, with its due times, in one UPDATE.
     with db.session.no_autoflush:
-        return clock.read(timeline(ticket), for_customer(policies(), ticket.customer), now or utcnow())
+        decided = decided or targets(ticket)
+        return clock.read(timeline(ticket), decided.policies, now or utcnow())
 
 
 def refresh(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
@@ -84,6 +117,23 @@ def refresh(ticket: Ticket, now: datetime | None = None) -> clock.Reading:
     ticket.sla_state = result.state
     ticket.sla_next_check_at = _utc(result.next_check_at) if ticket.status in OPEN_STATUSES else None
     return result
+
+
+def refresh_customers(customer_ids) -> int:
+    """The open tickets of these customers follow a change of their tier, their tier's benefits or their service
+    contracts at once: the sweep only reads a ticket when its stored check time comes, which the old, longer
+    target put later. Returns how many tickets were read again."""
+    ids = {i for i in customer_ids if i is not None}
+    if not ids:
+        return 0
+    db.session.flush()
+    for customer in db.session.scalars(db.select(Customer).where(Customer.id.in_(ids))):
+        db.session.expire(customer, ["tier_info"])  # the tier's row as it is now, not as first loaded
+    tickets = db.session.scalars(db.select(Ticket).where(Ticket.customer_id.in_(ids),
+                                                         Ticket.status.in_(OPEN_STATUSES))).all()
+    for ticket in tickets:
+        refresh(ticket)
+    return len(tickets)
 
 
 def record_first_response(ticket: Ticket, user: User | None, when: datetime | None = None) -> None:

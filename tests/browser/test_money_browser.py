@@ -1,8 +1,9 @@
 """The money of a repair, as the issue's "Done when": an out-of-warranty on-site repair is quoted, approved on the
 portal, repaired with one more part than quoted (approval asked again), billed, paid by WeChat reference on the
-phone offline, signed; the customer downloads the bill and requests a special VAT invoice that the back office
-marks issued."""
+phone offline, signed on the phone's signature pad (refused first, over the approved quote); the customer
+downloads the bill and requests a special VAT invoice that the back office marks issued."""
 import io
+import re
 import zipfile
 from datetime import UTC, datetime
 
@@ -12,11 +13,25 @@ from portal.extensions import db
 from portal.models import Bill, InvoiceRequest, Part, Payment, Quote, Ticket, User
 from portal.services import fieldwork
 from tests.browser.conftest import sign_in
+from tests.browser.test_golden_path_browser import draw_signature
 from tests.web.factories import make_ticket
-from tests.web.test_acceptance import answer
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
+
+
+def sign_on_the_phone(page, ticket_id):
+    """The customer checks the work and signs on the engineer's phone, the bill in the summary above."""
+    page.goto(f"/m/jobs/{ticket_id}/acceptance")
+    expect(page.locator("canvas#signature-pad")).to_be_visible()
+    expect(page.locator(".customer-facing [data-bill]")).to_be_visible()
+    page.locator("[name=functional_check]").fill("开机运行一小时,画面正常")
+    page.locator("[name=customer_verification]").fill("观察一小时无异常")
+    page.locator("#acceptance-form fieldset.rating input[value='5']").check()
+    page.locator("[name=signer_name]").fill("张伟")
+    draw_signature(page)
+    expect(page.locator("#acceptance-form [name=signature]")).to_have_value(re.compile(r"^data:image/png;base64,"))
+    page.locator("#acceptance-form button[type=submit]").click()
 
 
 def approve_quote(page, ticket_id):
@@ -49,11 +64,24 @@ def test_quote_approval_again_offline_wechat_payment_bill_and_special_invoice(ap
         fieldwork.hand_over(ticket, engineer)
         db.session.commit()
 
-    # The bill (2245.00: a quarter hour on site) is over the approved quote (1460.00): signing is refused until
-    # the customer approves again.
-    phone_engineer = login_as("engineer")
-    refused = phone_engineer.post_form(f"/m/jobs/{ticket_id}/acceptance", answer(phone_engineer, ticket_id))
-    assert refused.status_code == 409
+    # The bill (2245.00: a quarter hour on site) is over the approved quote (1460.00): the customer signs on the
+    # engineer's phone, and the signature is refused until the customer approves again.
+    context = phone()
+    page = sign_in(context, "engineer@example.com", "engineer-demo")
+    sign_on_the_phone(page, ticket_id)
+    # The outbox shows the refused signature with the server's reason; the engineer drops it (the customer signs
+    # again once the new amount is approved).
+    refused = page.locator("#sync-bar .sync-item.state-failed")
+    expect(refused).to_have_count(1, timeout=30_000)
+    page.goto(f"/m/jobs/{ticket_id}")  # the signing screen is the customer's: the sync bar is on the job
+    page.locator("#sync-bar [data-sync-toggle]").click()
+    expect(refused.locator(".sync-error")).to_contain_text("账单超出已批准的报价")
+    page.screenshot(path=artifacts / "money-0-signature-refused.png", full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    refused.locator("[data-action=discard]").click()
+    expect(page.locator("#sync-bar")).to_have_attribute("data-count", "0")
+    with app.app_context():
+        assert db.session.scalar(db.select(Bill.status).where(Bill.ticket_id == ticket_id)) != "signed"
     assert desk.post_form(f"/desk/tickets/{ticket_id}/bill/quote", {}).status_code == 302
     approve_quote(customer, ticket_id)
     with app.app_context():
@@ -61,8 +89,6 @@ def test_quote_approval_again_offline_wechat_payment_bill_and_special_invoice(ap
                                                                "approved").order_by(Quote.id.desc()).limit(1)) == 2245
 
     # Paid by WeChat on the phone, offline: the outbox keeps it and sends it once the network returns.
-    context = phone()
-    page = sign_in(context, "engineer@example.com", "engineer-demo")
     page.goto(f"/m/jobs/{ticket_id}/bill")
     expect(page.locator("[data-due]")).to_have_attribute("data-due", "224500")
     page.screenshot(path=artifacts / "money-1-bill-on-phone.png", full_page=True)
@@ -77,9 +103,11 @@ def test_quote_approval_again_offline_wechat_payment_bill_and_special_invoice(ap
         payment = db.session.scalar(db.select(Payment))
         assert (payment.method, payment.amount_fen, payment.reference) == ("wechat", 224500, "4200002026113012345678")
 
-    # Signed: the bill is frozen.
-    signed = phone_engineer.post_form(f"/m/jobs/{ticket_id}/acceptance", answer(phone_engineer, ticket_id))
-    assert signed.status_code == 302
+    # Signed on the phone's signature pad: the bill is frozen.
+    sign_on_the_phone(page, ticket_id)
+    page.wait_for_url(re.compile(rf"/m/jobs/{ticket_id}$"))
+    expect(page.locator("#job-status.status-closed")).to_be_visible()
+    page.screenshot(path=artifacts / "money-1b-signed-on-phone.png", full_page=True)
     with app.app_context():
         bill = db.session.scalar(db.select(Bill).where(Bill.ticket_id == ticket_id))
         assert bill.status == "signed" and bill.due_fen == bill.paid_fen == 224500

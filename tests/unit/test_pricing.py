@@ -19,6 +19,7 @@ from portal.domain.pricing import (
     proposed_labour_minutes,
     round_half_up,
     totals,
+    travel_minutes,
     who_pays,
 )
 
@@ -262,3 +263,39 @@ def test_amount_lines_round_trip_and_name_the_wrong_line():
     for bad, line in (("打印机 120", 1), ("a 1 2\nb x 2", 2), ("a 1 2\na 3 4", 2), ("a -1 2", 1), ("a 1.234 2", 1)):
         with pytest.raises(ValueError, match=f"line {line}"):
             parse_amount_lines(bad, 2)
+
+
+# ---- travel -----------------------------------------------------------------------------------------------
+
+def test_travel_minutes_count_from_on_my_way_to_arrival_per_started_quarter_hour():
+    left = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    assert travel_minutes(left, left + timedelta(minutes=15)) == 15
+    assert travel_minutes(left, left + timedelta(minutes=15, seconds=1)) == 30
+    assert travel_minutes(left, left + timedelta(seconds=1)) == 15
+    assert travel_minutes(left, left) == 0 and travel_minutes(None, left) == 0
+    assert travel_minutes(left + timedelta(minutes=5), left) == 0
+
+
+def test_a_travel_line_is_exact_quarters_times_the_rate():
+    assert Line("travel", "", 45, 1333).exact_amount == 3 * 1333
+    assert Line("travel", "", 46, 1333).amount == 4 * 1333  # a started quarter counts
+    line = Line("travel", "", 30, 1060, vat_bp=600)
+    assert line.exact_vat == Fraction(2120 * 600, 10600)
+    assert totals([line]).vat == 120
+
+
+@pytest.mark.parametrize(("covers", "used", "expected"), [
+    (frozenset({"callout"}), 0, ("contract", "contract")),
+    (frozenset({"labour"}), 0, ("customer", "contract_excludes")),
+    (frozenset({"callout"}), 2, ("customer", "allowance_used")),
+])
+def test_travel_goes_with_the_call_out_under_a_contract(covers, used, expected):
+    facts = Facts(in_warranty=False, contract=ContractCover("SC", covers, 2, used))
+    assert who_pays(Line("travel", "", 30, 1000), facts) == expected
+
+
+def test_travel_is_free_under_sanbao_and_warranty_like_labour():
+    line = Line("travel", "", 30, 1000)
+    assert who_pays(line, Facts(in_warranty=False, covered_by_sanbao=True)) == ("sanbao", "sanbao")
+    assert who_pays(line, Facts(in_warranty=True)) == ("warranty", "warranty")
+    assert who_pays(line, Facts(in_warranty=False)) == ("customer", "out_of_warranty")

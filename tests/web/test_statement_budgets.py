@@ -54,7 +54,8 @@ BUDGETS = {
     ("agent", "/account/password", None): 1,
     ("admin", "/desk/admin/security", None): 2,
     # The desk ticket page's deferred panels (issue 11): each a small request of its own.
-    ("agent", "/desk/tickets/{ticket}/part/sla", "assigned"): 4,
+    # The SLA panel: +1 for the service contract whose response override may shorten the target (issue 15).
+    ("agent", "/desk/tickets/{ticket}/part/sla", "assigned"): 5,
     ("agent", "/desk/tickets/{ticket}/part/assign", "assigned"): 6,
     ("agent", "/desk/tickets/{ticket}/part/records", "closed"): 6,
     ("agent", "/desk/tickets/{ticket}/part/dialogue", "closed"): 6,
