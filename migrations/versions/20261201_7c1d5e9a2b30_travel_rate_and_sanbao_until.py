@@ -3,7 +3,7 @@
 of the 三包 period its free repair lines were decided on.
 
 Revision ID: 7c1d5e9a2b30
-Revises: 5b7e9d2c4a18
+Revises: c4d5e6f7a8b9
 Create Date: 2026-12-01 00:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c1d5e9a2b30'
-down_revision = '5b7e9d2c4a18'
+down_revision = 'c4d5e6f7a8b9'
 branch_labels = None
 depends_on = None
 
