@@ -147,7 +147,7 @@ class NoteForm(FlaskForm):
     photos = MultipleFileField(_l("Photos"))
 
 
-class ResolveRemoteForm(FlaskForm):
+class ResolutionForm(FlaskForm):
     summary = TextAreaField(_l("What was done"), filters=[strip], validators=[DataRequired(), Length(min=5, max=2000)],
                             description=_l("Told to the customer, who confirms it"))
     version = VersionField()
@@ -193,10 +193,6 @@ class RemoteSessionForm(FlaskForm):
     tried = TextAreaField(_l("What was tried"), filters=[strip], validators=[DataRequired(), Length(max=4000)])
     result = SelectField(_l("Result"), choices=to_choices(labels.REMOTE_RESULT.items()), default="fixed")
 
-
-class RemoteResolveForm(FlaskForm):
-    work_done = TextAreaField(_l("What was done (the customer reads it)"), filters=[strip],
-                              validators=[DataRequired(), Length(max=2000)])
 
 
 class ParcelForm(FlaskForm):

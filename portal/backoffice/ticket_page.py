@@ -17,9 +17,8 @@ from portal.backoffice.forms import (
     ParcelForm,
     QuestionForm,
     QuoteForm,
-    RemoteResolveForm,
     RemoteSessionForm,
-    ResolveRemoteForm,
+    ResolutionForm,
     RmaForm,
     TransferForm,
     TriageForm,
@@ -123,7 +122,7 @@ PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_ro
                 "desk_forms": "desk", "entitlement_form": "entitlement", "remote_forms": "remote",
                 "depot_forms": "depot", "rma_form": "rma"}
 # The desk's own work (issue 13): each form shown while its action is allowed.
-DESK_FORMS = {"note": ("add_note", NoteForm), "resolve": ("resolve_without_visit", ResolveRemoteForm),
+DESK_FORMS = {"note": ("add_note", NoteForm), "resolve": ("resolve_without_visit", ResolutionForm),
               "transfer": ("transfer", TransferForm), "link": ("link", LinkForm), "merge": ("merge", MergeForm),
               "visit": ("plan_visit", VisitForm)}
 
@@ -209,7 +208,7 @@ def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=N
                 "carriers": {c.code: c for c in depot.carrier_list()}}
     if part == "remote":
         forms = {"session": RemoteSessionForm(formdata=None, started_at=localtime.local(utcnow()).replace(
-            second=0, microsecond=0, tzinfo=None)), "resolve": RemoteResolveForm(formdata=None), **(remote_forms or {})}
+            second=0, microsecond=0, tzinfo=None)), **(remote_forms or {})}
         return {"remote_sessions": remote.sessions(ticket), "remote_forms": forms}
     if part == "sla":
         return {"sla": sla.reading(ticket)}

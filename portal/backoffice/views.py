@@ -11,7 +11,6 @@ from portal.backoffice.forms import (
     EntitlementForm,
     ModeForm,
     ParcelForm,
-    RemoteResolveForm,
     RemoteSessionForm,
     RmaForm,
     TriageForm,
@@ -172,15 +171,6 @@ def log_remote(ticket_id: int):
         ticket, current_user, kind=f.kind.data, started_at=f.started_at.data.replace(tzinfo=localtime.zone()),
         minutes=f.minutes.data, tried=f.tried.data, result=f.result.data),
         context=lambda f: _remote_refused("session", f), anchor="#remote")
-
-
-@bp.post("/tickets/<int:ticket_id>/remote/resolve")
-@roles_required(*DESK)
-def resolve_remote(ticket_id: int):
-    """The remote fix handed to the customer to confirm, with what was done."""
-    return ticket_post(ticket_id, RemoteResolveForm(), lambda ticket, f: remote.resolve(
-        ticket, current_user, work_done=f.work_done.data), context=lambda f: _remote_refused("resolve", f),
-        anchor="#remote")
 
 
 @bp.post("/tickets/<int:ticket_id>/parcels/<direction>")

@@ -19,7 +19,7 @@ ORDER = (
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "billing", "payments",
     "sessions", "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",
-    "callbacks", "replies", "device_labels", "checkins", "proactive", "monthly", "desk_work",
+    "callbacks", "replies", "device_labels", "checkins", "proactive", "monthly", "desk_work", "resolution",
     # Service modes (issue 14).
     "remote", "depot", "rma",
 )
