@@ -89,8 +89,8 @@ def complete(ticket: Ticket, user: User, *, refund_yuan: str | None = None,
             raise ServiceError(_l("The refund cannot be more than the price paid (¥%(paid)s).",
                                   paid=fen_to_yuan(asset.price_paid_fen)), field="refund")
         record.refund_fen = fen
-        # Retired: the moment (RMA) and the day its QR label reads (device labels).
-        asset.retired_at, asset.retired_on = now, local_today()
+        # Retired: the day its QR label and the scan page read (device labels).
+        asset.retired_on = local_today()
     else:
         serial = (exchange_serial or "").strip().upper()
         if not serial:
@@ -104,7 +104,7 @@ def complete(ticket: Ticket, user: User, *, refund_yuan: str | None = None,
                     warranty_end=warranty_end(today, asset.product_model.warranty_months))
         db.session.add(new)
         db.session.flush()
-        asset.retired_at, asset.retired_on, asset.replaced_by_id = now, today, new.id
+        asset.retired_on, asset.replaced_by_id = today, new.id
         record.exchange_asset_id = new.id
     apply_action(ticket, "complete_rma", user)
     record.status, record.completed_at = "completed", now

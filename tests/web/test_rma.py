@@ -55,7 +55,7 @@ def test_a_seven_day_return_refunded(app, login_as):
     assert ok.status_code == 200
     with app.app_context():
         ticket = db.session.get(Ticket, ticket_id)
-        assert ticket.status == "closed" and ticket.asset.retired_at is not None
+        assert ticket.status == "closed" and ticket.asset.retired_on == local_today()
     assert rma_of(app, ticket_id).refund_fen == 399_900
 
 
@@ -72,6 +72,6 @@ def test_an_exchange_registers_the_new_unit(app, login_as):
     with app.app_context():
         old = db.session.scalar(db.select(Asset).where(Asset.serial == "RM-0002"))
         new = db.session.scalar(db.select(Asset).where(Asset.serial == "RM-0002-X"))
-        assert old.retired_at is not None and old.replaced_by_id == new.id
+        assert old.retired_on == local_today() and old.replaced_by_id == new.id
         assert new.purchase_date == local_today() and new.warranty_end > local_today()
         assert new.customer_id == old.customer_id
