@@ -181,6 +181,9 @@ class Config:
     RESOLUTION_CONFIRM_DAYS = int(os.environ.get("RESOLUTION_CONFIRM_DAYS")
                                   or os.environ.get("REMOTE_CONFIRM_DAYS") or "7")
     RESOLUTION_REOPEN_DAYS = int(os.environ.get("RESOLUTION_REOPEN_DAYS", "14"))
+    # Wrong pick-up codes at the service point: this many within PICKUP_LOCK_MINUTES lock that unit's hand-over.
+    PICKUP_CODE_TRIES = int(os.environ.get("PICKUP_CODE_TRIES", "5"))
+    PICKUP_LOCK_MINUTES = int(os.environ.get("PICKUP_LOCK_MINUTES", "60"))
     # Parcel carriers: a JSON list of {code, name, pattern, link_template}; empty: SF, JD, EMS, ZTO, YTO, STO, Yunda.
     CARRIERS = json.loads(os.environ.get("PORTAL_CARRIERS") or "[]")
     # 三包 periods per product category (portal.domain.entitlement.Policy), e.g.

@@ -237,7 +237,7 @@ ACTION.update({"change_mode": _l("Change the service mode"), "log_remote": _l("L
                "resolve_without_visit": _l("Resolve without a visit"),
                "confirm_resolution": _l("Confirm it is solved"), "not_resolved": _l("Not solved"),
                "auto_close": _l("Close without an answer"), "reopen": _l("Reopen"),
-               "receive_unit": _l("Receive the unit in the workshop"),
+               "receive_unit": _l("Receive the unit in the workshop"), "hand_over": _l("Hand the unit over"),
                "decide_entitlement": _l("Record the 三包 decision")})
 EVENT.update({"mode_set": _l("Service mode set")})
 # The customer's timeline in the words of the ticket's mode: (mode, event kind) first, then CUSTOMER_EVENT.
@@ -265,11 +265,13 @@ PARCEL_METHOD = {"parcel": _l("Parcel (carrier and tracking number)"), "service_
 PARCEL_DIRECTION = {"in": _l("To the workshop"), "out": _l("Back to the customer")}
 EVENT.update({"parcel_in": _l("Unit on its way to the workshop"), "unit_received": _l("Unit received at the workshop"),
               "serial_mismatch": _l("Serial number on the unit does not match the ticket"),
-              "parcel_sent": _l("Unit sent back"), "pickup_ready": _l("Unit ready for pick-up")})
+              "parcel_sent": _l("Unit sent back"), "pickup_ready": _l("Unit ready for pick-up"),
+              "picked_up": _l("Unit picked up with the customer's code")})
 CUSTOMER_EVENT.update({"parcel_in": _l("Your unit is on its way to us"),
                        "unit_received": _l("Your unit arrived at our workshop"),
                        "parcel_sent": _l("Your unit is on its way back to you"),
-                       "pickup_ready": _l("Your unit is ready for pick-up")})
+                       "pickup_ready": _l("Your unit is ready for pick-up"),
+                       "picked_up": _l("You picked your unit up")})
 RMA_KIND = {"return": _l("Return and refund"), "exchange": _l("Exchange")}
 RMA_STATUS = {"requested": _l("waiting for a supervisor's approval"), "approved": _l("approved: waiting for the unit"),
               "received": _l("unit received back"), "completed": _l("completed")}

@@ -204,6 +204,12 @@ class ParcelForm(FlaskForm):
     service_point_id = SelectField(_l("Service point"), coerce=optional_int, validate_choice=False)
 
 
+class PickupForm(FlaskForm):
+    """The hand-over at the service point: the code the customer was sent."""
+    code = StringField(_l("Pick-up code"), filters=[strip], validators=[DataRequired(), Length(max=12)],
+                       description=_l("The 6 digits the customer was sent"))
+
+
 class RmaForm(FlaskForm):
     """Every step of an RMA: asked (kind and why), approved, received, completed (refund or exchange serial)."""
     kind = SelectField(_l("Return or exchange"), choices=to_choices(labels.RMA_KIND.items()), default="return")

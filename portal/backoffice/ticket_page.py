@@ -15,6 +15,7 @@ from portal.backoffice.forms import (
     ModeForm,
     NoteForm,
     ParcelForm,
+    PickupForm,
     QuestionForm,
     QuoteForm,
     RemoteSessionForm,
@@ -203,8 +204,12 @@ def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=N
         return {"rma": rma.of_ticket(ticket), "rma_form": rma_form or RmaForm(formdata=None),
                 **entitlement_panel(ticket, [], None)}
     if part == "depot":
-        forms = {"in": parcel_form(), "out": parcel_form(), **(depot_forms or {})}
-        return {"parcels": depot.parcels(ticket), "receipts": depot.receipts(ticket), "depot_forms": forms,
+        forms = {"in": parcel_form(), "out": parcel_form(), "pickup": PickupForm(formdata=None), **(depot_forms or {})}
+        parcels = depot.parcels(ticket)
+        waiting = [p for p in parcels if p.direction == "out" and p.method == "service_point" and p.pickup_code
+                   and p.received_at is None]
+        return {"parcels": parcels, "receipts": depot.receipts(ticket), "depot_forms": forms,
+                "awaiting_pickup": waiting[-1] if waiting else None,
                 "carriers": {c.code: c for c in depot.carrier_list()}}
     if part == "remote":
         forms = {"session": RemoteSessionForm(formdata=None, started_at=localtime.local(utcnow()).replace(

@@ -76,6 +76,9 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     # Parcels both ways: the customer or the desk records the inbound one, the desk the way back.
     **{(s, "send_unit"): _T(s, DESK | CUSTOMERS, False, DEPOT_ONLY) for s in (NEW, TRIAGED, ASSIGNED, REOPENED)},
     **{(s, "return_unit"): _T(s, DESK, False, DEPOT_ONLY) for s in (IN_PROGRESS, RESOLVED)},
+    # Picked up at the service point with the customer's code (checked by the service); the customer then signs
+    # the acceptance there or through the signing link.
+    (RESOLVED, "hand_over"): _T(RESOLVED, DESK, False, DEPOT_ONLY),
     (IN_PROGRESS, "inspect"): _T(IN_PROGRESS, ENGINEERS, True),
     (IN_PROGRESS, "record_work"): _T(IN_PROGRESS, ENGINEERS, True),
     (IN_PROGRESS, "diagnose"): _T(IN_PROGRESS, ENGINEERS, True),
