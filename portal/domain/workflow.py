@@ -109,8 +109,9 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (RESOLVED, "request_signing_link"): _T(RESOLVED, CUSTOMERS, False, NOT_REMOTE),
     # The desk sets the mode at triage; changing it later (a remote case escalated to on site or depot in one
     # step) keeps the status, with a reason.
-    **{(s, "change_mode"): _T(s, DESK) for s in (NEW, TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS,
-                                                 WAITING_CUSTOMER, REOPENED)},
+    # The assigned engineer may escalate their own job the same way (their remote-session page).
+    **{(s, "change_mode"): _T(s, DESK | ENGINEERS, True) for s in (NEW, TRIAGED, ASSIGNED, IN_PROGRESS,
+                                                                   WAITING_PARTS, WAITING_CUSTOMER, REOPENED)},
     # Returns and exchanges (RMA): the desk asks, a supervisor approves, the unit comes back, the refund or the
     # exchange unit closes the ticket.
     **{(s, "request_rma"): _T(s, DESK) for s in (TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER,

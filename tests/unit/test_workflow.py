@@ -250,7 +250,8 @@ def test_the_paths_of_each_mode(status, action, role, mode, target):
     ("new", "log_remote", "agent", "remote", True, "status"),
     ("resolved", "change_mode", "agent", "remote", True, "status"),
     ("closed", "change_mode", "agent", "remote", True, "status"),
-    ("in_progress", "change_mode", "engineer", "remote", True, "role"),
+    ("in_progress", "change_mode", "engineer", "remote", False, "assigned engineer"),
+    ("in_progress", "change_mode", "customer", "remote", True, "role"),
 ])
 def test_mode_refusals_say_why(status, action, role, mode, is_assignee, reason):
     with pytest.raises(TransitionRefused) as refused:
