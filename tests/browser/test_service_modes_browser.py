@@ -186,3 +186,24 @@ def test_a_seven_day_return_refunded(app, phone, login_as, artifacts):
     with app.app_context():
         assert db.session.scalar(db.select(Rma.refund_fen)) == 259_900
     assert _status(app, ticket_id) == "closed"
+
+
+def test_the_engineer_logs_a_remote_session_and_resolves_on_the_phone(app, phone, login_as, artifacts):
+    ticket_id = make_ticket(app, status="assigned", description="显示终端无法连接 Wi-Fi")
+    with app.app_context():
+        db.session.get(Ticket, ticket_id).mode = "remote"
+        db.session.commit()
+    page = sign_in(phone(), "engineer@example.com", "engineer-demo")
+    page.goto(f"/m/jobs/{ticket_id}")
+    page.locator("#remote-job a").click()
+    page.wait_for_url(re.compile(rf"/m/jobs/{ticket_id}/remote$"))
+    log = page.locator("#remote-log")
+    log.locator("[name=minutes]").fill("20")
+    log.locator("[name=tried]").fill("远程重新导入认证证书")
+    log.locator("button[type=submit]").click()
+    expect(page.locator(".remote-log [data-result=fixed]")).to_be_visible()
+    page.locator("#remote-resolve [name=summary]").fill("已远程更新证书,终端已联网")
+    page.screenshot(path=artifacts / "modes-remote-engineer.png", full_page=True)
+    page.locator("#remote-resolve button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/m/jobs/{ticket_id}$"))
+    assert _status(app, ticket_id) == "resolved"
