@@ -175,8 +175,15 @@ class Config:
                       "csat": float(os.environ.get("TARGET_CSAT", "90"))}
     # How long a remote acceptance link stays valid.
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
-    # A remote fix the customer neither confirms nor rejects closes by itself after this many days.
-    REMOTE_CONFIRM_DAYS = int(os.environ.get("REMOTE_CONFIRM_DAYS", "7"))
+    # A resolution without a visit (a consultation or a remote fix) the customer neither confirms nor rejects
+    # closes by itself after this many days (REMOTE_CONFIRM_DAYS is read as before); the customer may reopen it
+    # within RESOLUTION_REOPEN_DAYS of closing.
+    RESOLUTION_CONFIRM_DAYS = int(os.environ.get("RESOLUTION_CONFIRM_DAYS")
+                                  or os.environ.get("REMOTE_CONFIRM_DAYS") or "7")
+    RESOLUTION_REOPEN_DAYS = int(os.environ.get("RESOLUTION_REOPEN_DAYS", "14"))
+    # Wrong pick-up codes at the service point: this many within PICKUP_LOCK_MINUTES lock that unit's hand-over.
+    PICKUP_CODE_TRIES = int(os.environ.get("PICKUP_CODE_TRIES", "5"))
+    PICKUP_LOCK_MINUTES = int(os.environ.get("PICKUP_LOCK_MINUTES", "60"))
     # Parcel carriers: a JSON list of {code, name, pattern, link_template}; empty: SF, JD, EMS, ZTO, YTO, STO, Yunda.
     CARRIERS = json.loads(os.environ.get("PORTAL_CARRIERS") or "[]")
     # 三包 periods per product category (portal.domain.entitlement.Policy), e.g.

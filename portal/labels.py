@@ -236,9 +236,10 @@ MODE_WHY = {"return_needs_unit": _l("a return needs the unit back"),
             "advice_remote": _l("advice is given remotely"), "customer_asked": _l("the customer asked for it"),
             "default": _l("a fault is repaired on site unless the customer asks otherwise")}
 ACTION.update({"change_mode": _l("Change the service mode"), "log_remote": _l("Log a call or remote session"),
-               "resolve_remote": _l("Resolve remotely"), "resolve_without_visit": _l("Resolve without a visit"),
-               "confirm_fix": _l("Confirm the fix"),
-               "not_fixed": _l("Not fixed"), "receive_unit": _l("Receive the unit in the workshop"),
+               "resolve_without_visit": _l("Resolve without a visit"),
+               "confirm_resolution": _l("Confirm it is solved"), "not_resolved": _l("Not solved"),
+               "auto_close": _l("Close without an answer"), "reopen": _l("Reopen"),
+               "receive_unit": _l("Receive the unit in the workshop"), "hand_over": _l("Hand the unit over"),
                "decide_entitlement": _l("Record the 三包 decision")})
 EVENT.update({"mode_set": _l("Service mode set")})
 # The customer's timeline in the words of the ticket's mode: (mode, event kind) first, then CUSTOMER_EVENT.
@@ -248,27 +249,31 @@ CUSTOMER_EVENT_BY_MODE = {
     ("depot", "mode_set"): _l("Your unit is repaired in our workshop: send it in or bring it to a service point"),
     ("remote", "assigned"): _l("A support engineer takes care of your request"),
     ("depot", "assigned"): _l("A workshop engineer takes care of your unit"),
-    ("remote", "resolved"): _l("Fixed remotely: please confirm it works"),
+    ("remote", "resolved_remotely"): _l("Fixed remotely: please confirm it works"),
     ("depot", "resolved"): _l("Repaired in the workshop: please check it and confirm"),
     ("depot", "work_recorded"): _l("Repair work done in the workshop"),
 }
 REMOTE_KIND = {"call": _l("Phone call"), "session": _l("Remote session")}
 REMOTE_RESULT = {"fixed": _l("fixed"), "partly": _l("partly fixed"), "not_fixed": _l("not fixed"),
                  "no_answer": _l("no answer")}
-EVENT.update({"remote_session": _l("Call or remote session"), "fix_confirmed": _l("Customer confirmed the fix"),
-              "auto_closed": _l("Closed: the customer did not answer within the confirmation period")})
+EVENT.update({"remote_session": _l("Call or remote session"),
+              "auto_closed": _l("Closed: the customer did not answer within the confirmation period"),
+              "customer_reopened": _l("Customer reopened it after closing")})
 CUSTOMER_EVENT.update({"remote_session": _l("We helped you remotely"),
-                       "fix_confirmed": _l("You confirmed it works: closed"),
-                       "auto_closed": _l("Closed: we did not hear that it still fails")})
+                       "resolution_confirmed": _l("You confirmed it works: closed"),
+                       "auto_closed": _l("Closed: we did not hear that it still fails"),
+                       "customer_reopened": _l("You reopened the request")})
 PARCEL_METHOD = {"parcel": _l("Parcel (carrier and tracking number)"), "service_point": _l("At a service point")}
 PARCEL_DIRECTION = {"in": _l("To the workshop"), "out": _l("Back to the customer")}
 EVENT.update({"parcel_in": _l("Unit on its way to the workshop"), "unit_received": _l("Unit received at the workshop"),
               "serial_mismatch": _l("Serial number on the unit does not match the ticket"),
-              "parcel_sent": _l("Unit sent back"), "pickup_ready": _l("Unit ready for pick-up")})
+              "parcel_sent": _l("Unit sent back"), "pickup_ready": _l("Unit ready for pick-up"),
+              "picked_up": _l("Unit picked up with the customer's code")})
 CUSTOMER_EVENT.update({"parcel_in": _l("Your unit is on its way to us"),
                        "unit_received": _l("Your unit arrived at our workshop"),
                        "parcel_sent": _l("Your unit is on its way back to you"),
-                       "pickup_ready": _l("Your unit is ready for pick-up")})
+                       "pickup_ready": _l("Your unit is ready for pick-up"),
+                       "picked_up": _l("You picked your unit up")})
 RMA_KIND = {"return": _l("Return and refund"), "exchange": _l("Exchange")}
 RMA_STATUS = {"requested": _l("waiting for a supervisor's approval"), "approved": _l("approved: waiting for the unit"),
               "received": _l("unit received back"), "completed": _l("completed")}

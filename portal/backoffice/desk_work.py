@@ -6,12 +6,13 @@ from flask import request
 from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
-from portal.backoffice.forms import LinkForm, MergeForm, NoteForm, ResolveRemoteForm, TransferForm, VisitForm
+from portal.backoffice.forms import LinkForm, MergeForm, NoteForm, ResolutionForm, TransferForm, VisitForm
 from portal.backoffice.views import ticket_post
 from portal.domain.roles import DESK
 from portal.extensions import db
 from portal.models import Department
 from portal.services import desk_work as service
+from portal.services import resolution
 from portal.web.access import roles_required
 from portal.web.fields import to_choices
 
@@ -31,10 +32,11 @@ def add_note(ticket_id: int):
         anchor=ANCHOR, context=_again("note"))
 
 
-@bp.post("/tickets/<int:ticket_id>/resolve-remotely")
+@bp.post("/tickets/<int:ticket_id>/resolve-without-visit")
 @roles_required(*DESK)
-def resolve_remotely(ticket_id: int):
-    return ticket_post(ticket_id, ResolveRemoteForm(), lambda ticket, f: service.resolve_remotely(
+def resolve_without_visit(ticket_id: int):
+    """A consultation or a remote fix resolved with what was done; the customer confirms (or it closes by itself)."""
+    return ticket_post(ticket_id, ResolutionForm(), lambda ticket, f: resolution.resolve_without_visit(
         ticket, current_user, summary=f.summary.data, version=f.version.data),
         anchor=ANCHOR, context=_again("resolve"))
 

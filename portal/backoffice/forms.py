@@ -147,7 +147,7 @@ class NoteForm(FlaskForm):
     photos = MultipleFileField(_l("Photos"))
 
 
-class ResolveRemoteForm(FlaskForm):
+class ResolutionForm(FlaskForm):
     summary = TextAreaField(_l("What was done"), filters=[strip], validators=[DataRequired(), Length(min=5, max=2000)],
                             description=_l("Told to the customer, who confirms it"))
     version = VersionField()
@@ -194,10 +194,6 @@ class RemoteSessionForm(FlaskForm):
     result = SelectField(_l("Result"), choices=to_choices(labels.REMOTE_RESULT.items()), default="fixed")
 
 
-class RemoteResolveForm(FlaskForm):
-    work_done = TextAreaField(_l("What was done (the customer reads it)"), filters=[strip],
-                              validators=[DataRequired(), Length(max=2000)])
-
 
 class ParcelForm(FlaskForm):
     """A parcel in or out, or a service point (hand-over, or pick-up with a code)."""
@@ -206,6 +202,12 @@ class ParcelForm(FlaskForm):
     tracking_number = StringField(_l("Tracking number"), filters=[strip], validators=[Optional(), Length(max=60)])
     confirm_misfit = BooleanField(_l("The number is right even though it does not look like this carrier's"))
     service_point_id = SelectField(_l("Service point"), coerce=optional_int, validate_choice=False)
+
+
+class PickupForm(FlaskForm):
+    """The hand-over at the service point: the code the customer was sent."""
+    code = StringField(_l("Pick-up code"), filters=[strip], validators=[DataRequired(), Length(max=12)],
+                       description=_l("The 6 digits the customer was sent"))
 
 
 class RmaForm(FlaskForm):

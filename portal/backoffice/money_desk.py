@@ -16,7 +16,7 @@ from portal.backoffice.blueprint import bp
 from portal.domain.roles import DESK, STAFF, SUPERVISORS
 from portal.extensions import db
 from portal.models import Bill, InvoiceRequest
-from portal.services import billing, payments
+from portal.services import billing, payments, rma
 from portal.services.storage import path_of
 from portal.web.access import load_ticket, roles_required
 from portal.web.fields import PriceField, strip, to_choices
@@ -115,6 +115,7 @@ def _bill(bill_id: int) -> Bill:
 
 def _bill_page(bill, form=None, status=200):
     return render("backoffice/bill.html", http_status=status, record=bill, bill=payments.bill_lines_summary(bill),
+                  refunds=rma.refunds_of(bill),
                   form=form or DeskPaymentForm(formdata=None, amount=bill.outstanding_fen or None))
 
 

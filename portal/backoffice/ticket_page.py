@@ -15,11 +15,11 @@ from portal.backoffice.forms import (
     ModeForm,
     NoteForm,
     ParcelForm,
+    PickupForm,
     QuestionForm,
     QuoteForm,
-    RemoteResolveForm,
     RemoteSessionForm,
-    ResolveRemoteForm,
+    ResolutionForm,
     RmaForm,
     TransferForm,
     TriageForm,
@@ -123,7 +123,7 @@ PART_OF_FORM = {"assign_form": "assign", "dialogue_forms": "dialogue", "quote_ro
                 "desk_forms": "desk", "entitlement_form": "entitlement", "remote_forms": "remote",
                 "depot_forms": "depot", "rma_form": "rma"}
 # The desk's own work (issue 13): each form shown while its action is allowed.
-DESK_FORMS = {"note": ("add_note", NoteForm), "resolve": ("resolve_without_visit", ResolveRemoteForm),
+DESK_FORMS = {"note": ("add_note", NoteForm), "resolve": ("resolve_without_visit", ResolutionForm),
               "transfer": ("transfer", TransferForm), "link": ("link", LinkForm), "merge": ("merge", MergeForm),
               "visit": ("plan_visit", VisitForm)}
 
@@ -204,12 +204,16 @@ def part_context(ticket: Ticket, part: str, actions: list[str], *, assign_form=N
         return {"rma": rma.of_ticket(ticket), "rma_form": rma_form or RmaForm(formdata=None),
                 **entitlement_panel(ticket, [], None)}
     if part == "depot":
-        forms = {"in": parcel_form(), "out": parcel_form(), **(depot_forms or {})}
-        return {"parcels": depot.parcels(ticket), "receipts": depot.receipts(ticket), "depot_forms": forms,
+        forms = {"in": parcel_form(), "out": parcel_form(), "pickup": PickupForm(formdata=None), **(depot_forms or {})}
+        parcels = depot.parcels(ticket)
+        waiting = [p for p in parcels if p.direction == "out" and p.method == "service_point" and p.pickup_code
+                   and p.received_at is None]
+        return {"parcels": parcels, "receipts": depot.receipts(ticket), "depot_forms": forms,
+                "awaiting_pickup": waiting[-1] if waiting else None,
                 "carriers": {c.code: c for c in depot.carrier_list()}}
     if part == "remote":
         forms = {"session": RemoteSessionForm(formdata=None, started_at=localtime.local(utcnow()).replace(
-            second=0, microsecond=0, tzinfo=None)), "resolve": RemoteResolveForm(formdata=None), **(remote_forms or {})}
+            second=0, microsecond=0, tzinfo=None)), **(remote_forms or {})}
         return {"remote_sessions": remote.sessions(ticket), "remote_forms": forms}
     if part == "sla":
         decided = sla.targets(ticket)

@@ -2,6 +2,7 @@
 Each action goes through the one form path (portal.web.forms) and answers with the ticket panel."""
 from flask import abort, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -11,7 +12,7 @@ from portal.backoffice.forms import (
     EntitlementForm,
     ModeForm,
     ParcelForm,
-    RemoteResolveForm,
+    PickupForm,
     RemoteSessionForm,
     RmaForm,
     TriageForm,
@@ -43,6 +44,7 @@ from portal.services import (
 )
 from portal.services import tickets as ticket_service
 from portal.services.transitions import allowed_actions
+from portal.web import pickup_tries
 from portal.web.access import load_ticket, roles_required
 from portal.web.fields import to_choices
 from portal.web.forms import ButtonForm, refused, saved, submit
@@ -174,15 +176,6 @@ def log_remote(ticket_id: int):
         context=lambda f: _remote_refused("session", f), anchor="#remote")
 
 
-@bp.post("/tickets/<int:ticket_id>/remote/resolve")
-@roles_required(*DESK)
-def resolve_remote(ticket_id: int):
-    """The remote fix handed to the customer to confirm, with what was done."""
-    return ticket_post(ticket_id, RemoteResolveForm(), lambda ticket, f: remote.resolve(
-        ticket, current_user, work_done=f.work_done.data), context=lambda f: _remote_refused("resolve", f),
-        anchor="#remote")
-
-
 @bp.post("/tickets/<int:ticket_id>/parcels/<direction>")
 @roles_required(*DESK)
 def record_parcel(ticket_id: int, direction: str):
@@ -204,6 +197,30 @@ def _choices_back(form):
     from_page = parcel_form()
     form.carrier.choices, form.service_point_id.choices = from_page.carrier.choices, from_page.service_point_id.choices
     return form
+
+
+@bp.post("/tickets/<int:ticket_id>/pickup")
+@roles_required(*DESK)
+def hand_over(ticket_id: int):
+    """The customer picks the unit up at the service point with their code. A wrong code saves nothing and is
+    counted (portal.web.pickup_tries); too many lock that unit's hand-over for a while."""
+    def use(ticket, f):
+        parcel = depot.awaiting_pickup(ticket)
+        if parcel is not None and (minutes := pickup_tries.locked(parcel.id)) is not None:
+            raise ServiceError(_("Too many wrong codes: the hand-over of this unit is locked for %(minutes)d minutes. "
+                                 "Check the code with the customer.", minutes=minutes), status=429)
+        try:
+            return depot.hand_over(ticket, current_user, code=f.code.data)
+        except ServiceError as wrong:
+            if wrong.field != "code" or parcel is None or not f.code.data:
+                raise
+            left = pickup_tries.failed(parcel.id)
+            raise ServiceError(ngettext("The pick-up code does not match. Nothing was handed over; %(num)d try left.",
+                                        "The pick-up code does not match. Nothing was handed over; %(num)d tries "
+                                        "left.", left), field="code") from wrong
+    return ticket_post(ticket_id, PickupForm(), use, anchor="#depot",
+                       context=lambda f: {"depot_forms": {"pickup": f},
+                                          "error": " ".join(map(str, f.form_errors)) or None})
 
 
 RMA_STEPS = {

@@ -17,7 +17,7 @@ from portal.customer.follow import detail_context
 from portal.domain.roles import CUSTOMERS
 from portal.extensions import db
 from portal.models import Quote, Ticket
-from portal.services import ServiceError, desk_work, remote
+from portal.services import ServiceError, resolution
 from portal.services import selfservice as service
 from portal.services.acceptance import parse_client_time
 from portal.services.transitions import allowed_actions
@@ -60,10 +60,6 @@ class NotResolvedForm(FlaskForm):
                            validators=[DataRequired(), Length(min=2, max=1000)])
 
 
-class NotFixedForm(FlaskForm):
-    reason = TextAreaField(_l("What still fails?"), filters=[strip], validators=[DataRequired(), Length(max=1000)])
-
-
 class SurveyForm(FlaskForm):
     speed = _score(_l("Speed"))
     engineer = _score(_l("Engineer"))
@@ -92,6 +88,8 @@ class CustomerActions:
     survey_closes_at: object | None
     # Resolved by the desk without a visit: the customer confirms here instead of signing.
     remote_resolution: bool = False
+    # A closed resolution without a visit the customer may reopen until then (None: not reopenable).
+    reopen_until: object = None
     forms: dict = field(default_factory=dict)
     error: str | None = None
 
@@ -101,12 +99,17 @@ class CustomerActions:
 
 
 def customer_actions(ticket: Ticket, forms: dict | None = None, error: str | None = None,
-                     present: frozenset[str] | None = None) -> CustomerActions:
+                     present: frozenset[str] | None = None, events: list[dict] | None = None) -> CustomerActions:
     """The panels of the customer's ticket page; `forms` and `error` carry a refused form back as typed;
     `present`: which records exist (follow.held()), None to read them all."""
     def has(name: str) -> bool:
         return present is None or name in present
 
+    actions = allowed_actions(ticket, current_user)
+    # Resolved without a visit: from the timeline the page has read already, else from the events.
+    without_visit = resolution.latest_is_without_visit(e["kind"] for e in events) if events is not None else None
+    if without_visit is None and (ticket.status == "resolved" or "reopen" in actions):
+        without_visit = resolution.resolved_without_visit(ticket)
     pairs = service.questions(ticket) if has("questions") else []
     quotes = db.session.scalars(db.select(Quote).where(Quote.ticket_id == ticket.id)
                                 .order_by(Quote.id.desc())).all() if has("quotes") else []
@@ -118,18 +121,20 @@ def customer_actions(ticket: Ticket, forms: dict | None = None, error: str | Non
     forms = {"answer": AnswerForm(formdata=None), "quote": QuoteDecisionForm(formdata=None),
              "escalate": EscalationForm(formdata=None), "survey": SurveyForm(formdata=None),
              "signing": ButtonForm(formdata=None), "confirm": ButtonForm(formdata=None),
-             "not_resolved": NotResolvedForm(formdata=None), "not_fixed": NotFixedForm(formdata=None),
+             "not_resolved": NotResolvedForm(formdata=None), "reopen": NotResolvedForm(formdata=None),
              **(forms or {})}
     return CustomerActions(
         ticket=ticket, questions=pairs, open_questions=[q for q, a in pairs if a is None], quote=quote,
         quote_sha256=service.rules.content_hash(service.quote_content(quote, ticket)) if quote else None,
         quote_lines=service.quote_lines(quote) if quote else [], decided_quotes=decided,
-        actions=allowed_actions(ticket, current_user),
+        actions=actions,
         signing_requested=any(t.kind == "signing_link" for t in tasks),
         open_escalation=next((t for t in tasks if t.kind in service.ESCALATION_KINDS), None),
         survey_state=service.survey_state(ticket, survey=survey), survey=survey,
         survey_closes_at=window.closes_at if window else None, forms=forms, error=error,
-        remote_resolution=ticket.status == "resolved" and desk_work.resolved_without_visit(ticket))
+        remote_resolution=ticket.status == "resolved" and bool(without_visit),
+        reopen_until=resolution.reopen_until(ticket, open_only=True, without_visit=bool(without_visit))
+        if "reopen" in actions else None)
 
 
 def _page(ticket: Ticket, key: str, form, status: int, error: str | None = None):
@@ -211,7 +216,7 @@ def survey(ticket_id: int):
 @roles_required(*CUSTOMERS)
 def confirm_resolution(ticket_id: int):
     def apply(ticket, form):
-        desk_work.confirm_resolution(ticket, current_user)
+        resolution.confirm(ticket, current_user)
     return _act(ticket_id, "confirm", ButtonForm(), apply, _("Thank you: your request is closed."))
 
 
@@ -219,22 +224,15 @@ def confirm_resolution(ticket_id: int):
 @roles_required(*CUSTOMERS)
 def not_resolved(ticket_id: int):
     def apply(ticket, form):
-        desk_work.report_not_resolved(ticket, current_user, reason=form.reason.data)
+        resolution.not_resolved(ticket, current_user, reason=form.reason.data)
     return _act(ticket_id, "not_resolved", NotResolvedForm(), apply,
                 _("We are sorry it is not solved yet: the service desk takes it up again."))
 
 
-@bp.post("/tickets/<int:ticket_id>/confirm-fix")
+@bp.post("/tickets/<int:ticket_id>/reopen")
 @roles_required(*CUSTOMERS)
-def confirm_fix(ticket_id: int):
-    """The customer confirms a remote fix works: the request closes."""
-    return _act(ticket_id, "signing", ButtonForm(), lambda ticket, f: remote.confirm(ticket, current_user),
-                _("Thank you: your request is closed."))
-
-
-@bp.post("/tickets/<int:ticket_id>/not-fixed")
-@roles_required(*CUSTOMERS)
-def not_fixed(ticket_id: int):
-    """The remote fix did not work: the request reopens with the customer's words."""
-    return _act(ticket_id, "not_fixed", NotFixedForm(), lambda ticket, f: remote.not_fixed(
-        ticket, current_user, reason=f.reason.data), _("We are on it again."))
+def reopen(ticket_id: int):
+    """Not solved after all: a closed resolution without a visit reopens within the reopening period."""
+    return _act(ticket_id, "reopen", NotResolvedForm(), lambda ticket, f: resolution.reopen(
+        ticket, current_user, reason=f.reason.data), _("We are sorry it is not solved: the service desk takes it up "
+                                                       "again."))

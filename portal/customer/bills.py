@@ -13,7 +13,7 @@ from portal.customer.blueprint import bp
 from portal.domain.roles import CUSTOMERS
 from portal.extensions import db
 from portal.models import Bill, InvoiceRequest, Ticket
-from portal.services import payments
+from portal.services import payments, rma
 from portal.services.storage import path_of
 from portal.web.access import load_ticket, roles_required
 from portal.web.fields import strip, to_choices
@@ -50,7 +50,7 @@ def _page(ticket: Ticket, bill: Bill, form=None, status=200):
         form = InvoiceRequestForm(formdata=None, title=ticket.customer.name,
                                   title_kind="company" if ticket.customer.kind == "company" else "person")
     return render("customer/bill.html", http_status=status, ticket=ticket, record=bill,
-                  bill=payments.bill_lines_summary(bill), invoice=request, form=form)
+                  bill=payments.bill_lines_summary(bill), invoice=request, form=form, refunds=rma.refunds_of(bill))
 
 
 @bp.get("/tickets/<int:ticket_id>/bill")

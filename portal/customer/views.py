@@ -38,8 +38,9 @@ def tickets():
 def ticket_detail(ticket_id: int):
     ticket = load_ticket(ticket_id, joinedload(Ticket.product_model), joinedload(Ticket.assignee))
     present = held(ticket)
-    return render("customer/ticket.html", **detail_context(ticket, present),
-                  act=customer_actions(ticket, present=present))
+    context = detail_context(ticket, present)
+    return render("customer/ticket.html", **context,
+                  act=customer_actions(ticket, present=present, events=context["events"]))
 
 
 @bp.get("/tickets/<int:ticket_id>/entitlement")

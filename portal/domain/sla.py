@@ -99,6 +99,8 @@ EVENT_CHANGES = {
     "triaged": "priority", "waiting_parts": "pause", "waiting_customer": "pause", "resumed": "resume",
     "work_resumed": "resume", "customer_updated": "updated", "resolved": "resolved", "rejected": "reopened",
     "accepted": "stopped", "cancelled": "stopped",
+    # Resolved without a visit (a consultation, a remote fix): the customer's "not solved" or reopening restarts.
+    "resolved_remotely": "resolved", "not_resolved": "reopened", "customer_reopened": "reopened",
 }
 
 

@@ -31,7 +31,7 @@ SIGNING_PAGE = frozenset({IN_PROGRESS, RESOLVED})
 UNASSIGNED = frozenset({TRIAGED, REOPENED})
 
 SIGNERS = ENGINEERS | {SIGNER}
-# The portal itself, for what happens on a timer (closing a remote fix the customer did not answer).
+# The portal itself, for what happens on a timer (closing a resolution the customer did not answer).
 SYSTEM = "system"
 
 
@@ -65,14 +65,10 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (ASSIGNED, "arrive"): _T(IN_PROGRESS, ENGINEERS, True, ONSITE_ONLY),
     (REOPENED, "arrive"): _T(IN_PROGRESS, ENGINEERS, True, ONSITE_ONLY),
     (IN_PROGRESS, "arrive"): _T(IN_PROGRESS, ENGINEERS, True, ONSITE_ONLY),
-    # Remote: calls and remote sessions by the desk or the engineer, the fix handed to the customer to confirm
-    # on the portal (or closed automatically after the confirmation period).
+    # Remote: calls and remote sessions by the desk or the engineer; the fix is then resolved without a visit
+    # (below), like a consultation.
     **{(s, "log_remote"): _T(IN_PROGRESS, DESK | ENGINEERS, True, REMOTE_ONLY)
        for s in (TRIAGED, ASSIGNED, IN_PROGRESS, REOPENED)},
-    (IN_PROGRESS, "resolve_remote"): _T(RESOLVED, DESK | ENGINEERS, True, REMOTE_ONLY),
-    (RESOLVED, "confirm_fix"): _T(CLOSED, CUSTOMERS, False, REMOTE_ONLY),
-    (RESOLVED, "not_fixed"): _T(REOPENED, CUSTOMERS, False, REMOTE_ONLY),
-    (RESOLVED, "auto_close"): _T(CLOSED, frozenset({SYSTEM}), False, REMOTE_ONLY),
     # Depot: the workshop engineer receives the unit (serial checked) and repairs it on the bench with the
     # on-site forms.
     (ASSIGNED, "receive_unit"): _T(IN_PROGRESS, ENGINEERS, True, DEPOT_ONLY),
@@ -80,6 +76,9 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     # Parcels both ways: the customer or the desk records the inbound one, the desk the way back.
     **{(s, "send_unit"): _T(s, DESK | CUSTOMERS, False, DEPOT_ONLY) for s in (NEW, TRIAGED, ASSIGNED, REOPENED)},
     **{(s, "return_unit"): _T(s, DESK, False, DEPOT_ONLY) for s in (IN_PROGRESS, RESOLVED)},
+    # Picked up at the service point with the customer's code (checked by the service); the customer then signs
+    # the acceptance there or through the signing link.
+    (RESOLVED, "hand_over"): _T(RESOLVED, DESK, False, DEPOT_ONLY),
     (IN_PROGRESS, "inspect"): _T(IN_PROGRESS, ENGINEERS, True),
     (IN_PROGRESS, "record_work"): _T(IN_PROGRESS, ENGINEERS, True),
     (IN_PROGRESS, "diagnose"): _T(IN_PROGRESS, ENGINEERS, True),
@@ -106,12 +105,13 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     **{(s, "quote"): _T(s, DESK) for s in OPEN_STATUSES},
     **{(s, "answer"): _T(s, CUSTOMERS) for s in OPEN_STATUSES},
     **{(s, "decide_quote"): _T(s, CUSTOMERS) for s in OPEN_STATUSES},
-    # A remote fix is confirmed on the portal (confirm_fix), not signed.
+    # A remote fix is confirmed on the portal (confirm_resolution), not signed.
     (RESOLVED, "request_signing_link"): _T(RESOLVED, CUSTOMERS, False, NOT_REMOTE),
     # The desk sets the mode at triage; changing it later (a remote case escalated to on site or depot in one
     # step) keeps the status, with a reason.
-    **{(s, "change_mode"): _T(s, DESK) for s in (NEW, TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS,
-                                                 WAITING_CUSTOMER, REOPENED)},
+    # The assigned engineer may escalate their own job the same way (their remote-session page).
+    **{(s, "change_mode"): _T(s, DESK | ENGINEERS, True) for s in (NEW, TRIAGED, ASSIGNED, IN_PROGRESS,
+                                                                   WAITING_PARTS, WAITING_CUSTOMER, REOPENED)},
     # Returns and exchanges (RMA): the desk asks, a supervisor approves, the unit comes back, the refund or the
     # exchange unit closes the ticket.
     **{(s, "request_rma"): _T(s, DESK) for s in (TRIAGED, ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER,
@@ -125,21 +125,29 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     # Escalation and complaints stay possible after closing (a complaint often comes then).
     **{(s, "escalate"): _T(s, CUSTOMERS) for s in frozenset(STATUSES) - {CANCELLED}},
     (CLOSED, "rate"): _T(CLOSED, CUSTOMERS),
-    # The desk works a ticket to the end (issue 13): internal notes at any time; a consultation or remote fix
-    # resolved without a visit (the customer then confirms through the signing link, as after a visit); a
-    # transfer to another department; links between related tickets; a duplicate merged into its original,
-    # which ends it (cancelled, pointing at the original).
+    # The desk works a ticket to the end (issue 13): internal notes at any time; a transfer to another
+    # department; links between related tickets; a duplicate merged into its original, which ends it
+    # (cancelled, pointing at the original).
     **{(s, "add_note"): _T(s, DESK) for s in STATUSES},
-    **{(s, "resolve_without_visit"): _T(RESOLVED, DESK) for s in (NEW, TRIAGED, ASSIGNED, REOPENED)},
     **{(s, "transfer"): _T(s, DESK) for s in OPEN_STATUSES - {RESOLVED}},
     **{(s, "link"): _T(s, DESK) for s in STATUSES},
     **{(s, "merge"): _T(CANCELLED, DESK) for s in OPEN_STATUSES - {RESOLVED}},
     # A second or follow-up visit of the assigned engineer (the part has come, the fault came back).
     **{(s, "plan_visit"): _T(s, DESK) for s in (ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER, REOPENED)},
-    # The customer confirms a resolution without a visit on the portal, or says it is not solved (the service
-    # refuses both after a visit, whose acceptance is signed).
+    # Resolved without a visit: the one path of a consultation and of a remote fix (issue 13 §3, issue 14 §2).
+    # The desk resolves before anyone works on it, the desk or the assigned engineer once it is theirs, and a
+    # remote case also while it is worked on (on site and depot work in progress is a visit or a bench repair,
+    # accepted with a signature). The customer confirms on the portal (or through the link of the message), says
+    # it is not solved (it reopens), or says nothing: it closes by itself after RESOLUTION_CONFIRM_DAYS (the
+    # service only picks resolutions without a visit). A customer may reopen it within RESOLUTION_REOPEN_DAYS of
+    # closing. The services refuse confirm, not solved, auto close and reopen after a visit, signed instead.
+    **{(s, "resolve_without_visit"): _T(RESOLVED, DESK) for s in (NEW, TRIAGED)},
+    **{(s, "resolve_without_visit"): _T(RESOLVED, DESK | ENGINEERS, True) for s in (ASSIGNED, REOPENED)},
+    (IN_PROGRESS, "resolve_without_visit"): _T(RESOLVED, DESK | ENGINEERS, True, REMOTE_ONLY),
     (RESOLVED, "confirm_resolution"): _T(CLOSED, CUSTOMERS),
     (RESOLVED, "not_resolved"): _T(REOPENED, CUSTOMERS),
+    (RESOLVED, "auto_close"): _T(CLOSED, frozenset({SYSTEM})),
+    (CLOSED, "reopen"): _T(REOPENED, CUSTOMERS),
 }
 ACTIONS = tuple(dict.fromkeys(action for _, action in TRANSITIONS))
 

@@ -71,6 +71,9 @@ class Bill(TimestampMixin, db.Model):
     due_fen: Mapped[int] = mapped_column(default=0)
     vat_fen: Mapped[int] = mapped_column(default=0)
     paid_fen: Mapped[int] = mapped_column(default=0)
+    # Given back by a return under 三包 (the ticket's RMA refund, which names this bill); paid_fen stays what was
+    # paid, so the bill is not owed again.
+    refunded_fen: Mapped[int] = mapped_column(default=0, server_default="0")
     # The engineer's correction of the labour proposed from the on-site time, with the reason.
     labour_minutes: Mapped[int | None]
     labour_reason: Mapped[str | None] = mapped_column(String(300))

@@ -1,7 +1,7 @@
 """Product models, the customer assets (serials) built from them, and spare parts."""
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, false, true
+from sqlalchemy import Date, ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -33,12 +33,13 @@ class Asset(TimestampMixin, db.Model):
     invoice_date: Mapped[date | None] = mapped_column(Date)
     purchase_channel: Mapped[str | None] = mapped_column(String(100))  # e.g. 京东旗舰店, 经销商 name
     batch: Mapped[str | None] = mapped_column(String(60))
-    # Taken out of service (scrapped, returned): its label says so and takes no requests.
+    # Taken out of service (scrapped, returned or exchanged under an RMA), the day in PORTAL_TIMEZONE: its label
+    # says so, it takes no requests and no proactive messages. The one retirement column (the RMA's moment was
+    # folded into it).
     retired_on: Mapped[date | None] = mapped_column(Date)
     # What the customer paid for the unit, in integer fen: the ceiling of a 三包 refund.
     price_paid_fen: Mapped[int | None]
     # An exchanged unit is retired, pointing at the unit that replaced it (which starts a new 三包 period).
-    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("asset.id"))
 
     customer = relationship("Customer")

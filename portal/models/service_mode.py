@@ -93,6 +93,8 @@ class Rma(db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     refund_fen: Mapped[int | None]
+    # The ticket's bill the refund gives money back from (its payments count towards what may be refunded).
+    bill_id: Mapped[int | None] = mapped_column(ForeignKey("bill.id"))
     exchange_asset_id: Mapped[int | None] = mapped_column(ForeignKey("asset.id"))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -35,7 +35,7 @@ from portal.seed.reference import (
     ensure_default_routing,
     ensure_default_tiers,
 )
-from portal.services import checkins, customers, desk_work, fieldwork, points, proactive, tickets
+from portal.services import checkins, customers, desk_work, fieldwork, points, proactive, resolution, tickets
 from portal.services.events import add_event
 from portal.services.localtime import local_today, zone
 
@@ -335,8 +335,8 @@ def _seed_desk_work(agent, company, person, models, job) -> None:
         product_model=models["WM-800"], serial="WM800-SN5001", purchase_date=None,
         description="洗衣机面板显示童锁图标，所有按键无反应。", channel="phone")
     desk_work.add_note(question, agent, body="客户不知道童锁功能，电话中指导操作。")
-    desk_work.resolve_remotely(question, agent, summary="电话指导客户长按“温度”和“转速”键 3 秒解除童锁，面板恢复正常。",
-                               version=None)
+    resolution.resolve_without_visit(question, agent,
+                                     summary="电话指导客户长按“温度”和“转速”键 3 秒解除童锁，面板恢复正常。")
     duplicate = tickets.register_request(
         user=agent, customer=company, contact=company.contacts[1], contact_name="孙工", contact_phone="13987654321",
         product_model=models["ABC-2000"], serial="ABC2000-SN0001", purchase_date=None,

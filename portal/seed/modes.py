@@ -5,7 +5,7 @@ from datetime import timedelta
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Asset, ServicePoint
-from portal.services import depot, remote, tickets
+from portal.services import depot, remote, resolution, tickets
 from portal.services.localtime import local_today
 
 PRICES_FEN = {"ABC2000-SN0001": 1_280_000, "PX50-SN1001": 356_000, "WM800-SN5001": 429_900}
@@ -24,7 +24,7 @@ def seed_mode_tickets(users, company, person, models) -> None:
                    mode="remote")
     remote.log_session(question, agent, kind="session", started_at=utcnow() - timedelta(hours=2), minutes=25,
                        tried="远程查看网络设置，重新输入 WPA2 企业认证证书", result="fixed")
-    remote.resolve(question, agent, work_done="已远程更新网络证书，终端已连上车间 Wi-Fi。")
+    resolution.resolve_without_visit(question, agent, summary="已远程更新网络证书，终端已连上车间 Wi-Fi。")
     # A new washing machine, bought five days ago: a performance fault may still be returned.
     bought = local_today() - timedelta(days=5)
     new_unit = Asset(customer_id=person.id, product_model=models["WM-800"], serial="WM800-SN5002",

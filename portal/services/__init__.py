@@ -20,6 +20,7 @@ ORDER = (
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "billing", "payments",
     "sessions", "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",
     "callbacks", "replies", "mail_replies", "device_labels", "checkins", "proactive", "monthly", "desk_work",
+    "resolution",
     # Service modes (issue 14).
     "remote", "depot", "rma",
 )

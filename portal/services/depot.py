@@ -1,10 +1,12 @@
 """The depot path: parcels in and out (carrier and tracking number checked against the carrier's pattern, a
 misfit questioned and confirmable), hand-over at a service point, the workshop's receipt with the serial checked
 against the ticket (a mismatch flagged with a note, never silently accepted), pick-up with a code."""
+import hmac
 import secrets
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from portal.domain import carriers as rules
 from portal.domain.roles import CUSTOMERS
@@ -32,7 +34,33 @@ def tracking(carrier_code: str | None, number: str | None) -> rules.NoTracking:
 
 
 def parcels(ticket: Ticket) -> list[Parcel]:
-    return list(db.session.scalars(db.select(Parcel).where(Parcel.ticket_id == ticket.id).order_by(Parcel.id)))
+    return list(db.session.scalars(db.select(Parcel).options(joinedload(Parcel.service_point))
+                                   .where(Parcel.ticket_id == ticket.id).order_by(Parcel.id)))
+
+
+def awaiting_pickup(ticket: Ticket) -> Parcel | None:
+    """The way back waiting at a service point for the customer and their code, if any."""
+    return db.session.scalar(db.select(Parcel).where(
+        Parcel.ticket_id == ticket.id, Parcel.direction == "out", Parcel.method == "service_point",
+        Parcel.pickup_code.is_not(None), Parcel.received_at.is_(None)).order_by(Parcel.id.desc()).limit(1))
+
+
+def hand_over(ticket: Ticket, user: User, *, code: str) -> Parcel:
+    """The customer picks the unit up at the service point: the code they were sent is checked (a wrong one saves
+    nothing: the caller counts the tries); then they sign the acceptance there or through the signing link."""
+    apply_action(ticket, "hand_over", user, refused=_l("The unit is handed over once the repair is finished."))
+    parcel = awaiting_pickup(ticket)
+    if parcel is None:
+        raise ServiceError(_l("No unit waits for pick-up on this ticket."), status=409)
+    typed = "".join((code or "").split())
+    if not typed:
+        raise ServiceError(_l("Enter the customer's pick-up code."), field="code")
+    if not hmac.compare_digest(typed.encode(), parcel.pickup_code.encode()):
+        raise ServiceError(_l("The pick-up code does not match. Nothing was handed over."), field="code")
+    parcel.received_at = utcnow()
+    add_event(ticket, user, "picked_up", data={"point": parcel.service_point.name if parcel.service_point else ""},
+              customer_visible=True)
+    return parcel
 
 
 def receipts(ticket: Ticket) -> list[DepotReceipt]:

@@ -1,6 +1,6 @@
-"""The desk's own work on a ticket (issue 13): internal notes with photos, a consultation resolved without a
-visit, a transfer to another department, links between related tickets and a duplicate merged into its
-original. Each step goes through the workflow table and leaves an event on the timeline."""
+"""The desk's own work on a ticket (issue 13): internal notes with photos, a transfer to another department,
+links between related tickets and a duplicate merged into its original (resolving without a visit is
+portal.services.resolution). Each step goes through the workflow table and leaves an event on the timeline."""
 from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.domain.time import utcnow
 from portal.domain.workflow import FINAL
 from portal.extensions import db
-from portal.models import Attachment, Department, Ticket, TicketEvent, TicketLink, User, Visit
+from portal.models import Attachment, Department, Ticket, TicketLink, User, Visit
 from portal.models.ticket_link import DUPLICATE_OF, RELATED
 from portal.services import ServiceError, sla
 from portal.services.dispatch import SLOTS, slot_time
@@ -36,51 +36,6 @@ def add_note(ticket: Ticket, user: User, *, body: str, photos=()) -> None:
     attachments = attach_photos(ticket, photos, user, "note")
     db.session.flush()
     add_event(ticket, user, "note", body=body, data={"attachments": [a.id for a in attachments]})
-
-
-def resolve_remotely(ticket: Ticket, user: User, *, summary: str, version: int | None) -> None:
-    """A consultation or a remote fix, done without a visit: what was done is told to the customer, who then
-    confirms as after a visit."""
-    check_version(ticket, version)
-    summary = _required(summary, _l("Say what was done, for the customer to confirm."), "summary")
-    apply_action(ticket, "resolve_without_visit", user,
-                 refused=_l("Only a ticket that nobody is working on site can be resolved without a visit."))
-    ticket.resolved_at = utcnow()
-    add_event(ticket, user, "resolved_remotely", body=summary, customer_visible=True)
-    sla.refresh(ticket)
-
-
-def resolved_without_visit(ticket: Ticket) -> bool:
-    """Whether the ticket's latest resolution was the desk's, without a visit (no signed acceptance to wait for)."""
-    kind = db.session.scalar(db.select(TicketEvent.kind).where(
-        TicketEvent.ticket_id == ticket.id, TicketEvent.kind.in_(("resolved", "resolved_remotely")))
-        .order_by(TicketEvent.id.desc()).limit(1))
-    return kind == "resolved_remotely"
-
-
-def _remote_resolution(ticket: Ticket, action: str, user: User) -> None:
-    refused = _l("This service is not waiting for your confirmation.")
-    if not resolved_without_visit(ticket):
-        raise ServiceError(_l("This work was done on a visit: it is accepted with a signature."), status=409)
-    apply_action(ticket, action, user, refused=refused)
-
-
-def confirm_resolution(ticket: Ticket, user: User) -> None:
-    """The customer confirms on the portal that a resolution without a visit solved it: the ticket closes."""
-    _remote_resolution(ticket, "confirm_resolution", user)
-    ticket.closed_at = utcnow()
-    add_event(ticket, user, "resolution_confirmed", customer_visible=True)
-    sla.refresh(ticket)
-
-
-def report_not_resolved(ticket: Ticket, user: User, *, reason: str) -> None:
-    """The customer says it is not solved: the ticket reopens for the desk, with their words."""
-    reason = _required(reason, _l("Tell us what is not right."), "reason")
-    _remote_resolution(ticket, "not_resolved", user)
-    ticket.reopen_count += 1
-    ticket.resolved_at = None
-    add_event(ticket, user, "not_resolved", body=reason, customer_visible=True)
-    sla.refresh(ticket)
 
 
 def transfer(ticket: Ticket, user: User, *, department: Department | None, reason: str,

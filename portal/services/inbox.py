@@ -27,21 +27,22 @@ CUSTOMER = {"created": "ticket_registered", "assigned": "engineer_assigned", "vi
             "quote_sent": "quote_waiting", "remote_link": "signing_link_sent", "accepted": "ticket_closed",
             "update_due": "progress_latest", "survey_invited": "survey_invitation",
             "survey_reminded": "survey_reminder", "resolved_remotely": "resolved_remotely", "merged": "ticket_merged",
-            "resolution_confirmed": "ticket_closed",
+            "resolution_confirmed": "ticket_closed", "auto_closed": "ticket_auto_closed",
             # The depot path (issue 14): the unit received at the workshop, sent back, waiting for pick-up.
             "unit_received": "parcel_received", "parcel_sent": "parcel_sent", "pickup_ready": "pickup_ready"}
 STAFF = {"assigned": "new_assignment", "visit_scheduled": "visit_booked_staff", "remote_link": "signing_link_staff",
          "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached", "update_due": "progress_due",
-         "update_overdue": "progress_overdue", "callback_due": "callback_due"}
+         "update_overdue": "progress_overdue", "callback_due": "callback_due",
+         "customer_reopened": "reopened_by_customer", "not_resolved": "reopened_by_customer"}
 # Staff messages that reach the supervisors too, or only when nobody is assigned.
 TO_DESK = frozenset({"sla_breached", "update_overdue", "callback_due"})
-TO_DESK_WHEN_UNASSIGNED = frozenset({"sla_at_risk", "update_due"})
+TO_DESK_WHEN_UNASSIGNED = frozenset({"sla_at_risk", "update_due", "customer_reopened", "not_resolved"})
 # Customer messages that also go out on the customer's channel (the registration message is queued by intake with
 # the number, and a signing link is e-mailed on its own).
 CHANNEL = frozenset({"engineer_assigned", "visit_booked", "engineer_on_the_way", "progress_update",
                      "ticket_resolved", "progress_latest", "survey_invitation", "survey_reminder", "quote_waiting",
-                     "ticket_closed", "resolved_remotely", "ticket_merged", "parcel_received", "parcel_sent",
-                     "pickup_ready"})
+                     "ticket_closed", "ticket_auto_closed", "resolved_remotely", "ticket_merged", "parcel_received",
+                     "parcel_sent", "pickup_ready"})
 LOCALES = ("zh_CN", "en")
 PENDING_KEY = "portal.events_to_tell"
 TEXTS_KEY = "portal.message_texts"
@@ -103,7 +104,14 @@ def text(kind: str, ticket: Ticket, data: dict | None, builtin: bool = False) ->
         "signing_link_sent": lambda: _("A link to sign the service confirmation of %(number)s was sent to your "
                                        "e-mail.", number=number),
         "resolved_remotely": lambda: _("Your service request %(number)s is resolved without a visit. Please check "
-                                       "and confirm in the portal.", number=number),
+                                       "and confirm in the portal: %(link)s", number=number,
+                                       link=data.get("link") or ""),
+        "ticket_auto_closed": lambda: _("Your service request %(number)s was closed after %(days)s days without an "
+                                        "answer. Not solved? You can reopen it in the portal within %(reopen)s days: "
+                                        "%(link)s", number=number, days=data.get("days", ""),
+                                        reopen=data.get("reopen_days", ""), link=data.get("link") or ""),
+        "reopened_by_customer": lambda: _("%(number)s: the customer says it is not solved: %(text)s", number=number,
+                                          text=data.get("text") or ""),
         "ticket_merged": lambda: _("Your service request %(number)s was a duplicate: it carries on as %(original)s.",
                                    number=number, original=data.get("number", "")),
         "ticket_closed": lambda: _("Your service request %(number)s is closed. Thank you.", number=number),
@@ -214,7 +222,7 @@ def _variables(ticket: Ticket, kind: str, data: dict) -> dict:
         variables["eta"] = _when(data["eta"])
     if kind in ("progress_update", "progress_latest"):
         variables["text"] = data.get("text") or ""
-    if kind in ("survey_invitation", "survey_reminder"):
+    if kind in ("survey_invitation", "survey_reminder", "resolved_remotely", "ticket_auto_closed"):
         variables["link"] = data.get("link") or ""
     return variables
 
@@ -224,7 +232,7 @@ def on_event(ticket: Ticket, kind: str, data: dict | None, body: str | None = No
     has made all its changes: composing them here would flush the ticket halfway (a second version bump)."""
     if kind in CUSTOMER or kind in STAFF:
         data = dict(data or {})
-        if body and kind == "customer_updated":
+        if body and kind in ("customer_updated", "customer_reopened", "not_resolved"):
             data["text"] = body
         db.session.info.setdefault(PENDING_KEY, []).append((ticket, kind, data))
 

@@ -9,7 +9,7 @@ from portal.domain.time import utcnow
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Rma, Ticket, User
-from portal.services import ServiceError, entitlement, sla
+from portal.services import ServiceError, billing, entitlement, points, sla
 from portal.services.events import add_event
 from portal.services.localtime import local_today
 from portal.services.transitions import apply_action
@@ -39,6 +39,20 @@ def request(ticket: Ticket, user: User, *, kind: str, reason: str) -> Rma:
     add_event(ticket, user, "rma_requested", body=record.reason, data={"number": record.number, "kind": kind},
               customer_visible=True)
     return record
+
+
+def refunds_of(bill) -> list[Rma]:
+    """The refunds that name this bill, for the bill's pages."""
+    return list(db.session.scalars(db.select(Rma).where(Rma.bill_id == bill.id, Rma.refund_fen.is_not(None))
+                                   .order_by(Rma.id)))
+
+
+def refundable_fen(ticket: Ticket) -> tuple[int | None, int]:
+    """What a return may give back, in fen: (the price paid for the unit, what was paid on the ticket's bill).
+    The refund is at most their sum: the money actually paid."""
+    bill = billing.bill_of(ticket)
+    paid_on_bill = (bill.paid_fen - bill.refunded_fen) if bill is not None else 0
+    return (ticket.asset.price_paid_fen if ticket.asset is not None else None), max(0, paid_on_bill)
 
 
 def _open(ticket: Ticket) -> Rma:
@@ -83,14 +97,25 @@ def complete(ticket: Ticket, user: User, *, refund_yuan: str | None = None,
             fen = yuan_to_fen(refund_yuan)
         except ValueError:
             raise ServiceError(_l("Enter the refund in yuan, e.g. 3999 or 3999.00."), field="refund") from None
-        if asset.price_paid_fen is None:
+        unit_fen, bill_fen = refundable_fen(ticket)
+        if unit_fen is None:
             raise ServiceError(_l("Record the price paid on the unit first."), field="refund")
-        if fen > asset.price_paid_fen:
-            raise ServiceError(_l("The refund cannot be more than the price paid (¥%(paid)s).",
-                                  paid=fen_to_yuan(asset.price_paid_fen)), field="refund")
+        if fen <= 0:
+            raise ServiceError(_l("Enter the refund in yuan, e.g. 3999 or 3999.00."), field="refund")
+        if fen > unit_fen + bill_fen:
+            raise ServiceError(_l("The refund cannot be more than what was paid (¥%(paid)s: the unit ¥%(unit)s, "
+                                  "on this ticket's bill ¥%(bill)s).", paid=fen_to_yuan(unit_fen + bill_fen),
+                                  unit=fen_to_yuan(unit_fen), bill=fen_to_yuan(bill_fen)), field="refund")
         record.refund_fen = fen
-        # Retired: the moment (RMA) and the day its QR label reads (device labels).
-        asset.retired_at, asset.retired_on = now, local_today()
+        bill = billing.bill_of(ticket)
+        if bill is not None:
+            # The bill shows the refund; what it gives back of the bill's payments is the part above the unit.
+            record.bill_id = bill.id
+            bill.refunded_fen += max(0, fen - unit_fen) if bill_fen else 0
+        # Points the service earned are taken back with the money.
+        points.take_back_for_ticket(ticket.id, actor=user)
+        # Retired: the day its QR label and the scan page read (device labels).
+        asset.retired_on = local_today()
     else:
         serial = (exchange_serial or "").strip().upper()
         if not serial:
@@ -104,7 +129,7 @@ def complete(ticket: Ticket, user: User, *, refund_yuan: str | None = None,
                     warranty_end=warranty_end(today, asset.product_model.warranty_months))
         db.session.add(new)
         db.session.flush()
-        asset.retired_at, asset.retired_on, asset.replaced_by_id = now, today, new.id
+        asset.retired_on, asset.replaced_by_id = today, new.id
         record.exchange_asset_id = new.id
     apply_action(ticket, "complete_rma", user)
     record.status, record.completed_at = "completed", now

@@ -1,7 +1,7 @@
 """Background work on the task queue (portal.tasks.queue): batch printing, the SLA sweep, message delivery,
 progress reminders, the satisfaction call-back, loyalty points' expiry, account managers' check-ins, proactive
-service, the dashboard's figures, the monthly report, closing remote fixes nobody answered, reading e-mail
-replies. Each task commits its own progress (use cases only flush); importing this package registers every
+service, the dashboard's figures, the monthly report, closing resolutions without a visit nobody answered, reading
+e-mail replies. Each task commits its own progress (use cases only flush); importing this package registers every
 handler."""
 from portal.tasks import (
     account_care,

@@ -578,6 +578,15 @@ def engineer_visits(app, login_as) -> list[Visit]:
         db.session.commit()
     visits += [Visit("engineer.job_bill", f"/m/jobs/{billed}/bill", "to pay"),
                Visit("engineer.receive_unit", f"/m/jobs/{depot}/receive", "a unit sent in")]
+    remote_job = make_ticket(app, status="assigned", serial="PX50-SN1001")
+    with app.app_context():
+        db.session.get(Ticket, remote_job).mode = "remote"
+        db.session.commit()
+    logged = engineer.post_form(f"/m/jobs/{remote_job}/remote/sessions", {
+        "kind": "call", "started_at": "2026-11-30T09:00", "minutes": "15", "tried": "电话指导重启路由器",
+        "result": "partly"})
+    assert logged.status_code == 302, logged.get_data(as_text=True)[:300]
+    visits.append(Visit("engineer.remote_page", f"/m/jobs/{remote_job}/remote", "a call logged"))
     for status in ("in_progress", "resolved"):
         visits += [Visit("engineer.acceptance", f"/m/jobs/{tickets[status]}/acceptance", status,
                          then=[("reject chosen", lambda page: page.locator("input[data-outcome=reject]").check())]),

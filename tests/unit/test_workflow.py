@@ -67,15 +67,19 @@ def test_refusals_say_why(status, action, role, is_assignee, reason):
 
 
 def test_closed_and_cancelled_are_final():
-    """Nothing moves a closed or cancelled ticket; after closing the customer may still rate and complain, and
-    the desk may still write an internal note or link it to another ticket."""
+    """Nothing moves a closed or cancelled ticket but the customer reopening a resolution without a visit (the
+    service checks the period); after closing the customer may still rate and complain, and the desk may still
+    write an internal note or link it to another ticket."""
     for role in ROLES:
         for status in workflow.FINAL:
             for action in allowed_actions(status, role, is_assignee=True):
+                if (status, action) == ("closed", "reopen"):
+                    assert next_status(status, action, role) == "reopened" and role == "customer"
+                    continue
                 assert next_status(status, action, role, is_assignee=True) == status
         assert allowed_actions("cancelled", role, is_assignee=True) == (
             ["add_note", "link"] if role in ("admin", "supervisor", "agent") else [])
-    assert allowed_actions("closed", "customer") == ["escalate", "rate"]
+    assert allowed_actions("closed", "customer") == ["escalate", "rate", "reopen"]
     assert allowed_actions("closed", "agent") == ["add_note", "link"]
 
 
@@ -145,6 +149,8 @@ def test_every_status_is_reachable_from_new():
     ("in_progress", "plan_visit", "supervisor", "in_progress"),
     ("reopened", "plan_visit", "agent", "reopened"),
     ("resolved", "not_resolved", "customer", "reopened"),
+    ("resolved", "auto_close", "system", "closed"),
+    ("closed", "reopen", "customer", "reopened"),
 ])
 def test_desk_work_allowed(status, action, role, target):
     assert next_status(status, action, role) == target
@@ -155,10 +161,17 @@ def test_desk_work_allowed(status, action, role, target):
     ("new", "add_note", "engineer", workflow.REFUSED_ROLE),
     ("new", "add_note", "customer", workflow.REFUSED_ROLE),
     ("new", "add_note", "backoffice", workflow.REFUSED_ROLE),
-    ("in_progress", "resolve_without_visit", "agent", workflow.REFUSED_STATUS),  # the engineer is on site
+    ("in_progress", "resolve_without_visit", "agent", workflow.REFUSED_MODE),  # on site: the engineer is there
+    ("waiting_parts", "resolve_without_visit", "agent", workflow.REFUSED_STATUS),
     ("resolved", "resolve_without_visit", "agent", workflow.REFUSED_STATUS),
     ("closed", "resolve_without_visit", "agent", workflow.REFUSED_STATUS),
     ("new", "resolve_without_visit", "engineer", workflow.REFUSED_ROLE),
+    ("triaged", "resolve_without_visit", "engineer", workflow.REFUSED_ROLE),
+    ("assigned", "resolve_without_visit", "customer", workflow.REFUSED_ROLE),
+    ("resolved", "auto_close", "agent", workflow.REFUSED_ROLE),
+    ("closed", "reopen", "agent", workflow.REFUSED_ROLE),
+    ("resolved", "reopen", "customer", workflow.REFUSED_STATUS),
+    ("cancelled", "reopen", "customer", workflow.REFUSED_STATUS),
     ("new", "resolve_without_visit", "customer", workflow.REFUSED_ROLE),
     ("closed", "transfer", "agent", workflow.REFUSED_STATUS),
     ("resolved", "transfer", "agent", workflow.REFUSED_STATUS),
@@ -189,11 +202,18 @@ def test_desk_work_refused(status, action, role, reason):
     ("assigned", "log_remote", "engineer", "remote", "in_progress"),
     ("in_progress", "log_remote", "agent", "remote", "in_progress"),
     ("reopened", "log_remote", "agent", "remote", "in_progress"),
-    ("in_progress", "resolve_remote", "agent", "remote", "resolved"),
-    ("in_progress", "resolve_remote", "engineer", "remote", "resolved"),
-    ("resolved", "confirm_fix", "customer", "remote", "closed"),
-    ("resolved", "not_fixed", "customer", "remote", "reopened"),
+    # ... and the fix is resolved without a visit, by the desk or the assigned engineer, in any status before
+    # the hand-over; the customer confirms, says it is not solved, or it closes by itself.
+    ("in_progress", "resolve_without_visit", "agent", "remote", "resolved"),
+    ("in_progress", "resolve_without_visit", "engineer", "remote", "resolved"),
+    ("assigned", "resolve_without_visit", "engineer", "remote", "resolved"),
+    ("assigned", "resolve_without_visit", "engineer", "onsite", "resolved"),  # a consultation answered by phone
+    ("reopened", "resolve_without_visit", "engineer", "depot", "resolved"),
+    ("resolved", "confirm_resolution", "customer", "remote", "closed"),
+    ("resolved", "not_resolved", "customer", "remote", "reopened"),
     ("resolved", "auto_close", "system", "remote", "closed"),
+    ("resolved", "auto_close", "system", None, "closed"),
+    ("closed", "reopen", "customer", "remote", "reopened"),
     # Depot: the workshop receives the unit and repairs it with the on-site forms.
     ("assigned", "receive_unit", "engineer", "depot", "in_progress"),
     ("reopened", "receive_unit", "engineer", "depot", "in_progress"),
@@ -217,19 +237,21 @@ def test_the_paths_of_each_mode(status, action, role, mode, target):
     ("in_progress", "resolve", "engineer", "remote", True, "service mode"),
     ("triaged", "log_remote", "agent", "onsite", True, "service mode"),
     ("triaged", "log_remote", "agent", None, True, "service mode"),
-    ("in_progress", "resolve_remote", "agent", "depot", True, "service mode"),
-    ("resolved", "confirm_fix", "customer", "onsite", True, "service mode"),
-    ("resolved", "auto_close", "system", "depot", True, "service mode"),
+    ("in_progress", "resolve_without_visit", "agent", "depot", True, "service mode"),
+    ("in_progress", "resolve_without_visit", "engineer", "onsite", True, "service mode"),
     ("assigned", "receive_unit", "engineer", "onsite", True, "service mode"),
     ("assigned", "receive_unit", "engineer", "depot", False, "assigned engineer"),
     ("assigned", "log_remote", "engineer", "remote", False, "assigned engineer"),
-    ("resolved", "confirm_fix", "agent", "remote", True, "role"),
+    ("resolved", "confirm_resolution", "agent", "remote", True, "role"),
     ("resolved", "auto_close", "agent", "remote", True, "role"),
-    ("in_progress", "resolve_remote", "customer", "remote", True, "role"),
+    ("in_progress", "resolve_without_visit", "customer", "remote", True, "role"),
+    ("in_progress", "resolve_without_visit", "engineer", "remote", False, "assigned engineer"),
+    ("assigned", "resolve_without_visit", "engineer", "remote", False, "assigned engineer"),
     ("new", "log_remote", "agent", "remote", True, "status"),
     ("resolved", "change_mode", "agent", "remote", True, "status"),
     ("closed", "change_mode", "agent", "remote", True, "status"),
-    ("in_progress", "change_mode", "engineer", "remote", True, "role"),
+    ("in_progress", "change_mode", "engineer", "remote", False, "assigned engineer"),
+    ("in_progress", "change_mode", "customer", "remote", True, "role"),
 ])
 def test_mode_refusals_say_why(status, action, role, mode, is_assignee, reason):
     with pytest.raises(TransitionRefused) as refused:

@@ -154,3 +154,86 @@ def test_the_packing_note_has_the_service_points_address(app, login_as):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "张江路" in text and "Packing Note" in text
+
+
+def ready_for_pickup(app, login_as):
+    """A depot repair received, repaired on the bench and handed over to acceptance, waiting at the service point."""
+    ticket_id, agent, point_id = depot_ticket(app, login_as)
+    with app.app_context():
+        engineer_id = db.session.scalar(db.select(User.id).where(User.email == "engineer@example.com"))
+        version = db.session.get(Ticket, ticket_id).version
+    agent.post_form(f"/desk/tickets/{ticket_id}/assign", {"engineer_id": engineer_id, "version": version})
+    login_as("engineer").post_form(f"/m/jobs/{ticket_id}/receive", {"serial": "DP-1001", "condition": "外壳完好"})
+    with app.test_request_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        eng = db.session.get(User, engineer_id)
+        fieldwork.record_inspection(ticket, eng, findings="电源板保险丝熔断")
+        fieldwork.record_work(ticket, eng, work_done="更换保险丝", labour_minutes=20, parts=[],
+                              today=datetime.now(UTC).date())
+        fieldwork.hand_over(ticket, eng)
+        db.session.commit()
+    agent = login_as("agent")
+    agent.post_form(f"/desk/tickets/{ticket_id}/parcels/out", {"method": "service_point",
+                                                                "service_point_id": str(point_id)})
+    with app.app_context():
+        code = db.session.scalar(db.select(Parcel.pickup_code).where(Parcel.direction == "out"))
+    return ticket_id, agent, code
+
+
+def _picked_up(app, ticket_id):
+    with app.app_context():
+        return db.session.scalar(db.select(Parcel.received_at).where(Parcel.ticket_id == ticket_id,
+                                                                     Parcel.direction == "out"))
+
+
+def test_the_pick_up_code_is_checked_at_the_hand_over_then_the_customer_signs(app, login_as, client):
+    from tests.web.test_remote_acceptance import create_link, link_path, sign
+    ticket_id, agent, code = ready_for_pickup(app, login_as)
+    panel = agent.get(f"/desk/tickets/{ticket_id}/part/depot", headers=EN).get_data(as_text=True)
+    assert 'id="pickup-form"' in panel and "Record the way back" not in panel
+    wrong_code = "000000" if code != "000000" else "111111"
+    wrong = agent.post_form(f"/desk/tickets/{ticket_id}/pickup", {"code": wrong_code}, htmx=True, headers=EN)
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "does not match" in html and "4 tries left" in html
+    assert f'value="{wrong_code}"' in html  # kept as typed
+    assert _picked_up(app, ticket_id) is None
+    with app.app_context():
+        assert not db.session.scalars(db.select(TicketEvent).where(TicketEvent.kind == "picked_up")).all()
+    ok = agent.post_form(f"/desk/tickets/{ticket_id}/pickup", {"code": f" {code[:3]} {code[3:]} "}, htmx=True,
+                         headers=EN)
+    assert ok.status_code == 200 and 'data-pickup="done"' in ok.get_data(as_text=True)
+    assert _picked_up(app, ticket_id) is not None
+    # Once only: nothing waits for pick-up any more.
+    assert agent.post_form(f"/desk/tickets/{ticket_id}/pickup", {"code": code}, htmx=True).status_code == 409
+    # The customer signs the acceptance through the link, on their phone at the counter or later.
+    done = sign(client, link_path(create_link(agent, ticket_id)))
+    assert done.status_code == 200
+    with app.app_context():
+        assert db.session.get(Ticket, ticket_id).status == "closed"
+    page = login_as("customer").get(f"/my/tickets/{ticket_id}", headers=EN).get_data(as_text=True)
+    assert "You picked your unit up" in page
+
+
+def test_wrong_pick_up_codes_are_limited(app, login_as):
+    app.config["PICKUP_CODE_TRIES"] = 3
+    ticket_id, agent, code = ready_for_pickup(app, login_as)
+    wrong_code = "000000" if code != "000000" else "111111"
+    for left in (2, 1, 0):
+        wrong = agent.post_form(f"/desk/tickets/{ticket_id}/pickup", {"code": wrong_code}, htmx=True, headers=EN)
+        assert wrong.status_code == 422 and f"{left} tr" in wrong.get_data(as_text=True)
+    locked = agent.post_form(f"/desk/tickets/{ticket_id}/pickup", {"code": code}, htmx=True, headers=EN)
+    assert locked.status_code == 429 and "locked" in locked.get_data(as_text=True)
+    assert _picked_up(app, ticket_id) is None
+
+
+def test_no_hand_over_before_the_repair_is_finished(app, login_as):
+    ticket_id, agent, _point = depot_ticket(app, login_as)
+    assert agent.post_form(f"/desk/tickets/{ticket_id}/pickup", {"code": "123456"}, htmx=True).status_code == 409
+
+
+def test_only_the_desk_hands_over(app, login_as):
+    ticket_id, _agent, code = ready_for_pickup(app, login_as)
+    for role in ("engineer", "customer", "backoffice"):
+        response = login_as(role).post_form(f"/desk/tickets/{ticket_id}/pickup", {"code": code})
+        assert response.status_code in (302, 403)
+    assert _picked_up(app, ticket_id) is None

@@ -71,7 +71,7 @@ def test_resolve_a_consultation_without_a_visit_tells_the_customer(app, login_as
     ticket_id = make_ticket(app, status="triaged")
     with app.app_context():
         version = _ticket(app, ticket_id).version
-    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-remotely", {
+    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-without-visit", {
         "summary": "电话指导客户恢复出厂设置,设备已正常开机", "version": version}, headers=EN)
     assert response.status_code == 302
     with app.app_context():
@@ -89,7 +89,7 @@ def test_resolve_without_a_visit_is_refused_once_someone_works_on_site_or_it_is_
     ticket_id = make_ticket(app, status=status)
     with app.app_context():
         version = _ticket(app, ticket_id).version
-    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-remotely", {
+    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-without-visit", {
         "summary": "电话指导客户恢复出厂设置", "version": version}, htmx=True, headers=EN)
     assert response.status_code == 409
     with app.app_context():
@@ -98,7 +98,7 @@ def test_resolve_without_a_visit_is_refused_once_someone_works_on_site_or_it_is_
 
 def test_resolve_on_an_older_page_is_refused(app, login_as):
     ticket_id = make_ticket(app, status="triaged")
-    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-remotely", {
+    response = login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-without-visit", {
         "summary": "电话指导客户恢复出厂设置", "version": 1}, htmx=True, headers=EN)
     assert response.status_code == 409 and "电话指导客户恢复出厂设置" in response.get_data(True)
 
@@ -187,7 +187,7 @@ def test_merge_refuses_a_closed_original_or_itself(app, login_as):
         assert _ticket(app, duplicate).status == "new"
 
 
-@pytest.mark.parametrize("path", ["notes", "resolve-remotely", "transfer", "links", "merge", "visits"])
+@pytest.mark.parametrize("path", ["notes", "resolve-without-visit", "transfer", "links", "merge", "visits"])
 @pytest.mark.parametrize("role", ["engineer", "backoffice", "customer"])
 def test_only_the_desk_works_a_ticket(app, login_as, path, role):
     ticket_id = make_ticket(app, status="triaged")
@@ -199,17 +199,17 @@ def test_only_the_desk_works_a_ticket(app, login_as, path, role):
         assert _ticket(app, ticket_id).status == "triaged" and _events(ticket_id, "note") == []
 
 
-def _resolve_remotely(app, login_as, status="triaged") -> int:
+def _resolve_without_visit(app, login_as, status="triaged") -> int:
     ticket_id = make_ticket(app, status=status)
     with app.app_context():
         version = _ticket(app, ticket_id).version
-    login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-remotely", {
+    login_as("agent").post_form(f"/desk/tickets/{ticket_id}/resolve-without-visit", {
         "summary": "电话指导客户恢复出厂设置,设备已正常开机", "version": version})
     return ticket_id
 
 
 def test_the_customer_confirms_a_resolution_without_a_visit(app, login_as):
-    ticket_id = _resolve_remotely(app, login_as)
+    ticket_id = _resolve_without_visit(app, login_as)
     customer = login_as("customer")
     page = customer.get(f"/my/tickets/{ticket_id}", headers=EN).get_data(True)
     assert 'id="confirm-resolution"' in page and 'id="sign-remotely"' not in page
@@ -223,7 +223,7 @@ def test_the_customer_confirms_a_resolution_without_a_visit(app, login_as):
 
 
 def test_the_customer_says_it_is_not_solved_and_it_reopens(app, login_as):
-    ticket_id = _resolve_remotely(app, login_as)
+    ticket_id = _resolve_without_visit(app, login_as)
     customer = login_as("customer")
     empty = customer.post_form(f"/my/tickets/{ticket_id}/not-resolved", {"reason": ""}, headers=EN)
     assert empty.status_code == 422
@@ -247,7 +247,7 @@ def test_after_a_visit_the_customer_signs_instead_of_clicking(app, login_as):
 
 
 def test_another_customer_cannot_confirm(app, login_as, client):
-    ticket_id = _resolve_remotely(app, login_as)
+    ticket_id = _resolve_without_visit(app, login_as)
     client.login(*make_other_customer_login(app))
     other = client
     assert other.post_form(f"/my/tickets/{ticket_id}/confirm-resolution").status_code in (403, 404)
