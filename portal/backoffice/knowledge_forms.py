@@ -1,13 +1,14 @@
 """The knowledge article form."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.web.fields import strip, to_choices
 
 
 class ArticleForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(min=4, max=200)])
     body = TextAreaField(_l("Answer (Markdown)"), filters=[strip], validators=[DataRequired(), Length(max=20000)],
                          description=_l("**bold**, lists with -, numbered steps with 1., links [text](https://…)"))

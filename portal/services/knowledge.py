@@ -3,7 +3,7 @@ the articles kept by supervisors, published or draft."""
 from portal.domain import knowledge, search
 from portal.extensions import db
 from portal.models import KnowledgeArticle
-from portal.services import security_log
+from portal.services import check_fresh, security_log
 
 MAX_TEXT = 1000  # what is read of the description: the start says what the problem is
 
@@ -37,9 +37,10 @@ def articles(query: str | None, number: int, size: int) -> tuple[list[KnowledgeA
     return list(rows[:size]), len(rows) > size
 
 
-def save_article(article: KnowledgeArticle | None, data: dict, by) -> KnowledgeArticle:
+def save_article(article: KnowledgeArticle | None, data: dict, by, seen: str | None = None) -> KnowledgeArticle:
     """Create or change an article (published or draft); the security log keeps what changed, the body as its
     length before and after rather than the text."""
+    check_fresh(article, ARTICLE_FIELDS, seen)
     def summary(a):
         return {f: getattr(a, f) for f in ARTICLE_FIELDS if f != "body"} | {"body_length": len(a.body or "")}
 
