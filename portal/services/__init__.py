@@ -8,7 +8,8 @@ from portal.domain import stale
 
 ORDER = (
     # Plumbing that knows no other service.
-    "localtime", "charts", "exports", "presence", "storage", "images", "tokens", "security_log", "jobs", "mailer",
+    "localtime", "charts", "exports", "presence", "storage", "images", "ticket_files", "tokens", "security_log", "jobs",
+    "mailer",
     "visit_calendar", "knowledge", "routing", "coverage", "documents", "customer_data", "customers", "tiers",
     "customer_records", "catalogue", "price_lists", "organisation", "imports",
     # Loyalty points: a ledger that knows no ticket use case.
