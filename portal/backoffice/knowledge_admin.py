@@ -32,8 +32,7 @@ def knowledge_list():
 def _form(article=None) -> ArticleForm:
     form = ArticleForm(obj=article)
     known = dict.fromkeys([*labels.PRODUCT_CATEGORY, *catalogue.categories()])
-    form.product_category.choices = to_choices([("", _("Every product"))] + [(c, labels.PRODUCT_CATEGORY.get(c, c))
-                                                                            for c in known])
+    form.product_categories.choices = to_choices([(c, labels.PRODUCT_CATEGORY.get(c, c)) for c in known])
     return form
 
 

@@ -11,7 +11,7 @@ from portal.models.fieldwork import Diagnosis, Inspection, Loaner, PartUsage, Vi
 from portal.models.follow_up import FollowUpTask, Survey
 from portal.models.idempotency import IdempotencyRecord
 from portal.models.inbox import InboxItem, MessagePreference, MessageText, WechatLink
-from portal.models.knowledge import KnowledgeArticle
+from portal.models.knowledge import KnowledgeArticle, KnowledgeArticleCategory
 from portal.models.label import PhoneCheck
 from portal.models.mail import OutgoingMail
 from portal.models.notification import Notification, OutboxMessage
@@ -47,6 +47,7 @@ __all__ = [
     "ChecklistTemplate", "ConsentEvent", "Contact", "Customer", "CustomerAddress", "CustomerCheckIn",
     "CustomerTier", "DefectFlag", "Department", "DepotReceipt", "Diagnosis", "Document", "EntitlementDecision",
     "FollowUpTask", "IdempotencyRecord", "InboxItem", "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner",
+    "KnowledgeArticleCategory",
     "MaintenancePlan", "MemberDay", "MessagePreference", "MessageText", "MeterReading", "MonthlyReport",
     "Notification", "OutboxMessage", "OutgoingMail", "Parcel", "Part", "PartUsage", "Payment", "PhoneCheck",
     "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "QueuedTask", "Quote",
