@@ -10,6 +10,7 @@ from portal.models.document import Document
 from portal.models.fieldwork import Diagnosis, Inspection, Loaner, PartUsage, Visit, WorkRecord
 from portal.models.follow_up import FollowUpTask, Survey
 from portal.models.idempotency import IdempotencyRecord
+from portal.models.import_run import ImportRun
 from portal.models.inbox import InboxItem, MessagePreference, MessageText, WechatLink
 from portal.models.knowledge import KnowledgeArticle, KnowledgeArticleCategory
 from portal.models.label import PhoneCheck
@@ -47,7 +48,7 @@ __all__ = [
     "ChecklistTemplate", "ConsentEvent", "Contact", "Customer", "CustomerAddress", "CustomerCheckIn",
     "CustomerTier", "DefectFlag", "Department", "DepotReceipt", "Diagnosis", "Document", "EntitlementDecision",
     "FollowUpTask", "IdempotencyRecord", "InboxItem", "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner",
-    "KnowledgeArticleCategory",
+    "ImportRun", "KnowledgeArticleCategory",
     "MaintenancePlan", "MemberDay", "MessagePreference", "MessageText", "MeterReading", "MonthlyReport",
     "Notification", "OutboxMessage", "OutgoingMail", "Parcel", "Part", "PartUsage", "Payment", "PhoneCheck",
     "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "QueuedTask", "Quote",

@@ -12,6 +12,7 @@ ORDER = (
     "mailer",
     "visit_calendar", "knowledge", "routing", "coverage", "documents", "customer_data", "customers", "tiers",
     "customer_records", "catalogue", "price_lists", "organisation", "imports",
+    "import_runs",
     # Loyalty points: a ledger that knows no ticket use case.
     "points",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.

@@ -1,10 +1,11 @@
 """Background work on the task queue (portal.tasks.queue): batch printing, the SLA sweep, message delivery,
 progress reminders, the satisfaction call-back, loyalty points' expiry, account managers' check-ins, proactive
-service, the dashboard's figures, the monthly report, closing remote fixes nobody answered. Each task commits its
-own progress (use cases only flush); importing this package registers every handler."""
+service, the dashboard's figures, the monthly report, large master-data imports, closing remote fixes nobody
+answered. Each task commits its own progress (use cases only flush); importing this package registers every handler."""
 from portal.tasks import (
     account_care,
     callbacks,
+    imports,
     mail,
     monthly,
     points,
@@ -17,5 +18,5 @@ from portal.tasks import (
     stats,
 )
 
-__all__ = ["account_care", "callbacks", "mail", "monthly", "points", "print_jobs", "proactive", "progress", "queue",
-           "remote", "sla", "stats"]
+__all__ = ["account_care", "callbacks", "imports", "mail", "monthly", "points", "print_jobs", "proactive", "progress",
+           "queue", "remote", "sla", "stats"]
