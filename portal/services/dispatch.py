@@ -131,15 +131,19 @@ def board(start: date) -> Board:
                  unassigned_total=total, workload=open_workload([e.id for e in engineers]))
 
 
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
 
 
 def working_hours(engineer: User) -> str:
-    """周一至周五 08:30–17:30 style, from the profile; empty when not set."""
+    """"Mon–Fri 08:30–17:30" (周一–周五), or the days listed when they do not follow on; empty when not set."""
     if not (engineer.work_days or engineer.work_start):
         return ""
-    days = "".join("周" + WEEKDAYS[int(d) - 1] for d in sorted(engineer.work_days or "1234567"))
-    return f"{days} {engineer.work_start or '00:00'}–{engineer.work_end or '24:00'}"
+    days = sorted({int(d) for d in engineer.work_days or "1234567"})
+    if len(days) >= 3 and days == list(range(days[0], days[-1] + 1)):
+        shown = f"{WEEKDAYS[days[0] - 1]}–{WEEKDAYS[days[-1] - 1]}"
+    else:
+        shown = " ".join(str(WEEKDAYS[d - 1]) for d in days)
+    return f"{shown} {engineer.work_start or '00:00'}–{engineer.work_end or '24:00'}"
 
 
 def off_slots(board: "Board") -> dict[tuple[int, date], list[time]]:
