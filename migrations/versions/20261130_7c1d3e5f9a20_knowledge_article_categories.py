@@ -17,7 +17,20 @@ branch_labels = None
 depends_on = None
 
 
+def _table():
+    return sa.table('knowledge_article_category', sa.column('article_id', sa.Integer()),
+                    sa.column('category', sa.String()))
+
+
 def upgrade():
+    # Read first: on SQLite the batch below recreates knowledge_article, and dropping the old copy would cascade
+    # into rows that already pointed at it.
+    rows = op.get_bind().execute(sa.text(
+        "SELECT id, product_category FROM knowledge_article WHERE product_category IS NOT NULL "
+        "AND product_category <> ''")).all()
+    with op.batch_alter_table('knowledge_article', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_knowledge_article_product_category'))
+        batch_op.drop_column('product_category')
     op.create_table(
         'knowledge_article_category',
         sa.Column('article_id', sa.Integer(), nullable=False),
@@ -29,21 +42,20 @@ def upgrade():
     )
     with op.batch_alter_table('knowledge_article_category', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_knowledge_article_category_category'), ['category'], unique=False)
-    op.execute("INSERT INTO knowledge_article_category (article_id, category) "
-               "SELECT id, product_category FROM knowledge_article WHERE product_category IS NOT NULL "
-               "AND product_category <> ''")
-    with op.batch_alter_table('knowledge_article', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_knowledge_article_product_category'))
-        batch_op.drop_column('product_category')
+    if rows:
+        op.bulk_insert(_table(), [{"article_id": i, "category": c} for i, c in rows])
 
 
 def downgrade():
-    with op.batch_alter_table('knowledge_article', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('product_category', sa.String(length=60), nullable=True))
-        batch_op.create_index(batch_op.f('ix_knowledge_article_product_category'), ['product_category'], unique=False)
     # An article in several categories keeps one of them (the first by name).
-    op.execute("UPDATE knowledge_article SET product_category = (SELECT MIN(c.category) FROM "
-               "knowledge_article_category c WHERE c.article_id = knowledge_article.id)")
+    first = op.get_bind().execute(sa.text(
+        "SELECT article_id, MIN(category) FROM knowledge_article_category GROUP BY article_id")).all()
     with op.batch_alter_table('knowledge_article_category', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_knowledge_article_category_category'))
     op.drop_table('knowledge_article_category')
+    with op.batch_alter_table('knowledge_article', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('product_category', sa.String(length=60), nullable=True))
+        batch_op.create_index(batch_op.f('ix_knowledge_article_product_category'), ['product_category'], unique=False)
+    for article_id, category in first:
+        op.execute(sa.text("UPDATE knowledge_article SET product_category = :c WHERE id = :i")
+                   .bindparams(c=category, i=article_id))
