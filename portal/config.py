@@ -108,6 +108,11 @@ class Config:
     # A request may carry several phone photos; each file is checked again on its own.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024
     MAX_IMAGE_BYTES = 10 * 1024 * 1024
+    # Files the desk adds to notes and replies (checked by content: an mp4's ftyp box, a PDF that pypdf reads).
+    MAX_VIDEO_BYTES = int(os.environ.get("MAX_VIDEO_MB", "20")) * 1024 * 1024
+    MAX_PDF_BYTES = 10 * 1024 * 1024
+    # Master-data files with more valid rows than this are imported on the task queue, with a progress bar.
+    IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "500"))
     # Files in one submission: each is decoded and re-encoded, so their number is capped too.
     MAX_UPLOAD_FILES = int(os.environ.get("MAX_UPLOAD_FILES", "10"))
     MAX_IMAGE_EDGE = 1600

@@ -55,6 +55,7 @@ class ChecklistItemForm(Form):
 
 
 class ChecklistForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     category = StringField(_l("Product category"), filters=[strip], validators=[DataRequired(), Length(max=60)],
                            description=_l("The models of this category use the checklist, e.g. display"))
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])

@@ -6,12 +6,13 @@ from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
 from portal.backoffice.catalogue_forms import ChecklistForm
+from portal.backoffice.stale_forms import open_on, refusal
 from portal.domain.roles import SUPERVISORS
 from portal.extensions import db
 from portal.models import ChecklistTemplate
 from portal.services import catalogue
 from portal.web.access import roles_required
-from portal.web.forms import refused, saved, submit
+from portal.web.forms import saved, submit
 from portal.web.render import render
 
 BLANK_ROWS = 3
@@ -53,8 +54,10 @@ def checklist_edit(template_id: int | None):
         abort(404)
     form = _form(template)
     if request.method == "GET":
+        open_on(form, template, catalogue.CHECKLIST_FIELDS)
         return _page(form, template)
     return submit(form, lambda f: catalogue.save_checklist(
-        template, category=f.category.data, name=f.name.data, rows=[row.data for row in f.items], by=current_user),
+        template, category=f.category.data, name=f.name.data, rows=[row.data for row in f.items], by=current_user,
+        seen=f.seen.data),
         done=lambda t: saved(_("Checklist %(name)s saved.", name=t.name), url_for("backoffice.checklist_list")),
-        again=lambda status, error: refused(form, status, lambda code: _page(form, template, code)))
+        again=refusal(form, lambda code: _page(form, template, code)))

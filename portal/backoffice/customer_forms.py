@@ -22,6 +22,7 @@ class CustomerForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Phone"), filters=[strip], validators=[Optional(), Length(max=40)],
                         description=_l("Mobile or landline with area code, with or without +86"))
@@ -30,6 +31,7 @@ class ContactForm(FlaskForm):
 
 
 class SiteForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     label = StringField(_l("Name of the place"), filters=[strip], validators=[DataRequired(), Length(max=60)],
                         description=_l("For example: head office, plant 2, home"))
     address = StringField(_l("Address"), filters=[strip], validators=[DataRequired(), Length(max=300)])

@@ -120,12 +120,19 @@ def contact_edit(customer_id: int, contact_id: int | None):
     contact = _contact(customer, contact_id) if contact_id else None
     form = ContactForm(obj=contact)
     if request.method == "GET":
+        open_on(form, contact, customer_records.CONTACT_FIELDS)
         return _contact_page(form, customer, contact)
+
+    def again(status, error):
+        show_changes(form, error)
+        return refused(form, status, lambda code: _contact_page(form, customer, contact, code), error)
+
     return submit(form, lambda f: customer_records.save_contact(
-        customer, contact, {"name": f.name.data, "phone": f.phone.data, "email": f.email.data}, current_user),
+        customer, contact, {"name": f.name.data, "phone": f.phone.data, "email": f.email.data}, current_user,
+        seen=f.seen.data),
         done=lambda c: saved(_("Contact %(name)s saved.", name=c.name),
                              url_for("backoffice.customer_detail", customer_id=customer.id)),
-        again=lambda status, error: refused(form, status, lambda code: _contact_page(form, customer, contact, code)))
+        again=again)
 
 
 @bp.post("/customers/<int:customer_id>/contacts/<int:contact_id>/active")
@@ -155,12 +162,18 @@ def site_edit(customer_id: int, site_id: int | None):
         abort(404)
     form = SiteForm(obj=site)
     if request.method == "GET":
+        open_on(form, site, customer_records.SITE_FIELDS)
         return _site_page(form, customer, site)
+
+    def again(status, error):
+        show_changes(form, error)
+        return refused(form, status, lambda code: _site_page(form, customer, site, code), error)
+
     return submit(form, lambda f: customer_records.save_site(
         customer, site, {"label": f.label.data, "address": f.address.data, "is_default": f.is_default.data},
-        current_user),
+        current_user, seen=f.seen.data),
         done=lambda s: saved(_("Address saved."), url_for("backoffice.customer_detail", customer_id=customer.id)),
-        again=lambda status, error: refused(form, status, lambda code: _site_page(form, customer, site, code)))
+        again=again)
 
 
 def _unit_page(form, customer, unit, status=200):

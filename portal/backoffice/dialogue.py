@@ -35,7 +35,7 @@ QUOTE_ERRORS = {
 @roles_required(*DESK)
 def ask_customer(ticket_id: int):
     return ticket_post(ticket_id, QuestionForm(), lambda ticket, f: service.ask_customer(
-        ticket, current_user, question=f.question.data), anchor=ANCHOR,
+        ticket, current_user, question=f.question.data, files=request.files.getlist(f.files.name)), anchor=ANCHOR,
         context=lambda f: {"dialogue_forms": {"question": f}})
 
 

@@ -105,7 +105,9 @@ def board_context(start: date, form: SlotForm | None = None, start_error: str | 
     return {"board": data, "form": form, "start_error": start_error, "now": utcnow(),
             "prev_start": start - timedelta(days=dispatch_service.BOARD_DAYS),
             "next_start": start + timedelta(days=dispatch_service.BOARD_DAYS),
-            "can_dispatch": current_user.role in SUPERVISORS, "slots": dispatch_service.SLOTS}
+            "can_dispatch": current_user.role in SUPERVISORS, "slots": dispatch_service.SLOTS,
+            "off": dispatch_service.off_slots(data),
+            "hours": {e.id: dispatch_service.working_hours(e) for e in data.engineers}}
 
 
 @bp.get("/dispatch")

@@ -123,6 +123,8 @@ class UpdateCustomerForm(FlaskForm):
 class QuestionForm(FlaskForm):
     question = TextAreaField(_l("Question to the customer"), filters=[strip],
                              validators=[DataRequired(), Length(min=2, max=1000)])
+    files = MultipleFileField(_l("Attachments for the customer"),
+                              description=_l("Photos, MP4 videos or PDFs; the customer can open them"))
 
 
 class QuoteForm(FlaskForm):
@@ -144,7 +146,8 @@ class CallbackForm(FlaskForm):
 class NoteForm(FlaskForm):
     body = TextAreaField(_l("Internal note"), filters=[strip], validators=[DataRequired(), Length(min=2, max=5000)],
                          description=_l("Seen by staff only"))
-    photos = MultipleFileField(_l("Photos"))
+    photos = MultipleFileField(_l("Photos, videos, PDFs"),
+                               description=_l("Photos, short MP4 videos or PDFs; staff only"))
 
 
 class ResolutionForm(FlaskForm):

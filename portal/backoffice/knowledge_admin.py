@@ -7,13 +7,14 @@ from flask_login import current_user
 from portal import labels
 from portal.backoffice.blueprint import bp
 from portal.backoffice.knowledge_forms import ArticleForm
+from portal.backoffice.stale_forms import open_on, refusal
 from portal.domain.roles import SUPERVISORS
 from portal.extensions import db
 from portal.models import KnowledgeArticle
 from portal.services import catalogue, knowledge
 from portal.web.access import roles_required
 from portal.web.fields import to_choices
-from portal.web.forms import refused, saved, submit
+from portal.web.forms import saved, submit
 from portal.web.render import render
 
 PAGE_SIZE = 25
@@ -31,8 +32,7 @@ def knowledge_list():
 def _form(article=None) -> ArticleForm:
     form = ArticleForm(obj=article)
     known = dict.fromkeys([*labels.PRODUCT_CATEGORY, *catalogue.categories()])
-    form.product_category.choices = to_choices([("", _("Every product"))] + [(c, labels.PRODUCT_CATEGORY.get(c, c))
-                                                                            for c in known])
+    form.product_categories.choices = to_choices([(c, labels.PRODUCT_CATEGORY.get(c, c)) for c in known])
     return form
 
 
@@ -49,8 +49,9 @@ def article_edit(article_id: int | None):
         abort(404)
     form = _form(article)
     if request.method == "GET":
+        open_on(form, article, knowledge.ARTICLE_FIELDS)
         return _page(form, article)
     return submit(form, lambda f: knowledge.save_article(
-        article, {name: f[name].data for name in knowledge.ARTICLE_FIELDS}, current_user),
+        article, {name: f[name].data for name in knowledge.ARTICLE_FIELDS}, current_user, seen=f.seen.data),
         done=lambda a: saved(_("Article saved."), url_for("backoffice.article_edit", article_id=a.id)),
-        again=lambda status, error: refused(form, status, lambda code: _page(form, article, code)))
+        again=refusal(form, lambda code: _page(form, article, code)))

@@ -1,7 +1,7 @@
 """Supervisors import master data from CSV or XLSX (upload, preview with the reason for each bad row, then
 the valid rows in one transaction) and export it in the same columns: `kind` is "parts" (the parts
 catalogue) or "customers" (customers with their contacts)."""
-from flask import Response, request, session, url_for
+from flask import Response, abort, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,7 +11,9 @@ from flask_wtf.file import FileField
 from portal.backoffice.blueprint import bp
 from portal.domain import tabular
 from portal.domain.roles import SUPERVISORS
-from portal.services import ServiceError, imports
+from portal.extensions import db
+from portal.models import ImportRun
+from portal.services import ServiceError, import_runs, imports
 from portal.services.storage import read_bytes, store_bytes
 from portal.web.access import roles_required
 from portal.web.forms import ButtonForm, refused, saved, submit
@@ -96,7 +98,7 @@ def master_import(kind: str):
         data = upload.read()
         checked = _read(kind, upload.filename, data)
         key, _digest = store_bytes(data, ".import")
-        session[f"{kind}_import"] = {"key": key, "name": upload.filename[:200]}
+        session[f"{kind}_import"] = {"key": key, "name": upload.filename[:200], "valid": len(checked.valid)}
         return checked
 
     return submit(form, preview, done=lambda checked: _page(kind, form, checked),
@@ -113,17 +115,37 @@ def master_import_confirm(kind: str):
     def run(_f):
         if not pending:
             raise ServiceError(_("Upload the file again: the preview is no longer there."))
+        if import_runs.in_background(pending.get("valid", 0)):  # a large file: on the task queue, with progress
+            return import_runs.start(kind, pending["name"], pending["key"], pending["valid"], current_user)
         checked = _read(kind, pending["name"], read_bytes(pending["key"]))
         return KINDS[kind][1](checked.valid, current_user)
 
-    def done(counts):
+    def done(result):
         session.pop(f"{kind}_import", None)
+        if isinstance(result, ImportRun):
+            return redirect(url_for("backoffice.import_run", run_id=result.id))
         endpoint, args = BACK[kind]
-        return saved(DONE[kind] % {"created": counts[0], "updated": counts[1]}, url_for(endpoint, **args))
+        return saved(DONE[kind] % {"created": result[0], "updated": result[1]}, url_for(endpoint, **args))
 
     return submit(form, run, done=done,
                   again=lambda status, error: refused(form, status, lambda code: _page(
                       kind, UploadForm(formdata=None), None, code, confirm=form), error))
+
+
+@bp.get("/admin/import/runs/<int:run_id>")
+@roles_required(*SUPERVISORS)
+def import_run(run_id: int):
+    """A background import's progress: the page, and the fragment htmx polls (the run by its key and a small
+    file) until it is done or failed."""
+    run = db.session.get(ImportRun, run_id)
+    if run is None:
+        abort(404)
+    done, total = import_runs.progress(run)
+    endpoint, args = BACK[run.kind]
+    return render("backoffice/import_run.html", "backoffice/_import_run.html", run=run, done=done, total=total,
+                  title=TITLES[run.kind], back=url_for(endpoint, **args),
+                  summary=DONE[run.kind] % {"created": run.created, "updated": run.updated}
+                  if run.state == "done" else None)
 
 
 @bp.get(f"/admin/export/{KIND}.<any(csv, xlsx):fmt>")

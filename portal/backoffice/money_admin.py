@@ -7,13 +7,14 @@ from flask_login import current_user
 
 from portal.backoffice.blueprint import bp
 from portal.backoffice.money_forms import ContractForm, PriceListForm, serial_list
+from portal.backoffice.stale_forms import open_on, refusal
 from portal.domain.roles import ADMINS
 from portal.extensions import db
 from portal.models import Customer, PriceList, ProductModel, ServiceContract
 from portal.services import price_lists
 from portal.web.access import roles_required
 from portal.web.fields import to_choices
-from portal.web.forms import refused, saved, submit
+from portal.web.forms import saved, submit
 from portal.web.render import render
 
 
@@ -41,10 +42,10 @@ def _save_price_list(form, record):
     def use_case(f):
         data = {name: f[name].data for name in price_lists.PRICE_FIELDS}
         data["callout_zones"] = {k: v[0] for k, v in data["callout_zones"].items()}
-        return price_lists.save_price_list(record, data, current_user)
+        return price_lists.save_price_list(record, data, current_user, seen=f.seen.data)
     return submit(form, use_case,
                   done=lambda r: saved(_("%(name)s saved.", name=r.name), url_for("backoffice.price_list_index")),
-                  again=lambda status, error: refused(form, status, lambda code: _price_form_page(form, record, code)))
+                  again=refusal(form, lambda code: _price_form_page(form, record, code)))
 
 
 @bp.route("/admin/price-lists/new", methods=["GET", "POST"])
@@ -59,7 +60,10 @@ def price_list_new():
 def price_list_edit(record_id: int):
     record = _get(PriceList, record_id)
     form = PriceListForm(obj=record)
-    return _price_form_page(form, record) if not form.is_submitted() else _save_price_list(form, record)
+    if not form.is_submitted():
+        open_on(form, record, price_lists.PRICE_FIELDS)
+        return _price_form_page(form, record)
+    return _save_price_list(form, record)
 
 
 CONTRACT_TITLE = _l("New service contract")
@@ -89,10 +93,10 @@ def _save_contract(form, record):
         data["serials"] = serial_list(f.serials.data)
         data["product_model_ids"] = list(f.product_model_ids.data or [])
         data["covers"] = list(f.covers.data or [])
-        return price_lists.save_contract(record, data, current_user)
+        return price_lists.save_contract(record, data, current_user, seen=f.seen.data)
     return submit(form, use_case,
                   done=lambda r: saved(_("%(name)s saved.", name=r.number), url_for("backoffice.price_list_index")),
-                  again=lambda status, error: refused(form, status, lambda code: _contract_page(form, record, code)))
+                  again=refusal(form, lambda code: _contract_page(form, record, code)))
 
 
 @bp.route("/admin/contracts/new", methods=["GET", "POST"])
@@ -107,4 +111,7 @@ def contract_new():
 def contract_edit(record_id: int):
     record = _get(ServiceContract, record_id)
     form = _contract_form(record)
-    return _contract_page(form, record) if not form.is_submitted() else _save_contract(form, record)
+    if not form.is_submitted():
+        open_on(form, record, price_lists.CONTRACT_FIELDS)
+        return _contract_page(form, record)
+    return _save_contract(form, record)

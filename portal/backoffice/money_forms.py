@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -67,6 +68,7 @@ class OptionalPriceField(PriceField):
 
 
 class PriceListForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)],
                        description=_l("e.g. 2027年服务价格表"))
     valid_from = DateField(_l("Valid from"), validators=[DataRequired()])
@@ -94,6 +96,7 @@ class PriceListForm(FlaskForm):
 
 
 class ContractForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     number = StringField(_l("Contract number"), filters=[strip], validators=[DataRequired(), Length(max=40)],
                          description=_l("e.g. SC-2026-018"))
     customer_id = SelectField(_l("Customer"), coerce=optional_int, validate_choice=False)

@@ -6,13 +6,14 @@ from flask_login import current_user
 from portal import labels
 from portal.backoffice.blueprint import bp
 from portal.backoffice.organisation_forms import DepartmentForm, EngineerProfileForm, ServicePointForm
+from portal.backoffice.stale_forms import open_on, refusal
 from portal.domain.roles import SUPERVISORS, Role
 from portal.extensions import db
 from portal.models import Department, ServicePoint, User
 from portal.services import catalogue, organisation
 from portal.web.access import roles_required
 from portal.web.fields import to_choices
-from portal.web.forms import ButtonForm, refused, saved, submit
+from portal.web.forms import ButtonForm, saved, submit
 from portal.web.render import render
 
 
@@ -40,11 +41,12 @@ def service_point_edit(point_id: int | None):
         abort(404)
     form = ServicePointForm(obj=point)
     if request.method == "GET":
+        open_on(form, point, organisation.POINT_FIELDS)
         return _point_page(form, point)
     return submit(form, lambda f: organisation.save_point(
-        point, {name: f[name].data for name in organisation.POINT_FIELDS}, current_user),
+        point, {name: f[name].data for name in organisation.POINT_FIELDS}, current_user, seen=f.seen.data),
         done=lambda p: saved(_("%(name)s saved.", name=p.name), url_for("backoffice.organisation_page")),
-        again=lambda status, error: refused(form, status, lambda code: _point_page(form, point, code)))
+        again=refusal(form, lambda code: _point_page(form, point, code)))
 
 
 @bp.post("/admin/service-points/<int:point_id>/active")
@@ -77,11 +79,12 @@ def department_edit(department_id: int | None):
         abort(404)
     form = DepartmentForm(obj=department)
     if request.method == "GET":
+        open_on(form, department, organisation.DEPARTMENT_FIELDS)
         return _department_page(form, department)
     return submit(form, lambda f: organisation.save_department(
-        department, {"code": f.code.data, "name": f.name.data}, current_user),
+        department, {"code": f.code.data, "name": f.name.data}, current_user, seen=f.seen.data),
         done=lambda d: saved(_("%(name)s saved.", name=d.name), url_for("backoffice.organisation_page")),
-        again=lambda status, error: refused(form, status, lambda code: _department_page(form, department, code)))
+        again=refusal(form, lambda code: _department_page(form, department, code)))
 
 
 def _engineer(user_id: int) -> User:
@@ -113,8 +116,9 @@ def engineer_profile(user_id: int):
     engineer = _engineer(user_id)
     form = _profile_form(engineer)
     if request.method == "GET":
+        open_on(form, engineer, organisation.PROFILE_FIELDS)
         return _profile_page(form, engineer)
     return submit(form, lambda f: organisation.save_profile(
-        engineer, {name: f[name].data for name in organisation.PROFILE_FIELDS}, current_user),
+        engineer, {name: f[name].data for name in organisation.PROFILE_FIELDS}, current_user, seen=f.seen.data),
         done=lambda e: saved(_("%(name)s saved.", name=e.name), url_for("backoffice.organisation_page")),
-        again=lambda status, error: refused(form, status, lambda code: _profile_page(form, engineer, code)))
+        again=refusal(form, lambda code: _profile_page(form, engineer, code)))

@@ -1,7 +1,7 @@
 """Forms of the service organisation: service points, departments, engineers' profiles."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -9,6 +9,7 @@ from portal.web.fields import optional_int, strip
 
 
 class ServicePointForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)],
                        description=_l("e.g. 苏州服务中心"))
     address = StringField(_l("Address"), filters=[strip], validators=[DataRequired(), Length(max=300)])
@@ -18,12 +19,14 @@ class ServicePointForm(FlaskForm):
 
 
 class DepartmentForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     code = StringField(_l("Code"), filters=[strip], validators=[
         DataRequired(), Length(max=40), Regexp(r"^[A-Za-z0-9_\-]+$", message=_l("Letters, digits, - and _ only."))])
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
 
 
 class EngineerProfileForm(FlaskForm):
+    seen = HiddenField()  # the record's fingerprint when the form was opened
     skills = SelectMultipleField(_l("Trained on (product categories)"), widget=ListWidget(prefix_label=False),
                                  option_widget=CheckboxInput(), validate_choice=False)
     region = StringField(_l("Region"), filters=[strip], validators=[Optional(), Length(max=60)],

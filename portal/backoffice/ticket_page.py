@@ -68,6 +68,9 @@ def suggestion_reasons(s: Suggestion) -> list[str]:
         reasons.append(_("knows %(what)s", what=what) if s.knows else _("not trained on %(what)s", what=what))
     if s.on_duty is not None:
         reasons.append(_("at work now") if s.on_duty else _("not at work now"))
+    if s.near is not None:
+        reasons.append(_("based in %(point)s", point=s.engineer.home_point) if s.near
+                       else _("based elsewhere: %(point)s", point=s.engineer.home_point))
     reasons.append(ngettext("%(num)d open job", "%(num)d open jobs", s.open_jobs))
     if s.same_region:
         reasons.append(_("same region: %(region)s", region=s.region))

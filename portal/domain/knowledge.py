@@ -24,7 +24,7 @@ class Candidate:
     id: int
     title: str
     keywords: str | None
-    category: str | None
+    categories: tuple[str, ...] = ()  # none: for every product
 
 
 def _keywords(raw: str | None) -> list[str]:
@@ -53,7 +53,7 @@ def score(text: str, article: Candidate, category: str | None = None) -> int:
     for term in _title_terms(article.title):
         if (term in words) if term.isascii() else (term in text):
             points += TITLE_POINTS
-    if points and category and article.category == category:
+    if points and category and category in article.categories:
         points += CATEGORY_POINTS
     return points
 

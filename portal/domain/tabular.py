@@ -214,10 +214,15 @@ def check_articles(rows: list[list[str]]) -> Checked:
             result.errors.extend(errors)
             continue
         seen.add(title)
-        result.valid.append({"title": title, "body": body, "product_category": cell("product_category")[:60] or None,
+        result.valid.append({"title": title, "body": body, "product_categories": _categories(cell("product_category")),
                              "keywords": " ".join(cell("keywords").replace("，", " ").replace(",", " ").split())[:500]
                              or None, "published": published in YES})
     return result
+
+
+def _categories(text: str) -> list[str]:
+    """Several product categories in one cell, separated by commas, 、 or spaces."""
+    return sorted({c[:60] for c in re.split(r"[\s,，、;；]+", text) if c})
 
 
 def check_units(rows: list[list[str]]) -> Checked:

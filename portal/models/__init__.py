@@ -10,6 +10,7 @@ from portal.models.document import Document
 from portal.models.fieldwork import Diagnosis, Inspection, Loaner, PartUsage, Visit, WorkRecord
 from portal.models.follow_up import FollowUpTask, Survey
 from portal.models.idempotency import IdempotencyRecord
+from portal.models.import_run import ImportRun
 from portal.models.inbox import (
     ContactPreference,
     InboundMail,
@@ -19,7 +20,7 @@ from portal.models.inbox import (
     ProviderTemplate,
     WechatLink,
 )
-from portal.models.knowledge import KnowledgeArticle
+from portal.models.knowledge import KnowledgeArticle, KnowledgeArticleCategory
 from portal.models.label import PhoneCheck
 from portal.models.mail import OutgoingMail
 from portal.models.notification import Notification, OutboxMessage
@@ -51,16 +52,16 @@ from portal.models.user import Department, User
 from portal.models.user_session import UserSession
 
 __all__ = [
-    "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "Bill", "BillLine", "Campaign", "CampaignUnit",
-    "ChecklistTemplate", "ConsentEvent", "Contact", "ContactPreference", "Customer", "CustomerAddress",
-    "CustomerCheckIn",
-    "CustomerTier", "DefectFlag", "Department", "DepotReceipt", "Diagnosis", "Document", "EntitlementDecision",
-    "FollowUpTask", "IdempotencyRecord", "InboxItem", "Inspection", "InvoiceRequest", "KnowledgeArticle", "Loaner",
-    "InboundMail", "MaintenancePlan", "MemberDay", "MessagePreference", "MessageText", "MeterReading", "MonthlyReport",
+    "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "Bill", "BillLine", "Campaign",
+    "CampaignUnit", "ChecklistTemplate", "ConsentEvent", "Contact", "ContactPreference", "Customer",
+    "CustomerAddress", "CustomerCheckIn", "CustomerTier", "DefectFlag", "Department", "DepotReceipt", "Diagnosis",
+    "Document", "EntitlementDecision", "FollowUpTask", "IdempotencyRecord", "ImportRun", "InboundMail",
+    "InboxItem", "Inspection", "InvoiceRequest", "KnowledgeArticle", "KnowledgeArticleCategory", "Loaner",
+    "MaintenancePlan", "MemberDay", "MessagePreference", "MessageText", "MeterReading", "MonthlyReport",
     "Notification", "OutboxMessage", "OutgoingMail", "Parcel", "Part", "PartUsage", "Payment", "PhoneCheck",
-    "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "ProviderTemplate", "QueuedTask",
-    "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "RemoteSession", "ReportSubscriber", "Reward", "Rma",
-    "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint", "SlaPolicy", "Survey", "SyncConflict",
-    "Ticket", "TicketCounter", "TicketEvent", "TicketFact", "TicketLink", "User", "UserSession", "Visit",
-    "WarrantyNotice", "WechatLink", "WorkRecord",
+    "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "ProviderTemplate",
+    "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "RemoteSession",
+    "ReportSubscriber", "Reward", "Rma", "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint",
+    "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketFact", "TicketLink",
+    "User", "UserSession", "Visit", "WarrantyNotice", "WechatLink", "WorkRecord",
 ]

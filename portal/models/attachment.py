@@ -5,13 +5,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models._base import TimestampMixin
 
+# Purposes of files a customer is never given (an internal note's): the download answers them 404.
+INTERNAL_PURPOSES = frozenset({"note"})
+
 
 class Attachment(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspection.id"), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    purpose: Mapped[str] = mapped_column(String(20))  # intake | inspection | signature
+    purpose: Mapped[str] = mapped_column(String(20))  # intake | inspection | signature | note | reply
     # The checklist item a photo answers, if any.
     checklist_key: Mapped[str | None] = mapped_column(String(40))
     filename: Mapped[str] = mapped_column(String(200))

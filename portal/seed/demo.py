@@ -1,8 +1,11 @@
 """Demo data for `make run`: two customers with assets, staff of every role, parts. Seeded once."""
+import io
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from flask_babel import force_locale
+from weasyprint import HTML
+from werkzeug.datastructures import FileStorage
 
 from portal.domain.proactive import Criteria
 from portal.domain.warranty import warranty_end
@@ -35,7 +38,17 @@ from portal.seed.reference import (
     ensure_default_routing,
     ensure_default_tiers,
 )
-from portal.services import checkins, customers, desk_work, fieldwork, points, proactive, resolution, tickets
+from portal.services import (
+    checkins,
+    customers,
+    desk_work,
+    fieldwork,
+    points,
+    proactive,
+    resolution,
+    selfservice,
+    tickets,
+)
 from portal.services.events import add_event
 from portal.services.localtime import local_today, zone
 
@@ -327,6 +340,13 @@ def _seed_tickets(users, company, person, models) -> None:
     seed_mode_tickets(users, company, person, models)
 
 
+def _demo_file(name: str, title: str, lines: list[str]) -> FileStorage:
+    """A one-page PDF as an upload, for the demo's notes and messages."""
+    items = "".join(f"<li>{line}</li>" for line in lines)
+    data = HTML(string=f"<h1>{title}</h1><ul>{items}</ul><p>华东精密制造有限公司 · 2026</p>").write_pdf()
+    return FileStorage(io.BytesIO(data), filename=name, content_type="application/pdf")
+
+
 def _seed_desk_work(agent, company, person, models, job) -> None:
     """The desk's own work (issue 13): a consultation resolved by phone waiting for the customer's confirmation,
     an internal note, a duplicate call merged into the open job, and a related ticket linked to it."""
@@ -335,6 +355,14 @@ def _seed_desk_work(agent, company, person, models, job) -> None:
         product_model=models["WM-800"], serial="WM800-SN5001", purchase_date=None,
         description="洗衣机面板显示童锁图标，所有按键无反应。", channel="phone")
     desk_work.add_note(question, agent, body="客户不知道童锁功能，电话中指导操作。")
+    # Files on the desk's notes and messages (issue 13): staff only on the note, the customer's on the message.
+    desk_work.add_note(job, agent, body="张经理发来黑屏前终端的报警记录，附上供工程师参考。", photos=[
+        _demo_file("报警记录-ABC2000-SN0001.pdf", "终端报警记录 ABC2000-SN0001",
+                   ["09:12 电源电压低 (182 V)", "09:13 背光驱动过流保护", "09:13 显示输出关闭", "09:20 重启，仍黑屏"])])
+    selfservice.ask_customer(job, agent, question="请按附件步骤检查终端背面的电源指示灯，告诉我们是什么颜色。", files=[
+        _demo_file("ABC-2000 电源指示灯检查.pdf", "ABC-2000 电源指示灯检查",
+                   ["1. 关闭终端电源，等待 30 秒", "2. 重新通电，观察背面指示灯", "3. 绿色常亮：供电正常",
+                    "4. 橙色闪烁：电源模块保护，请勿反复开机"])])
     resolution.resolve_without_visit(question, agent,
                                      summary="电话指导客户长按“温度”和“转速”键 3 秒解除童锁，面板恢复正常。")
     duplicate = tickets.register_request(

@@ -70,6 +70,14 @@ KNOWLEDGE = [
      "2. 环境温度超过 45 °C 时模块会降额或保护停机。\n"
      "3. 风扇不转或有异响请报修更换风扇（PX-FAN）。\n\n"
      "Clean the air inlet and keep 10 cm of free space around the module."),
+    ("停电恢复后设备不启动 Nothing starts after a power cut", ("display", "equipment"),
+     "停电 来电 断电 不启动 没反应 浪涌 power-cut outage surge",
+     "1. 确认墙上插座或配电箱已经恢复供电（同一插座接一盏台灯试试）。\n"
+     "2. 检查设备电源线、排插的保险开关，按下复位键后重新插好。\n"
+     "3. 电源模块请先断开负载，等待 1 分钟再开机；显示终端请拔掉电源 30 秒后开机。\n"
+     "4. 仍无反应或闻到焦味：请勿反复开机，直接提交报修。\n\n"
+     "Check the socket has power again and reset the power strip; unplug for 30 s (display) or disconnect the "
+     "load for a minute (power module). If it still does not start or smells burnt, request service."),
     ("报修前可以准备什么 What to have ready when you request service", None,
      "报修 序列号 发票 购买日期 保修 serial invoice warranty",
      "请准备：产品型号和序列号（机身背面或底部铭牌）、购买发票或日期、故障现象（什么时候发生、多久一次）、"
@@ -82,9 +90,10 @@ def ensure_knowledge_articles() -> int:
     """The demo knowledge base, added once by title. Returns how many articles were added."""
     existing = set(db.session.scalars(db.select(KnowledgeArticle.title)))
     added = 0
-    for title, category, keywords, body in KNOWLEDGE:
+    for title, categories, keywords, body in KNOWLEDGE:
         if title not in existing:
-            db.session.add(KnowledgeArticle(title=title, product_category=category, keywords=keywords, body=body,
+            categories = (categories,) if isinstance(categories, str) else categories or ()
+            db.session.add(KnowledgeArticle(title=title, product_categories=categories, keywords=keywords, body=body,
                                             locale="zh_CN", published=True))
             added += 1
     return added

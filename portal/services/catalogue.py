@@ -13,6 +13,7 @@ from portal.models import ChecklistTemplate, Part, ProductModel, User
 from portal.services import ServiceError, check_fresh, security_log
 
 MODEL_FIELDS = ("code", "name", "category", "warranty_months")
+CHECKLIST_FIELDS = ("category", "name", "items")
 PART_FIELDS = ("code", "name", "category", "unit_price_fen", "warranty_months", "serial_tracked")
 
 
@@ -95,8 +96,9 @@ def checklists() -> list[ChecklistTemplate]:
 
 
 def save_checklist(template: ChecklistTemplate | None, *, category: str, name: str, rows: list[dict],
-                   by: User | None) -> ChecklistTemplate:
+                   by: User | None, seen: str | None = None) -> ChecklistTemplate:
     """Create or change the checklist of a product category from the editor's rows (see domain.checklists)."""
+    check_fresh(template, CHECKLIST_FIELDS, seen)
     items = checklist_rules.build_items(rows)
     if not items:
         raise ServiceError(_l("Add at least one item."))

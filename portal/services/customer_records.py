@@ -77,7 +77,9 @@ def set_customer_active(customer: Customer, active: bool, by: User | None) -> No
     customer.active = active
 
 
-def save_contact(customer: Customer, contact: Contact | None, data: dict, by: User | None) -> Contact:
+def save_contact(customer: Customer, contact: Contact | None, data: dict, by: User | None,
+                 seen: str | None = None) -> Contact:
+    check_fresh(contact, CONTACT_FIELDS, seen)
     phone = (data.get("phone") or "").strip()
     stored = phones.normalize(phone) if phone else None
     if phone and stored is None:
@@ -102,7 +104,9 @@ def set_contact_active(contact: Contact, active: bool, by: User | None) -> None:
     contact.active = active
 
 
-def save_site(customer: Customer, site: CustomerAddress | None, data: dict, by: User | None) -> CustomerAddress:
+def save_site(customer: Customer, site: CustomerAddress | None, data: dict, by: User | None,
+              seen: str | None = None) -> CustomerAddress:
+    check_fresh(site, SITE_FIELDS, seen)
     before = _snapshot(site, SITE_FIELDS)
     if site is None:
         site = CustomerAddress(customer_id=customer.id, is_default=False)

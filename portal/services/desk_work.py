@@ -11,10 +11,9 @@ from portal.domain.workflow import FINAL
 from portal.extensions import db
 from portal.models import Attachment, Department, Ticket, TicketLink, User, Visit
 from portal.models.ticket_link import DUPLICATE_OF, RELATED
-from portal.services import ServiceError, sla
+from portal.services import ServiceError, sla, ticket_files
 from portal.services.dispatch import SLOTS, slot_time
 from portal.services.events import add_event
-from portal.services.tickets import attach_photos
 from portal.services.transitions import apply_action, check_version
 
 MAX_NOTE_PHOTOS = 6
@@ -27,15 +26,16 @@ def _required(text: str | None, message, field: str) -> str:
 
 
 def add_note(ticket: Ticket, user: User, *, body: str, photos=()) -> None:
-    """An internal note, at any time, with photos checked like every other upload (content, size, pixels)."""
+    """An internal note, at any time, with photos, short MP4 videos and PDFs, each checked by its content
+    (portal.services.ticket_files); staff only: a customer is never given a note's file."""
     body = _required(body, _l("Write the note."), "body")
     photos = [p for p in photos if p and p.filename]
     if len(photos) > MAX_NOTE_PHOTOS:
-        raise ServiceError(_l("At most %(num)d photos per note.", num=MAX_NOTE_PHOTOS), field="photos")
+        raise ServiceError(_l("At most %(num)d files per note.", num=MAX_NOTE_PHOTOS), field="photos")
     apply_action(ticket, "add_note", user)
-    attachments = attach_photos(ticket, photos, user, "note")
-    db.session.flush()
-    add_event(ticket, user, "note", body=body, data={"attachments": [a.id for a in attachments]})
+    attachments = ticket_files.attach_files(ticket, photos, user, "note")
+    add_event(ticket, user, "note", body=body, data={"attachments": [a.id for a in attachments],
+                                                      "files": ticket_files.described(attachments)})
 
 
 def transfer(ticket: Ticket, user: User, *, department: Department | None, reason: str,

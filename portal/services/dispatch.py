@@ -36,22 +36,33 @@ def open_workload(engineer_ids: list[int] | None = None) -> dict[int, int]:
 
 
 def active_engineers() -> list[User]:
+    """Active engineers with their home service point (read in the same statement)."""
     return db.session.scalars(
-        db.select(User).where(User.role == Role.ENGINEER, User.active.is_(True)).order_by(User.name)).all()
+        db.select(User).options(joinedload(User.home_service_point))
+        .where(User.role == Role.ENGINEER, User.active.is_(True)).order_by(User.name)).all()
+
+
+def candidate(e: User, open_jobs: int = 0) -> ranking.Candidate:
+    point = e.home_service_point
+    return ranking.Candidate(id=e.id, name=e.name, is_senior=e.is_senior, skills=tuple(e.skills or ()),
+                             region=e.region, open_jobs=open_jobs, work_days=e.work_days,
+                             work_start=e.work_start, work_end=e.work_end,
+                             home_point=point.name if point is not None else None,
+                             home_city=(ranking.city_of(point.address) or ranking.city_of(point.name))
+                             if point is not None else None)
 
 
 def candidates(engineers: list[User]) -> list[ranking.Candidate]:
     load = open_workload([e.id for e in engineers])
-    return [ranking.Candidate(id=e.id, name=e.name, is_senior=e.is_senior, skills=tuple(e.skills or ()),
-                              region=e.region, open_jobs=load.get(e.id, 0), work_days=e.work_days,
-                              work_start=e.work_start, work_end=e.work_end) for e in engineers]
+    return [candidate(e, load.get(e.id, 0)) for e in engineers]
 
 
 def suggestions(ticket: Ticket, engineers: list[User] | None = None) -> list[ranking.Suggestion]:
     with db.session.no_autoflush:
         engineers = active_engineers() if engineers is None else engineers
         return ranking.rank(candidates(engineers), category=ticket.product_model.category,
-                            region=ticket.customer.region, priority=ticket.priority, at=local(utcnow()))
+                            region=ticket.customer.region, priority=ticket.priority, at=local(utcnow()),
+                            address=ticket.visit_address)
 
 
 # ---- Receipt -----------------------------------------------------------------------------------------
@@ -120,6 +131,32 @@ def board(start: date) -> Board:
                  unassigned_total=total, workload=open_workload([e.id for e in engineers]))
 
 
+WEEKDAYS = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
+
+
+def working_hours(engineer: User) -> str:
+    """"Mon–Fri 08:30–17:30" (周一–周五), or the days listed when they do not follow on; empty when not set."""
+    if not (engineer.work_days or engineer.work_start):
+        return ""
+    days = sorted({int(d) for d in engineer.work_days or "1234567"})
+    if len(days) >= 3 and days == list(range(days[0], days[-1] + 1)):
+        shown = f"{WEEKDAYS[days[0] - 1]}–{WEEKDAYS[days[-1] - 1]}"
+    else:
+        shown = " ".join(str(WEEKDAYS[d - 1]) for d in days)
+    return f"{shown} {engineer.work_start or '00:00'}–{engineer.work_end or '24:00'}"
+
+
+def off_slots(board: "Board") -> dict[tuple[int, date], list[time]]:
+    """The slots each engineer does not work, per day shown, for the board to mark."""
+    off = {}
+    for e in board.engineers:
+        who = candidate(e)
+        for day in board.days:
+            if slots := [slot for slot in SLOTS if not ranking.works_at(who, day, slot)]:
+                off[(e.id, day)] = slots
+    return off
+
+
 def slot_time(day: date, slot: time) -> datetime:
     """The slot's moment in UTC, as visits are stored."""
     return datetime.combine(day, slot, tzinfo=zone()).astimezone(UTC)
@@ -133,6 +170,9 @@ def assign_slot(ticket: Ticket, user: User, *, engineer: User, day: date, slot: 
     check_version(ticket, version)
     if ticket.assignee_id is not None:
         raise ServiceError(_l("This ticket is already assigned; reassign it on the ticket page."), status=409)
+    if not ranking.works_at(candidate(engineer), day, slot):
+        raise ServiceError(_l("%(name)s does not work then (%(hours)s). Choose another slot or engineer.",
+                              name=engineer.name, hours=working_hours(engineer)), field="slot")
     at = slot_time(day, slot)
     with db.session.no_autoflush:
         taken = db.session.scalar(db.select(Visit.id).where(Visit.engineer_id == engineer.id,

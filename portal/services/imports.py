@@ -208,7 +208,7 @@ def import_articles(valid: list[dict], by: User | None) -> tuple[int, int]:
 
 
 def export_articles(fmt: str) -> bytes:
-    rows = [[a.title, a.body, a.product_category or "", a.keywords or "", "是" if a.published else "否"]
+    rows = [[a.title, a.body, ",".join(a.product_categories), a.keywords or "", "是" if a.published else "否"]
             for a in db.session.scalars(db.select(KnowledgeArticle).order_by(KnowledgeArticle.id))]
     return _table("knowledge", [names[0] for names in tabular.ARTICLE_COLUMNS.values()], rows, fmt)
 

@@ -2,8 +2,8 @@
 the articles kept by supervisors, published or draft."""
 from portal.domain import knowledge, search
 from portal.extensions import db
-from portal.models import KnowledgeArticle
-from portal.services import security_log
+from portal.models import KnowledgeArticle, KnowledgeArticleCategory
+from portal.services import check_fresh, security_log
 
 MAX_TEXT = 1000  # what is read of the description: the start says what the problem is
 
@@ -14,16 +14,18 @@ def suggest(text: str | None, category: str | None, limit: int = 3) -> list[Know
     if len(text.strip()) < 2:
         return []
     query = db.select(KnowledgeArticle).where(KnowledgeArticle.published.is_(True))
-    if category:
-        query = query.where(db.or_(KnowledgeArticle.product_category == category,
-                                   KnowledgeArticle.product_category.is_(None)))
+    if category:  # the product's category among the article's, or an article for every product
+        rows = db.select(KnowledgeArticleCategory.article_id).where(
+            KnowledgeArticleCategory.article_id == KnowledgeArticle.id)
+        query = query.where(db.or_(rows.where(KnowledgeArticleCategory.category == category).exists(),
+                                   ~rows.exists()))
     articles = db.session.scalars(query).all()
-    candidates = [knowledge.Candidate(a.id, a.title, a.keywords, a.product_category) for a in articles]
+    candidates = [knowledge.Candidate(a.id, a.title, a.keywords, tuple(a.product_categories)) for a in articles]
     by_id = {a.id: a for a in articles}
     return [by_id[i] for i in knowledge.best(text, candidates, category, limit)]
 
 
-ARTICLE_FIELDS = ("title", "body", "product_category", "keywords", "locale", "published")
+ARTICLE_FIELDS = ("title", "body", "product_categories", "keywords", "locale", "published")
 
 
 def articles(query: str | None, number: int, size: int) -> tuple[list[KnowledgeArticle], bool]:
@@ -37,9 +39,10 @@ def articles(query: str | None, number: int, size: int) -> tuple[list[KnowledgeA
     return list(rows[:size]), len(rows) > size
 
 
-def save_article(article: KnowledgeArticle | None, data: dict, by) -> KnowledgeArticle:
+def save_article(article: KnowledgeArticle | None, data: dict, by, seen: str | None = None) -> KnowledgeArticle:
     """Create or change an article (published or draft); the security log keeps what changed, the body as its
     length before and after rather than the text."""
+    check_fresh(article, ARTICLE_FIELDS, seen)
     def summary(a):
         return {f: getattr(a, f) for f in ARTICLE_FIELDS if f != "body"} | {"body_length": len(a.body or "")}
 
@@ -48,8 +51,9 @@ def save_article(article: KnowledgeArticle | None, data: dict, by) -> KnowledgeA
         article = KnowledgeArticle()
         db.session.add(article)
     for field in ARTICLE_FIELDS:
-        setattr(article, field, data.get(field))
-    article.product_category = data.get("product_category") or None
+        if field != "product_categories":
+            setattr(article, field, data.get(field))
+    article.product_categories = data.get("product_categories") or []
     article.keywords = " ".join((data.get("keywords") or "").replace("，", " ").replace(",", " ").split()) or None
     article.published = bool(data.get("published"))
     db.session.flush()

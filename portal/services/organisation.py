@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from portal.domain.roles import Role
 from portal.extensions import db
 from portal.models import Department, ServicePoint, User
-from portal.services import ServiceError, security_log
+from portal.services import ServiceError, check_fresh, security_log
 
 POINT_FIELDS = ("name", "address", "phone", "opening_hours")
 DEPARTMENT_FIELDS = ("code", "name")
@@ -30,7 +30,8 @@ def service_points(inactive: bool = False) -> list[ServicePoint]:
     return list(db.session.scalars(select))
 
 
-def save_point(point: ServicePoint | None, data: dict, by: User | None) -> ServicePoint:
+def save_point(point: ServicePoint | None, data: dict, by: User | None, seen: str | None = None) -> ServicePoint:
+    check_fresh(point, POINT_FIELDS, seen)
     taken = db.session.scalar(db.select(ServicePoint.id).where(
         ServicePoint.name == data["name"], ServicePoint.id != (point.id if point else 0)))
     if taken:
@@ -55,7 +56,9 @@ def departments() -> list[Department]:
     return list(db.session.scalars(db.select(Department).order_by(Department.code)))
 
 
-def save_department(department: Department | None, data: dict, by: User | None) -> Department:
+def save_department(department: Department | None, data: dict, by: User | None,
+                    seen: str | None = None) -> Department:
+    check_fresh(department, DEPARTMENT_FIELDS, seen)
     code = data["code"].strip().lower()
     taken = db.session.scalar(db.select(Department.id).where(
         Department.code == code, Department.id != (department.id if department else 0)))
@@ -75,8 +78,9 @@ def engineers() -> list[User]:
     return list(db.session.scalars(db.select(User).where(User.role == Role.ENGINEER).order_by(User.name)))
 
 
-def save_profile(engineer: User, data: dict, by: User | None) -> User:
+def save_profile(engineer: User, data: dict, by: User | None, seen: str | None = None) -> User:
     """An engineer's dispatch profile; working hours are weekdays 1-7 and a start before the end."""
+    check_fresh(engineer, PROFILE_FIELDS, seen)
     days, start, end = (data.get(k) or None for k in ("work_days", "work_start", "work_end"))
     if days and not DAYS.match(days):
         raise ServiceError(_l("Digits 1 to 7, for example 12345 for Monday to Friday."), field="work_days")

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from portal.domain import pricing
 from portal.extensions import db
 from portal.models import Customer, PriceList, ServiceContract, User
-from portal.services import ServiceError, security_log, sla
+from portal.services import ServiceError, check_fresh, security_log, sla
 
 PRICE_FIELDS = ("name", "valid_from", "valid_to", "labour_rates", "callout_zones", "callout_per_km_fen",
                 "callout_minimum_fen", "depot_fee_fen", "travel_quarter_fen", "vat_labour_bp", "vat_part_bp",
@@ -37,7 +37,8 @@ def _audit(record, before: dict, fields, by: User | None, what: str) -> None:
         security_log.record(security_log.MASTER_DATA_CHANGED, user=by, detail={f"{what} #{record.id}": diff})
 
 
-def save_price_list(record: PriceList | None, data: dict, by: User | None) -> PriceList:
+def save_price_list(record: PriceList | None, data: dict, by: User | None, seen: str | None = None) -> PriceList:
+    check_fresh(record, PRICE_FIELDS, seen)
     if data["valid_to"] is not None and data["valid_to"] < data["valid_from"]:
         raise ServiceError(_l("The end date is before the start date."), field="valid_to")
     same_start = db.session.scalar(db.select(PriceList.id).where(
@@ -57,7 +58,9 @@ def save_price_list(record: PriceList | None, data: dict, by: User | None) -> Pr
     return record
 
 
-def save_contract(record: ServiceContract | None, data: dict, by: User | None) -> ServiceContract:
+def save_contract(record: ServiceContract | None, data: dict, by: User | None,
+                  seen: str | None = None) -> ServiceContract:
+    check_fresh(record, CONTRACT_FIELDS, seen)
     number = data["number"].strip().upper()
     taken = db.session.scalar(db.select(ServiceContract.id).where(
         ServiceContract.number == number, ServiceContract.id != (record.id if record else 0)))

@@ -13,7 +13,7 @@ from portal.domain.roles import Role
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import FollowUpTask, Notification, Quote, Survey, Ticket, TicketEvent, User
-from portal.services import ServiceError, mailer, points
+from portal.services import ServiceError, mailer, points, ticket_files
 from portal.services.events import add_event
 from portal.services.localtime import local_today
 from portal.services.transitions import apply_action
@@ -33,9 +33,12 @@ def questions(ticket: Ticket) -> list[tuple[TicketEvent, TicketEvent | None]]:
     return [(q, answers.get(q.id)) for q in events if q.kind == QUESTION]
 
 
-def ask_customer(ticket: Ticket, user: User, *, question: str) -> TicketEvent:
+def ask_customer(ticket: Ticket, user: User, *, question: str, files=()) -> TicketEvent:
+    """A message to the customer (a question they answer), with photos, MP4 videos or PDFs they may open."""
     apply_action(ticket, "ask_customer", user, refused=CLOSED_MESSAGE)
-    return add_event(ticket, user, QUESTION, body=question, customer_visible=True)
+    attachments = ticket_files.attach_files(ticket, files, user, "reply")
+    return add_event(ticket, user, QUESTION, body=question, customer_visible=True,
+                     data={"files": ticket_files.described(attachments)} if attachments else None)
 
 
 def answer_question(ticket: Ticket, user: User, *, question_id: int, answer: str) -> TicketEvent:

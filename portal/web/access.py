@@ -7,6 +7,7 @@ from flask_login import current_user
 from portal.domain.roles import STAFF, Role
 from portal.extensions import db, login_manager
 from portal.models import Attachment, Document, Ticket
+from portal.models.attachment import INTERNAL_PURPOSES
 
 ANYONE = "anyone"
 
@@ -72,6 +73,8 @@ def load_attachment(attachment_id: int) -> Attachment:
     if attachment is None:
         abort(404)
     load_ticket(attachment.ticket_id)
+    if current_user.role == Role.CUSTOMER and attachment.purpose in INTERNAL_PURPOSES:
+        abort(404)  # an internal note's file: staff only, as if it did not exist
     return attachment
 
 

@@ -361,6 +361,22 @@ def preview_import(page):
     expect(page.locator("#import-preview .import-errors")).to_be_visible()
 
 
+def import_run_visits(app) -> list[Visit]:
+    """A large import running (its progress bar, polled) and one done."""
+    from portal.models import ImportRun
+    from portal.services import import_runs
+    with app.app_context():
+        running = ImportRun(kind="parts", filename="备件.xlsx", storage_key="x/none.import", total=8000,
+                            state="running")
+        done = ImportRun(kind="customers", filename="客户.xlsx", storage_key="x/none.import", total=1200,
+                         state="done", created=800, updated=400)
+        db.session.add_all([running, done])
+        db.session.commit()
+        import_runs._write_progress(running.id, 3000, 8000)
+        return [Visit("backoffice.import_run", f"/desk/admin/import/runs/{running.id}", "running"),
+                Visit("backoffice.import_run", f"/desk/admin/import/runs/{done.id}", "done")]
+
+
 def create_signing_link(page):
     page.locator("#remote-acceptance button[type=submit]").click()
     expect(page.locator("#signing-link-sent")).to_be_visible()
@@ -460,6 +476,7 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                    Visit("backoffice.master_import", "/desk/admin/import/parts",
                          then=[("file previewed", preview_import)]),
                    Visit("backoffice.master_import", "/desk/admin/import/customers", "customers"),
+                   *import_run_visits(app),
                    Visit("backoffice.knowledge_list", "/desk/admin/knowledge"),
                    Visit("backoffice.article_new", "/desk/admin/knowledge/new"),
                    Visit("backoffice.article_edit", f"/desk/admin/knowledge/{_id_of(app, KnowledgeArticle, id=1)}/edit",

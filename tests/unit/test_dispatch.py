@@ -86,3 +86,38 @@ def test_who_is_at_work_now_comes_before_a_lighter_workload_but_after_skill():
     assert [s.on_duty for s in ranked] == [None, True, False, True]
     # Without a moment the hours play no part.
     assert names(rank(engineers, category="display", region=None, priority="P3"))[0] == "off-duty-idle"
+
+
+def test_the_city_of_an_address_or_a_service_point():
+    from portal.domain.dispatch import city_of
+    assert city_of("江苏省苏州市工业园区星湖街 328 号") == "苏州"
+    assert city_of("苏州工业园区金鸡湖大道 99 号") == "苏州"
+    assert city_of("北京市朝阳区酒仙桥路 10 号") == "北京"
+    assert city_of("广西壮族自治区南宁市青秀区") == "南宁"
+    assert city_of("Room 5, 88 Nanjing Road") is None and city_of(None) is None and city_of("") is None
+
+
+def test_an_engineer_based_in_the_city_of_the_address_comes_before_a_lighter_load():
+    from portal.domain.dispatch import rank
+    near = Candidate(1, "near-busy", skills=("display",), open_jobs=3, home_city="苏州")
+    far = Candidate(2, "far-idle", skills=("display",), open_jobs=0, home_city="北京")
+    unknown = Candidate(3, "no-home", skills=("display",), open_jobs=1)
+    ranked = rank([far, unknown, near], category="display", region=None, priority="P3",
+                  address="江苏省苏州市吴中区")
+    # Based elsewhere goes last; unknown home points are not held against anyone.
+    assert [s.engineer.name for s in ranked] == ["no-home", "near-busy", "far-idle"]
+    assert [s.near for s in ranked if s.engineer.id == 1] == [True]
+    # No address: the home point does not count.
+    assert [s.engineer.name for s in rank([near, far], category="display", region=None, priority="P3")] == \
+        ["far-idle", "near-busy"]
+
+
+def test_a_slot_outside_the_working_hours():
+    from datetime import date, time
+
+    from portal.domain.dispatch import works_at
+    weekdays = Candidate(1, "e", work_days="12345", work_start="09:00", work_end="15:00")
+    monday, saturday = date(2026, 11, 30), date(2026, 12, 5)
+    assert works_at(weekdays, monday, time(9)) and works_at(weekdays, monday, time(14))
+    assert not works_at(weekdays, monday, time(16)) and not works_at(weekdays, saturday, time(9))
+    assert works_at(Candidate(2, "unset"), saturday, time(16))

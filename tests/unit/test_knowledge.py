@@ -2,7 +2,8 @@
 from portal.domain.knowledge import MIN_SCORE, Candidate, best, score
 from portal.seed.knowledge import KNOWLEDGE
 
-ARTICLES = [Candidate(i, title, keywords, category) for i, (title, category, keywords, _) in enumerate(KNOWLEDGE)]
+ARTICLES = [Candidate(i, title, keywords, (cats,) if isinstance(cats, str) else tuple(cats or ()))
+            for i, (title, cats, keywords, _) in enumerate(KNOWLEDGE)]
 
 
 def titles(ids):
@@ -28,6 +29,14 @@ def test_at_most_three_and_nothing_below_the_cut_off():
 
 
 def test_the_category_breaks_a_tie():
-    display, washer = Candidate(1, "Black", "黑屏", "display"), Candidate(2, "Black", "黑屏", "appliance")
+    display, washer = Candidate(1, "Black", "黑屏", ("display",)), Candidate(2, "Black", "黑屏", ("appliance",))
     assert best("黑屏", [washer, display], "display") == [1, 2]
     assert best("黑屏", [washer, display], "appliance") == [2, 1]
+
+
+def test_an_article_for_several_categories_gets_the_point_for_each():
+    both = Candidate(1, "Black", "黑屏", ("display", "equipment"))
+    washer = Candidate(2, "Black", "黑屏", ("appliance",))
+    assert best("黑屏", [washer, both], "equipment") == [1, 2]
+    assert best("黑屏", [washer, both], "display") == [1, 2]
+    assert best("黑屏", [both, washer], "appliance") == [2, 1]

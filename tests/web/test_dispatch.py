@@ -115,10 +115,11 @@ def test_demo_seed_is_idempotent_for_dispatch_data(app):
 
 @pytest.fixture(autouse=True)
 def hours_not_set(app):
-    """The demo engineers' working hours would make the ranking depend on when the tests run: the tests of
-    skill, workload and region leave them out; test_who_is_at_work_now_comes_first sets them."""
+    """The demo engineers' working hours would make the ranking depend on when the tests run, and their home
+    service points on the demo addresses: the tests of skill, workload and region leave them out; the tests of
+    working hours and home points set them."""
     for email in ("engineer@example.com", "engineer2@example.com"):
-        set_user(app, email, work_days=None, work_start=None, work_end=None)
+        set_user(app, email, work_days=None, work_start=None, work_end=None, home_service_point_id=None)
 
 
 def suggestion_items(page: str) -> list[str]:
@@ -418,3 +419,46 @@ def test_the_board_lists_only_the_most_urgent_unassigned_tickets(app, login_as, 
     assert numbers == [ticket_of(app, t).number for t in urgent]
     assert ticket_of(app, relaxed).number not in numbers
     assert "The 2 most urgent of 3 are shown." in html and "assignee=none" in html
+
+
+def _point_id(app, name: str) -> int:
+    from portal.models import ServicePoint
+    with app.app_context():
+        return db.session.scalar(db.select(ServicePoint.id).where(ServicePoint.name == name))
+
+
+def test_an_engineer_based_in_the_service_address_city_comes_before_a_lighter_load(app, login_as):
+    # Both know displays; Liu has less work, but is based in Beijing and the customer is in Suzhou.
+    set_user(app, "engineer2@example.com", skills=["display"], region="华东",
+             home_service_point_id=_point_id(app, "北京服务中心"))
+    set_user(app, "engineer@example.com", home_service_point_id=_point_id(app, "苏州服务中心"))
+    make_ticket(app, status="assigned", priority="P3")  # Chen: 1 open job
+    ticket_id = make_ticket(app, status="triaged", priority="P3")
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        ticket.service_address = "江苏省苏州市工业园区星湖街 328 号"
+        db.session.commit()
+    items = suggestion_items(whole_page(login_as("agent"), f"/desk/tickets/{ticket_id}", EN))
+    assert items[0].startswith("陈工 Chen") and "based in 苏州服务中心 · 1 open job" in items[0]
+    assert items[1].startswith("刘工 Liu") and "based elsewhere: 北京服务中心 · 0 open jobs" in items[1]
+
+
+def test_the_board_shows_home_points_and_hours_and_refuses_a_slot_off_work(app, login_as):
+    day = today(app) + timedelta(days=1)
+    while day.isoweekday() != 6:  # a Saturday
+        day += timedelta(days=1)
+    set_user(app, "engineer2@example.com", work_days="12345", work_start="09:00", work_end="15:00",
+             home_service_point_id=_point_id(app, "北京服务中心"))
+    supervisor = login_as("supervisor")
+    html = supervisor.get(f"/desk/dispatch?start={day.isoformat()}", headers=EN).get_data(as_text=True)
+    liu = html.split(f'data-engineer="{user_id(app, "engineer2@example.com")}"', 1)[1].split("</tr>", 1)[0]
+    assert "北京服务中心" in liu and "Mon–Fri 09:00–15:00" in liu
+    assert liu.count('data-off="day"') == 2  # Saturday and Sunday
+    assert "Not working at 16:00" in liu  # the weekdays end at 15:00
+    ticket_id = make_ticket(app, status="triaged", priority="P3")
+    refused = supervisor.post_form("/desk/dispatch/assign", slot_form(app, ticket_id, "engineer2@example.com", day,
+                                                                      "09:00"), htmx=True, headers=EN)
+    assert refused.status_code == 422 and "does not work then" in refused.get_data(as_text=True)
+    monday = day + timedelta(days=2)
+    assert supervisor.post_form("/desk/dispatch/assign", slot_form(
+        app, ticket_id, "engineer2@example.com", monday, "14:00")).status_code == 302

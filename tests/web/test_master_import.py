@@ -153,14 +153,19 @@ def test_knowledge_articles_round_trip(app, login_as):
     supervisor = login_as("supervisor")
     data = xlsx([["标题", "正文", "产品类别", "关键词", "已发布"],
                  ["洗衣机 E21 报警处理", "1. 断电\n2. 清理排水泵过滤器", "appliance", "E21，排水", "是"],
+                 ["雷雨后无法开机", "先检查配电箱", "display、equipment", "雷雨", "是"],
                  ["短", "", "", "", "也许"]])
     html = upload(supervisor, data, "kb.xlsx", kind="knowledge").get_data(as_text=True)
-    assert 'data-valid="1"' in html and "Required, 4 to 200 characters" in html
+    assert 'data-valid="2"' in html and "Required, 4 to 200 characters" in html
     assert supervisor.post_form("/desk/admin/import/knowledge/confirm", {}).status_code == 302
     with app.app_context():
         article = db.session.scalar(db.select(KnowledgeArticle).where(KnowledgeArticle.title == "洗衣机 E21 报警处理"))
         assert article.published and article.keywords == "E21 排水" and "2. 清理" in article.body
+        assert article.product_categories == ["appliance"]
+        both = db.session.scalar(db.select(KnowledgeArticle).where(KnowledgeArticle.title == "雷雨后无法开机"))
+        assert both.product_categories == ["display", "equipment"]
     exported = supervisor.get("/desk/admin/export/knowledge.xlsx")
+    assert b"display,equipment" in supervisor.get("/desk/admin/export/knowledge.csv").data
     assert f'data-valid="{count_articles(app)}"' in upload(supervisor, exported.data, "kb.xlsx",
                                                              kind="knowledge").get_data(as_text=True)
 
