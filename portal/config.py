@@ -177,6 +177,10 @@ class Config:
     REMOTE_ACCEPTANCE_HOURS = int(os.environ.get("REMOTE_ACCEPTANCE_HOURS", "72"))
     # A remote fix the customer neither confirms nor rejects closes by itself after this many days.
     REMOTE_CONFIRM_DAYS = int(os.environ.get("REMOTE_CONFIRM_DAYS", "7"))
+    # A customer books a visit up to this many days ahead, and moves it up to this many hours before it starts
+    # (the first window offered is that far ahead too, so that a booking can still be moved).
+    BOOKING_DAYS = int(os.environ.get("BOOKING_DAYS", "14"))
+    VISIT_CHANGE_HOURS = int(os.environ.get("VISIT_CHANGE_HOURS", "24"))
     # Parcel carriers: a JSON list of {code, name, pattern, link_template}; empty: SF, JD, EMS, ZTO, YTO, STO, Yunda.
     CARRIERS = json.loads(os.environ.get("PORTAL_CARRIERS") or "[]")
     # 三包 periods per product category (portal.domain.entitlement.Policy), e.g.

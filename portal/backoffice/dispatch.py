@@ -15,7 +15,7 @@ from portal.domain.roles import ADMINS, DESK, SUPERVISORS
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Department, Ticket, User
-from portal.services import ServiceError, routing
+from portal.services import ServiceError, routing, visits
 from portal.services import dispatch as dispatch_service
 from portal.services.localtime import local_today
 from portal.web.access import roles_required
@@ -105,7 +105,8 @@ def board_context(start: date, form: SlotForm | None = None, start_error: str | 
     return {"board": data, "form": form, "start_error": start_error, "now": utcnow(),
             "prev_start": start - timedelta(days=dispatch_service.BOARD_DAYS),
             "next_start": start + timedelta(days=dispatch_service.BOARD_DAYS),
-            "can_dispatch": current_user.role in SUPERVISORS, "slots": dispatch_service.SLOTS}
+            "can_dispatch": current_user.role in SUPERVISORS, "slots": dispatch_service.SLOTS,
+            "visit_requests": visits.open_requests()}
 
 
 @bp.get("/dispatch")

@@ -22,6 +22,8 @@ ORDER = (
     "callbacks", "replies", "device_labels", "checkins", "proactive", "monthly", "desk_work",
     # Service modes (issue 14).
     "remote", "depot", "rma",
+    # Visits moved, cancelled and booked by customers (issue 13).
+    "visits",
 )
 
 
