@@ -63,6 +63,7 @@ def test_customer_books_and_moves_the_desk_sees_it_and_moves_it_again(app, phone
     planned.locator("input[type=date]").fill(new_day.isoformat())
     planned.locator("select").select_option("16:00")
     planned.get_by_label("改期原因").fill("工程师当天需支援 P1 故障")
+    desk.screenshot(path=artifacts / "planned-visits.png", full_page=True)
     planned.get_by_role("button", name="改期", exact=True).click()
     expect(desk.locator("main")).to_contain_text("已通知客户和工程师")
     new_at = f"{new_day.isoformat()} 16:00"
