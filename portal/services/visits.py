@@ -11,12 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.domain import booking, workflow
+from portal.domain.dispatch import Candidate
 from portal.domain.roles import Role
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Ticket, User, Visit, VisitRequest
 from portal.services import ServiceError
-from portal.services.dispatch import SLOTS, active_engineers, candidates, slot_time
+from portal.services.dispatch import SLOTS, active_engineers, slot_time
 from portal.services.events import add_event
 from portal.services.localtime import local, local_today, zone
 from portal.services.transitions import apply_action, check_version
@@ -43,17 +44,21 @@ def load_visit(visit_id: int) -> Visit | None:
     return db.session.get(Visit, visit_id, options=[joinedload(Visit.engineer)])
 
 
-def _engineers_for(ticket: Ticket) -> list[User]:
+def _candidate(user: User) -> Candidate:
+    """An engineer as the booking rules see them (their workload does not matter to a customer's window)."""
+    return Candidate(id=user.id, name=user.name, is_senior=user.is_senior, skills=tuple(user.skills or ()),
+                     region=user.region, work_days=user.work_days, work_start=user.work_start, work_end=user.work_end)
+
+
+def _engineers_for(ticket: Ticket) -> list[Candidate]:
     """Who may be booked: the assigned engineer, or for an unassigned ticket the active engineers that suit it."""
     if ticket.assignee_id is not None:
         engineer = db.session.get(User, ticket.assignee_id)
-        return [engineer] if engineer is not None and engineer.active else []
+        return [_candidate(engineer)] if engineer is not None and engineer.active else []
     category = ticket.product_model.category if ticket.product_model is not None else None
     region = ticket.customer.region if ticket.customer is not None else None
-    engineers = active_engineers()
-    fit = {c.id for c in candidates(engineers)
-           if booking.suits(c, category=category, region=region, priority=ticket.priority)}
-    return [e for e in engineers if e.id in fit]
+    return [c for c in map(_candidate, active_engineers())
+            if booking.suits(c, category=category, region=region, priority=ticket.priority)]
 
 
 def windows(ticket: Ticket, *, moving: Visit | None = None, now: datetime | None = None) -> list[booking.Window]:
@@ -62,7 +67,7 @@ def windows(ticket: Ticket, *, moving: Visit | None = None, now: datetime | None
     no other visit. `moving`: the visit being moved keeps its engineer, and its own slot is not offered."""
     with db.session.no_autoflush:
         now = now or utcnow()
-        engineers = _engineers_for(ticket) if moving is None else [moving.engineer]
+        engineers = _engineers_for(ticket) if moving is None else [_candidate(moving.engineer)]
         if not engineers:
             return []
         first_day = local_today(now)
@@ -74,7 +79,7 @@ def windows(ticket: Ticket, *, moving: Visit | None = None, now: datetime | None
                 Visit.scheduled_at < start + timedelta(days=len(days) + 1)))}
         if moving is not None:
             busy.add((moving.engineer_id, aware(moving.scheduled_at)))
-        return booking.free_windows(candidates(engineers), days=days, slots=SLOTS, length=VISIT_LENGTH, tz=zone(),
+        return booking.free_windows(engineers, days=days, slots=SLOTS, length=VISIT_LENGTH, tz=zone(),
                                     busy=busy, earliest=local(now + notice()))
 
 

@@ -65,8 +65,8 @@ BUDGETS = {
     ("agent", "/desk/tickets/{ticket}/part/entitlement", "in_progress"): 5,
     # Visits (issue 13): the customer's booking page (its engineers, their visits in the window, open wishes) and
     # the desk's planned visits of a ticket.
-    ("customer", "/my/tickets/{ticket}/visit", "triaged"): 8,
-    ("customer", "/my/tickets/{ticket}/visit", "assigned"): 7,
+    ("customer", "/my/tickets/{ticket}/visit", "triaged"): 6,
+    ("customer", "/my/tickets/{ticket}/visit", "assigned"): 6,
     ("agent", "/desk/tickets/{ticket}/planned-visits", "assigned"): 4,
 }
 
