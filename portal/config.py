@@ -189,6 +189,10 @@ class Config:
     # Wrong pick-up codes at the service point: this many within PICKUP_LOCK_MINUTES lock that unit's hand-over.
     PICKUP_CODE_TRIES = int(os.environ.get("PICKUP_CODE_TRIES", "5"))
     PICKUP_LOCK_MINUTES = int(os.environ.get("PICKUP_LOCK_MINUTES", "60"))
+    # A customer books a visit up to this many days ahead, and moves it up to this many hours before it starts
+    # (the first window offered is that far ahead too, so that a booking can still be moved).
+    BOOKING_DAYS = int(os.environ.get("BOOKING_DAYS", "14"))
+    VISIT_CHANGE_HOURS = int(os.environ.get("VISIT_CHANGE_HOURS", "24"))
     # Parcel carriers: a JSON list of {code, name, pattern, link_template}; empty: SF, JD, EMS, ZTO, YTO, STO, Yunda.
     CARRIERS = json.loads(os.environ.get("PORTAL_CARRIERS") or "[]")
     # 三包 periods per product category (portal.domain.entitlement.Policy), e.g.

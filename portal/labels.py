@@ -138,6 +138,8 @@ MESSAGE_TEXT = {
     "survey_invitation": _l("Satisfaction survey (customer)"),
     "survey_reminder": _l("Satisfaction survey reminder (customer)"),
     "new_assignment": _l("New job (engineer)"), "visit_booked_staff": _l("Visit booked (engineer)"),
+    "visit_moved": _l("Visit moved (customer)"), "visit_cancelled": _l("Visit cancelled (customer)"),
+    "visit_moved_staff": _l("Visit moved (engineer)"), "visit_cancelled_staff": _l("Visit cancelled (engineer)"),
     "signing_link_staff": _l("Signing link sent (engineer)"), "progress_due": _l("Progress update due (assignee)"),
     "progress_overdue": _l("Progress update overdue (desk)"), "callback_due": _l("Call-back due (desk)"),
     "sla_at_risk": _l("SLA at risk (staff)"), "sla_breached": _l("SLA breached (staff)"),
@@ -279,3 +281,9 @@ RMA_STATUS = {"requested": _l("waiting for a supervisor's approval"), "approved"
               "received": _l("unit received back"), "completed": _l("completed")}
 EVENT.update({"rma_requested": _l("Return or exchange requested (RMA)"), "rma_approved": _l("RMA approved"),
               "rma_received": _l("Unit received back (RMA)"), "rma_completed": _l("Return or exchange completed")})
+# Visits moved, cancelled and booked by customers (issue 13).
+EVENT.update({"visit_moved": _l("Visit moved"), "visit_cancelled": _l("Visit cancelled"),
+              "visit_time_requested": _l("Customer asked for another visit time")})
+CUSTOMER_EVENT.update({"visit_scheduled": _l("Visit booked"), "visit_moved": _l("Visit moved"),
+                       "visit_cancelled": _l("Visit cancelled"),
+                       "visit_time_requested": _l("You asked for another visit time")})

@@ -30,6 +30,7 @@ from portal.backoffice import (  # noqa: F401  - importing a route module regist
     task_admin,
     tiers,
     views,
+    visits,
 )
 from portal.backoffice.blueprint import bp
 

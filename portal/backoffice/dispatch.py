@@ -15,7 +15,7 @@ from portal.domain.roles import ADMINS, DESK, SUPERVISORS
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Department, Ticket, User
-from portal.services import ServiceError, routing
+from portal.services import ServiceError, routing, visits
 from portal.services import dispatch as dispatch_service
 from portal.services.localtime import local_today
 from portal.web.access import roles_required
@@ -107,7 +107,8 @@ def board_context(start: date, form: SlotForm | None = None, start_error: str | 
             "next_start": start + timedelta(days=dispatch_service.BOARD_DAYS),
             "can_dispatch": current_user.role in SUPERVISORS, "slots": dispatch_service.SLOTS,
             "off": dispatch_service.off_slots(data),
-            "hours": {e.id: dispatch_service.working_hours(e) for e in data.engineers}}
+            "hours": {e.id: dispatch_service.working_hours(e) for e in data.engineers},
+            "visit_requests": visits.open_requests()}
 
 
 @bp.get("/dispatch")

@@ -3,6 +3,7 @@ from portal.customer import (  # noqa: F401  - importing a route module register
     account,
     actions,
     bills,
+    booking,
     follow,
     points,
     preferences,

@@ -18,9 +18,13 @@ from portal.models import Bill, Document, FollowUpTask, Quote, Survey, Ticket, T
 from portal.services import reports, selfservice
 from portal.services.presence import which_exist
 from portal.web.access import load_ticket, roles_required
+from portal.web.templating import format_iso_moment
 
 # Only these kinds show their text to the customer: what was written for them (an update, their own words).
-CUSTOMER_BODIES = frozenset({"customer_updated", "rejected", "accepted", "resolved_remotely", "not_resolved"})
+CUSTOMER_BODIES = frozenset({"customer_updated", "rejected", "accepted", "resolved_remotely", "not_resolved",
+                             "visit_time_requested"})
+# Events about a visit, told with the visit's time.
+VISIT_EVENTS = frozenset({"visit_scheduled", "visit_moved", "visit_cancelled"})
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ def customer_events(ticket: Ticket) -> list[dict]:
             what = str(labels.CUSTOMER_EVENT_BY_MODE.get((event.data.get("mode"), "mode_set"), what))
         elif event.kind == "assigned" and event.data and event.data.get("name") and ticket.mode != "depot":
             what = _("%(name)s is your engineer", name=event.data["name"])
+        if event.kind in VISIT_EVENTS and event.data and event.data.get("at"):
+            what = _("%(what)s: %(at)s", what=what, at=format_iso_moment(event.data["at"]))
         if event.kind == "merged" and event.data and event.data.get("number"):
             what = _("A duplicate: it carries on as %(number)s", number=event.data["number"])
         rows.append({"at": event.created_at, "kind": event.kind, "what": what,

@@ -29,6 +29,8 @@ VISIT_OPEN = frozenset({ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER, 
 SIGNING_PAGE = frozenset({IN_PROGRESS, RESOLVED})
 # Waiting for someone to take it: the dispatch board's list.
 UNASSIGNED = frozenset({TRIAGED, REOPENED})
+# Statuses in which a visit of the assigned engineer may be booked, moved or cancelled.
+VISIT_STATUSES = frozenset({ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER, REOPENED})
 
 SIGNERS = ENGINEERS | {SIGNER}
 # The portal itself, for what happens on a timer (closing a resolution the customer did not answer).
@@ -148,6 +150,14 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (RESOLVED, "not_resolved"): _T(REOPENED, CUSTOMERS),
     (RESOLVED, "auto_close"): _T(CLOSED, frozenset({SYSTEM})),
     (CLOSED, "reopen"): _T(REOPENED, CUSTOMERS),
+    # Visits booked by the customer on the portal from the engineers' free slots: an unassigned ticket gets the
+    # engineer of the slot; an assigned one a visit of its engineer. A planned visit is moved (the desk, or the
+    # customer up to a set time before) or cancelled by the desk; a customer may ask for another time.
+    (TRIAGED, "book_visit"): _T(ASSIGNED, CUSTOMERS, False, ONSITE_ONLY),
+    **{(s, "book_visit"): _T(s, CUSTOMERS, False, ONSITE_ONLY) for s in VISIT_STATUSES},
+    **{(s, "move_visit"): _T(s, DESK | CUSTOMERS) for s in VISIT_STATUSES},
+    **{(s, "cancel_visit"): _T(s, DESK) for s in VISIT_STATUSES},
+    **{(s, "ask_visit_time"): _T(s, CUSTOMERS, False, ONSITE_ONLY) for s in VISIT_STATUSES | {TRIAGED}},
 }
 ACTIONS = tuple(dict.fromkeys(action for _, action in TRANSITIONS))
 

@@ -50,6 +50,7 @@ from portal.models.ticket_link import TicketLink
 from portal.models.tier import CustomerCheckIn, CustomerTier
 from portal.models.user import Department, User
 from portal.models.user_session import UserSession
+from portal.models.visit_request import VisitRequest
 
 __all__ = [
     "Acceptance", "AccessToken", "Asset", "Attachment", "BatchJob", "Bill", "BillLine", "Campaign",
@@ -63,5 +64,5 @@ __all__ = [
     "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "RemoteSession",
     "ReportSubscriber", "Reward", "Rma", "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint",
     "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketFact", "TicketLink",
-    "User", "UserSession", "Visit", "WarrantyNotice", "WechatLink", "WorkRecord",
+    "User", "UserSession", "Visit", "VisitRequest", "WarrantyNotice", "WechatLink", "WorkRecord",
 ]

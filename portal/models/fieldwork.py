@@ -2,6 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,6 +21,10 @@ class Visit(TimestampMixin, db.Model):
     expected_arrival_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     arrived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     departed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Each move raises it: the calendar file sent again carries the same UID with a higher SEQUENCE (RFC 5545).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The customer chose the slot on the portal (the dispatch board marks it).
+    booked_by_customer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     # One visit per engineer and slot, even when two supervisors book the same slot at the same moment.
     __table_args__ = (Index("uq_visit_engineer_slot", "engineer_id", "scheduled_at", unique=True),)

@@ -48,6 +48,7 @@ from portal.services import (
     resolution,
     selfservice,
     tickets,
+    visits,
 )
 from portal.services.events import add_event
 from portal.services.localtime import local_today, zone
@@ -337,6 +338,7 @@ def _seed_tickets(users, company, person, models) -> None:
         product_model=models["WM-800"], serial="WM800-SN5001", purchase_date=None,
         description="洗衣机脱水时异响，机身剧烈晃动，偶尔显示 E21。", channel="wechat")
     _seed_desk_work(agent, company, person, models, job)
+    _seed_bookings(users, company, person, models)
     seed_mode_tickets(users, company, person, models)
 
 
@@ -345,6 +347,29 @@ def _demo_file(name: str, title: str, lines: list[str]) -> FileStorage:
     items = "".join(f"<li>{line}</li>" for line in lines)
     data = HTML(string=f"<h1>{title}</h1><ul>{items}</ul><p>华东精密制造有限公司 · 2026</p>").write_pdf()
     return FileStorage(io.BytesIO(data), filename=name, content_type="application/pdf")
+
+
+def _seed_bookings(users, company, person, models) -> None:
+    """Visits the customers booked themselves (issue 13): the company picked one of the engineer's free windows
+    on the portal (the dispatch board marks it); 周敏 found none that suits her and asked for another time (the
+    board lists her wish)."""
+    agent = users["agent@example.com"]
+    flicker = tickets.register_request(
+        user=agent, customer=company, contact=company.contacts[0], contact_name="张经理",
+        contact_phone="13812345678", product_model=models["ABC-2000"], serial="ABC2000-SN0001",
+        purchase_date=None, description="会议室终端屏幕偶尔闪烁，不影响使用，希望安排工程师上门检查。",
+        channel="portal")
+    tickets.triage(flicker, agent, category="fault_repair", priority="P3", reason="偶发闪烁，不影响使用",
+                   version=None)
+    offered = visits.windows(flicker)
+    if offered:
+        visits.book(flicker, users["customer@example.com"], at=offered[min(2, len(offered) - 1)].start, version=None)
+    slow = tickets.register_request(
+        user=agent, customer=person, contact=person.contacts[0], contact_name="周敏", contact_phone="13700001111",
+        product_model=models["WM-800"], serial="WM800-SN5001", purchase_date=None,
+        description="洗衣机进水很慢，一次洗涤要两个多小时。", channel="portal")
+    tickets.triage(slow, agent, category="fault_repair", priority="P4", reason="不影响使用", version=None)
+    visits.ask_for_time(slow, users["zhou.min@example.com"], wish="工作日晚上 19:00 以后，或周六全天都可以。")
 
 
 def _seed_desk_work(agent, company, person, models, job) -> None:

@@ -25,6 +25,8 @@ ORDER = (
     "resolution",
     # Service modes (issue 14).
     "remote", "depot", "rma",
+    # Visits moved, cancelled and booked by customers (issue 13).
+    "visits",
 )
 
 

@@ -164,6 +164,7 @@ def plan_visit(ticket: Ticket, user: User, *, day: date, slot: time, version: in
     except IntegrityError as clash:
         raise ServiceError(taken, status=409, field="slot") from clash
     add_event(ticket, user, "visit_scheduled", data={"engineer": ticket.assignee_id, "at": at.isoformat(),
+                                                     "visit": visit.id,
                                                      "follow_up": ticket.visit_count > 0, "replaces": replaced},
               customer_visible=True)
     return visit

@@ -90,6 +90,8 @@ class BoardVisit:
     number: str
     customer: str
     at: datetime  # local time
+    visit_id: int = 0
+    by_customer: bool = False  # the customer chose the slot on the portal
 
 
 @dataclass
@@ -113,14 +115,16 @@ def board(start: date) -> Board:
     first = datetime.combine(start, time.min, tzinfo=tz).astimezone(UTC)  # stored in UTC (SQLite keeps no zone)
     engineers = active_engineers()
     rows = db.session.execute(
-        db.select(Visit.engineer_id, Visit.scheduled_at, Ticket.id, Ticket.number, Customer.name)
+        db.select(Visit.engineer_id, Visit.scheduled_at, Ticket.id, Ticket.number, Customer.name, Visit.id,
+                  Visit.booked_by_customer)
         .join(Ticket, Visit.ticket_id == Ticket.id).join(Customer, Ticket.customer_id == Customer.id)
         .where(Visit.scheduled_at >= first, Visit.scheduled_at < first + timedelta(days=BOARD_DAYS))
         .order_by(Visit.scheduled_at, Visit.id)).all()
     visits: dict[tuple[int, date], list[BoardVisit]] = {}
-    for engineer_id, scheduled_at, ticket_id, number, customer in rows:
+    for engineer_id, scheduled_at, ticket_id, number, customer, visit_id, by_customer in rows:
         at = local(scheduled_at)
-        visits.setdefault((engineer_id, at.date()), []).append(BoardVisit(ticket_id, number, customer, at))
+        visits.setdefault((engineer_id, at.date()), []).append(
+            BoardVisit(ticket_id, number, customer, at, visit_id, bool(by_customer)))
     waiting = (Ticket.assignee_id.is_(None), Ticket.status.in_(workflow.UNASSIGNED))
     unassigned = db.session.scalars(
         db.select(Ticket).options(joinedload(Ticket.customer)).where(*waiting)

@@ -29,11 +29,14 @@ CUSTOMER = {"created": "ticket_registered", "assigned": "engineer_assigned", "vi
             "survey_reminded": "survey_reminder", "resolved_remotely": "resolved_remotely", "merged": "ticket_merged",
             "resolution_confirmed": "ticket_closed", "auto_closed": "ticket_auto_closed",
             # The depot path (issue 14): the unit received at the workshop, sent back, waiting for pick-up.
-            "unit_received": "parcel_received", "parcel_sent": "parcel_sent", "pickup_ready": "pickup_ready"}
+            "unit_received": "parcel_received", "parcel_sent": "parcel_sent", "pickup_ready": "pickup_ready",
+            # A visit moved or cancelled (issue 13): the calendar file is replaced or cancelled.
+            "visit_moved": "visit_moved", "visit_cancelled": "visit_cancelled"}
 STAFF = {"assigned": "new_assignment", "visit_scheduled": "visit_booked_staff", "remote_link": "signing_link_staff",
          "sla_at_risk": "sla_at_risk", "sla_breached": "sla_breached", "update_due": "progress_due",
          "update_overdue": "progress_overdue", "callback_due": "callback_due",
-         "customer_reopened": "reopened_by_customer", "not_resolved": "reopened_by_customer"}
+         "customer_reopened": "reopened_by_customer", "not_resolved": "reopened_by_customer",
+         "visit_moved": "visit_moved_staff", "visit_cancelled": "visit_cancelled_staff"}
 # Staff messages that reach the supervisors too, or only when nobody is assigned.
 TO_DESK = frozenset({"sla_breached", "update_overdue", "callback_due"})
 TO_DESK_WHEN_UNASSIGNED = frozenset({"sla_at_risk", "update_due", "customer_reopened", "not_resolved"})
@@ -42,7 +45,9 @@ TO_DESK_WHEN_UNASSIGNED = frozenset({"sla_at_risk", "update_due", "customer_reop
 CHANNEL = frozenset({"engineer_assigned", "visit_booked", "engineer_on_the_way", "progress_update",
                      "ticket_resolved", "progress_latest", "survey_invitation", "survey_reminder", "quote_waiting",
                      "ticket_closed", "ticket_auto_closed", "resolved_remotely", "ticket_merged", "parcel_received",
-                     "parcel_sent", "pickup_ready"})
+                     "parcel_sent", "pickup_ready", "visit_moved", "visit_cancelled"})
+# Messages that carry the visit's calendar file by e-mail, whatever channel the customer came through.
+CALENDAR = frozenset({"visit_booked", "visit_moved", "visit_cancelled"})
 LOCALES = ("zh_CN", "en")
 PENDING_KEY = "portal.events_to_tell"
 TEXTS_KEY = "portal.message_texts"
@@ -125,6 +130,14 @@ def text(kind: str, ticket: Ticket, data: dict | None, builtin: bool = False) ->
                                     priority=ticket.priority or "—"),
         "visit_booked_staff": lambda: _("Visit booked for %(number)s: %(at)s.", number=number,
                                         at=_when(data.get("at"))),
+        "visit_moved": lambda: _("Your visit for %(number)s is moved to %(at)s.", number=number,
+                                 at=_when(data.get("at"))),
+        "visit_cancelled": lambda: _("The visit for %(number)s on %(at)s is cancelled. We will contact you about "
+                                     "the next step.", number=number, at=_when(data.get("at"))),
+        "visit_moved_staff": lambda: _("Visit for %(number)s moved to %(at)s.", number=number,
+                                       at=_when(data.get("at"))),
+        "visit_cancelled_staff": lambda: _("Visit for %(number)s on %(at)s cancelled.", number=number,
+                                           at=_when(data.get("at"))),
         "signing_link_staff": lambda: _("%(number)s: the customer was sent a link to sign the confirmation.",
                                         number=number),
         "progress_due": lambda: _("%(number)s: the customer is due a progress update. Write one now.",
@@ -204,7 +217,7 @@ def _channel_message(ticket: Ticket, kind: str, data: dict | None, customers: li
     variables = _variables(ticket, kind, data)
     mailer.queue_notice(Notification(ticket=ticket, kind=kind, channel=channel, recipient=recipient, body=body,
                                      data=variables, status="queued", created_at=utcnow(), held_until=held))
-    if kind == "visit_booked" and channel != "email" and email:
+    if kind in CALENDAR and channel != "email" and email:
         # The calendar file goes by e-mail whatever channel the customer came through.
         mailer.queue_notice(Notification(ticket=ticket, kind=kind, channel="email", recipient=email, body=body,
                                          data=variables, status="queued", created_at=utcnow(), held_until=held))
@@ -213,11 +226,12 @@ def _channel_message(ticket: Ticket, kind: str, data: dict | None, customers: li
 def _variables(ticket: Ticket, kind: str, data: dict) -> dict:
     """The provider template's variables (SMS, WeChat), and what the e-mail's calendar file needs."""
     variables = {"number": ticket.number}
-    if kind in ("engineer_assigned", "engineer_on_the_way", "visit_booked"):
+    if kind in ("engineer_assigned", "engineer_on_the_way") or kind in CALENDAR:
         assignee = _assignee(ticket)
         variables["engineer"] = data.get("name") or (assignee.name if assignee is not None else "")
-    if kind == "visit_booked":
-        variables.update(at=data.get("at"), visit=data.get("visit"), address=ticket.visit_address or "")
+    if kind in CALENDAR:
+        variables.update(at=data.get("at"), visit=data.get("visit"), address=ticket.visit_address or "",
+                         sequence=data.get("sequence") or 0)
     if kind == "engineer_on_the_way" and data.get("eta"):
         variables["eta"] = _when(data["eta"])
     if kind in ("progress_update", "progress_latest"):

@@ -24,6 +24,8 @@ SUBJECTS = {
     "signing_code": "签字验证码 / Your signing code",
     "account_locked": "账户已锁定 / Sign-in to your account is locked",
     "visit_booked": "上门服务已预约 / Your service visit is booked",
+    "visit_moved": "上门服务时间已变更 / Your service visit is moved",
+    "visit_cancelled": "上门服务已取消 / Your service visit is cancelled",
     "engineer_on_the_way": "工程师已出发 / Your engineer is on the way",
     "progress_update": "服务进展 / Progress on your service request",
     "monthly_report": "月度服务报告已生成 / The monthly service report is ready",

@@ -13,6 +13,7 @@ from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Notification
 from portal.services import mail_replies, preferences, provider_templates, wechat
+from portal.services.inbox import CALENDAR
 from portal.services.jobs import WIPED
 from portal.services.mailer import PREFERENCES_FOOTER, SECRET_KINDS
 from portal.services.visit_calendar import visit_ics
@@ -44,16 +45,17 @@ def _route(notice: Notification) -> str:
 
 
 def _attachments(notice: Notification, channel: str) -> tuple:
-    """The booked visit's calendar file, on e-mail."""
+    """The visit's calendar file, on e-mail: booked, moved (same UID, higher SEQUENCE) or cancelled."""
     data = notice.data or {}
-    if channel != "email" or notice.kind != "visit_booked" or not data.get("at"):
+    if channel != "email" or notice.kind not in CALENDAR or not data.get("at"):
         return ()
     try:
         at = datetime.fromisoformat(data["at"])
     except ValueError:
         return ()
     ics = visit_ics(visit_id=data.get("visit") or notice.id, number=data.get("number") or "", at=at,
-                    engineer=data.get("engineer") or "", address=data.get("address") or "")
+                    engineer=data.get("engineer") or "", address=data.get("address") or "",
+                    sequence=int(data.get("sequence") or 0), cancelled=notice.kind == "visit_cancelled")
     return ((f"{data.get('number') or 'visit'}.ics", "text/calendar", ics),)
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from flask import current_app, g, request, url_for
-from flask_babel import format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -58,6 +58,14 @@ def format_moment(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     if fmt in _NUMERIC:
         return value.astimezone(_zone()).strftime(_NUMERIC[fmt])
     return format_datetime(value, fmt)
+
+
+def format_iso_moment(value: str | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """A moment kept as ISO text in an event's data, shown as format_moment shows a column."""
+    try:
+        return format_moment(datetime.fromisoformat(value), fmt) if value else ""
+    except (TypeError, ValueError):
+        return ""
 
 
 def masked_recipient(notice) -> str:
@@ -153,6 +161,8 @@ def register_template_helpers(app) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n), newstyle=True)
     app.jinja_env.filters["dt"] = format_moment
+    app.jinja_env.filters["iso_dt"] = format_iso_moment
+    app.jinja_env.filters["day_label"] = lambda day: format_date(day, "full")
     app.jinja_env.filters["yuan"] = fen_to_yuan
     app.jinja_env.filters["percent"] = lambda bp: f"{bp_to_percent(bp or 0)}%"
     app.jinja_env.filters["markdown"] = markdown.render

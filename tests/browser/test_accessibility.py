@@ -12,7 +12,8 @@ import re
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pyotp
 import pytest
@@ -43,6 +44,7 @@ from portal.models import (
     Ticket,
     User,
 )
+from portal.models import Visit as VisitRow
 from portal.seed.prices import ensure_demo_contract
 from portal.services import device_labels, points, preferences
 from portal.web.access import ANYONE
@@ -330,6 +332,28 @@ def offer_duplicate(page):
     expect(page.locator("#duplicate-hits button", has_text=VIP_COMPANY)).to_be_visible()
 
 
+def plan_a_visit(app, ticket_id) -> None:
+    """A visit three days ahead for the ticket's engineer (the desk's planned-visits page shows its forms)."""
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        at = datetime.combine(date.today() + timedelta(days=3), time(9), tzinfo=ZoneInfo("Asia/Shanghai"))
+        db.session.add(VisitRow(ticket_id=ticket_id, engineer_id=ticket.assignee_id, scheduled_at=at.astimezone(UTC)))
+        db.session.commit()
+
+
+def move_without_reason(page):
+    """The desk's move form sent without a reason: the message is next to the field."""
+    planned = page.locator("article[data-visit]").first  # its forms are open: the check opens every <details>
+    planned.get_by_role("button", name="改期", exact=True).click()
+    expect(page.locator("small.error").first).to_be_visible()
+
+
+def book_without_choosing(page):
+    """The customer's booking sent without a time chosen: the message is above the times."""
+    page.locator("#visit-windows button[type=submit]").click()
+    expect(page.locator("#slot-error")).to_be_visible()
+
+
 def save_empty(page):
     """A master-data form saved without its name: the message is next to the field."""
     page.locator("[name=name]").fill("")
@@ -454,6 +478,9 @@ def desk_visits(app, role, login_as, tickets, extra) -> list[Visit]:
                    Visit("backoffice.caller_intake", "/desk/intake?caller=02155509999", "unknown caller",
                          then=[("new customer who may be on file", offer_duplicate)]),
                    Visit("backoffice.dispatch_board", "/desk/dispatch")]
+        plan_a_visit(app, tickets["assigned"])
+        visits.append(Visit("backoffice.ticket_visits", f"/desk/tickets/{tickets['assigned']}/planned-visits",
+                            "a visit planned", then=[("moved without a reason", move_without_reason)]))
     if role in ("admin", "supervisor"):
         visits.append(Visit("backoffice.tasks", "/desk/tasks"))
         visits += analyst_visits(app, web)
@@ -638,6 +665,13 @@ def customer_visits(app, login_as) -> list[Visit]:
     visits = [Visit("customer.tickets", "/my/tickets")]
     for status, ticket_id in tickets.items():
         visits.append(Visit("customer.ticket_detail", f"/my/tickets/{ticket_id}", status))
+    booked = make_ticket(app, status="assigned", priority="P3")
+    windows = re.findall(r'name="slot" value="([^"]+)"', customer.get(f"/my/tickets/{booked}/visit").get_data(
+        as_text=True))
+    assert customer.post_form(f"/my/tickets/{booked}/visit/book", {"slot": windows[0]}).status_code == 302
+    visits += [Visit("customer.ticket_visit", f"/my/tickets/{tickets['triaged']}/visit", "times to book",
+                     then=[("none chosen", book_without_choosing)]),
+               Visit("customer.ticket_visit", f"/my/tickets/{booked}/visit", "booked, times to move to")]
     visits += [Visit("customer.ticket_detail", f"/my/tickets/{answered}", "question answered"),
                Visit("customer.ticket_detail", f"/my/tickets/{rated}", "rated"),
                Visit("customer.new_request", "/my/requests/new", then=[("unit and problem given", fill_request)]),

@@ -13,7 +13,7 @@ ID_ARGS = {"ticket_id": 1, "attachment_id": 1, "document_id": 1, "conflict_id": 
            "site_id": 1, "kind": "parts", "record_id": 1, "template_id": 1, "flag_id": 1, "report_id": 1,
            "point_id": 1, "department_id": 1, "user_id": 1, "unit_id": 1, "article_id": 1, "fmt": "csv", "item_id": 1,
            "redemption_id": 1, "reward_id": 1, "day_id": 1, "tier_id": 1, "check_in_id": 1, "campaign_id": 1,
-           "plan_id": 1, "channel": "sms", "run_id": 1,
+           "plan_id": 1, "channel": "sms", "run_id": 1, "visit_id": 1,
            "direction": "in", "step": "request"}
 
 

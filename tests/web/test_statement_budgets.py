@@ -24,7 +24,8 @@ BUDGETS = {
     ("agent", "/desk/tickets/new", None): 2,
     ("agent", "/desk/intake?caller=13812345678", None): 10,
     ("agent", "/desk/intake/customers?customer_q=5678", None): 4,
-    ("supervisor", "/desk/dispatch", None): 5,
+    # + the customers' wishes for another visit time (issue 13).
+    ("supervisor", "/desk/dispatch", None): 6,
     ("supervisor", "/desk/tasks", None): 2,
     ("agent", "/desk/print", None): 2,
     ("agent", "/desk/customers/{customer}", None): 7,  # + its sites, logins, units, check-ins
@@ -63,6 +64,11 @@ BUDGETS = {
     # The desk's work panel (issue 13): its linked tickets (links, then the tickets) and the departments.
     ("agent", "/desk/tickets/{ticket}/part/desk", "triaged"): 5,
     ("agent", "/desk/tickets/{ticket}/part/entitlement", "in_progress"): 5,
+    # Visits (issue 13): the customer's booking page (its engineers, their visits in the window, open wishes) and
+    # the desk's planned visits of a ticket.
+    ("customer", "/my/tickets/{ticket}/visit", "triaged"): 6,
+    ("customer", "/my/tickets/{ticket}/visit", "assigned"): 6,
+    ("agent", "/desk/tickets/{ticket}/planned-visits", "assigned"): 4,
 }
 
 
