@@ -11,8 +11,8 @@ ORDER = (
     "localtime", "charts", "exports", "presence", "storage", "images", "tokens", "security_log", "jobs", "mailer",
     "visit_calendar", "knowledge", "routing", "coverage", "documents", "customer_data", "customers", "tiers",
     "customer_records", "catalogue", "price_lists", "organisation", "imports",
-    # Loyalty points: a ledger that knows no ticket use case.
-    "points",
+    # Loyalty points: a ledger that knows no ticket use case, and the points a bill holds on it.
+    "points", "bill_points",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
     "wechat", "inbox", "preferences", "message_texts", "events", "transitions", "sla", "entitlement", "stats",
     "defects", "dashboard",

@@ -9,7 +9,7 @@ from portal.domain.time import utcnow
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Rma, Ticket, User
-from portal.services import ServiceError, entitlement, sla
+from portal.services import ServiceError, bill_points, entitlement, points, sla
 from portal.services.events import add_event
 from portal.services.localtime import local_today
 from portal.services.transitions import apply_action
@@ -89,6 +89,9 @@ def complete(ticket: Ticket, user: User, *, refund_yuan: str | None = None,
             raise ServiceError(_l("The refund cannot be more than the price paid (¥%(paid)s).",
                                   paid=fen_to_yuan(asset.price_paid_fen)), field="refund")
         record.refund_fen = fen
+        # The refund takes back the points the ticket's bill earned and gives back those it was paid with.
+        points.take_back_for_ticket(ticket.id, actor=user)
+        bill_points.release(ticket.id, actor=user, refunded=True)
         # Retired: the moment (RMA) and the day its QR label reads (device labels).
         asset.retired_at, asset.retired_on = now, local_today()
     else:

@@ -600,6 +600,7 @@ def customer_visits(app, login_as) -> list[Visit]:
     billed = make_ticket(app, status="closed", serial="PX50-SN1001")
     visits += [Visit("customer.bill_page", f"/my/tickets/{billed}/bill", "signed, invoice to request"),
                Visit("customer.my_points", "/my/points"),
+               Visit("customer.bill_points_page", f"/my/tickets/{tickets['resolved']}/points", "points to spend"),
                Visit("customer.message_preferences", "/my/messages"),
                Visit("customer.wechat_page", "/my/wechat")]
     return visits + account_visits()
