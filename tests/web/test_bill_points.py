@@ -3,16 +3,17 @@ ledger (oldest first, never below zero, even when two bills take them at once), 
 pays, given back when the bill no longer takes them, the ticket is cancelled or the bill refunded, and frozen
 with the bill at signing."""
 import threading
+import uuid
 from datetime import timedelta
 
 from portal.domain import bill_points as rules
 from portal.domain.money import fen_to_yuan
 from portal.domain.pricing import Line, totals
 from portal.extensions import db
-from portal.models import Bill, PointsAllocation, PointsEntry, Ticket, User
+from portal.models import Bill, PointsAllocation, PointsEntry, Redemption, Reward, Ticket, User
 from portal.services import ServiceError, bill_points, billing, tickets
 from tests.web.factories import make_ticket
-from tests.web.test_acceptance import answer
+from tests.web.test_acceptance import OUTBOX, answer
 from tests.web.test_points import balance, company, give, today_at
 
 EN = {"Accept-Language": "en"}
@@ -192,3 +193,46 @@ def test_two_bills_taking_the_same_points_at_once_never_go_below_zero(app):
         thread.join()
     assert sorted(results) == ["held", "refused"]
     assert balance(app, customer_id) == 300
+
+
+def test_points_and_a_reward_recorded_on_the_phone_are_checked_against_the_balance_when_they_arrive(app, login_as):
+    customer_id = company(app)
+    give(app, customer_id, 300)
+    with app.app_context():
+        reward = Reward(name="原装遥控器", kind="accessory", points=250)
+        db.session.add(reward)
+        db.session.commit()
+        reward_id = reward.id
+    ticket_id = make_ticket(app, status="resolved", serial="PX50-SN1001")
+    engineer = login_as("engineer")
+    page = engineer.get(f"/m/jobs/{ticket_id}/bill", headers=EN).get_data(as_text=True)
+    assert "Balance: 300 points" in page and "原装遥控器 · 250" in page
+
+    def send(url, fields):
+        key = str(uuid.uuid4())
+        data = {"idempotency_key": key, "version": str(_version(app, ticket_id)), **fields}
+        return engineer.post_form(url, data, headers={**OUTBOX, **EN, "Idempotency-Key": key})
+
+    held = send(f"/m/jobs/{ticket_id}/bill/points", {"points": "200"})
+    assert held.status_code == 200 and held.get_json()["ok"], held.get_data(as_text=True)
+    assert _bill(app, ticket_id).points_held == 200 and balance(app, customer_id) == 100
+    # The reward was recorded offline before the points: on arrival the balance is short, and the phone's outbox
+    # shows why (a final refusal, not retried).
+    short = send(f"/m/jobs/{ticket_id}/redeem", {"reward_id": str(reward_id)})
+    assert short.status_code == 422 and "Not enough points: 100 available, 250 needed." in short.get_json()["error"]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Redemption.id))) == 0
+    assert send(f"/m/jobs/{ticket_id}/bill/points", {"points": "0"}).get_json()["ok"]
+    redeemed = send(f"/m/jobs/{ticket_id}/redeem", {"reward_id": str(reward_id)})
+    assert redeemed.status_code == 200 and redeemed.get_json()["ok"]
+    assert balance(app, customer_id) == 50
+    with app.app_context():
+        redemption = db.session.scalar(db.select(Redemption))
+        assert redemption.status == "requested" and redemption.requested_by.email == "engineer@example.com"
+    too_many = send(f"/m/jobs/{ticket_id}/bill/points", {"points": "80"})
+    assert too_many.status_code == 422 and "50 available" in too_many.get_json()["error"]
+
+
+def _version(app, ticket_id) -> int:
+    with app.app_context():
+        return db.session.get(Ticket, ticket_id).version
