@@ -364,6 +364,7 @@ def analyst_visits(app, web) -> list[Visit]:
     return [Visit("backoffice.dashboard_page", "/desk/dashboard", "figures and a flag"),
             Visit("backoffice.dashboard_page", "/desk/dashboard?start=nope", "a bad filter", status=422),
             Visit("backoffice.defect_flag", f"/desk/dashboard/defects/{flag_id}"),
+            Visit("backoffice.campaign_new", f"/desk/campaigns/new?flag={flag_id}", "from a defect alarm"),
             Visit("backoffice.monthly_reports", "/desk/reports", "reports listed"),
             Visit("backoffice.monthly_report", made, "done")]
 
