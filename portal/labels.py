@@ -226,6 +226,7 @@ BILL_PROBLEM = {
 }
 EVENT.update({"goodwill_granted": _l("Bill line waived as goodwill")})
 EVENT.update({"bill_points": _l("Loyalty points chosen for the bill")})
+EVENT.update({"meter_read": _l("Meter read at the visit")})
 # ---- Service modes and 三包 (issue 14) ----
 ENTITLEMENT_DECISION = {"return": _l("Return and refund"), "exchange": _l("Exchange"), "repair": _l("Free repair"),
                         "paid_repair": _l("Paid repair")}

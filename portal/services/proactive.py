@@ -34,6 +34,7 @@ from portal.models import (
 )
 from portal.services import ServiceError, jobs, mailer
 from portal.services import tickets as ticket_service
+from portal.services.events import add_event
 from portal.services.intake import customer_locale
 from portal.services.localtime import local_today
 
@@ -276,6 +277,15 @@ def record_reading(asset: Asset, hours: int, read_on: date, by: User | None) -> 
     for plan in db.session.scalars(db.select(MaintenancePlan).where(MaintenancePlan.asset_id == asset.id,
                                                                    MaintenancePlan.every_hours.is_not(None))):
         plan.next_due = rules.hours_due_on(readings(asset.id), plan.next_hours, local_today()) or plan.next_due
+    return reading
+
+
+def read_at_visit(ticket, hours: int, by: User) -> MeterReading:
+    """The engineer reads the unit's meter at the visit (the job page, through the outbox); on the timeline."""
+    if ticket.asset is None:
+        raise ServiceError(_l("The job has no registered unit to read a meter on."), status=409)
+    reading = record_reading(ticket.asset, hours, local_today(), by)
+    add_event(ticket, by, "meter_read", data={"hours": reading.hours})
     return reading
 
 
