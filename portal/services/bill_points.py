@@ -35,6 +35,12 @@ def hold(bill: Bill, wanted: int, most: int, *, today: date, actor: User | None)
         raise ServiceError(_l("Enter a number of points, 0 or more."), field="points")
     if wanted > most:
         raise ServiceError(_l("This bill can take at most %(most)s points.", most=most), field="points")
+    # Two choices for the same bill at once (the customer and the desk): the second waits for the first and then
+    # gives back what the first held, never leaving a spending that no bill holds.
+    points.lock_customer(bill.customer_id)
+    db.session.refresh(bill, attribute_names=["points_entry_id", "points_held", "status"])
+    if bill.is_frozen:
+        raise ServiceError(_l("The bill was signed and can no longer change."), status=409)
     _release(bill, "bill_released", actor)
     if wanted:
         entry = points.spend(bill.customer_id, wanted, "bill_discount", today=today, actor=actor,

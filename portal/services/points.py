@@ -39,6 +39,12 @@ def _lock(customer_id: int) -> None:
         raise ServiceError(_l("No such customer."), status=404)
 
 
+def lock_customer(customer_id: int) -> None:
+    """For a use case that reads something of its own before it changes the customer's points (a bill's held
+    points): taken first, so the read sees what a change that went before it committed."""
+    _lock(customer_id)
+
+
 def _remaining():
     taken = (select(func.coalesce(func.sum(PointsAllocation.points), 0))
              .where(PointsAllocation.lot_id == PointsEntry.id).scalar_subquery())

@@ -236,3 +236,38 @@ def test_points_and_a_reward_recorded_on_the_phone_are_checked_against_the_balan
 def _version(app, ticket_id) -> int:
     with app.app_context():
         return db.session.get(Ticket, ticket_id).version
+
+
+def test_two_choices_for_the_same_bill_at_once_leave_one_held_and_nothing_lost(app):
+    """The customer and the desk choose at the same moment: the later one replaces the earlier one, and the
+    balance holds exactly what the bill holds (run on PostgreSQL too)."""
+    customer_id = company(app)
+    give(app, customer_id, 1_000)
+    ticket_id = make_ticket(app, status="resolved", serial="PX50-SN1001")
+    with app.test_request_context(method="POST"):
+        billing.refresh(db.session.get(Ticket, ticket_id))
+        db.session.commit()
+    barrier, results = threading.Barrier(2), []
+
+    def choose(wanted):
+        with app.test_request_context(method="POST"):
+            barrier.wait()  # before any statement: a POST's transaction on SQLite takes the write lock at once
+            try:
+                ticket = db.session.get(Ticket, ticket_id)
+                billing.spend_points(ticket, ticket.assignee, wanted)
+                db.session.commit()
+                results.append(wanted)
+            except ServiceError:
+                db.session.rollback()
+                results.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=choose, args=(n,)) for n in (300, 400)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results, key=str) == [300, 400]
+    held = _bill(app, ticket_id).points_held
+    assert held in (300, 400) and balance(app, customer_id) == 1_000 - held
