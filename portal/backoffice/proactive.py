@@ -90,7 +90,8 @@ def campaign_detail(campaign_id: int):
 @roles_required(*STAFF)
 def maintenance_list():
     return render("backoffice/maintenance.html", plans=proactive.plans(), reading_form=ReadingForm(formdata=None),
-                  today=local_today(), can_edit=current_user.role in DESK)
+                  today=local_today(), can_edit=current_user.role in DESK,
+                  can_import=current_user.role in SUPERVISORS)
 
 
 def _unit(customer_id: int, unit_id: int) -> Asset:

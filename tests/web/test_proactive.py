@@ -1,4 +1,5 @@
 """Proactive service at the desk: consent, campaigns and recalls, warranty-ending notices, maintenance plans."""
+import io
 import uuid
 from datetime import timedelta
 
@@ -238,3 +239,33 @@ def test_the_engineer_reads_the_meter_at_the_visit_and_the_plan_by_hours_follows
 def _plan_id(app) -> int:
     with app.app_context():
         return db.session.scalar(db.select(MaintenancePlan.id))
+
+
+def test_imported_meter_readings_feed_the_plan_by_hours(app, login_as):
+    agent = login_as("agent")
+    with app.app_context():
+        asset = db.session.scalar(db.select(Asset).where(Asset.serial == "PX50-SN1001"))
+        asset_id, customer_id = asset.id, asset.customer_id
+        today = local_today()
+    assert agent.post_form(f"/desk/customers/{customer_id}/units/{asset_id}/plan",
+                           {"every_hours": 500, "lead_days": 7}).status_code == 302
+    supervisor = login_as("supervisor")
+    assert "/desk/admin/import/readings" in supervisor.get("/desk/maintenance").get_data(as_text=True)
+    day = (today - timedelta(days=10)).isoformat()
+    rows = ("序列号,抄表日期,运行小时\n"
+            f"PX50-SN1001,{today.isoformat()},200\nPX50-SN1001,{(today - timedelta(days=20)).isoformat()},100\n"
+            f"NOPE-0001,{day},50\nPX50-SN1001,not a day,10\nPX50-SN1001,{day},90\n")
+    preview = supervisor.post_form("/desk/admin/import/readings", {"file": (io.BytesIO(rows.encode()), "m.csv")},
+                                   content_type="multipart/form-data", headers=EN)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and 'data-valid="2"' in html
+    assert "No registered unit has this serial number." in html and "A date as YYYY-MM-DD." in html
+    assert "a reading cannot go back" in html  # 90 hours after 100 read ten days before
+    assert supervisor.post_form("/desk/admin/import/readings/confirm", {}).status_code == 302
+    with app.app_context():
+        plan = db.session.scalar(db.select(MaintenancePlan))
+        assert proactive.readings(asset_id)[-1] == (today, 200)
+        # 100 hours in 20 days (5 a day), 300 hours left at the last reading: due 60 days after it.
+        assert plan.next_due == today + timedelta(days=60)
+    export = supervisor.get("/desk/admin/export/readings.csv").get_data().decode("utf-8-sig")
+    assert export.splitlines()[0] == "序列号,抄表日期,运行小时" and f"PX50-SN1001,{today.isoformat()},200" in export
