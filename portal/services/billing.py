@@ -250,7 +250,8 @@ def quote_from_bill(ticket: Ticket, user: User) -> Quote:
     """A new quote of the bill's charged lines, for the customer to approve when the bill outgrew the approved
     one (their earlier approval stays on record)."""
     computed = compute(ticket)
-    charged = [line for line in computed.lines if line.charged]
+    # The work's price; points the customer chose are their own discount, not part of what they approve.
+    charged = [line for line in computed.lines if line.charged and line.kind != points_rules.KIND]
     if not charged:
         raise ServiceError(_l("Nothing on the bill is charged to the customer."), status=409)
     lines = [QuoteLine(line.description or str(labels.LINE_KIND[line.kind]),
@@ -294,7 +295,8 @@ def grant_goodwill(ticket: Ticket, user: User, *, key: str, reason: str) -> Bill
     bill = bill_of(ticket) or refresh(ticket)
     if bill.is_frozen:
         raise ServiceError(_l("The bill was signed and can no longer change."), status=409)
-    if key not in {line_key(line) for line in compute(ticket).lines if line.charged}:
+    if key not in {line_key(line) for line in compute(ticket).lines
+                   if line.charged and line.kind != points_rules.KIND}:
         raise ServiceError(_l("This line is not charged to the customer."), status=409)
     bill.goodwill = {**(bill.goodwill or {}), key: {"reason": reason[:300], "by": user.id}}
     add_event(ticket, user, "goodwill_granted", body=reason, data={"line": key})

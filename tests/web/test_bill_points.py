@@ -271,3 +271,17 @@ def test_two_choices_for_the_same_bill_at_once_leave_one_held_and_nothing_lost(a
     assert sorted(results, key=str) == [300, 400]
     held = _bill(app, ticket_id).points_held
     assert held in (300, 400) and balance(app, customer_id) == 1_000 - held
+
+
+def test_the_discount_line_is_neither_waived_nor_quoted(app, login_as):
+    customer_id = company(app)
+    give(app, customer_id, 500)
+    ticket_id = make_ticket(app, status="resolved", serial="PX50-SN1001")
+    supervisor = login_as("supervisor")
+    assert supervisor.post_form(f"/desk/tickets/{ticket_id}/bill/points", {"points": "500"}).status_code == 302
+    page = supervisor.get(f"/desk/tickets/{ticket_id}/bill", headers=EN).get_data(as_text=True)
+    key = next(line.kind for line in _bill(app, ticket_id).lines if line.kind == "points") + ":500"
+    assert f'<option value="{key}"' not in page
+    refused = supervisor.post_form(f"/desk/tickets/{ticket_id}/bill/goodwill", {"key": key, "reason": "试试"},
+                                   headers=EN)
+    assert refused.status_code == 409 and _bill(app, ticket_id).points_held == 500
