@@ -170,6 +170,8 @@ class Config:
     # Loyalty points earned for an answered survey and for a referral (a paid service earns per yuan).
     POINTS_PER_SURVEY = int(os.environ.get("POINTS_PER_SURVEY", "20"))
     POINTS_PER_REFERRAL = int(os.environ.get("POINTS_PER_REFERRAL", "100"))
+    # Points spent as a discount on a bill: this many points take one yuan off (100: a point is a fen).
+    POINTS_DISCOUNT_PER_YUAN = int(os.environ.get("POINTS_DISCOUNT_PER_YUAN", "100"))
     # Batch-defect alarms (portal.domain.defects): at least this many faults of a model or lot in 30 days, and a
     # Poisson tail below this probability against the model's 180-day rate.
     DEFECT_MIN_COUNT = int(os.environ.get("DEFECT_MIN_COUNT", "5"))

@@ -196,7 +196,8 @@ TASK_STATE = {"pending": _l("waiting"), "running": _l("running"), "failed": _l("
 
 # The money of a repair (portal.domain.pricing).
 LINE_KIND = {"labour": _l("Labour"), "travel": _l("Travel"),
-             "part": _l("Parts"), "callout": _l("Call-out"), "depot": _l("Depot handling")}
+             "part": _l("Parts"), "callout": _l("Call-out"), "depot": _l("Depot handling"),
+             "points": _l("Loyalty points discount")}
 CONTRACT_SCOPE = {"all": _l("All the customer's units"), "list": _l("A list of serial numbers"),
                   "models": _l("Units of chosen models")}
 PAYER = {"sanbao": _l("三包 (statutory)"), "warranty": _l("Warranty"), "contract": _l("Service contract"),
@@ -209,6 +210,7 @@ BILL_REASON = {
     "misuse": _l("Charged: damage from use or environment is not covered"),
     "contract_excludes": _l("Charged: not covered by the contract"),
     "allowance_used": _l("Charged: the contract's visits for the year are used up"),
+    "points": _l("Paid with loyalty points"),
 }
 PAYMENT_METHOD = {"cash": _l("Cash"), "transfer": _l("Bank transfer"), "wechat": _l("WeChat Pay"),
                   "alipay": _l("Alipay"), "account": _l("On account (contract)")}
@@ -227,6 +229,8 @@ BILL_PROBLEM = {
     "no_zone": _l("Type the distance in km for the call-out fee: the address is in no priced district."),
 }
 EVENT.update({"goodwill_granted": _l("Bill line waived as goodwill")})
+EVENT.update({"bill_points": _l("Loyalty points chosen for the bill")})
+EVENT.update({"meter_read": _l("Meter read at the visit")})
 # ---- Service modes and 三包 (issue 14) ----
 ENTITLEMENT_DECISION = {"return": _l("Return and refund"), "exchange": _l("Exchange"), "repair": _l("Free repair"),
                         "paid_repair": _l("Paid repair")}

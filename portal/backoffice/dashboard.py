@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal import labels
 from portal.backoffice.blueprint import bp
-from portal.domain.roles import ANALYSTS, STAFF
+from portal.domain.roles import ANALYSTS, STAFF, SUPERVISORS
 from portal.extensions import db
 from portal.models import DefectFlag
 from portal.services import charts, dashboard, defects, exports, queue, stats
@@ -78,4 +78,4 @@ def defect_flag(flag_id: int):
     groups = defects.drill_down(flag)
     ticket_base = url_for("backoffice.queue") + "/" if current_user.role in STAFF else None
     return render("backoffice/defect_flag.html", None, flag=flag, groups=groups, ticket_base=ticket_base,
-                  causes=labels.CAUSE)
+                  causes=labels.CAUSE, can_campaign=current_user.role in SUPERVISORS)

@@ -13,13 +13,13 @@ from portal.domain import tabular
 from portal.domain.roles import SUPERVISORS
 from portal.extensions import db
 from portal.models import ImportRun
-from portal.services import ServiceError, import_runs, imports
+from portal.services import ServiceError, import_runs, imports, proactive
 from portal.services.storage import read_bytes, store_bytes
 from portal.web.access import roles_required
 from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import render
 
-KIND = "<any(parts, customers, units, knowledge):kind>"
+KIND = "<any(parts, customers, units, knowledge, readings):kind>"
 # kind: check the rows, import the valid ones, export, the columns
 KINDS = {
     "parts": (tabular.check_parts, imports.import_parts, imports.export_parts, tabular.PART_COLUMNS),
@@ -28,15 +28,19 @@ KINDS = {
     "units": (imports.check_units, imports.import_units, imports.export_units, tabular.UNIT_COLUMNS),
     "knowledge": (tabular.check_articles, imports.import_articles, imports.export_articles,
                   tabular.ARTICLE_COLUMNS),
+    "readings": (proactive.check_readings, proactive.import_readings, proactive.export_readings,
+                 tabular.READING_COLUMNS),
 }
 TITLES = {"parts": _l("Import parts"), "customers": _l("Import customers"), "units": _l("Import registered units"),
-          "knowledge": _l("Import knowledge articles")}
+          "knowledge": _l("Import knowledge articles"), "readings": _l("Import meter readings")}
 DONE = {"parts": _l("Parts imported: %(created)s new, %(updated)s updated."),
         "customers": _l("Customers imported: %(created)s new customers, %(updated)s contacts added."),
         "units": _l("Units imported: %(created)s new, %(updated)s updated."),
-        "knowledge": _l("Articles imported: %(created)s new, %(updated)s updated.")}
+        "knowledge": _l("Articles imported: %(created)s new, %(updated)s updated."),
+        "readings": _l("Meter readings imported: %(created)s.")}
 BACK = {"parts": ("backoffice.catalogue_list", {"kind": "parts"}), "customers": ("backoffice.customer_list", {}),
-        "units": ("backoffice.unit_search", {}), "knowledge": ("backoffice.knowledge_list", {})}
+        "units": ("backoffice.unit_search", {}), "knowledge": ("backoffice.knowledge_list", {}),
+        "readings": ("backoffice.maintenance_list", {})}
 PROBLEMS = {
     "empty": _l("The file is empty."),
     "encoding": _l("The file is neither UTF-8 nor GB18030/GBK text: save it from Excel as CSV or XLSX."),
@@ -57,6 +61,9 @@ REASONS = {
     "serial": _l("Letters, digits and - _ / . only."), "date": _l("A date as YYYY-MM-DD."),
     "unknown_model": _l("No product model has this code."), "unknown_customer": _l("No customer has this name."),
     "other_customer": _l("This serial number is registered to another customer."),
+    "hours": _l("Whole operating hours, e.g. 1250."),
+    "unknown_serial": _l("No registered unit has this serial number."),
+    "goes_back": _l("Fewer hours than the meter read before: a reading cannot go back."),
 }
 
 

@@ -19,6 +19,7 @@ from portal.models import Bill, InvoiceRequest
 from portal.services import billing, payments, rma
 from portal.services.storage import path_of
 from portal.web.access import load_ticket, roles_required
+from portal.web.bill_points_form import BillPointsForm
 from portal.web.fields import PriceField, strip, to_choices
 from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import render
@@ -165,12 +166,28 @@ class GoodwillForm(FlaskForm):
                          validators=[DataRequired(), Length(max=300)])
 
 
-def _ticket_bill_page(ticket, computed=None, record=None, goodwill_form=None, status=200):
+def _ticket_bill_page(ticket, computed=None, record=None, goodwill_form=None, status=200, points_form=None):
     computed = computed or billing.compute(ticket)
+    choice = billing.points_choice(ticket, computed)
     return render("backoffice/ticket_bill.html", http_status=status, ticket=ticket, bill=billing.summary(computed),
                   record=record or billing.bill_of(ticket), approval=billing.approval_needed(ticket, computed),
                   form=ButtonForm(), goodwill_form=goodwill_form or GoodwillForm(formdata=None),
-                  can_waive=current_user.role in SUPERVISORS)
+                  can_waive=current_user.role in SUPERVISORS, points_choice=choice,
+                  points_form=points_form or BillPointsForm(formdata=None, points=choice["held"] if choice else 0),
+                  points_action=url_for("backoffice.ticket_bill_points", ticket_id=ticket.id))
+
+
+@bp.post("/tickets/<int:ticket_id>/bill/points")
+@roles_required(*DESK)
+def ticket_bill_points(ticket_id: int):
+    """The desk spends the customer's points on the bill before signing (the customer asked on the phone)."""
+    ticket = load_ticket(ticket_id)
+    form = BillPointsForm()
+    return submit(form, lambda f: billing.spend_points(ticket, current_user, f.points.data),
+                  done=lambda _r: saved(_("The points are held for the bill."),
+                                        url_for("backoffice.ticket_bill", ticket_id=ticket.id)),
+                  again=lambda status, error: refused(form, status, lambda code: _ticket_bill_page(
+                      ticket, points_form=form, status=code), error))
 
 
 @bp.post("/tickets/<int:ticket_id>/bill/goodwill")

@@ -10,10 +10,11 @@ from portal.backoffice.proactive_forms import CampaignForm, PlanForm, ReadingFor
 from portal.domain import proactive as rules
 from portal.domain.roles import DESK, STAFF, SUPERVISORS
 from portal.extensions import db
-from portal.models import Asset, Campaign, Contact, MaintenancePlan
+from portal.models import Asset, Campaign, Contact, DefectFlag, MaintenancePlan
 from portal.services import proactive
 from portal.services.localtime import local_today
 from portal.web.access import roles_required
+from portal.web.fields import optional_int
 from portal.web.forms import ButtonForm, refused, saved, submit
 from portal.web.render import render
 
@@ -42,7 +43,10 @@ def campaign_new():
         return render("backoffice/campaign_form.html", http_status=status, form=form, preview=shown)
 
     if request.method == "GET":
-        return page(200)
+        flag_id = optional_int(request.args.get("flag"))
+        if flag_id is None:
+            return page(200)
+        return _from_flag(form, flag_id, page)
     if request.form.get("step") == "preview":
         if not form.validate_on_submit():
             return page(422)
@@ -53,6 +57,21 @@ def campaign_new():
         done=lambda c: saved(_("Campaign %(name)s started: its tickets and messages are being created.",
                                name=c.name), url_for("backoffice.campaign_detail", campaign_id=c.id)),
         again=lambda status, error: refused(form, status, lambda code: page(code), error))
+
+
+def _from_flag(form: CampaignForm, flag_id: int, page):
+    """From a batch-defect alarm's drill-down: the flagged model's (and lot's) units selected and previewed, the
+    rest for the supervisor to write; nothing is created before they confirm."""
+    flag = db.session.get(DefectFlag, flag_id)
+    if flag is None:
+        abort(404)
+    code = flag.product_model.code
+    form.models.data, form.batches.data = code, flag.lot or ""
+    form.name.data = " ".join(part for part in (code, flag.lot, _("check")) if part)
+    form.description.data = _("Possible batch defect found on %(day)s: %(count)s faults in 30 days, about "
+                              "%(expected)s expected. We check your unit free of charge.", day=flag.day.isoformat(),
+                              count=flag.recent, expected=f"{flag.expected:.1f}")
+    return page(200, proactive.preview(criteria_of(form)))
 
 
 @bp.get("/campaigns/<int:campaign_id>")
@@ -71,7 +90,8 @@ def campaign_detail(campaign_id: int):
 @roles_required(*STAFF)
 def maintenance_list():
     return render("backoffice/maintenance.html", plans=proactive.plans(), reading_form=ReadingForm(formdata=None),
-                  today=local_today(), can_edit=current_user.role in DESK)
+                  today=local_today(), can_edit=current_user.role in DESK,
+                  can_import=current_user.role in SUPERVISORS)
 
 
 def _unit(customer_id: int, unit_id: int) -> Asset:

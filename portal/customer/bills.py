@@ -1,6 +1,6 @@
 """The customer's bill of a ticket: the lines and who pays them, the payments, the bill PDF, the invoice request
 and, once issued, the e-invoice file."""
-from flask import abort, current_app, send_file, url_for
+from flask import abort, current_app, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,11 +11,13 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from portal import labels
 from portal.customer.blueprint import bp
 from portal.domain.roles import CUSTOMERS
+from portal.domain.workflow import FINAL
 from portal.extensions import db
 from portal.models import Bill, InvoiceRequest, Ticket
-from portal.services import payments, rma
+from portal.services import billing, payments, rma
 from portal.services.storage import path_of
 from portal.web.access import load_ticket, roles_required
+from portal.web.bill_points_form import BillPointsForm
 from portal.web.fields import strip, to_choices
 from portal.web.forms import refused, saved, submit
 from portal.web.render import render
@@ -58,6 +60,42 @@ def _page(ticket: Ticket, bill: Bill, form=None, status=200):
 def bill_page(ticket_id: int):
     ticket = load_ticket(ticket_id)
     return _page(ticket, _bill(ticket))
+
+
+def _points_page(ticket: Ticket, form=None, status=200):
+    """The bill as it would be now, with the customer's points to spend on it before signing."""
+    bill = billing.bill_of(ticket)
+    if bill is not None and bill.is_frozen:
+        abort(409)
+    computed = billing.compute(ticket)
+    choice = billing.points_choice(ticket, computed)
+    return render("customer/bill_points.html", http_status=status, ticket=ticket, bill=billing.summary(computed),
+                  points_choice=choice, points_form=form or BillPointsForm(formdata=None, points=choice["held"]),
+                  points_action=url_for("customer.bill_points", ticket_id=ticket.id))
+
+
+@bp.get("/tickets/<int:ticket_id>/points")
+@roles_required(*CUSTOMERS)
+def bill_points_page(ticket_id: int):
+    ticket = load_ticket(ticket_id)
+    if ticket.status in FINAL:
+        abort(404)
+    bill = billing.bill_of(ticket)
+    if bill is not None and bill.is_frozen:
+        return redirect(url_for("customer.bill_page", ticket_id=ticket.id))
+    return _points_page(ticket)
+
+
+@bp.post("/tickets/<int:ticket_id>/points")
+@roles_required(*CUSTOMERS)
+def bill_points(ticket_id: int):
+    ticket = load_ticket(ticket_id)
+    form = BillPointsForm()
+    return submit(form, lambda f: billing.spend_points(ticket, current_user, f.points.data),
+                  done=lambda _r: saved(_("Your points are held for this bill."),
+                                        url_for("customer.bill_points_page", ticket_id=ticket.id)),
+                  again=lambda status, error: refused(form, status, lambda code: _points_page(ticket, form, code),
+                                                      error))
 
 
 @bp.post("/tickets/<int:ticket_id>/invoice")

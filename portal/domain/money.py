@@ -20,6 +20,7 @@ def yuan_to_fen(text: str | None) -> int:
 
 
 def fen_to_yuan(fen: int | None) -> str:
-    """1250 -> '12.50'."""
+    """1250 -> '12.50', -1 -> '-0.01' (a discount line)."""
     fen = fen or 0
-    return f"{fen // 100}.{fen % 100:02d}"
+    sign, fen = ("-" if fen < 0 else ""), abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"

@@ -260,6 +260,41 @@ def check_units(rows: list[list[str]]) -> Checked:
     return result
 
 
+READING_COLUMNS = {
+    "serial": ("序列号", "serial number", "serial"),
+    "read_on": ("抄表日期", "reading date", "date"),
+    "hours": ("运行小时", "operating hours", "hours"),
+}
+
+
+def check_readings(rows: list[list[str]]) -> Checked:
+    """Meter readings: a serial, the day read (YYYY-MM-DD) and whole operating hours; whether the unit exists and
+    the meter goes forward is for the database to tell. Valid rows in the order they are recorded: by unit and
+    day."""
+    columns = _columns(rows, READING_COLUMNS)
+    result = Checked()
+    for number, row in enumerate(rows[1:], start=2):
+        result.rows += 1
+        cell = _cells(row, columns)
+        errors = []
+        serial = cell("serial").upper()
+        if not SERIAL.match(serial):
+            errors.append(RowError(number, "serial", "serial"))
+        try:
+            read_on = date.fromisoformat(cell("read_on")[:10])
+        except ValueError:
+            errors.append(RowError(number, "read_on", "date"))
+        hours = cell("hours").removesuffix(".0")
+        if not hours.isdigit() or int(hours) > 10_000_000:
+            errors.append(RowError(number, "hours", "hours"))
+        if errors:
+            result.errors.extend(errors)
+            continue
+        result.valid.append({"row": number, "serial": serial, "read_on": read_on, "hours": int(hours)})
+    result.valid.sort(key=lambda r: (r["serial"], r["read_on"], r["hours"]))
+    return result
+
+
 def _columns(rows: list[list[str]], columns: dict) -> dict[str, int]:
     if not rows:
         raise FileProblem("empty")

@@ -24,3 +24,16 @@ class PaymentForm(StepForm):
     reference = StringField(_l("Reference number"), filters=[strip], validators=[Optional(), Length(max=64)],
                             description=_l("Transfer, WeChat Pay or Alipay: the transaction number on the "
                                            "customer's receipt"))
+
+
+class PointsForm(StepForm):
+    """Points on the bill, chosen with the customer on site; checked against the balance when it arrives."""
+    points = IntegerField(_l("Points to spend on this bill"), validators=[
+        InputRequired(_l("Enter a number of points, 0 or more.")),
+        NumberRange(min=0, max=10_000_000, message=_l("Enter a number of points, 0 or more."))],
+        description=_l("0 gives back the points held for the bill."))
+
+
+class RedeemForm(StepForm):
+    """A reward the customer exchanges points for on site; checked against the balance when it arrives."""
+    reward_id = SelectField(_l("Reward"), coerce=int, validate_choice=False)

@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal import labels
 from portal.web.fields import VersionField, new_key, optional_int, strip, to_choices
@@ -106,6 +106,13 @@ class SerialForm(StepForm):
 class LoanerReturnForm(StepForm):
     loaner_id = IntegerField(validators=[DataRequired()])
     note = StringField(_l("Condition on return"), filters=[strip], validators=[Optional(), Length(max=300)])
+
+
+class MeterForm(StepForm):
+    """The unit's operating hours read off its meter at the visit (maintenance plans by hours follow them)."""
+    hours = IntegerField(_l("Operating hours on the meter"), validators=[
+        InputRequired(_l("Enter the hours the meter shows.")),
+        NumberRange(min=0, max=10_000_000, message=_l("Enter the hours the meter shows."))])
 
 
 class ProgressForm(StepForm):

@@ -12,6 +12,7 @@ from portal.engineer.forms import (
     InspectionForm,
     LoanerForm,
     LoanerReturnForm,
+    MeterForm,
     OnTheWayForm,
     ProgressForm,
     SerialForm,
@@ -92,7 +93,8 @@ def _checks(ticket_id) -> dict:
 
 
 RECORD_FORMS = {"inspection_form": InspectionForm, "diagnosis_form": DiagnosisForm, "loaner_form": LoanerForm,
-                "loaner_return_form": LoanerReturnForm, "progress_form": ProgressForm, "wait_form": WaitForm}
+                "loaner_return_form": LoanerReturnForm, "progress_form": ProgressForm, "wait_form": WaitForm,
+                "meter_form": MeterForm}
 
 
 def load_job(ticket_id: int) -> tuple[Ticket, frozenset[str]]:

@@ -15,6 +15,7 @@ from portal.engineer.forms import (
     InspectionForm,
     LoanerForm,
     LoanerReturnForm,
+    MeterForm,
     OnTheWayForm,
     ProgressForm,
     SerialForm,
@@ -26,7 +27,7 @@ from portal.engineer.views import acceptance_page
 from portal.extensions import db
 from portal.models import Part, Ticket
 from portal.services import acceptance as acceptance_service
-from portal.services import conflicts, device_labels, dispatch, fieldwork
+from portal.services import conflicts, device_labels, dispatch, fieldwork, proactive
 from portal.services.localtime import local_today
 from portal.web.access import roles_required
 from portal.web.conflicts import from_outbox, keep_conflict
@@ -184,6 +185,15 @@ def confirm_serial(ticket_id: int):
     return run_step(ticket_id, SerialForm(), "serial_form", lambda t, f: device_labels.confirm_serial(
         t, current_user, typed=f.serial.data, scanned=f.scanned.data),
         _("Serial number confirmed: this is the job's unit."), shown_after=confirmed)
+
+
+@bp.post("/jobs/<int:ticket_id>/meter")
+@roles_required(*ENGINEERS)
+@idempotent
+def read_meter(ticket_id: int):
+    """The meter's operating hours, recorded at the visit (offline too): maintenance plans by hours follow."""
+    return run_step(ticket_id, MeterForm(), "meter_form", lambda t, f: proactive.read_at_visit(
+        t, f.hours.data, current_user), _("Meter reading recorded."))
 
 
 @bp.post("/jobs/<int:ticket_id>/loaner/return")

@@ -85,6 +85,10 @@ class Bill(TimestampMixin, db.Model):
     # The end of the 三包 period its free repair lines were decided on (shown with those lines).
     sanbao_until: Mapped[date | None] = mapped_column(Date)
     travel_minutes: Mapped[int | None]  # "On my way" to arrival, shown whether billed or not
+    # Loyalty points spent as a discount (a 'points' line): held on the ledger by points_entry (a spending) from
+    # the moment they are chosen; given back when the bill drops them or the ticket is cancelled or refunded.
+    points_held: Mapped[int] = mapped_column(default=0, server_default="0")
+    points_entry_id: Mapped[int | None] = mapped_column(ForeignKey("points_entry.id"))
     signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -110,7 +114,7 @@ class BillLine(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     bill_id: Mapped[int] = mapped_column(ForeignKey("bill.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    kind: Mapped[str] = mapped_column(String(10))  # labour | travel | part | callout | depot
+    kind: Mapped[str] = mapped_column(String(10))  # labour | travel | part | callout | depot | points
     description: Mapped[str] = mapped_column(String(200))
     ref: Mapped[str | None] = mapped_column(String(80))
     quantity: Mapped[int]  # minutes for labour, pieces for parts, 1 for a fee

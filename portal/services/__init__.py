@@ -13,8 +13,8 @@ ORDER = (
     "visit_calendar", "knowledge", "routing", "coverage", "documents", "customer_data", "customers", "tiers",
     "customer_records", "catalogue", "price_lists", "organisation", "imports",
     "import_runs",
-    # Loyalty points: a ledger that knows no ticket use case.
-    "points",
+    # Loyalty points: a ledger that knows no ticket use case, and the points a bill holds on it.
+    "points", "bill_points",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
     "wechat", "inbox", "preferences", "message_texts", "provider_templates", "events", "transitions", "sla",
     "entitlement", "stats", "defects", "dashboard",

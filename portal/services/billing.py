@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from portal import labels
+from portal.domain import bill_points as points_rules
 from portal.domain import entitlement as entitlement_rules
 from portal.domain import pricing
 from portal.domain.selfservice import CENT, QuoteLine
@@ -27,8 +28,9 @@ from portal.models import (
     Visit,
     WorkRecord,
 )
-from portal.services import ServiceError, coverage, entitlement, price_lists, selfservice
+from portal.services import ServiceError, bill_points, coverage, entitlement, points, price_lists, selfservice
 from portal.services.events import add_event
+from portal.services.localtime import local_today
 
 
 @dataclass
@@ -161,6 +163,8 @@ def compute(ticket: Ticket) -> Computed:
     lines = [replace(line, goodwill_reason=waived[line_key(line)]["reason"]) if line_key(line) in waived else line
              for line in lines]
     decided = pricing.decide(lines, facts)
+    if bill is not None and bill.points_held:
+        decided += points_rules.discount_lines(decided, bill.points_held, bill_points.points_per_yuan())
     return Computed(decided, pricing.totals(decided), record.id if record else None, contract, proposed, problems,
                     sanbao_until if any(line.payer == "sanbao" for line in decided) else None,
                     pricing.proposed_labour_minutes(*travel, step=1) or None if travel is not None else None)
@@ -202,7 +206,7 @@ def refresh(ticket: Ticket) -> Bill:
         return bill
     computed = compute(ticket)
     if bill is None:
-        bill = Bill(ticket_id=ticket.id, number=f"B{ticket.number}", customer_id=ticket.customer_id)
+        bill = Bill(ticket_id=ticket.id, number=f"B{ticket.number}", customer_id=ticket.customer_id, points_held=0)
         db.session.add(bill)
     bill.price_list_id = computed.price_list_id
     bill.contract_id = computed.contract.id if computed.contract else None
@@ -214,6 +218,8 @@ def refresh(ticket: Ticket) -> Bill:
                            amount_fen=line.amount, payer=line.payer, reason=line.reason,
                            goodwill_reason=line.goodwill_reason)
                   for i, line in enumerate(computed.lines)]
+    bill_points.trim(bill, points_rules.usable_points(computed.lines, bill.points_held,
+                                                      bill_points.points_per_yuan()), today=local_today())
     totals = computed.totals
     bill.gross_fen, bill.covered_fen, bill.due_fen, bill.vat_fen = totals.gross, totals.covered, totals.due, totals.vat
     bill.updated_at = utcnow()
@@ -280,7 +286,8 @@ def quote_from_bill(ticket: Ticket, user: User) -> Quote:
     """A new quote of the bill's charged lines, for the customer to approve when the bill outgrew the approved
     one (their earlier approval stays on record)."""
     computed = compute(ticket)
-    charged = [line for line in computed.lines if line.charged]
+    # The work's price; points the customer chose are their own discount, not part of what they approve.
+    charged = [line for line in computed.lines if line.charged and line.kind != points_rules.KIND]
     if not charged:
         raise ServiceError(_l("Nothing on the bill is charged to the customer."), status=409)
     lines = [QuoteLine(line.description or str(labels.LINE_KIND[line.kind]),
@@ -292,6 +299,31 @@ def quote_from_bill(ticket: Ticket, user: User) -> Quote:
                                     note=str(_l("The bill at hand-over: more than the quote you approved.")))
 
 
+def points_choice(ticket: Ticket, computed: Computed) -> dict | None:
+    """What the points form shows: the balance, the points held for the bill, the most it can take and their
+    value in fen (None for a ticket without a customer)."""
+    if ticket.customer_id is None:
+        return None
+    bill = bill_of(ticket)
+    rate = bill_points.points_per_yuan()
+    most = points_rules.points_for(points_rules.payable_fen(computed.lines), rate)
+    held = bill.points_held if bill is not None else 0
+    balance = points.summary(ticket.customer_id, local_today()).balance
+    return {"balance": balance, "held": held, "most": min(most, balance + held), "rate": rate,
+            "held_fen": points_rules.value_fen(held, rate)}
+
+
+def spend_points(ticket: Ticket, user: User, wanted: int) -> Bill:
+    """The customer or the desk chooses the points the bill takes before signing (0 gives them back)."""
+    if ticket.status == "cancelled":
+        raise ServiceError(_l("The ticket was cancelled."), status=409)
+    bill = bill_of(ticket) or refresh(ticket)
+    most = points_rules.points_for(points_rules.payable_fen(compute(ticket).lines), bill_points.points_per_yuan())
+    bill_points.hold(bill, wanted, most, today=local_today(), actor=user)
+    add_event(ticket, user, "bill_points", data={"points": wanted})
+    return refresh(ticket)
+
+
 def grant_goodwill(ticket: Ticket, user: User, *, key: str, reason: str) -> Bill:
     """A supervisor waives one line the customer would pay, with the reason (shown on the line's bill)."""
     reason = (reason or "").strip()
@@ -300,7 +332,8 @@ def grant_goodwill(ticket: Ticket, user: User, *, key: str, reason: str) -> Bill
     bill = bill_of(ticket) or refresh(ticket)
     if bill.is_frozen:
         raise ServiceError(_l("The bill was signed and can no longer change."), status=409)
-    if key not in {line_key(line) for line in compute(ticket).lines if line.charged}:
+    if key not in {line_key(line) for line in compute(ticket).lines
+                   if line.charged and line.kind != points_rules.KIND}:
         raise ServiceError(_l("This line is not charged to the customer."), status=409)
     bill.goodwill = {**(bill.goodwill or {}), key: {"reason": reason[:300], "by": user.id}}
     add_event(ticket, user, "goodwill_granted", body=reason, data={"line": key})

@@ -137,6 +137,11 @@ def _table(title: str, header: list[str], rows: list[list], fmt: str) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+def table(title: str, header: list[str], rows: list[list], fmt: str) -> bytes:
+    """An export in the import's columns, for the other services' files (meter readings)."""
+    return _table(title, header, rows, fmt)
+
+
 def check_units(rows: list[list[str]]) -> tabular.Checked:
     """The file's units checked (domain), then against the database: the model code and the customer name must
     be on file, and a serial registered to another customer stays with it."""

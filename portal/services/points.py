@@ -21,7 +21,9 @@ from portal.services import ServiceError, security_log
 REMIND_DAYS = 30
 REASONS = {"service": _l("Service paid"), "survey": _l("Survey answered"), "referral": _l("Referral"),
            "member_day": _l("Member day bonus"), "adjustment": _l("Adjustment"), "reward": _l("Reward"),
-           "bill_discount": _l("Discount on a bill"), "expired": _l("Expired"), "refund": _l("Taken back: refund")}
+           "bill_discount": _l("Discount on a bill"), "expired": _l("Expired"), "refund": _l("Taken back: refund"),
+           "bill_released": _l("Given back: not used on the bill"),
+           "bill_refunded": _l("Given back: the bill was refunded")}
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,12 @@ def _lock(customer_id: int) -> None:
     found = db.session.execute(select(Customer.id).where(Customer.id == customer_id).with_for_update()).first()
     if found is None:
         raise ServiceError(_l("No such customer."), status=404)
+
+
+def lock_customer(customer_id: int) -> None:
+    """For a use case that reads something of its own before it changes the customer's points (a bill's held
+    points): taken first, so the read sees what a change that went before it committed."""
+    _lock(customer_id)
 
 
 def _remaining():
@@ -134,6 +142,27 @@ def spend(customer_id: int, points: int, reason: str, *, today: date, actor: Use
         raise ServiceError(_l("Not enough points: %(balance)s available, %(wanted)s needed.",
                               balance=short.balance, wanted=short.wanted), status=409, field="points") from None
     return _take(customer_id, "spend", reason, taken, actor=actor, note=note, ticket_id=ticket_id)
+
+
+def give_back(entry: PointsEntry, reason: str, *, actor: User | None = None) -> int:
+    """Undo a spending: each lot it took from gets its points back as a new lot with the same dates (it expires
+    when the original would have), once (the source key refuses a second give-back). Returns the points."""
+    _lock(entry.customer_id)
+    given = 0
+    allocations = db.session.execute(select(PointsAllocation, PointsEntry).join(
+        PointsEntry, PointsEntry.id == PointsAllocation.lot_id).where(PointsAllocation.entry_id == entry.id)
+        .order_by(PointsAllocation.id)).all()
+    for allocation, lot in allocations:
+        key = f"giveback:{entry.id}:{lot.id}"
+        if db.session.scalar(select(PointsEntry.id).where(PointsEntry.source_key == key)):
+            continue
+        db.session.add(PointsEntry(customer_id=entry.customer_id, kind="earn", points=allocation.points,
+                                   reason=reason, earned_on=lot.earned_on, expires_on=lot.expires_on,
+                                   reminded_at=lot.reminded_at, ticket_id=entry.ticket_id, source_key=key,
+                                   actor_id=actor.id if actor else None))
+        given += allocation.points
+    db.session.flush()
+    return given
 
 
 def redeem(customer_id: int, reward: Reward, *, today: date, actor: User) -> Redemption:

@@ -11,7 +11,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
 from portal.domain import proactive as rules
-from portal.domain import workflow
+from portal.domain import tabular, workflow
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import (
@@ -32,8 +32,9 @@ from portal.models import (
     Visit,
     WarrantyNotice,
 )
-from portal.services import ServiceError, jobs, mailer
+from portal.services import ServiceError, imports, jobs, mailer, security_log
 from portal.services import tickets as ticket_service
+from portal.services.events import add_event
 from portal.services.intake import customer_locale
 from portal.services.localtime import local_today
 
@@ -277,6 +278,53 @@ def record_reading(asset: Asset, hours: int, read_on: date, by: User | None) -> 
                                                                    MaintenancePlan.every_hours.is_not(None))):
         plan.next_due = rules.hours_due_on(readings(asset.id), plan.next_hours, local_today()) or plan.next_due
     return reading
+
+
+def read_at_visit(ticket, hours: int, by: User) -> MeterReading:
+    """The engineer reads the unit's meter at the visit (the job page, through the outbox); on the timeline."""
+    if ticket.asset is None:
+        raise ServiceError(_l("The job has no registered unit to read a meter on."), status=409)
+    reading = record_reading(ticket.asset, hours, local_today(), by)
+    add_event(ticket, by, "meter_read", data={"hours": reading.hours})
+    return reading
+
+
+def check_readings(rows: list[list[str]]) -> tabular.Checked:
+    """An imported file of meter readings checked (domain), then against the units: the serial must be
+    registered, and the meter never goes back (from the last reading on file, then row after row)."""
+    checked = tabular.check_readings(rows)
+    serials = {r["serial"] for r in checked.valid}
+    units = {a.serial: a for a in db.session.scalars(db.select(Asset).where(Asset.serial.in_(serials)))} \
+        if serials else {}
+    last = {unit.id: latest_hours(unit.id) for unit in units.values()}
+    valid = []
+    for row in checked.valid:
+        unit = units.get(row["serial"])
+        if unit is None:
+            checked.errors.append(tabular.RowError(row["row"], "serial", "unknown_serial"))
+        elif last[unit.id] is not None and row["hours"] < last[unit.id]:
+            checked.errors.append(tabular.RowError(row["row"], "hours", "goes_back"))
+        else:
+            last[unit.id] = row["hours"]
+            valid.append({**row, "asset": unit})
+    checked.errors.sort(key=lambda e: e.row)
+    checked.valid = valid
+    return checked
+
+
+def import_readings(valid: list[dict], by: User | None) -> tuple[int, int]:
+    """The checked readings recorded, each as if read at a visit: the plans by hours follow."""
+    for row in valid:
+        record_reading(row["asset"], row["hours"], row["read_on"], by)
+    security_log.record(security_log.MASTER_DATA_CHANGED, user=by, detail={"meter readings import": len(valid)})
+    return len(valid), 0
+
+
+def export_readings(fmt: str) -> bytes:
+    rows = [[serial, read_on.isoformat(), hours] for serial, read_on, hours in db.session.execute(
+        db.select(Asset.serial, MeterReading.read_on, MeterReading.hours).join(Asset, Asset.id == MeterReading.asset_id)
+        .order_by(Asset.serial, MeterReading.read_on, MeterReading.id))]
+    return imports.table("meter readings", [names[0] for names in tabular.READING_COLUMNS.values()], rows, fmt)
 
 
 def generate_visits(today: date | None = None) -> int:

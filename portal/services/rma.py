@@ -9,7 +9,7 @@ from portal.domain.time import utcnow
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Rma, Ticket, User
-from portal.services import ServiceError, billing, entitlement, points, sla
+from portal.services import ServiceError, bill_points, billing, entitlement, points, sla
 from portal.services.events import add_event
 from portal.services.localtime import local_today
 from portal.services.transitions import apply_action
@@ -114,6 +114,8 @@ def complete(ticket: Ticket, user: User, *, refund_yuan: str | None = None,
             bill.refunded_fen += max(0, fen - unit_fen) if bill_fen else 0
         # Points the service earned are taken back with the money.
         points.take_back_for_ticket(ticket.id, actor=user)
+        # ... and gives back those the bill was paid with.
+        bill_points.release(ticket.id, actor=user, refunded=True)
         # Retired: the day its QR label and the scan page read (device labels).
         asset.retired_on = local_today()
     else:

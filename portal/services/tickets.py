@@ -12,7 +12,7 @@ from portal.domain.time import utcnow
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Attachment, Ticket, TicketCounter, User
-from portal.services import ServiceError, customers, sla
+from portal.services import ServiceError, bill_points, customers, sla
 from portal.services.events import add_event
 from portal.services.images import prepare_photo
 from portal.services.localtime import local_today
@@ -196,5 +196,6 @@ def cancel(ticket: Ticket, user: User, *, reason: str, version: int | None) -> N
         raise ServiceError(_l("Give a reason for cancelling."), field="reason")
     apply_action(ticket, "cancel", user)
     ticket.cancel_reason = reason.strip()
+    bill_points.release(ticket.id, actor=user)  # points held for its bill go back
     add_event(ticket, user, "cancelled", body=ticket.cancel_reason, customer_visible=True)
     sla.refresh(ticket)

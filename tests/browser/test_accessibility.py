@@ -419,6 +419,7 @@ def analyst_visits(app, web) -> list[Visit]:
     return [Visit("backoffice.dashboard_page", "/desk/dashboard", "figures and a flag"),
             Visit("backoffice.dashboard_page", "/desk/dashboard?start=nope", "a bad filter", status=422),
             Visit("backoffice.defect_flag", f"/desk/dashboard/defects/{flag_id}"),
+            Visit("backoffice.campaign_new", f"/desk/campaigns/new?flag={flag_id}", "from a defect alarm"),
             Visit("backoffice.monthly_reports", "/desk/reports", "reports listed"),
             Visit("backoffice.monthly_report", made, "done")]
 
@@ -680,6 +681,7 @@ def customer_visits(app, login_as) -> list[Visit]:
     billed = make_ticket(app, status="closed", serial="PX50-SN1001")
     visits += [Visit("customer.bill_page", f"/my/tickets/{billed}/bill", "signed, invoice to request"),
                Visit("customer.my_points", "/my/points"),
+               Visit("customer.bill_points_page", f"/my/tickets/{tickets['resolved']}/points", "points to spend"),
                Visit("customer.message_preferences", "/my/messages"),
                Visit("customer.wechat_page", "/my/wechat")]
     return visits + account_visits()

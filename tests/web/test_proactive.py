@@ -1,4 +1,6 @@
 """Proactive service at the desk: consent, campaigns and recalls, warranty-ending notices, maintenance plans."""
+import io
+import uuid
 from datetime import timedelta
 
 from portal.extensions import db
@@ -9,16 +11,20 @@ from portal.models import (
     ConsentEvent,
     Contact,
     Customer,
+    DefectFlag,
     FollowUpTask,
     MaintenancePlan,
     Notification,
     OutboxMessage,
     PlannedVisit,
     Ticket,
+    TicketEvent,
     WarrantyNotice,
 )
 from portal.services import proactive
 from portal.services.localtime import local_today
+from tests.web.factories import make_ticket
+from tests.web.test_acceptance import OUTBOX
 
 EN = {"Accept-Language": "en"}
 RECALL = {"name": "2024Q3 电源模块召回", "kind": "recall", "description": "电源模块可能过热，免费更换。",
@@ -166,3 +172,100 @@ def test_the_morning_run_works_outside_any_request(app, login_as):
         account_care.open_due_check_ins.call_local()
         assert counts["maintenance_visits"] == 1
         assert db.session.scalar(db.select(PlannedVisit.ticket_id)) is not None
+
+
+def test_a_campaign_starts_from_a_batch_defect_alarm_with_the_flagged_lots_units_selected(app, login_as):
+    with app.app_context():
+        asset = db.session.scalar(db.select(Asset).where(Asset.batch.is_not(None)).order_by(Asset.id))
+        model, lot = asset.product_model, asset.batch
+        same = db.session.scalar(db.select(db.func.count(Asset.id)).where(
+            Asset.product_model_id == model.id, Asset.batch == lot))
+        flag = DefectFlag(product_model_id=model.id, lot=lot, day=local_today(), recent=9, expected=1.5,
+                          p_value=0.0001)
+        db.session.add(flag)
+        db.session.commit()
+        flag_id, code = flag.id, model.code
+    supervisor = login_as("supervisor")
+    alarm = supervisor.get(f"/desk/dashboard/defects/{flag_id}", headers=EN).get_data(as_text=True)
+    assert f"/desk/campaigns/new?flag={flag_id}" in alarm
+    page = supervisor.get(f"/desk/campaigns/new?flag={flag_id}", headers=EN)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f'value="{code}"' in html and f'value="{lot}"' in html
+    assert f"{same} unit(s) of" in html and "Possible batch defect found" in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Campaign)) == 0  # nothing made yet
+    assert supervisor.get("/desk/campaigns/new?flag=999999").status_code == 404
+    assert "campaigns/new?flag" not in login_as("manager").get(f"/desk/dashboard/defects/{flag_id}").get_data(
+        as_text=True)  # only supervisors start campaigns
+
+
+
+def test_the_engineer_reads_the_meter_at_the_visit_and_the_plan_by_hours_follows(app, login_as):
+    agent = login_as("agent")
+    with app.app_context():
+        asset = db.session.scalar(db.select(Asset).where(Asset.serial == "PX50-SN1001"))
+        asset_id, customer_id = asset.id, asset.customer_id
+        today = local_today()
+    assert agent.post_form(f"/desk/customers/{customer_id}/units/{asset_id}/plan",
+                           {"every_hours": 500, "lead_days": 7}).status_code == 302
+    assert agent.post_form(f"/desk/maintenance/{(plan_id := _plan_id(app))}/reading",
+                           {"hours": 100, "read_on": (today - timedelta(days=10)).isoformat()}).status_code == 302
+    ticket_id = make_ticket(app, status="in_progress", serial="PX50-SN1001")
+    engineer = login_as("engineer")
+    page = engineer.get(f"/m/jobs/{ticket_id}", headers=EN).get_data(as_text=True)
+    assert f"/m/jobs/{ticket_id}/meter" in page and "Operating hours on the meter" in page
+
+    def send(hours):
+        key = str(uuid.uuid4())
+        with app.app_context():
+            version = db.session.get(Ticket, ticket_id).version
+        return engineer.post_form(f"/m/jobs/{ticket_id}/meter", {"hours": hours, "version": version,
+                                                                  "idempotency_key": key},
+                                  headers={**OUTBOX, **EN, "Idempotency-Key": key})
+
+    read = send("200")
+    assert read.status_code == 200 and read.get_json()["ok"], read.get_data(as_text=True)
+    with app.app_context():
+        plan = db.session.get(MaintenancePlan, plan_id)
+        # 10 hours a day since the last reading, 300 left: due in 30 days.
+        assert plan.next_due == today + timedelta(days=30)
+        assert db.session.scalar(db.select(TicketEvent.kind).where(TicketEvent.ticket_id == ticket_id)
+                                 .order_by(TicketEvent.id.desc()).limit(1)) == "meter_read"
+    back = send("150")
+    assert back.status_code == 422 and "cannot go back" in back.get_json()["error"]
+    assert send("").status_code == 422
+
+
+def _plan_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(MaintenancePlan.id))
+
+
+def test_imported_meter_readings_feed_the_plan_by_hours(app, login_as):
+    agent = login_as("agent")
+    with app.app_context():
+        asset = db.session.scalar(db.select(Asset).where(Asset.serial == "PX50-SN1001"))
+        asset_id, customer_id = asset.id, asset.customer_id
+        today = local_today()
+    assert agent.post_form(f"/desk/customers/{customer_id}/units/{asset_id}/plan",
+                           {"every_hours": 500, "lead_days": 7}).status_code == 302
+    supervisor = login_as("supervisor")
+    assert "/desk/admin/import/readings" in supervisor.get("/desk/maintenance").get_data(as_text=True)
+    day = (today - timedelta(days=10)).isoformat()
+    rows = ("序列号,抄表日期,运行小时\n"
+            f"PX50-SN1001,{today.isoformat()},200\nPX50-SN1001,{(today - timedelta(days=20)).isoformat()},100\n"
+            f"NOPE-0001,{day},50\nPX50-SN1001,not a day,10\nPX50-SN1001,{day},90\n")
+    preview = supervisor.post_form("/desk/admin/import/readings", {"file": (io.BytesIO(rows.encode()), "m.csv")},
+                                   content_type="multipart/form-data", headers=EN)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and 'data-valid="2"' in html
+    assert "No registered unit has this serial number." in html and "A date as YYYY-MM-DD." in html
+    assert "a reading cannot go back" in html  # 90 hours after 100 read ten days before
+    assert supervisor.post_form("/desk/admin/import/readings/confirm", {}).status_code == 302
+    with app.app_context():
+        plan = db.session.scalar(db.select(MaintenancePlan))
+        assert proactive.readings(asset_id)[-1] == (today, 200)
+        # 100 hours in 20 days (5 a day), 300 hours left at the last reading: due 60 days after it.
+        assert plan.next_due == today + timedelta(days=60)
+    export = supervisor.get("/desk/admin/export/readings.csv").get_data().decode("utf-8-sig")
+    assert export.splitlines()[0] == "序列号,抄表日期,运行小时" and f"PX50-SN1001,{today.isoformat()},200" in export
