@@ -18,7 +18,8 @@ BUDGETS = {
     # The dashboard's narrower filters are conditions of the same statements.
     ("supervisor", "/desk/tickets?status=all&model=1&mode=onsite&tier=vip&region=华东&since=2026-11-01"
                    "&until=2026-11-30", None): 5,
-    # The dashboard reads the rollup (a handful of statements whatever the filters), never the tickets.
+    # The dashboard sums the daily pre-aggregates in one statement (the open tickets' ages in one more), plus
+    # the session, names, targets and flags, whatever the filters; never the tickets.
     ("supervisor", "/desk/dashboard", None): 12,
     ("manager", "/desk/dashboard?priority=P2&model=1", None): 12,
     ("agent", "/desk/tickets/new", None): 2,
