@@ -9,9 +9,11 @@ from flask_babel import lazy_gettext as _l
 
 from portal import labels
 from portal.domain import metrics
+from portal.domain.money import fen_to_yuan
 from portal.domain.time import utcnow
+from portal.domain.workflow import CANCELLED
 from portal.extensions import db
-from portal.models import SlaPolicy
+from portal.models import Bill, BillLine, SlaPolicy, TicketFact
 from portal.services import charts, defects, rollup, stats
 from portal.services.localtime import local_today
 
@@ -189,6 +191,62 @@ def _people(per_engineer: dict, f, names) -> Table:
     return table
 
 
+def bill_sums(f: stats.Filters) -> list:
+    """(model, line kind, payer, pieces, fen) of the signed bills of the tickets matching the filters (registered
+    in the period): a signed bill never changes, its lines say who pays each amount. One statement."""
+    query = (db.select(TicketFact.product_model_id, BillLine.kind, BillLine.payer,
+                       db.func.sum(BillLine.quantity), db.func.sum(BillLine.amount_fen))
+             .join(Bill, Bill.id == BillLine.bill_id).join(TicketFact, TicketFact.ticket_id == Bill.ticket_id)
+             .where(Bill.status == "signed", TicketFact.created_day >= f.start, TicketFact.created_day <= f.end)
+             .group_by(TicketFact.product_model_id, BillLine.kind, BillLine.payer))
+    for name, column in rollup.COLUMN_OF.items():
+        if getattr(f, name) not in (None, ""):
+            query = query.where(getattr(TicketFact, column) == getattr(f, name))
+    if not f.include_excluded:
+        query = query.where(TicketFact.status != CANCELLED)
+    return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def _parts(bills: list, f, names) -> Table:
+    table = Table("parts", str(_l("Parts used by product model")),
+                  [str(_l("Product model")), str(_l("Pieces")), str(_l("Value (yuan)")), str(_l("Charged (yuan)"))])
+    per_model: dict = {}
+    for model, kind, payer, pieces, fen in bills:
+        if kind != "part":
+            continue
+        row = per_model.setdefault(model, [0, 0, 0])
+        row[0] += int(pieces or 0)
+        row[1] += int(fen or 0)
+        row[2] += int(fen or 0) if payer == "customer" else 0
+    for model, (pieces, fen, charged) in sorted(per_model.items(), key=lambda kv: (-kv[1][0], str(kv[0]))):
+        table.rows.append([_label("model", model, names), pieces, fen_to_yuan(fen), fen_to_yuan(charged)])
+        table.links.append(_queue(f, model=model) if model is not None else None)
+    table.chart = charts.chart("hbar" if len(table.rows) > 6 else "bar", table.title, [r[0] for r in table.rows],
+                               [(str(_l("Pieces")), [r[1] for r in table.rows])], height=260)
+    return table
+
+
+def _cost(bills: list, f) -> Table:
+    """What the service cost the company (三包, warranty, contract, goodwill) against what customers were charged,
+    per line kind."""
+    table = Table("cost", str(_l("Cost and chargeable revenue (yuan)")),
+                  [str(_l("Who pays")), *(str(label) for label in labels.LINE_KIND.values()), str(_l("Total"))])
+    kinds = list(labels.LINE_KIND)
+    per_payer = {payer: dict.fromkeys(kinds, 0) for payer in labels.PAYER}
+    for _model, kind, payer, _pieces, fen in bills:
+        per_payer.setdefault(payer, dict.fromkeys(kinds, 0))
+        per_payer[payer][kind] = per_payer[payer].get(kind, 0) + int(fen or 0)
+    for payer, amounts in per_payer.items():
+        table.rows.append([str(labels.PAYER.get(payer, payer)), *(fen_to_yuan(amounts.get(k, 0)) for k in kinds),
+                           fen_to_yuan(sum(amounts.values()))])
+        table.links.append(None)
+    # The chart draws yuan (floats are fine for a bar's length; the table keeps the exact amounts).
+    table.chart = charts.chart("bar", table.title, [r[0] for r in table.rows], [
+        (str(labels.LINE_KIND[k]), [per_payer[payer].get(k, 0) / 100 for payer in per_payer])
+        for k in kinds], value_formatter=lambda v: f"{v:,.2f}", height=280)
+    return table
+
+
 @dataclass
 class Dashboard:
     filters: stats.Filters
@@ -248,6 +306,8 @@ def build(f: stats.Filters) -> Dashboard:
         _ageing(f, ageing),
         _quality(sums["mode"], total, f, names),
         _people(sums["engineer"], f, names),
+        _parts(bills := bill_sums(f), f, names),
+        _cost(bills, f),
     ]
     return Dashboard(f, _summary(total), tables, defects.recent_flags(f.end - timedelta(days=30)))
 
