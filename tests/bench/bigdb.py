@@ -1,5 +1,8 @@
 """A database with 100k tickets over 400 days (8 % still open, spread over 42 engineers), with their events
-(3 for an open ticket, 8 for a closed one: about 760k), for the desk benchmarks. Built once and reused: a
+(3 for an open ticket, 8 for a closed one: about 760k), for the desk benchmarks. BENCH_TICKETS sets the number
+(1,000,000 for the dashboard at scale), BENCH_DAYS the days they spread over (30 for the monthly report of a busy
+month), BENCH_EVENTS=0 leaves the events out (the dashboard never reads them: a 1M database in minutes). The
+dashboard's rollup rows and daily pre-aggregates are written with them. Built once and reused: a
 SQLite file keyed by the migration head, or the PostgreSQL database the benchmark names. Rows go in with
 executemany, not through the services: the point is the size; the search text is made by the same function
 as at intake."""
@@ -13,14 +16,17 @@ from flask_migrate import upgrade
 
 from portal import create_app
 from portal.config import Config
-from portal.domain import search
+from portal.domain import metrics, search
 from portal.extensions import db
-from portal.models import Customer, ProductModel, Ticket, TicketEvent, TicketFact, User
+from portal.models import Customer, ProductModel, StatsDay, Ticket, TicketEvent, TicketFact, User
 from portal.models.ticket import SLA_NEVER
 from portal.seed import demo
+from portal.services import rollup, stats
 
 ROOT = Path(__file__).resolve().parents[2]
 TICKETS = int(os.environ.get("BENCH_TICKETS", "100000"))
+DAYS = int(os.environ.get("BENCH_DAYS", "400"))
+EVENTS = os.environ.get("BENCH_EVENTS", "1") != "0"
 CUSTOMERS = 2000
 WORDS = ["黑屏", "漏电", "不开机", "异响", "死机", "花屏", "报错 E21", "无法联网", "温度过高", "按键失灵",
          "screen flickers", "no power", "fan noise", "error code 0x1F", "paper jam", "overheats"]
@@ -41,7 +47,8 @@ def bench_config(url: str) -> type:
 def sqlite_url() -> str:
     folder = ROOT / "instance" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / f'desk-{TICKETS}-{head()}.db'}"
+    shape = ("" if DAYS == 400 else f"-{DAYS}d") + ("" if EVENTS else "-noevents")
+    return f"sqlite:///{folder / f'desk-{TICKETS}{shape}-{head()}.db'}"
 
 
 def build(url: str) -> None:
@@ -60,9 +67,11 @@ def _build() -> None:
     demo.seed(with_tickets=False)
     db.session.commit()
     have = db.session.scalar(db.select(db.func.count()).select_from(Ticket))
-    if have >= TICKETS:
+    if have >= TICKETS and db.session.scalar(db.select(db.func.count()).select_from(StatsDay)):
         return
-    _fill(TICKETS - have)
+    if have < TICKETS:
+        _fill(TICKETS - have)
+    rollup.rebuild()  # the daily pre-aggregates, as the nightly task writes them (one INSERT ... SELECT a level)
     db.session.commit()
     # Fresh statistics, and on PostgreSQL a visibility map, so index-only scans need no heap visits.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -82,10 +91,10 @@ def _fill(count: int) -> None:
     agent = db.session.scalar(db.select(User.id).where(User.role == "agent"))
     now = datetime.now(UTC)
     sequence: dict[str, int] = {}  # per day, as the real counter; bench numbers start at 5000
-    sequence.update((f"{now - timedelta(days=d):%Y%m%d}", 5000) for d in range(402))
+    sequence.update((f"{now - timedelta(days=d):%Y%m%d}", 5000) for d in range(DAYS + 2))
     batch = []
     for _ in range(count):
-        created = now - timedelta(minutes=rng.randint(10, 400 * 24 * 60))
+        created = now - timedelta(minutes=rng.randint(10, DAYS * 24 * 60))
         day = f"{created:%Y%m%d}"
         sequence[day] = sequence.get(day, 0) + 1
         number = f"SR{day}{sequence[day]:04d}"
@@ -130,16 +139,19 @@ def _engineers(rng) -> list[int]:
 def _flush(rows: list[dict], agent: int) -> None:
     db.session.execute(db.insert(Ticket), rows)
     numbers = [r["number"] for r in rows]
-    ids = db.session.execute(db.select(Ticket.id, Ticket.created_at).where(Ticket.number.in_(numbers))).all()
+    ids = db.session.execute(db.select(Ticket.id, Ticket.number, Ticket.created_at)
+                             .where(Ticket.number.in_(numbers))).all()
     events = []
     status = {r["number"]: r["status"] for r in rows}
-    numbers = dict(db.session.execute(db.select(Ticket.id, Ticket.number).where(Ticket.number.in_(numbers))).all())
+    numbers = {ticket_id: number for ticket_id, number, _ in ids}
+    ids = [(ticket_id, created) for ticket_id, _, created in ids] if EVENTS else []
     for ticket_id, created in ids:
         kinds = LIFECYCLE if status[numbers[ticket_id]] == "closed" else LIFECYCLE[:3]
         for i, kind in enumerate(kinds):
             events.append({"ticket_id": ticket_id, "actor_id": agent, "kind": kind, "body": None,
                            "customer_visible": kind != "triaged", "created_at": created + timedelta(hours=i * 3)})
-    db.session.execute(db.insert(TicketEvent), events)
+    if events:
+        db.session.execute(db.insert(TicketEvent), events)
     _facts(rows, numbers)
     db.session.commit()
 
@@ -152,6 +164,7 @@ def _facts(rows: list[dict], numbers: dict) -> None:
     tiers = dict(db.session.execute(db.select(Customer.id, Customer.tier)).all())
     regions = dict(db.session.execute(db.select(Customer.id, Customer.region)).all())
     facts = []
+    day_of = stats.day_reader()
     for ticket_id, number in numbers.items():
         r = by_number[number]
         closed = r["status"] == "closed"
@@ -168,5 +181,12 @@ def _facts(rows: list[dict], numbers: dict) -> None:
             "resolution_met": (resolution < 3 * 24 * 3600) if closed else None, "visits": rng.choice([1, 1, 1, 2]),
             "reopens": int(rng.random() < 0.05), "escalated": rng.random() < 0.03,
             "rating": rng.choice([5, 5, 4, 4, 3, 2, None, None]) if closed else None, "labour_minutes": 40,
-            "refreshed_at": r["created_at"]})
+            "refreshed_at": r["created_at"], "repeat": False, "returned": False})  # serials are all different
+        fact = facts[-1]
+        fact.update(created_day=day_of(fact["created_at"]),
+                    closed_day=day_of(fact["closed_at"]) if fact["closed_at"] else None,
+                    response_bucket=metrics.bucket_of(response), resolution_bucket=metrics.bucket_of(resolution))
+        derived = stats._facts([type("Row", (), fact)])[0]  # what the refresh derives, by the same functions
+        fact.update(verdict=metrics.sla_verdict(derived), satisfied=metrics.satisfied(fact["rating"]),
+                    fixed=metrics.first_time_fixed(derived, False) if derived.done else None)
     db.session.execute(db.insert(TicketFact), facts)
