@@ -91,8 +91,9 @@ class StatsDay(db.Model):
     """The daily pre-aggregates the dashboard reads: per level, local day and the filter dimensions, the sums of
     the tickets registered that day (counts, business seconds, histogram buckets, verdicts) and of those closed
     that day. A level keeps only some dimensions (the others hold their "none" value), so a filter on few
-    dimensions sums few rows: "core" (department, category, channel, priority, tier, mode), "model" (core and
-    the product model) and "all". Rewritten from ticket_fact by portal.services.rollup, never edited by hand."""
+    dimensions sums few rows: one dimension alone (region, engineer, model), "core" (department, category,
+    channel, priority, tier, mode), "model" (core and the product model) and "all". Rewritten from
+    ticket_fact by portal.services.rollup, never edited by hand."""
 
     __tablename__ = "stats_day"
 

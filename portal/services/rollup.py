@@ -16,8 +16,11 @@ CELLS_KEY = "portal.stats_cells"
 SENTINEL = dict(CELL_DIMENSIONS)
 DIMENSION_NAMES = tuple(name for name, _ in CELL_DIMENSIONS)
 CORE = ("department_id", "category", "channel", "priority", "tier", "mode")
-# Smallest first: a query reads the first level that keeps every dimension it filters or groups on.
-LEVELS = {"core": CORE, "model": (*CORE, "product_model_id"), "all": DIMENSION_NAMES}
+# Smallest first: a query reads the first level that keeps every dimension it filters or groups on. The single
+# ones serve the unfiltered dashboard's totals, days and its per region / engineer / model tables (a few rows a
+# day); "core" the low-cardinality filters; "all" any combination (about a row per ticket at worst).
+LEVELS = {"region": ("region",), "engineer": ("engineer_id",), "bymodel": ("product_model_id",), "core": CORE,
+          "model": (*CORE, "product_model_id"), "all": DIMENSION_NAMES}
 # The dashboard's names for the dimensions (portal.services.stats.Filters) and StatsDay's columns.
 COLUMN_OF = {"department": "department_id", "category": "category", "model": "product_model_id",
              "channel": "channel", "priority": "priority", "tier": "tier", "engineer": "engineer_id",
