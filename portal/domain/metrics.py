@@ -21,7 +21,7 @@ AGE_BUCKETS = (1, 3, 7, 14, 30)
 SATISFIED_SCORE = 4
 SATISFIED_LABELS = frozenset({"满意", "satisfied"})
 # Service modes and what a first-time fix means in each (see first_time_fix).
-ONSITE, REMOTE, DEPOT = "onsite", "remote", "send_in"
+ONSITE, REMOTE, DEPOT = "onsite", "remote", "depot"  # as portal.domain.modes and the rollup
 
 
 @dataclass(frozen=True)
@@ -190,6 +190,36 @@ def volume(facts: Iterable[TicketFacts], start: date, end: date, unit: str = "da
     return rows
 
 
+def volume_from_days(days: dict, start: date, end: date, unit: str, open_at_end: int) -> list[VolumeRow]:
+    """volume() from daily sums: `days` maps a day to (created, closed, opened, closed_open) (opened: registered
+    and able to be open, i.e. not cancelled; closed_open: closed of those), `open_at_end` is the backlog at the
+    end of `end`. Walking back from it, the backlog at the end of a day is the next day's less what that day
+    opened, plus what it closed."""
+    starts = []
+    period = period_of(start, unit)
+    while period <= end:
+        starts.append(period)
+        period = next_period(period, unit)
+    backlog_at = {}
+    backlog, day = open_at_end, end
+    while day >= starts[0]:
+        backlog_at[day] = backlog
+        created, closed, opened, closed_open = days.get(day, (0, 0, 0, 0))
+        backlog -= opened - closed_open
+        day -= timedelta(days=1)
+    rows = []
+    for i, first in enumerate(starts):
+        last = min(starts[i + 1] - timedelta(days=1) if i + 1 < len(starts) else end, end)
+        created = closed = 0
+        day = max(first, start)
+        while day <= last:
+            figures = days.get(day, (0, 0, 0, 0))
+            created, closed = created + figures[0], closed + figures[1]
+            day += timedelta(days=1)
+        rows.append(VolumeRow(first, created, closed, backlog_at[last]))
+    return rows
+
+
 def counts(facts: Iterable[TicketFacts], key: str) -> list[tuple]:
     """(value, tickets) per value of a field, most first then by value."""
     tally = {k: len(v) for k, v in group_by(facts, key).items()}
@@ -269,11 +299,8 @@ def _later_on_same_serial(facts: list[TicketFacts], days: int) -> dict[int, bool
     """Per ticket id: whether another ticket on the same serial was registered within `days` after it."""
     result = {}
     for group in group_by([f for f in facts if f.serial], "serial").values():
-        ordered = sorted(group, key=lambda f: f.created_at)
-        for i, f in enumerate(ordered):
-            after = ordered[i + 1] if i + 1 < len(ordered) else None
-            result[f.id] = after is not None and after.created_at - (f.closed_at or f.created_at) \
-                <= timedelta(days=days)
+        flags = serial_flags(((f.id, f.created_at, f.closed_at) for f in group), days)
+        result.update((ticket_id, returned) for ticket_id, (_, returned) in flags.items())
     return result
 
 
@@ -314,9 +341,8 @@ def repeat_faults(facts: Iterable[TicketFacts], days: int = REPEAT_DAYS) -> tupl
     with_serial = [f for f in facts if f.serial]
     repeats = 0
     for group in group_by(with_serial, "serial").values():
-        ordered = sorted(group, key=lambda f: f.created_at)
-        repeats += sum(1 for before, f in zip(ordered, ordered[1:], strict=False)
-                       if f.created_at - before.created_at <= timedelta(days=days))
+        flags = serial_flags(((f.id, f.created_at, f.closed_at) for f in group), days)
+        repeats += sum(1 for repeat, _ in flags.values() if repeat)
     return repeats, len(with_serial), share(repeats, len(with_serial))
 
 
@@ -372,3 +398,66 @@ def summary(facts: Iterable[TicketFacts]) -> Summary:
         resolution=spread([f.resolution_seconds for f in facts if f.resolution_seconds is not None]),
         compliance=compliance(facts), first_time_fix=share(fixed, finished), reopen=reopen_rate(facts)[2],
         repeat=repeat_faults(facts)[2], csat=csat(f.rating for f in facts))
+
+
+# ---- Stored histograms (the daily pre-aggregates) ----------------------------------------------------------
+
+# Fixed bucket edges in business minutes for first response and resolution: bucket 0 is [0, 5 min), bucket i is
+# [EDGES[i-1], EDGES[i]), the last one is EDGES[-1] and beyond. Averages come from summed seconds; p90 from the
+# summed buckets (the bucket holding the nearest rank, reported as its upper edge, never above the largest value).
+EDGES_MINUTES = (5, 10, 15, 30, 45, 60, 90, 120, 180, 240, 300, 360, 480, 600, 720, 960, 1200, 1440, 1920, 2400,
+                 2880, 4320, 5760, 7200, 10080, 14400, 20160, 43200)
+BUCKETS = len(EDGES_MINUTES) + 1
+
+
+def bucket_of(seconds: float | None) -> int | None:
+    """The histogram bucket of a duration in business seconds (None when the clock has not stopped)."""
+    if seconds is None:
+        return None
+    return bisect_right(EDGES_MINUTES, seconds / 60)
+
+
+def bucket_bounds(index: int) -> tuple[float, float]:
+    """The bucket's lower and upper edges in seconds (the last one's upper edge is infinite)."""
+    lower = EDGES_MINUTES[index - 1] * 60.0 if index > 0 else 0.0
+    upper = EDGES_MINUTES[index] * 60.0 if index < len(EDGES_MINUTES) else math.inf
+    return lower, upper
+
+
+def histogram_percentile(counts: list[int], q: float, largest: float | None = None) -> float | None:
+    """The nearest-rank percentile read from bucket counts: the upper edge of the bucket holding rank ceil(q*n),
+    capped by the largest value (the open last bucket has no upper edge)."""
+    n = sum(counts)
+    if not n:
+        return None
+    rank = max(1, math.ceil(q * n - 1e-9))
+    seen = 0
+    for index, count in enumerate(counts):
+        seen += count
+        if seen >= rank:
+            upper = bucket_bounds(index)[1]
+            return min(upper, largest) if largest is not None else upper
+    return largest
+
+
+def spread_from_histogram(count: int, total: float, counts: list[int], largest: float | None,
+                          target: float | None = None) -> Spread:
+    """A Spread from summed figures: the exact average (sum / count) and the bucketed p90."""
+    if not count:
+        return Spread(0, None, None, target)
+    return Spread(count, total / count, histogram_percentile(counts, 0.9, largest), target)
+
+
+def serial_flags(tickets: Iterable[tuple[int, datetime, datetime | None]], days: int = REPEAT_DAYS) -> dict:
+    """For the tickets of one serial, (id, created, closed) each: id -> (repeat, returned). A repeat came within
+    `days` of the ticket before it on the serial; a returned ticket saw the next one come within `days` of its
+    closing (or registration). The rollup stores both, so a period's figures see tickets outside it."""
+    ordered = sorted(tickets, key=lambda t: (t[1], t[0]))
+    flags = {}
+    for i, (ticket_id, created, closed) in enumerate(ordered):
+        before = ordered[i - 1] if i else None
+        after = ordered[i + 1] if i + 1 < len(ordered) else None
+        repeat = before is not None and created - before[1] <= timedelta(days=days)
+        returned = after is not None and after[1] - (closed or created) <= timedelta(days=days)
+        flags[ticket_id] = (repeat, returned)
+    return flags

@@ -42,7 +42,7 @@ from portal.models.security_event import SecurityEvent
 from portal.models.service_mode import DepotReceipt, EntitlementDecision, Parcel, RemoteSession, Rma
 from portal.models.service_point import ServicePoint
 from portal.models.sla import SlaPolicy
-from portal.models.stats import DefectFlag, MonthlyReport, ReportSubscriber, TicketFact
+from portal.models.stats import DefectFlag, MonthlyReport, ReportSubscriber, StatsDay, TicketFact
 from portal.models.sync_conflict import SyncConflict
 from portal.models.task import QueuedTask
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
@@ -63,6 +63,6 @@ __all__ = [
     "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "ProviderTemplate",
     "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "RemoteSession",
     "ReportSubscriber", "Reward", "Rma", "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint",
-    "SlaPolicy", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketFact", "TicketLink",
-    "User", "UserSession", "Visit", "VisitRequest", "WarrantyNotice", "WechatLink", "WorkRecord",
+    "SlaPolicy", "StatsDay", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketFact",
+    "TicketLink", "User", "UserSession", "Visit", "VisitRequest", "WarrantyNotice", "WechatLink", "WorkRecord",
 ]

@@ -2,9 +2,21 @@
 ticket changes) and the batch-defect flags raised by the daily check."""
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain.metrics import BUCKETS
 from portal.domain.time import utcnow
 from portal.extensions import db
 
@@ -39,6 +51,18 @@ class TicketFact(db.Model):
     escalated: Mapped[bool] = mapped_column(default=False)
     rating: Mapped[int | None]
     labour_minutes: Mapped[int] = mapped_column(default=0)
+    # What the daily pre-aggregates (StatsDay) sum, each decided once by portal.domain.metrics: the local days
+    # of registration and closing, the histogram buckets, the SLA verdict, the first-time fix (None until the
+    # work is finished), satisfaction, and the serial's repeat / came-back flags (which see other tickets).
+    created_day: Mapped[date | None] = mapped_column(Date)
+    closed_day: Mapped[date | None] = mapped_column(Date)
+    response_bucket: Mapped[int | None] = mapped_column(SmallInteger)
+    resolution_bucket: Mapped[int | None] = mapped_column(SmallInteger)
+    verdict: Mapped[bool | None]
+    fixed: Mapped[bool | None]
+    satisfied: Mapped[bool | None]
+    repeat: Mapped[bool] = mapped_column(default=False)
+    returned: Mapped[bool] = mapped_column(default=False)
     refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
@@ -46,7 +70,53 @@ class TicketFact(db.Model):
         Index("ix_ticket_fact_created", "created_at"),
         Index("ix_ticket_fact_closed", "closed_at"),
         Index("ix_ticket_fact_model_created", "product_model_id", "created_at"),
+        Index("ix_ticket_fact_created_day", "created_day"),
+        Index("ix_ticket_fact_closed_day", "closed_day"),
+        Index("ix_ticket_fact_serial", "serial"),
     )
+
+
+# The dimensions of a StatsDay cell, with the value that stands for "none" (a unique key cannot hold NULLs).
+CELL_DIMENSIONS = (("department_id", 0), ("category", ""), ("product_model_id", 0), ("channel", ""),
+                   ("priority", ""), ("tier", ""), ("engineer_id", 0), ("mode", ""), ("region", ""))
+# The measures a cell sums (besides the two histograms).
+CELL_MEASURES = ("created", "opened", "closed", "closed_open", "closed_now", "open_now", "resp_n", "resp_sum",
+                 "resp_max", "res_n", "res_sum", "res_max", "decided", "met", "done", "fixed", "resolved_once",
+                 "reopened", "with_serial", "repeats", "answers", "satisfied", "escalated", "labour_minutes")
+RESPONSE_BUCKETS = tuple(f"resp_b{i}" for i in range(BUCKETS))
+RESOLUTION_BUCKETS = tuple(f"res_b{i}" for i in range(BUCKETS))
+
+
+class StatsDay(db.Model):
+    """The daily pre-aggregates the dashboard reads: per level, local day and the filter dimensions, the sums of
+    the tickets registered that day (counts, business seconds, histogram buckets, verdicts) and of those closed
+    that day. A level keeps only some dimensions (the others hold their "none" value), so a filter on few
+    dimensions sums few rows: one dimension alone (region, engineer, model), "core" (department, category,
+    channel, priority, tier, mode), "model" (core and the product model) and "all". Rewritten from
+    ticket_fact by portal.services.rollup, never edited by hand."""
+
+    __tablename__ = "stats_day"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date] = mapped_column(Date)
+    excluded: Mapped[bool] = mapped_column(default=False)  # cancelled (left out unless chosen)
+    department_id: Mapped[int] = mapped_column(default=0)
+    category: Mapped[str] = mapped_column(String(30), default="")
+    product_model_id: Mapped[int] = mapped_column(default=0)
+    channel: Mapped[str] = mapped_column(String(20), default="")
+    priority: Mapped[str] = mapped_column(String(2), default="")
+    tier: Mapped[str] = mapped_column(String(20), default="")
+    engineer_id: Mapped[int] = mapped_column(default=0)
+    mode: Mapped[str] = mapped_column(String(10), default="")
+    region: Mapped[str] = mapped_column(String(60), default="")
+    # The measures and the bucket columns, all integers that default to 0 (sums of seconds and minutes wide).
+    for _name in CELL_MEASURES + RESPONSE_BUCKETS + RESOLUTION_BUCKETS:
+        vars()[_name] = mapped_column(BigInteger if _name.endswith(("_sum", "minutes")) else Integer, default=0)
+    del _name
+
+    __table_args__ = (UniqueConstraint("level", "day", "excluded", *(name for name, _ in CELL_DIMENSIONS),
+                                       name="uq_stats_day_cell"),)
 
 
 class DefectFlag(db.Model):

@@ -39,7 +39,24 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 def chart(kind: str, title: str, labels: list[str], series: list[tuple[str, list]], *, no_data: str = "",
           value_formatter=None, height: int = 320) -> Markup:
-    """An SVG chart safe under the CSP: `series` is a list of (name, values) drawn over `labels`."""
+    """An SVG chart safe under the CSP: `series` is a list of (name, values) drawn over `labels`. Drawing is
+    most of a dashboard request, and the same figures draw the same chart: the last charts drawn are kept per
+    process (keyed by everything drawn; a formatter by its code, as the callers' lambdas have no state)."""
+    key = (kind, str(title), tuple(str(x) for x in labels), tuple((str(n), tuple(v)) for n, v in series),
+           str(no_data), getattr(value_formatter, "__code__", value_formatter), height)
+    drawn = _DRAWN.get(key)
+    if drawn is None:
+        drawn = _DRAWN[key] = _draw(key, value_formatter)
+        while len(_DRAWN) > 512:
+            _DRAWN.pop(next(iter(_DRAWN)))  # the oldest first
+    return drawn
+
+
+_DRAWN: dict = {}
+
+
+def _draw(key: tuple, value_formatter) -> Markup:
+    kind, title, labels, series, no_data, _, height = key
     rotate = len(labels) > 8 and kind != "hbar"
     graph = KINDS[kind](**_config(height + (70 if rotate else 0)), title=title, no_data_text=no_data or "—",
                         show_legend=len(series) > 1, x_label_rotation=30 if rotate else 0,
@@ -48,9 +65,9 @@ def chart(kind: str, title: str, labels: list[str], series: list[tuple[str, list
         graph.legend_at_bottom = False  # below slanted labels pygal leaves the legend too little room
     if value_formatter is not None:
         graph.value_formatter = value_formatter
-    graph.x_labels = labels
+    graph.x_labels = list(labels)
     for name, values in series:
-        graph.add(name, values)
+        graph.add(name, list(values))
     # pygal builds the SVG as an element tree: every label and title is a text node, escaped on output.
     return Markup(_clean(graph.render(is_unicode=True)))  # noqa: S704
 

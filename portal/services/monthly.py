@@ -9,7 +9,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal import labels, pdf
-from portal.domain import metrics
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import MonthlyReport, ProductModel, ReportSubscriber, Ticket, TicketFact, User
@@ -91,7 +90,7 @@ def context(report: MonthlyReport, progress=lambda step: None) -> dict:
     progress(1)
     length = (report.end - report.start).days + 1
     before = stats.Filters(start=report.start - timedelta(days=length), end=report.start - timedelta(days=1))
-    previous = metrics.summary(stats.facts_created(before))
+    previous = dashboard.summary(before)
     progress(2)
     targets = current_app.config["REPORT_TARGETS"]
     now, was = board.summary, previous

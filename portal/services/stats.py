@@ -23,7 +23,7 @@ from portal.models import (
     User,
     WorkRecord,
 )
-from portal.services import sla
+from portal.services import rollup, sla
 from portal.services.localtime import day_bounds, local
 
 PENDING_KEY = "portal.stats_tickets"
@@ -58,7 +58,12 @@ def refresh(ticket: Ticket, now: datetime | None = None) -> TicketFact:
                                    .where(WorkRecord.ticket_id == ticket_id))
         lot = db.session.scalar(db.select(Asset.batch).where(Asset.id == ticket.asset_id)) if ticket.asset_id else None
         customer = ticket.customer
-        row = db.session.get(TicketFact, ticket_id) or TicketFact(ticket_id=ticket_id)
+        row = db.session.get(TicketFact, ticket_id)
+        if row is None:
+            row, old_serial = TicketFact(ticket_id=ticket_id), None
+        else:
+            rollup.remember(db.session, rollup.cell_of(row))
+            old_serial = row.serial
     values = dict(
         created_at=ticket.created_at, resolved_at=ticket.resolved_at, closed_at=ticket.closed_at,
         status=ticket.status, priority=ticket.priority, category=ticket.category, channel=ticket.channel,
@@ -73,9 +78,46 @@ def refresh(ticket: Ticket, now: datetime | None = None) -> TicketFact:
         escalated=any(e.kind in ESCALATION_KINDS for e in ticket.events), rating=rating, labour_minutes=labour or 0)
     for name, value in values.items():
         setattr(row, name, value)
+    zone_day = day_reader()
+    row.created_day = zone_day(row.created_at)
+    row.closed_day = zone_day(row.closed_at) if row.closed_at is not None else None
     row.refreshed_at = utcnow()
     db.session.add(row)
+    for serial in {old_serial, row.serial} - {None, ""}:
+        update_serial(serial, row)
+    if not row.serial:
+        row.repeat = row.returned = False
+        derive(row)
+    rollup.remember(db.session, rollup.cell_of(row))
     return row
+
+
+def derive(row: TicketFact) -> None:
+    """What the daily sums add up, decided by the metrics module from the row's own figures."""
+    fact = _facts([row])[0]
+    row.response_bucket = metrics.bucket_of(row.response_seconds)
+    row.resolution_bucket = metrics.bucket_of(row.resolution_seconds)
+    row.verdict = metrics.sla_verdict(fact)
+    row.fixed = metrics.first_time_fixed(fact, row.returned) if fact.done else None
+    row.satisfied = metrics.satisfied(row.rating)
+
+
+def update_serial(serial: str, row: TicketFact) -> None:
+    """Repeat and came-back flags of every ticket on the serial (a new ticket changes its predecessor's): the rows
+    whose flags change are rewritten, with their cells."""
+    with db.session.no_autoflush:
+        others = db.session.scalars(db.select(TicketFact).where(TicketFact.serial == serial,
+                                                                TicketFact.ticket_id != row.ticket_id)).all()
+    group = [x for x in others if x.serial == serial] + ([row] if row.serial == serial else [])
+    flags = metrics.serial_flags((x.ticket_id, as_utc(x.created_at), as_utc(x.closed_at)) for x in group)
+    for x in group:
+        repeat, returned = flags[x.ticket_id]
+        if x is not row and (x.repeat, x.returned) == (repeat, returned):
+            continue
+        if x is not row:
+            rollup.remember(db.session, rollup.cell_of(x))
+        x.repeat, x.returned = repeat, returned
+        derive(x)
 
 
 def refresh_batch(after_id: int = 0, batch: int = 500, since: datetime | None = None) -> int | None:
@@ -88,6 +130,7 @@ def refresh_batch(after_id: int = 0, batch: int = 500, since: datetime | None = 
     for ticket in db.session.scalars(query).all():
         refresh(ticket)
         last = ticket.id
+    rollup.forget(db.session)  # the nightly task rebuilds every cell once it is done (portal.tasks.stats)
     return last
 
 
@@ -111,11 +154,13 @@ def _write_facts(session) -> None:
         if ticket in session.deleted or ticket.id is None or ticket not in session:
             continue
         refresh(ticket)
+    rollup.rewrite_pending(session)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session) -> None:
     session.info.pop(PENDING_KEY, None)
+    rollup.forget(session)
 
 
 # ---- Reading: filters and facts ------------------------------------------------------------------------------

@@ -1,23 +1,27 @@
-"""The dashboards' periodic work: every night the rollup rows of open tickets are read again (clocks that
-only time moves) and the batch-defect check runs. Both are idempotent: a second run changes nothing."""
+"""The dashboards' periodic work: every night the rollup rows are read again (clocks that only time moves)
+and the daily pre-aggregates rebuilt from them, and the batch-defect check runs. Both are idempotent: a second
+run changes nothing."""
 import logging
 from datetime import datetime
 
 from huey import crontab
 
 from portal.extensions import db, huey
-from portal.services import defects, stats
+from portal.services import defects, rollup, stats
 from portal.tasks.queue import app_context
 
 log = logging.getLogger(__name__)
 
 
 def rebuild(batch: int = 500, since: datetime | None = None) -> int:
-    """Refresh the rollup row of every ticket (changed since `since`), a committed batch at a time."""
+    """Refresh the rollup row of every ticket (changed since `since`), a committed batch at a time, then every
+    daily pre-aggregate from the rows (one statement per level)."""
     done, last = 0, 0
     while (last := stats.refresh_batch(last, batch, since)) is not None:
         db.session.commit()
         done += 1
+    rollup.rebuild()
+    db.session.commit()
     return done
 
 

@@ -1,15 +1,19 @@
 """The dashboard over the big database (BENCH_TICKETS tickets, 100,000 by default; set it to 1,000,000 on a
 machine that can take it), on SQLite and on PostgreSQL when one answers: server time p50/p99 in the process for
 several filter combinations, and the SQL statements each runs. The dashboard reads the rollup (ticket_fact),
-never the tickets. Prints figures; asserts only that the pages answer 200."""
+never the tickets. Prints figures; asserts only that the pages answer 200.
+The monthly report's PDF is timed too."""
 import os
 import re
 import statistics
 import time
 from datetime import date, timedelta
 
+from sqlalchemy import event
+
 from portal.extensions import db
-from portal.models import ProductModel
+from portal.models import MonthlyReport, ProductModel, TicketFact
+from portal.services import monthly
 from tests.bench import bigdb
 from tests.conftest import count_queries
 
@@ -29,12 +33,18 @@ def test_dashboard_timings(bench_app):
     client = supervisor(bench_app)
     with bench_app.app_context():
         model = db.session.scalar(db.select(ProductModel.id).order_by(ProductModel.id))
+        engineer = db.session.scalar(db.select(TicketFact.engineer_id).where(TicketFact.engineer_id.is_not(None))
+                                     .limit(1))
     urls = {
         "last 30 days": "/desk/dashboard",
         "one model, 30 days": f"/desk/dashboard?model={model}",
         "P1, VIP, 90 days": "/desk/dashboard?priority=P1&tier=vip&start=" + _days_ago(90),
         "a year": "/desk/dashboard?start=" + _days_ago(365),
         "a year, one model, on site": f"/desk/dashboard?model={model}&mode=onsite&start=" + _days_ago(365),
+        "engineer, region, 30 days": "/desk/dashboard?engineer=" + str(engineer) + "&region=华东",
+        "all nine filters, 90 days": (f"/desk/dashboard?model={model}&mode=onsite&priority=P2&tier=standard"
+                                      f"&channel=phone&category=fault_repair&engineer={engineer}&region=华东"
+                                      "&start=" + _days_ago(90)),
     }
     print(f"\n[{bench_app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}] {bigdb.TICKETS} tickets, "
           f"{REPEAT} requests each")
@@ -52,3 +62,23 @@ def test_dashboard_timings(bench_app):
 
 def _days_ago(days: int) -> str:
     return (date.today() - timedelta(days=days)).isoformat()
+
+
+def test_monthly_report_timing(bench_app):
+    """The monthly PDF for the last 30 days (BENCH_DAYS=30 puts every ticket in them: 100,000 with
+    BENCH_TICKETS=100000), rendered as the task renders it; prints the seconds and the statements."""
+    with bench_app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        end = date.today()
+        report = MonthlyReport(start=end - timedelta(days=29), end=end)
+        tickets = db.session.scalar(db.select(db.func.count()).select_from(TicketFact).where(
+            TicketFact.created_day >= report.start, TicketFact.created_day <= report.end))
+        statements = []
+        listen = lambda *args: statements.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listen)
+        started = time.perf_counter()
+        data = monthly.render(report)
+        took = time.perf_counter() - started
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert data.startswith(b"%PDF")
+    print(f"\n[{bench_app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}] monthly PDF of {tickets} tickets: "
+          f"{took:.1f} s, {len(data) // 1024} KB, {len(statements)} statements")

@@ -3,20 +3,25 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from portal.domain import metrics
 from portal.domain.metrics import (
     TicketFacts,
     backlog_ageing,
+    bucket_bounds,
+    bucket_of,
     compliance,
     compliance_by,
     counted,
     counts,
     csat,
     first_time_fix,
+    histogram_percentile,
     percentile,
     reopen_rate,
     repeat_faults,
     resolution_times,
     response_times,
+    spread_from_histogram,
     summary,
     volume,
 )
@@ -107,15 +112,15 @@ def test_first_time_fix_per_mode():
         fact(3, mode="onsite", visits=1, reopens=1),         # reopened
         fact(4, mode="remote"),                              # fixed
         fact(5, mode="remote", escalated=True),              # escalated
-        fact(6, mode="send_in", serial="SN-1", closed_at=T0 + timedelta(days=5)),  # back within 90 days
-        TicketFacts(id=7, created_at=T0 + later, status="new", mode="send_in", serial="SN-1"),
-        fact(8, mode="send_in", serial="SN-2", closed_at=T0 + timedelta(days=5)),  # fixed
+        fact(6, mode="depot", serial="SN-1", closed_at=T0 + timedelta(days=5)),  # back within 90 days
+        TicketFacts(id=7, created_at=T0 + later, status="new", mode="depot", serial="SN-1"),
+        fact(8, mode="depot", serial="SN-2", closed_at=T0 + timedelta(days=5)),  # fixed
         fact(9, mode="onsite", status="in_progress", visits=1),  # not finished: not counted
     ]
     result = first_time_fix(facts)
     assert result["onsite"] == (1, 3, pytest.approx(1 / 3))
     assert result["remote"] == (1, 2, 0.5)
-    assert result["send_in"] == (1, 2, 0.5)
+    assert result["depot"] == (1, 2, 0.5)
 
 
 def test_reopen_rate_among_resolved_tickets():
@@ -147,3 +152,45 @@ def test_summary_leaves_out_cancelled_tickets():
     assert (result.created, result.closed, result.open) == (2, 1, 1)
     assert result.response.average == 2 * HOUR
     assert result.compliance.rate == 1.0 and result.first_time_fix == 1.0 and result.csat.rate == 1.0
+
+
+def test_histogram_p90_lies_in_the_bucket_of_the_true_p90():
+    values = [60, 240, 700, 1800, 1900, 3000, 7000, 9000, 20000, 200000]
+    counts = [0] * metrics.BUCKETS
+    for v in values:
+        counts[bucket_of(v)] += 1
+    true = metrics.percentile(values, 0.9)
+    lower, upper = bucket_bounds(bucket_of(true))
+    got = histogram_percentile(counts, 0.9, max(values))
+    assert lower <= got <= upper and got >= true
+    s = spread_from_histogram(len(values), sum(values), counts, max(values))
+    assert s.average == sum(values) / len(values) and s.count == 10
+    # The open last bucket reports the largest value, never infinity.
+    assert histogram_percentile([0] * (metrics.BUCKETS - 1) + [3], 0.9, 5_000_000) == 5_000_000
+    assert histogram_percentile([0] * metrics.BUCKETS, 0.9) is None
+
+
+def test_serial_flags_mark_repeats_and_units_that_came_back():
+    flags = metrics.serial_flags([(1, T0, T0 + timedelta(days=2)), (2, T0 + timedelta(days=50), None),
+                                  (3, T0 + timedelta(days=200), None)])
+    assert flags == {1: (False, True), 2: (True, False), 3: (False, False)}
+
+
+def test_volume_from_daily_sums_equals_volume_from_tickets():
+    start = T0.date()
+    facts = [TicketFacts(id=1, created_at=T0 - timedelta(days=3), status="closed", closed_at=T0 + timedelta(days=1)),
+             TicketFacts(id=2, created_at=T0, status="new"),
+             TicketFacts(id=3, created_at=T0 + timedelta(days=1), status="closed", closed_at=T0 + timedelta(days=2)),
+             TicketFacts(id=4, created_at=T0 + timedelta(days=2), status="in_progress")]
+    days: dict = {}
+    for f in facts:
+        c = days.setdefault(f.created_at.date(), [0, 0, 0, 0])
+        c[0] += 1
+        c[2] += 1
+        if f.closed_at:
+            k = days.setdefault(f.closed_at.date(), [0, 0, 0, 0])
+            k[1] += 1
+            k[3] += 1
+    end = start + timedelta(days=3)
+    expected = metrics.volume(facts, start, end, "day")
+    assert metrics.volume_from_days({d: tuple(v) for d, v in days.items()}, start, end, "day", 2) == expected
