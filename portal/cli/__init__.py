@@ -1,4 +1,5 @@
-"""Command-line tools, one group per area: `flask demo …`, `flask user …`, `flask sla …`, `flask tasks …`, `flask stats …`."""
+"""Command-line tools, one group per area: `flask demo …`, `flask user …`, `flask sla …`, `flask tasks …`,
+`flask stats …`."""
 from flask import Flask
 
 from portal.cli import demo, sla, stats, tasks, users

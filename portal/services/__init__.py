@@ -8,16 +8,15 @@ from portal.domain import stale
 
 ORDER = (
     # Plumbing that knows no other service.
-    "localtime", "charts", "exports", "presence", "storage", "images", "ticket_files", "tokens", "security_log", "jobs",
-    "mailer",
-    "visit_calendar", "knowledge", "routing", "coverage", "documents", "customer_data", "customers", "tiers",
-    "customer_records", "catalogue", "price_lists", "organisation", "imports",
+    "signals", "localtime", "charts", "exports", "presence", "storage", "images", "ticket_files", "tokens",
+    "security_log", "jobs", "mailer", "visit_calendar", "knowledge", "routing", "coverage", "documents",
+    "customer_data", "customers", "tiers", "customer_records", "catalogue", "price_lists", "organisation", "imports",
     "import_runs",
     # Loyalty points: a ledger that knows no ticket use case, and the points a bill holds on it.
     "points", "bill_points",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
     "wechat", "inbox", "preferences", "message_texts", "provider_templates", "events", "transitions", "sla",
-    "entitlement", "stats", "defects", "dashboard",
+    "entitlement", "rollup", "stats", "defects", "dashboard",
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "billing", "payments",
     "sessions", "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",

@@ -10,7 +10,7 @@ from portal.domain.money import yuan_to_fen
 from portal.domain.warranty import warranty_end
 from portal.extensions import db
 from portal.models import Asset, Contact, Customer, CustomerAddress, ProductModel, User
-from portal.services import ServiceError, check_fresh, customers, security_log, sla, tiers
+from portal.services import ServiceError, check_fresh, customers, security_log, signals, tiers
 
 CUSTOMER_FIELDS = ("name", "kind", "tier", "region", "address", "account_manager_id")
 CONTACT_FIELDS = ("name", "phone", "email")
@@ -68,7 +68,8 @@ def save_customer(customer: Customer | None, data: dict, by: User | None, seen: 
     _audit(by, f"customer #{customer.id}", before, _snapshot(customer, CUSTOMER_FIELDS))
     customers.reindex(customer)
     if before and before.get("tier") != customer.tier:
-        sla.refresh_customers([customer.id])  # the new tier's response target applies to the open tickets
+        # The new tier's response target applies to the open tickets (sla listens).
+        signals.sla_targets_changed.send(customer_ids=[customer.id])
     return customer
 
 

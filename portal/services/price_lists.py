@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from portal.domain import pricing
 from portal.extensions import db
 from portal.models import Customer, PriceList, ServiceContract, User
-from portal.services import ServiceError, check_fresh, security_log, sla
+from portal.services import ServiceError, check_fresh, security_log, signals
 
 PRICE_FIELDS = ("name", "valid_from", "valid_to", "labour_rates", "callout_zones", "callout_per_km_fen",
                 "callout_minimum_fen", "depot_fee_fen", "travel_quarter_fen", "vat_labour_bp", "vat_part_bp",
@@ -88,7 +88,7 @@ def save_contract(record: ServiceContract | None, data: dict, by: User | None,
     db.session.flush()
     _audit(record, before, CONTRACT_FIELDS, by, "service contract")
     # Its response override shortens the SLA targets of the customer's open tickets (sla.targets).
-    sla.refresh_customers({before.get("customer_id"), record.customer_id})
+    signals.sla_targets_changed.send(customer_ids={before.get("customer_id"), record.customer_id})
     return record
 
 

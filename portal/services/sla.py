@@ -16,7 +16,7 @@ from portal.domain.workflow import FINAL, OPEN_STATUSES
 from portal.extensions import db
 from portal.models import Customer, SlaPolicy, Ticket, User
 from portal.models.ticket import SLA_NEVER
-from portal.services import price_lists, security_log
+from portal.services import price_lists, security_log, signals
 from portal.services.events import add_event
 from portal.services.localtime import local
 
@@ -134,6 +134,11 @@ def refresh_customers(customer_ids) -> int:
     for ticket in tickets:
         refresh(ticket)
     return len(tickets)
+
+
+@signals.sla_targets_changed.connect
+def _targets_changed(_sender, customer_ids=(), **_extra) -> None:
+    refresh_customers(customer_ids)
 
 
 def record_first_response(ticket: Ticket, user: User | None, when: datetime | None = None) -> None:

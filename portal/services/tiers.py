@@ -7,7 +7,7 @@ from portal.domain import tiers as rules
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Customer, CustomerTier, Ticket, User
-from portal.services import ServiceError, security_log, sla
+from portal.services import ServiceError, security_log, signals
 
 FIELDS = ("name_zh", "name_en", "rank", "priority_boost", "response_minutes", "free_callout", "points_percent",
           "account_manager", "checkin_days", "upgrade_tickets_12m", "active")
@@ -48,7 +48,8 @@ def save_tier(tier: CustomerTier | None, data: dict, by: User | None) -> Custome
     if diff := security_log.changes(before, {f: getattr(tier, f) for f in FIELDS}):
         security_log.record(security_log.MASTER_DATA_CHANGED, user=by, detail={f"customer tier {tier.code}": diff})
         if "response_minutes" in diff:
-            sla.refresh_customers(db.session.scalars(db.select(Customer.id).where(Customer.tier == tier.code)))
+            signals.sla_targets_changed.send(
+                customer_ids=db.session.scalars(db.select(Customer.id).where(Customer.tier == tier.code)).all())
     return tier
 
 
@@ -83,7 +84,7 @@ def confirm_upgrade(customer: Customer, code: str, by: User) -> None:
                            status=409)
     before = customer.tier
     customer.tier = code
-    sla.refresh_customers([customer.id])
+    signals.sla_targets_changed.send(customer_ids=[customer.id])
     security_log.record(security_log.MASTER_DATA_CHANGED, user=by, detail={
         f"customer #{customer.id}": {"tier": [before, code], "reason": "12-month volume, confirmed"}})
 
