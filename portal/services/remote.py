@@ -1,6 +1,6 @@
 """The remote path: calls and remote sessions logged by the desk or the engineer. The fix is then resolved
 without a visit (portal.services.resolution), like a consultation."""
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
@@ -34,8 +34,9 @@ def log_session(ticket: Ticket, user: User, *, kind: str, started_at: datetime, 
     if not (tried or "").strip():
         raise ServiceError(_l("Say what was tried."), field="tried")
     apply_action(ticket, "log_remote", user)
-    record = RemoteSession(ticket_id=ticket.id, user_id=user.id, kind=kind, started_at=started_at,
-                           minutes=minutes, tried=tried.strip()[:4000], result=result)
+    # Stored in UTC like every moment (SQLite keeps no offset: a local time stored as such read back 8 h late).
+    record = RemoteSession(ticket_id=ticket.id, user_id=user.id, kind=kind,
+                           started_at=as_utc(started_at).astimezone(UTC), minutes=minutes, tried=tried.strip()[:4000], result=result)
     db.session.add(record)
     sla.record_first_response(ticket, user)
     add_event(ticket, user, "remote_session", body=tried.strip()[:4000],

@@ -2,11 +2,11 @@
 of portal.services.resolution), the customer's confirmation or "not solved", automatic closing after
 RESOLUTION_CONFIRM_DAYS (boundary), reopening within RESOLUTION_REOPEN_DAYS (boundary), escalation to on site in
 one step."""
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
-from portal.domain.time import utcnow
+from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import Notification, RemoteSession, Ticket, TicketEvent, User
 from portal.services import ServiceError, resolution
@@ -56,6 +56,18 @@ def test_a_remote_fix_confirmed_by_the_customer(app, login_as):
     assert "Fixed remotely: please confirm it works" in page and "We helped you remotely" in page
     assert customer.post_form(f"/my/tickets/{ticket_id}/confirm-resolution", {}).status_code == 302
     assert status(app, ticket_id) == "closed"
+
+
+def test_a_session_typed_in_local_time_is_stored_in_utc_and_shown_as_typed(app, login_as):
+    ticket_id, agent = remote_ticket(app, login_as)
+    typed = (utcnow() + timedelta(hours=8) - timedelta(hours=2)).replace(second=0, microsecond=0)  # Asia/Shanghai
+    agent.post_form(f"/desk/tickets/{ticket_id}/remote/sessions",
+                    session_form(started_at=typed.strftime("%Y-%m-%dT%H:%M")))
+    with app.app_context():
+        stored = as_utc(db.session.scalar(db.select(RemoteSession.started_at)))
+    assert stored == (typed - timedelta(hours=8)).replace(tzinfo=UTC)
+    panel = agent.get(f"/desk/tickets/{ticket_id}/part/remote", headers=EN).get_data(as_text=True)
+    assert typed.strftime("%Y-%m-%d %H:%M") in panel
 
 
 def resolve(client, app, ticket_id, summary="已远程更新固件", **kw):
