@@ -36,7 +36,8 @@ def log_session(ticket: Ticket, user: User, *, kind: str, started_at: datetime, 
     apply_action(ticket, "log_remote", user)
     # Stored in UTC like every moment (SQLite keeps no offset: a local time stored as such read back 8 h late).
     record = RemoteSession(ticket_id=ticket.id, user_id=user.id, kind=kind,
-                           started_at=as_utc(started_at).astimezone(UTC), minutes=minutes, tried=tried.strip()[:4000], result=result)
+                           started_at=as_utc(started_at).astimezone(UTC), minutes=minutes,
+                           tried=tried.strip()[:4000], result=result)
     db.session.add(record)
     sla.record_first_response(ticket, user)
     add_event(ticket, user, "remote_session", body=tried.strip()[:4000],
