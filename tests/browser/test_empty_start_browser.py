@@ -258,12 +258,24 @@ def test_a_company_runs_its_desk_from_an_empty_database(app, browser, live_serve
             with agent.expect_response(lambda r: r.url.endswith("/visits") and r.request.method == "POST") as sent:
                 agent.locator("#desk-visit button[type=submit]").click()
             assert sent.value.status == 200, sent.value.text()[:500]
-            if slot == "09:00":  # the engineer arrives on the first visit, then a follow-up is planned
+            if slot == "09:00":  # the engineer arrives on the first visit (on the phone), then a follow-up is planned
+                handset = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                              base_url=live_server)
+                handset.set_default_timeout(15_000)
+                try:
+                    engineer = sign_in(handset, "engineer@chenghu.cn", PASSWORDS["engineer"])
+                    engineer.goto(f"/m/jobs/{onsite_id}")
+                    # Through the phone's outbox: the next step shows at once, the arrival is sent behind it.
+                    with engineer.expect_response(lambda r: r.url.endswith("/arrive")
+                                                  and r.request.method == "POST") as sent:
+                        engineer.locator('form[action$="/arrive"] button').click()
+                    assert sent.value.ok, sent.value.text()[:500]
+                    expect(engineer.locator('form[action$="/inspection"]')).to_be_visible()
+                finally:
+                    handset.close()
                 with app.app_context():
                     visit = db.session.scalar(db.select(Visit).where(Visit.ticket_id == onsite_id))
-                    assert visit is not None and visit.arrived_at is None
-                    visit.arrived_at = visit.scheduled_at
-                    db.session.commit()
+                    assert visit is not None and visit.arrived_at is not None
         with app.app_context():
             visits = db.session.scalars(db.select(Visit).where(Visit.ticket_id == onsite_id)
                                         .order_by(Visit.id)).all()
