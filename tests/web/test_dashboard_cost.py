@@ -35,12 +35,15 @@ def test_parts_by_model_and_cost_against_revenue(app, login_as):
         # Six pieces on the model: 2 × 150.00 under warranty, 1 × 80.50 charged, 3 × 10.00 on the contract.
         assert parts.rows == [[parts.rows[0][0], 6, "410.50", "80.50"]]
         assert parts.links[0]["model"] == model
-        rows = {r[0]: r[1:] for r in cost.rows}
-        # Columns: labour, parts, call-out, depot, total.
-        assert rows["Warranty"] == ["120.00", "300.00", "0.00", "0.00", "420.00"]
-        assert rows["Service contract"] == ["0.00", "30.00", "0.00", "0.00", "30.00"]
-        assert rows["Customer"] == ["60.00", "80.50", "50.00", "0.00", "190.50"]
-        assert rows["Goodwill"][-1] == "0.00"
+        # One column per line kind (labour, travel, parts, call-out, depot, points discount), then the total.
+        rows = {r[0]: dict(zip(cost.columns[1:], r[1:], strict=True)) for r in cost.rows}
+        labour, parts_, callout, total = "Labour", "Parts", "Call-out", "Total"
+        assert rows["Warranty"] == {**dict.fromkeys(cost.columns[1:], "0.00"),
+                                    labour: "120.00", parts_: "300.00", total: "420.00"}
+        assert rows["Service contract"] == {**dict.fromkeys(cost.columns[1:], "0.00"), parts_: "30.00", total: "30.00"}
+        assert rows["Customer"] == {**dict.fromkeys(cost.columns[1:], "0.00"),
+                                    labour: "60.00", parts_: "80.50", callout: "50.00", total: "190.50"}
+        assert rows["Goodwill"][total] == "0.00"
         # Another model: nothing.
         other = dashboard.build(stats.Filters(today - timedelta(days=1), today, model=model + 999))
         assert next(t for t in other.tables if t.key == "parts").rows == []
