@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.domain.metrics import BUCKETS
+from portal.domain.histograms import BUCKETS
 from portal.domain.time import utcnow
 from portal.extensions import db
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
-from portal.domain import metrics
+from portal.domain import histograms, metrics
 from portal.domain.workflow import CANCELLED, CLOSED, FINAL, RESOLVED
 from portal.extensions import db
 from portal.models import StatsDay, TicketFact
@@ -195,7 +195,7 @@ def grouped(f, groups: dict[str | None, tuple[str, ...]], until: date | None = N
 
 def spread(sums: dict, prefix: str, target: float | None = None) -> metrics.Spread:
     buckets = RESPONSE_BUCKETS if prefix == "resp" else RESOLUTION_BUCKETS
-    return metrics.spread_from_histogram(sums.get(f"{prefix}_n", 0), sums.get(f"{prefix}_sum", 0),
+    return histograms.spread_from_histogram(sums.get(f"{prefix}_n", 0), sums.get(f"{prefix}_sum", 0),
                                          [sums.get(b, 0) for b in buckets], sums.get(f"{prefix}_max") or None,
                                          target)
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from portal.domain import metrics
+from portal.domain import histograms, metrics
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import (
@@ -95,8 +95,8 @@ def refresh(ticket: Ticket, now: datetime | None = None) -> TicketFact:
 def derive(row: TicketFact) -> None:
     """What the daily sums add up, decided by the metrics module from the row's own figures."""
     fact = _facts([row])[0]
-    row.response_bucket = metrics.bucket_of(row.response_seconds)
-    row.resolution_bucket = metrics.bucket_of(row.resolution_seconds)
+    row.response_bucket = histograms.bucket_of(row.response_seconds)
+    row.resolution_bucket = histograms.bucket_of(row.resolution_seconds)
     row.verdict = metrics.sla_verdict(fact)
     row.fixed = metrics.first_time_fixed(fact, row.returned) if fact.done else None
     row.satisfied = metrics.satisfied(row.rating)

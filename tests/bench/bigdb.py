@@ -17,7 +17,7 @@ from flask_migrate import upgrade
 
 from portal import create_app
 from portal.config import Config
-from portal.domain import metrics, search
+from portal.domain import histograms, metrics, search
 from portal.extensions import db
 from portal.models import Customer, ProductModel, StatsDay, Ticket, TicketEvent, TicketFact, User
 from portal.models.ticket import SLA_NEVER
@@ -173,8 +173,8 @@ def _fill_in_sql(count: int) -> None:
     zone = bench_zone()
 
     def bucket(column: str) -> str:
-        whens = " ".join(f"WHEN {column} < {edge * 60} THEN {i}" for i, edge in enumerate(metrics.EDGES_MINUTES))
-        return f"CASE WHEN {column} IS NULL THEN NULL {whens} ELSE {len(metrics.EDGES_MINUTES)} END"
+        whens = " ".join(f"WHEN {column} < {edge * 60} THEN {i}" for i, edge in enumerate(histograms.EDGES_MINUTES))
+        return f"CASE WHEN {column} IS NULL THEN NULL {whens} ELSE {len(histograms.EDGES_MINUTES)} END"
     db.session.execute(db.text(f"""
         INSERT INTO ticket_fact (ticket_id, created_at, resolved_at, closed_at, status, priority, category, channel,
             mode, tier, region, product_model_id, engineer_id, serial, response_seconds, resolution_seconds,
@@ -268,7 +268,7 @@ def _facts(rows: list[dict], numbers: dict) -> None:
         fact = facts[-1]
         fact.update(created_day=day_of(fact["created_at"]),
                     closed_day=day_of(fact["closed_at"]) if fact["closed_at"] else None,
-                    response_bucket=metrics.bucket_of(response), resolution_bucket=metrics.bucket_of(resolution))
+                    response_bucket=histograms.bucket_of(response), resolution_bucket=histograms.bucket_of(resolution))
         derived = stats._facts([type("Row", (), fact)])[0]  # what the refresh derives, by the same functions
         fact.update(verdict=metrics.sla_verdict(derived), satisfied=metrics.satisfied(fact["rating"]),
                     fixed=metrics.first_time_fixed(derived, False) if derived.done else None)

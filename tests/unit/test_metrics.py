@@ -3,25 +3,22 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.domain import metrics
+from portal.domain import histograms, metrics
+from portal.domain.histograms import bucket_bounds, bucket_of, histogram_percentile, spread_from_histogram
 from portal.domain.metrics import (
     TicketFacts,
     backlog_ageing,
-    bucket_bounds,
-    bucket_of,
     compliance,
     compliance_by,
     counted,
     counts,
     csat,
     first_time_fix,
-    histogram_percentile,
     percentile,
     reopen_rate,
     repeat_faults,
     resolution_times,
     response_times,
-    spread_from_histogram,
     summary,
     volume,
 )
@@ -156,7 +153,7 @@ def test_summary_leaves_out_cancelled_tickets():
 
 def test_histogram_p90_lies_in_the_bucket_of_the_true_p90():
     values = [60, 240, 700, 1800, 1900, 3000, 7000, 9000, 20000, 200000]
-    counts = [0] * metrics.BUCKETS
+    counts = [0] * histograms.BUCKETS
     for v in values:
         counts[bucket_of(v)] += 1
     true = metrics.percentile(values, 0.9)
@@ -166,8 +163,8 @@ def test_histogram_p90_lies_in_the_bucket_of_the_true_p90():
     s = spread_from_histogram(len(values), sum(values), counts, max(values))
     assert s.average == sum(values) / len(values) and s.count == 10
     # The open last bucket reports the largest value, never infinity.
-    assert histogram_percentile([0] * (metrics.BUCKETS - 1) + [3], 0.9, 5_000_000) == 5_000_000
-    assert histogram_percentile([0] * metrics.BUCKETS, 0.9) is None
+    assert histogram_percentile([0] * (histograms.BUCKETS - 1) + [3], 0.9, 5_000_000) == 5_000_000
+    assert histogram_percentile([0] * histograms.BUCKETS, 0.9) is None
 
 
 def test_serial_flags_mark_repeats_and_units_that_came_back():
