@@ -59,7 +59,7 @@ def checklist_for(ticket: Ticket) -> ChecklistTemplate | None:
     return ticket.product_model.checklist
 
 
-def repair_history(ticket: Ticket) -> list[Ticket]:
+def repair_history(ticket: Ticket) -> list:
     """Earlier tickets of the same unit, newest first (a repeat fault shows here): those of the registered unit
     (asset) the ticket is linked to, and those of this customer with the same serial. A serial alone proves
     nothing: typed on the portal it may be another customer's unit (the ticket then keeps it unverified), and
@@ -71,7 +71,9 @@ def repair_history(ticket: Ticket) -> list[Ticket]:
         same_unit.append(and_(Ticket.serial == ticket.serial, Ticket.customer_id == ticket.customer_id))
     if not same_unit:
         return []
-    return db.session.scalars(db.select(Ticket).where(or_(*same_unit), Ticket.id != ticket.id)
+    # Only the four columns the list shows, as plain rows: not ten whole tickets into the session.
+    return db.session.execute(db.select(Ticket.number, Ticket.created_at, Ticket.status, Ticket.description)
+                              .where(or_(*same_unit), Ticket.id != ticket.id)
                               .order_by(Ticket.id.desc()).limit(HISTORY_LIMIT)).all()
 
 
