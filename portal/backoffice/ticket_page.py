@@ -1,6 +1,7 @@
 """The desk's ticket page: everything its panel draws, built in one place for every route that re-renders it."""
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -41,6 +42,7 @@ from portal.models import (
     Quote,
     RemoteAcceptanceLink,
     ServicePoint,
+    SyncConflict,
     Ticket,
     TicketEvent,
 )
@@ -49,12 +51,19 @@ from portal.services import dispatch as dispatch_service
 from portal.services import entitlement as entitlement_service
 from portal.services import tickets as ticket_service
 from portal.services.transitions import allowed_actions
+from portal.web.access import seen
 from portal.web.fields import to_choices
 from portal.web.forms import ButtonForm
 
 SUGGESTIONS_SHOWN = 6
 # What the page shows of the ticket's customer, product and engineer, read with the ticket.
 TICKET_PAGE_LOADS = (joinedload(Ticket.customer), joinedload(Ticket.product_model), joinedload(Ticket.assignee))
+# Read with the ticket in the page's one statement: what intake recorded, and whether it has open sync conflicts
+# or attachments (most tickets have neither: then neither is read).
+REGISTRATION = (db.select(TicketEvent.data).where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == "created")
+                .order_by(TicketEvent.id).limit(1).scalar_subquery())
+HAS_CONFLICTS = sa.exists().where(SyncConflict.ticket_id == Ticket.id, SyncConflict.resolved_at.is_(None))
+HAS_ATTACHMENTS = sa.exists().where(Attachment.ticket_id == Ticket.id, Attachment.purpose != "signature")
 QUOTE_ROWS = 5
 
 
@@ -140,23 +149,35 @@ def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
             and (part != "rma" or ticket.category == "return")]
 
 
+def load_page_ticket(ticket_id: int) -> tuple[Ticket, dict]:
+    """The ticket (404/403 as load_ticket) and, from the same statement, what ticket_context would read apart."""
+    row = db.session.execute(db.select(Ticket, REGISTRATION.label("registration"),
+                                       HAS_CONFLICTS.label("conflicts"), HAS_ATTACHMENTS.label("attachments"))
+                             .options(*TICKET_PAGE_LOADS).where(Ticket.id == ticket_id)).one_or_none()
+    ticket = seen(row[0] if row else None)
+    return ticket, {"registration": row.registration or {}, "conflicts": row.conflicts,
+                    "attachments": row.attachments}
+
+
 def ticket_context(ticket: Ticket, triage_form=None, assign_form=None, update_form=None, new_link=None,
                    dialogue_forms: dict | None = None, quote_rows: list | None = None,
                    desk_forms: dict | None = None, entitlement_form=None, mode_form=None,
                    remote_forms: dict | None = None, depot_forms: dict | None = None, rma_form=None,
-                   error: str | None = None, lazy: bool = False) -> dict:
+                   error: str | None = None, lazy: bool = False, read: dict | None = None) -> dict:
     """The ticket panel; a refused form comes back in its place, as typed (`error`: a refusal said above).
 
     `lazy`: the deferred panels are left for the browser to ask for (a page opened); otherwise every panel is
-    drawn (the panel again after a form, which has just changed what they show)."""
+    drawn (the panel again after a form, which has just changed what they show). `read`: what load_page_ticket
+    read with the ticket."""
     actions = allowed_actions(ticket, current_user)
+    read = read or {"registration": registration(ticket), "conflicts": True, "attachments": True}
     context = {"ticket": ticket, "actions": actions, "flags": workflow.flags(ticket.status), "error": error,
                "can_resolve_conflicts": current_user.role in SUPERVISORS, "now": utcnow(),
-               "conflicts": conflicts.open_conflicts(ticket.id), "resolve_form": ButtonForm(formdata=None),
-               "registration": registration(ticket),
+               "conflicts": conflicts.open_conflicts(ticket.id) if read["conflicts"] else [],
+               "resolve_form": ButtonForm(formdata=None), "registration": read["registration"],
                "attachments": db.session.scalars(
                    db.select(Attachment).where(Attachment.ticket_id == ticket.id, Attachment.purpose != "signature")
-                   .order_by(Attachment.id)).all()}
+                   .order_by(Attachment.id)).all() if read["attachments"] else []}
     if "triage" in actions:
         suggestion = ticket_service.suggest_priority(ticket)
         if triage_form is None:

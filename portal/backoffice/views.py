@@ -20,8 +20,8 @@ from portal.backoffice.forms import (
 )
 from portal.backoffice.ticket_page import (
     PARTS,
-    TICKET_PAGE_LOADS,
     changes_since,
+    load_page_ticket,
     parcel_form,
     part_context,
     parts_for,
@@ -85,7 +85,8 @@ def ticket_post(ticket_id: int, form, use_case, *, form_key: str | None = None, 
 @roles_required(*STAFF)
 def ticket_detail(ticket_id: int):
     """The ticket at once; the panels not needed to act follow (see ticket_page.PARTS)."""
-    return panel(load_ticket(ticket_id, *TICKET_PAGE_LOADS), lazy=True)
+    ticket, read = load_page_ticket(ticket_id)
+    return panel(ticket, lazy=True, read=read)
 
 
 @bp.get("/tickets/<int:ticket_id>/part/<part>")
