@@ -222,3 +222,14 @@ def test_the_token_is_not_in_the_access_log(app, login_as):
     assert atoms["U"] == "/resolved/[redacted]" and atoms["r"] == "GET /resolved/[redacted] HTTP/1.1"
     for page in ("/resolved/", "/resolved/confirm", "/resolved/not-solved"):
         assert _atoms(page)["U"] == page
+
+
+def test_the_answers_are_rate_limited_per_link(app, login_as):
+    """As on the signing page: 10 answers per 15 minutes for one link, then 429; another link is not held up."""
+    ticket_id = resolve(app, login_as)
+    web = opened(app, link_of(app, ticket_id))
+    answers = [web.post_form("/resolved/not-solved", {"reason": ""}).status_code for _ in range(11)]
+    assert answers[:10] == [422] * 10 and answers[10] == 429
+    other = opened(app, link_of(app, resolve(app, login_as)))
+    assert other.post_form("/resolved/not-solved", {"reason": ""}).status_code == 422
+    assert status_of(app, ticket_id) == "resolved"
