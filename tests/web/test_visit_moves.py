@@ -84,6 +84,8 @@ def test_the_current_visit_goes_to_another_engineer_and_the_ticket_follows(app, 
     assert assigned.data["reason"] == "工程师调休"
     (event,) = events(app, ticket_id, "visit_moved")
     assert event.data["engineer"] == liu and event.data["from_engineer"] == user_id(app, CHEN)
+    history = login_as("agent").get(f"/desk/tickets/{ticket_id}/part/history").get_data(as_text=True)
+    assert "data-engineer-change" in history and "刘工" in history.split("data-engineer-change", 1)[1]
     # The customer is told (the engineer and the new time) with the calendar file; the new engineer has the job.
     with app.app_context():
         kinds = set(db.session.scalars(db.select(Notification.kind).where(Notification.ticket_id == ticket_id)))
@@ -143,6 +145,8 @@ def test_a_move_outside_the_working_hours_is_refused_and_a_supervisor_may_confir
     assert aware(visit(app, visit_id).scheduled_at) == at.replace(hour=16).astimezone(UTC)
     (event,) = events(app, ticket_id, "visit_moved")
     assert event.data["outside_hours"] is True
+    history = supervisor.get(f"/desk/tickets/{ticket_id}/part/history", headers=EN).get_data(as_text=True)
+    assert "data-outside-hours" in history
 
 
 def test_a_move_onto_another_visit_of_the_new_engineer_is_refused(app, login_as):
