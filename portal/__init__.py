@@ -17,7 +17,8 @@ from portal.web.ratelimit import init_limiter
 from portal.web.session import FragmentSafeSessionInterface, init_sessions
 from portal.web.templating import register_template_helpers
 
-BLUEPRINTS = (site.bp, auth.bp, backoffice.bp, engineer.bp, customer.bp, documents.bp, verify.bp, sign.bp, device.bp)
+BLUEPRINTS = (site.bp, auth.bp, backoffice.bp, engineer.bp, customer.bp, documents.bp, verify.bp, sign.bp,
+              sign.resolution_bp, device.bp)
 assert models  # importing the package registers every table with SQLAlchemy
 
 

@@ -16,6 +16,9 @@ class Role(StrEnum):
 
 # A customer who signs on their own phone through a remote link: no account, an actor of the workflow.
 SIGNER = "signer"
+# A customer who answers a resolution without a visit through the link of its message (confirmed, or not solved):
+# no account, an actor of the workflow for exactly those two answers.
+CONFIRMER = "confirmer"
 
 EVERY_ROLE = frozenset(Role)
 # Work tickets at the desk: intake, triage, assignment, the customer dialogue.

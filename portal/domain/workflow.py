@@ -5,7 +5,7 @@ panels from flags()."""
 from dataclasses import dataclass
 
 from portal.domain.modes import DEPOT, ONSITE, REMOTE, effective
-from portal.domain.roles import CUSTOMERS, DESK, ENGINEERS, SIGNER, SUPERVISORS
+from portal.domain.roles import CONFIRMER, CUSTOMERS, DESK, ENGINEERS, SIGNER, SUPERVISORS
 
 NEW, TRIAGED, ASSIGNED, IN_PROGRESS = "new", "triaged", "assigned", "in_progress"
 WAITING_PARTS, WAITING_CUSTOMER = "waiting_parts", "waiting_customer"
@@ -33,6 +33,8 @@ UNASSIGNED = frozenset({TRIAGED, REOPENED})
 VISIT_STATUSES = frozenset({ASSIGNED, IN_PROGRESS, WAITING_PARTS, WAITING_CUSTOMER, REOPENED})
 
 SIGNERS = ENGINEERS | {SIGNER}
+# The customer answers a resolution without a visit on the portal, or through the link of its message.
+CONFIRMERS = CUSTOMERS | {CONFIRMER}
 # The portal itself, for what happens on a timer (closing a resolution the customer did not answer).
 SYSTEM = "system"
 
@@ -139,15 +141,16 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     # Resolved without a visit: the one path of a consultation and of a remote fix (issue 13 §3, issue 14 §2).
     # The desk resolves before anyone works on it, the desk or the assigned engineer once it is theirs, and a
     # remote case also while it is worked on (on site and depot work in progress is a visit or a bench repair,
-    # accepted with a signature). The customer confirms on the portal (or through the link of the message), says
-    # it is not solved (it reopens), or says nothing: it closes by itself after RESOLUTION_CONFIRM_DAYS (the
-    # service only picks resolutions without a visit). A customer may reopen it within RESOLUTION_REOPEN_DAYS of
-    # closing. The services refuse confirm, not solved, auto close and reopen after a visit, signed instead.
+    # accepted with a signature). The customer confirms on the portal (or through the link of the message, as the
+    # confirmer: no account, these two answers only), says it is not solved (it reopens), or says nothing: it
+    # closes by itself after RESOLUTION_CONFIRM_DAYS (the service only picks resolutions without a visit). A
+    # customer may reopen it within RESOLUTION_REOPEN_DAYS of closing. The services refuse confirm, not solved, auto
+    # close and reopen after a visit, signed instead.
     **{(s, "resolve_without_visit"): _T(RESOLVED, DESK) for s in (NEW, TRIAGED)},
     **{(s, "resolve_without_visit"): _T(RESOLVED, DESK | ENGINEERS, True) for s in (ASSIGNED, REOPENED)},
     (IN_PROGRESS, "resolve_without_visit"): _T(RESOLVED, DESK | ENGINEERS, True, REMOTE_ONLY),
-    (RESOLVED, "confirm_resolution"): _T(CLOSED, CUSTOMERS),
-    (RESOLVED, "not_resolved"): _T(REOPENED, CUSTOMERS),
+    (RESOLVED, "confirm_resolution"): _T(CLOSED, CONFIRMERS),
+    (RESOLVED, "not_resolved"): _T(REOPENED, CONFIRMERS),
     (RESOLVED, "auto_close"): _T(CLOSED, frozenset({SYSTEM})),
     (CLOSED, "reopen"): _T(REOPENED, CUSTOMERS),
     # Visits booked by the customer on the portal from the engineers' free slots: an unassigned ticket gets the

@@ -1,5 +1,5 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
-from portal.models.acceptance import Acceptance, RemoteAcceptanceLink
+from portal.models.acceptance import Acceptance, RemoteAcceptanceLink, ResolutionLink
 from portal.models.access_token import AccessToken
 from portal.models.attachment import Attachment
 from portal.models.batch import BatchJob
@@ -61,7 +61,7 @@ __all__ = [
     "MaintenancePlan", "MemberDay", "MessagePreference", "MessageText", "MeterReading", "MonthlyReport",
     "Notification", "OutboxMessage", "OutgoingMail", "Parcel", "Part", "PartUsage", "Payment", "PhoneCheck",
     "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "ProviderTemplate",
-    "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "RemoteSession",
+    "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "RemoteSession", "ResolutionLink",
     "ReportSubscriber", "Reward", "Rma", "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint",
     "SlaPolicy", "StatsDay", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketFact",
     "TicketLink", "User", "UserSession", "Visit", "VisitRequest", "WarrantyNotice", "WechatLink", "WorkRecord",

@@ -69,3 +69,20 @@ class RemoteAcceptanceLink(TimestampMixin, db.Model):
     code_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     created_by = relationship("User")
+
+
+class ResolutionLink(TimestampMixin, db.Model):
+    """A signed, expiring, single-use link in the message of a resolution without a visit: the customer confirms
+    it or says it is not solved on their phone, without an account (portal.services.resolution_links)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    # Only the hash of the token is kept: a database dump does not hand out working links.
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The channel of the message that carried it (sms, email, wechat), and the answer given through it
+    # (confirmed | not_resolved).
+    channel: Mapped[str | None] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(String(20))

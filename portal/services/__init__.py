@@ -9,9 +9,9 @@ from portal.domain import stale
 ORDER = (
     # Plumbing that knows no other service.
     "signals", "localtime", "charts", "exports", "presence", "storage", "images", "ticket_files", "tokens",
-    "security_log", "jobs", "mailer", "visit_calendar", "knowledge", "routing", "coverage", "documents",
-    "customer_data", "customers", "tiers", "customer_records", "catalogue", "price_lists", "organisation", "imports",
-    "import_runs",
+    "security_log", "jobs", "mailer", "resolution_links", "visit_calendar", "knowledge", "routing", "coverage",
+    "documents", "customer_data", "customers", "tiers", "customer_records", "catalogue", "price_lists",
+    "organisation", "imports", "import_runs",
     # Loyalty points: a ledger that knows no ticket use case, and the points a bill holds on it.
     "points", "bill_points",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.

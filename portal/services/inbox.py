@@ -18,7 +18,7 @@ from portal.domain.roles import Role
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import ContactPreference, InboxItem, MessagePreference, MessageText, Notification, Ticket, User
-from portal.services import ServiceError, mailer
+from portal.services import ServiceError, mailer, resolution_links
 from portal.services.localtime import local
 
 # Event kind -> (message kind, who reads it).
@@ -46,6 +46,9 @@ CHANNEL = frozenset({"engineer_assigned", "visit_booked", "engineer_on_the_way",
                      "ticket_resolved", "progress_latest", "survey_invitation", "survey_reminder", "quote_waiting",
                      "ticket_closed", "ticket_auto_closed", "resolved_remotely", "ticket_merged", "parcel_received",
                      "parcel_sent", "pickup_ready", "visit_moved", "visit_cancelled"})
+# Messages on the customer's channel that carry a signed link to answer without signing in (a resolution without a
+# visit: confirm it or say it is not solved); the inbox item links to the ticket on the portal instead.
+ANSWER_LINK = frozenset({"resolved_remotely"})
 # Messages that carry the visit's calendar file by e-mail, whatever channel the customer came through.
 CALENDAR = frozenset({"visit_booked", "visit_moved", "visit_cancelled"})
 LOCALES = ("zh_CN", "en")
@@ -108,9 +111,11 @@ def text(kind: str, ticket: Ticket, data: dict | None, builtin: bool = False) ->
         "quote_waiting": lambda: _("A quote for %(number)s waits for your decision in the portal.", number=number),
         "signing_link_sent": lambda: _("A link to sign the service confirmation of %(number)s was sent to your "
                                        "e-mail.", number=number),
-        "resolved_remotely": lambda: _("Your service request %(number)s is resolved without a visit. Please check "
-                                       "and confirm in the portal: %(link)s", number=number,
-                                       link=data.get("link") or ""),
+        "resolved_remotely": lambda: (
+            _("Your service request %(number)s is resolved without a visit. Please check and confirm here, no "
+              "sign-in needed: %(link)s", number=number, link=data.get("link") or "") if data.get("answer_link") else
+            _("Your service request %(number)s is resolved without a visit. Please check and confirm in the portal: "
+              "%(link)s", number=number, link=data.get("link") or "")),
         "ticket_auto_closed": lambda: _("Your service request %(number)s was closed after %(days)s days without an "
                                         "answer. Not solved? You can reopen it in the portal within %(reopen)s days: "
                                         "%(link)s", number=number, days=data.get("days", ""),
@@ -208,6 +213,8 @@ def _channel_message(ticket: Ticket, kind: str, data: dict | None, customers: li
         return  # the customer wants it in the inbox alone
     if chosen != channel and (email if chosen == "email" else ticket.contact_phone):
         channel, recipient = chosen, (email if chosen == "email" else ticket.contact_phone)
+    if kind in ANSWER_LINK:
+        data = {**data, "link": resolution_links.issue(ticket, channel), "answer_link": True}
     held = prefs.held_until(local(utcnow()), choice.quiet, kind=kind, priority=ticket.priority,
                             safety=ticket.safety_locked)
     held = held.astimezone(UTC) if held is not None else None

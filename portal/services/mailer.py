@@ -32,6 +32,9 @@ SUBJECTS = {
 }
 # Their text holds a link or a code: wiped from the row once sent (or given up).
 SECRET_KINDS = frozenset({"portal_invite", "login_link", "signing_link", "signing_code", "phone_code"})
+# Ticket messages whose link acts without signing in (confirming a resolution without a visit): the desk reads them
+# with the token cut out, and the token is cut from the row once sent (or given up).
+LINK_KINDS = frozenset({"resolved_remotely"})
 DEFAULT_SUBJECT = "售后服务通知 / After-sales service notice"
 # At the end of ticket e-mails to a contact: where they choose which messages come, where and when.
 PREFERENCES_FOOTER = "消息设置或退订 / Message preferences or unsubscribe: {link}"

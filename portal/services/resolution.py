@@ -1,7 +1,8 @@
 """Resolved without a visit: the one path of a consultation and of a remote fix (issue 13 §3, issue 14 §2). The
-desk or the assigned engineer resolves with what was done; the customer confirms on the portal (the message
-links there), says it is not solved (it reopens), or does not answer and it closes by itself after
-RESOLUTION_CONFIRM_DAYS with a notice; within RESOLUTION_REOPEN_DAYS of closing the customer may reopen it.
+desk or the assigned engineer resolves with what was done; the customer confirms on the portal (where the inbox
+item links) or through the signed link of the message on their channel (portal.services.resolution_links, without
+an account: the workflow's confirmer), says it is not solved (it reopens), or does not answer and it closes by
+itself after RESOLUTION_CONFIRM_DAYS with a notice; within RESOLUTION_REOPEN_DAYS of closing the customer may reopen it.
 After a visit or a bench repair the customer signs instead (portal.services.acceptance)."""
 from datetime import datetime, timedelta
 
@@ -9,10 +10,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.domain import workflow
+from portal.domain.roles import CONFIRMER
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
-from portal.models import Ticket, TicketEvent, User
-from portal.services import ServiceError, sla
+from portal.models import ResolutionLink, Ticket, TicketEvent, User
+from portal.services import ServiceError, resolution_links, sla
 from portal.services.events import add_event
 from portal.services.transitions import apply_action, check_version
 
@@ -49,6 +51,7 @@ def resolve_without_visit(ticket: Ticket, user: User, *, summary: str, version: 
     apply_action(ticket, "resolve_without_visit", user,
                  refused=_l("Only a ticket that nobody is working on site can be resolved without a visit."))
     ticket.resolved_at = utcnow()
+    resolution_links.revoke_open(ticket)  # the links of an earlier resolution answer that one, not this one
     add_event(ticket, user, "resolved_remotely", body=summary[:2000], customer_visible=True,
               data={"days": confirm_days(), "link": ticket_link(ticket, "confirm-resolution")})
     sla.refresh(ticket)
@@ -67,29 +70,40 @@ def resolved_without_visit(ticket: Ticket) -> bool:
     return kind == "resolved_remotely"
 
 
-def _customer_step(ticket: Ticket, action: str, user: User) -> None:
+def _customer_step(ticket: Ticket, action: str, user: User | None, link: ResolutionLink | None) -> None:
     if not resolved_without_visit(ticket):
         raise ServiceError(_l("This work was done on a visit: it is accepted with a signature."), status=409)
-    apply_action(ticket, action, user, refused=_l("This service is not waiting for your confirmation."))
+    apply_action(ticket, action, CONFIRMER if link is not None else user,
+                 refused=_l("This service is not waiting for your confirmation."))
 
 
-def confirm(ticket: Ticket, user: User) -> None:
-    """The customer confirms it is solved: the ticket closes."""
-    _customer_step(ticket, "confirm_resolution", user)
+def _answered(ticket: Ticket, user: User | None, link: ResolutionLink | None, kind: str, outcome: str,
+              body: str | None = None) -> None:
+    """The answer on the timeline: by the signed-in customer, or by the customer through the link (no account:
+    the event says so), which is then spent."""
+    if link is not None:
+        resolution_links.spend(link, outcome)
+    add_event(ticket, None if link is not None else user, kind, body=body, customer_visible=True,
+              data={"via": "link", "channel": link.channel} if link is not None else None)
+
+
+def confirm(ticket: Ticket, user: User | None, *, link: ResolutionLink | None = None) -> None:
+    """The customer confirms it is solved, signed in or through the link of the message: the ticket closes."""
+    _customer_step(ticket, "confirm_resolution", user, link)
     ticket.closed_at = utcnow()
-    add_event(ticket, user, "resolution_confirmed", customer_visible=True)
+    _answered(ticket, user, link, "resolution_confirmed", "confirmed")
     sla.refresh(ticket)
 
 
-def not_resolved(ticket: Ticket, user: User, *, reason: str) -> None:
+def not_resolved(ticket: Ticket, user: User | None, *, reason: str, link: ResolutionLink | None = None) -> None:
     """The customer says it is not solved: the ticket reopens for the desk, with their words."""
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("Tell us what is not right."), field="reason")
-    _customer_step(ticket, "not_resolved", user)
+    _customer_step(ticket, "not_resolved", user, link)
     ticket.reopen_count += 1
     ticket.resolved_at = None
-    add_event(ticket, user, "not_resolved", body=reason[:1000], customer_visible=True)
+    _answered(ticket, user, link, "not_resolved", "not_resolved", body=reason[:1000])
     sla.refresh(ticket)
 
 

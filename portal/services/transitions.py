@@ -3,16 +3,16 @@ forms filled in against an older state of the ticket."""
 from flask_babel import lazy_gettext as _l
 
 from portal.domain import workflow
-from portal.domain.roles import SIGNER
+from portal.domain.roles import CONFIRMER, SIGNER
 from portal.models import Ticket, User
 from portal.services import ServiceError
 
 
 def role_of(user: User | None) -> str:
-    """The workflow role of whoever acts; None is the customer signing through a remote link, SYSTEM the
-    portal itself on a timer."""
-    if user is workflow.SYSTEM:
-        return workflow.SYSTEM
+    """The workflow role of whoever acts; None is the customer signing through a remote link, CONFIRMER the
+    customer answering a resolution through the link of its message, SYSTEM the portal itself on a timer."""
+    if user is workflow.SYSTEM or user is CONFIRMER:
+        return user
     return SIGNER if user is None else user.role
 
 

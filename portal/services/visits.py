@@ -11,16 +11,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.domain import booking, workflow
-from portal.domain.dispatch import Candidate
-from portal.domain.roles import Role
+from portal.domain.dispatch import Candidate, works_at
+from portal.domain.roles import SUPERVISORS, Role
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Ticket, User, Visit, VisitRequest
 from portal.services import ServiceError
-from portal.services.dispatch import SLOTS, active_engineers, slot_time
+from portal.services.dispatch import SLOTS, active_engineers, candidate, slot_time, working_hours
 from portal.services.events import add_event
 from portal.services.localtime import local, local_today, zone
-from portal.services.transitions import apply_action, check_version
+from portal.services.tickets import assign
+from portal.services.transitions import allowed_actions, apply_action, check_version
 from portal.services.visit_calendar import VISIT_LENGTH
 
 REQUESTS_SHOWN = 50
@@ -145,48 +146,106 @@ def book(ticket: Ticket, user: User, *, at: datetime, version: int | None) -> Vi
     return visit
 
 
+class OffHours(ServiceError):
+    """A desk move outside the engineer's working hours: a supervisor may confirm it anyway."""
+
+    def __init__(self, engineer: User):
+        super().__init__(_l("%(name)s does not work then (%(hours)s). Choose another slot or engineer.",
+                            name=engineer.name, hours=working_hours(engineer)), field="slot")
+
+
+def _desk_engineer(ticket: Ticket, visit: Visit, engineer: User | None) -> User:
+    """The engineer a desk move gives the visit: its own, or another one under the assignment's rules."""
+    if engineer is None or engineer.id == visit.engineer_id:
+        return visit.engineer
+    if engineer.role != Role.ENGINEER or not engineer.active:
+        raise ServiceError(_l("Choose an active engineer."), field="engineer_id")
+    if ticket.priority in ("P1", "P2") and not engineer.is_senior:
+        raise ServiceError(_l("P1 and P2 tickets must be led by a senior engineer."), field="engineer_id")
+    return engineer
+
+
+def _check_desk_slot(visit: Visit, engineer: User, at: datetime, *, override: bool) -> bool:
+    """A desk move keeps to the engineer's working hours (the dispatch board's rule; a supervisor may confirm a
+    time outside them) and never overlaps another visit of theirs. Whether it is outside the hours (confirmed)."""
+    when = local(at)
+    off_hours = not works_at(candidate(engineer), when.date(), when.time())
+    if off_hours and not override:
+        raise OffHours(engineer)
+    with db.session.no_autoflush:
+        clash = db.session.scalar(db.select(Visit.id).where(
+            Visit.engineer_id == engineer.id, Visit.id != visit.id, Visit.scheduled_at > at - VISIT_LENGTH,
+            Visit.scheduled_at < at + VISIT_LENGTH).limit(1))
+    if clash is not None:
+        raise ServiceError(_l("%(name)s already has a visit then. Choose another slot.", name=engineer.name),
+                           field="slot")
+    return off_hours
+
+
+def _is_current(visit: Visit, ticket: Ticket) -> bool:
+    """The ticket's current visit: its first planned one, of the assigned engineer, before any work on site."""
+    planned = planned_visits(ticket.id)
+    return bool(planned) and planned[0].id == visit.id and ticket.assignee_id == visit.engineer_id
+
+
 def move(visit: Visit, ticket: Ticket, user: User, *, at: datetime, reason: str | None,
-         version: int | None) -> Visit:
-    """Move a visit that has not started to another time with the same engineer. The desk gives a reason and may
-    choose any free slot ahead; the customer chooses among the offered windows, up to the notice before."""
+         version: int | None, engineer: User | None = None, override: bool = False) -> Visit:
+    """Move a visit that has not started to another time. The desk gives a reason, may choose any slot ahead in
+    the engineer's working hours with no other visit of theirs (a supervisor may confirm one outside the hours:
+    `override`), and may give the visit to another engineer: when it is the ticket's current visit, the ticket
+    is reassigned to them too (the assignment's rules and events). The customer chooses among the offered
+    windows, with the same engineer, up to the notice before."""
     check_version(ticket, version)
     if visit.arrived_at is not None or visit.departed_at is not None:
         raise ServiceError(_l("This visit has started; it cannot be moved."), status=409)
     by_customer = user.role == Role.CUSTOMER
     reason = (reason or "").strip() or None
     before = aware(visit.scheduled_at)
+    previous_engineer, off_hours = visit.engineer, False
     if by_customer:
+        engineer = previous_engineer
         if not booking.may_change(before, utcnow(), notice()):
             raise ServiceError(_l("The visit is less than %(hours)s hours away: please call us to change it.",
                                   hours=current_app.config["VISIT_CHANGE_HOURS"]), status=409)
         at = _window(ticket, at, moving=visit).start.astimezone(UTC)
     else:
+        engineer = _desk_engineer(ticket, visit, engineer)
         if reason is None:
             raise ServiceError(_l("Give a reason for moving the visit."), field="reason")
         if at <= utcnow():
             raise ServiceError(_l("Choose a slot in the future."), field="slot")
-        if at == before:
+        if at == before and engineer.id == visit.engineer_id:
             raise ServiceError(_l("The visit is at this time already."), field="slot")
+        off_hours = _check_desk_slot(visit, engineer, at, override=override and user.role in SUPERVISORS)
+    reassign = engineer.id != visit.engineer_id and _is_current(visit, ticket) \
+        and "assign" in allowed_actions(ticket, user)
     apply_action(ticket, "move_visit", user, refused=_l("This visit cannot be moved now."))
-    taken = _l("%(name)s already has a visit then. Choose another slot.", name=visit.engineer.name)
+    taken = _l("%(name)s already has a visit then. Choose another slot.", name=engineer.name)
     with db.session.no_autoflush:
-        if db.session.scalar(db.select(Visit.id).where(Visit.engineer_id == visit.engineer_id,
+        if db.session.scalar(db.select(Visit.id).where(Visit.engineer_id == engineer.id,
                                                         Visit.scheduled_at == at, Visit.id != visit.id)) is not None:
             raise ServiceError(TAKEN if by_customer else taken, status=409, field="slot")
     try:
         with db.session.begin_nested():
             visit.scheduled_at = at
+            visit.engineer = engineer
             visit.sequence = (visit.sequence or 0) + 1
             visit.on_the_way_at = visit.expected_arrival_at = None
             if by_customer:
                 visit.booked_by_customer = True
     except IntegrityError as clash:
         raise ServiceError(TAKEN if by_customer else taken, status=409, field="slot") from clash
+    if reassign:
+        assign(ticket, user, engineer=engineer, version=None, reason=reason)
     if not by_customer:
         _handled(ticket)
-    add_event(ticket, user, "visit_moved", customer_visible=True,
-              data={"visit": visit.id, "engineer": visit.engineer_id, "from": before.isoformat(),
-                    "at": at.isoformat(), "reason": reason, "sequence": visit.sequence, "by_customer": by_customer})
+    data = {"visit": visit.id, "engineer": engineer.id, "from": before.isoformat(), "at": at.isoformat(),
+            "reason": reason, "sequence": visit.sequence, "by_customer": by_customer, "name": engineer.name}
+    if engineer.id != previous_engineer.id:
+        data.update(from_engineer=previous_engineer.id, from_name=previous_engineer.name)
+    if off_hours:
+        data["outside_hours"] = True  # confirmed by a supervisor
+    add_event(ticket, user, "visit_moved", customer_visible=True, data=data)
     return visit
 
 

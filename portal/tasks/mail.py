@@ -9,13 +9,14 @@ from datetime import datetime
 from flask import current_app
 
 from portal.channels import Message, PermanentFailure, TemporaryFailure, adapter_for
+from portal.domain.privacy import hide_link_tokens
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import Notification
 from portal.services import mail_replies, preferences, provider_templates, wechat
 from portal.services.inbox import CALENDAR
 from portal.services.jobs import WIPED
-from portal.services.mailer import PREFERENCES_FOOTER, SECRET_KINDS
+from portal.services.mailer import LINK_KINDS, PREFERENCES_FOOTER, SECRET_KINDS
 from portal.services.visit_calendar import visit_ics
 from portal.tasks.queue import gave_up, handler
 
@@ -29,6 +30,9 @@ def _finish(notice: Notification, status: str) -> None:
     if notice.kind in SECRET_KINDS:
         notice.body = WIPED  # the link or code must not outlive the message
         notice.data = None
+    elif notice.kind in LINK_KINDS:
+        notice.body = hide_link_tokens(notice.body)  # the rest of the message stays for the desk to read
+        notice.data = {k: hide_link_tokens(v) for k, v in (notice.data or {}).items()} or None
 
 
 def _route(notice: Notification) -> str:

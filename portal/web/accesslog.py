@@ -1,20 +1,21 @@
 """gunicorn's access log without secrets: run gunicorn with `--logger-class portal.web.accesslog.RedactingLogger`.
 
-The token of an e-mailed sign-in or invitation link, and of a remote signing link, is part of the URL path; the
-portal exchanges it for a session marker at once (portal.auth.links), but that first request is still logged.
+The token of an e-mailed sign-in or invitation link, of a remote signing link and of a resolution's confirming
+link is part of the URL path; the portal exchanges it for a session marker at once (portal.auth.links), but that
+first request is still logged.
 This logger cuts such tokens from the path, the request line and the referrer, and query strings (a search may
 hold a phone number) from the request line, whatever the log format uses."""
-import re
-
 from gunicorn.glogging import Logger
 
-TOKEN_PATHS = re.compile(r"(/account/(?:login|invite)/|/sign/)(?!continue(?:[/?\s]|$))[^/?\s]+")
-REDACTED = "[redacted]"
+from portal.domain.privacy import LINK_TOKEN_PATHS as TOKEN_PATHS
+from portal.domain.privacy import REDACTED, hide_link_tokens
+
+__all__ = ["REDACTED", "TOKEN_PATHS", "RedactingLogger", "redact"]
 
 
 def redact(text):
     """The text with link tokens replaced; anything else as it was."""
-    return TOKEN_PATHS.sub(lambda m: m.group(1) + REDACTED, text) if isinstance(text, str) else text
+    return hide_link_tokens(text)
 
 
 # Atoms that hold the URI with its query string: the query is left out of them.

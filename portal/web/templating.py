@@ -11,7 +11,7 @@ from flask_login import current_user
 from portal import labels
 from portal.domain.money import fen_to_yuan
 from portal.domain.pricing import bp_to_percent
-from portal.domain.privacy import mask_email, mask_phone
+from portal.domain.privacy import hide_link_tokens, mask_email, mask_phone
 from portal.domain.roles import ADMINS, DESK, SUPERVISORS, Role
 from portal.domain.time import as_utc
 from portal.extensions import babel
@@ -169,6 +169,8 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["masked_recipient"] = masked_recipient
+    # A message's link that acts without signing in (confirming a resolution) is the customer's, not the desk's.
+    app.jinja_env.filters["hide_link_tokens"] = hide_link_tokens
     app.jinja_env.filters["notice_channel"] = lambda code: str(NOTICE_CHANNELS.get(code, code))
     app.jinja_env.filters["notice_status"] = lambda code: str(NOTICE_STATES.get(code, code))
 

@@ -53,6 +53,7 @@ from tests.browser.test_golden_path_browser import VIP_COMPANY, draw_signature
 from tests.conftest import WebClient
 from tests.web.factories import ORDER, make_ticket
 from tests.web.test_proactive import RECALL
+from tests.web.test_resolution_link import link_of, resolve
 from tests.web.test_two_factor import enrol
 
 pytestmark = pytest.mark.browser
@@ -736,6 +737,17 @@ def password_of_a_two_factor_account(page):
     expect(page.locator("#second-step-form")).to_be_visible()
 
 
+def not_solved_without_a_reason(page):
+    page.locator("#not-solved").evaluate("details => { details.open = true; }")  # axe opened it already
+    page.locator("#not-solved button[type=submit]").click()
+    expect(page.locator("#reason-error")).to_be_visible()
+
+
+def confirm_resolved(page):
+    page.locator("#confirm-resolved button[type=submit]").click()
+    expect(page.locator("#resolution-done")).to_be_visible()
+
+
 def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
     agent = login_as("agent")
     changed_copy = tmp_path / "copy.pdf"
@@ -756,6 +768,7 @@ def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
     invite = next(link for link in links if "/invite/" in link)
     login = next(link for link in links if "/login/" in link)
     enrol(login_as("engineer2"))  # an account whose sign-in has a second step
+    resolution = link_of(app, resolve(app, login_as))
     with app.test_request_context():
         label = device_labels.label_url(db.session.scalar(db.select(Asset).where(Asset.customer_id == company.id)))
         label = label[label.index("/u/"):]
@@ -774,6 +787,12 @@ def public_visits(app, login_as, monkeypatch, tmp_path) -> list[Visit]:
                   then=[("code asked", ask_signing_code)]),
             Visit("sign.remote", "/sign/", "the link opened before", then=[("signed", sign_remotely(app))]),
             Visit("sign.open_link", "/sign/no-such-token", "link gone", status=404),
+            # The link in the message of a resolution without a visit.
+            Visit("resolution_link.open_link", resolution, "opened from the text message",
+                  then=[("not solved, no reason given", not_solved_without_a_reason)]),
+            Visit("resolution_link.page", "/resolved/", "the link opened before",
+                  then=[("confirmed", confirm_resolved)]),
+            Visit("resolution_link.open_link", "/resolved/no-such-token", "link gone", status=404),
             # A link's first open moves on to a page without the token in its URL.
             Visit("auth.invite", invite, "redirected to the token-free page"),
             Visit("auth.invite_continue", "/account/invite/continue"),

@@ -12,6 +12,7 @@ from tests.browser.conftest import sign_in
 from tests.browser.test_acceptance_browser import last_mail
 from tests.browser.test_golden_path_browser import draw_signature, photo
 from tests.web.factories import make_ticket
+from tests.web.test_resolution_link import link_of
 
 
 def _triage(login_as, ticket_id, category, mode):
@@ -207,3 +208,11 @@ def test_the_engineer_logs_a_remote_session_and_resolves_on_the_phone(app, phone
     page.locator("#remote-resolve button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/m/jobs/{ticket_id}$"))
     assert _status(app, ticket_id) == "resolved"
+    # The customer confirms from the link in the text message, on their own phone, without an account.
+    customer = phone().new_page()
+    customer.goto(link_of(app, ticket_id))
+    expect(customer.locator("#resolution-text")).to_contain_text("已远程更新证书")
+    customer.screenshot(path=artifacts / "modes-remote-link.png", full_page=True)
+    customer.locator("#confirm-resolved button[type=submit]").click()
+    expect(customer.locator("#resolution-done")).to_be_visible()
+    assert _status(app, ticket_id) == "closed"

@@ -10,6 +10,7 @@ from portal.models import Ticket, Visit
 from portal.services.localtime import local
 from tests.browser.conftest import sign_in
 from tests.web.factories import make_ticket
+from tests.web.test_visit_booking import weekday
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -59,9 +60,9 @@ def test_customer_books_and_moves_the_desk_sees_it_and_moves_it_again(app, phone
     cell.locator("a.visit-change").click()
     planned = desk.locator("[data-visit]").first
     planned.locator("summary", has_text="上门改期").click()
-    new_day = moved.date() + timedelta(days=1)
+    new_day = weekday(moved.date() + timedelta(days=1))  # in the engineer's working hours
     planned.locator("input[type=date]").fill(new_day.isoformat())
-    planned.locator("select").select_option("16:00")
+    planned.locator("select[name$='-slot']").select_option("16:00")
     planned.get_by_label("改期原因").fill("工程师当天需支援 P1 故障")
     desk.screenshot(path=artifacts / "planned-visits.png", full_page=True)
     planned.get_by_role("button", name="改期", exact=True).click()

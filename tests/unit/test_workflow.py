@@ -6,7 +6,7 @@ import pytest
 from portal.domain import workflow
 from portal.domain.workflow import TRANSITIONS, TransitionRefused, allowed_actions, next_status
 
-ROLES = ("admin", "supervisor", "agent", "engineer", "backoffice", "customer", "signer", "system")
+ROLES = ("admin", "supervisor", "agent", "engineer", "backoffice", "customer", "signer", "confirmer", "system")
 MODES = (None, "remote", "onsite", "depot")
 ALL_CASES = list(itertools.product(workflow.STATUSES, workflow.ACTIONS, ROLES, (True, False), MODES))
 
@@ -100,6 +100,10 @@ def test_closed_and_cancelled_are_final():
     ("resolved", "send_signing_link", "agent", True), ("in_progress", "send_signing_link", "agent", False),
     ("resolved", "send_signing_link", "backoffice", False),
     ("triaged", "add_report", "agent", True), ("closed", "add_report", "agent", False),
+    # The customer answers a resolution without a visit through the link of its message: those two answers only.
+    ("resolved", "confirm_resolution", "confirmer", True), ("resolved", "not_resolved", "confirmer", True),
+    ("closed", "confirm_resolution", "confirmer", False), ("closed", "reopen", "confirmer", False),
+    ("resolved", "accept", "confirmer", False), ("resolved", "escalate", "confirmer", False),
 ])
 def test_customers_signers_and_the_desk_dialogue_are_in_the_table(status, action, role, allowed):
     assert (action in allowed_actions(status, role)) is allowed
@@ -111,6 +115,8 @@ def test_the_flags_follow_the_named_groups(status):
     assert flags.final is (status in ("closed", "cancelled")) is (not flags.open)
     assert flags.clock_paused is (status in ("waiting_parts", "waiting_customer"))
     assert flags.awaiting_acceptance is (status == "resolved") is ("accept" in allowed_actions(status, "signer"))
+    assert set(allowed_actions(status, "confirmer")) == ({"confirm_resolution", "not_resolved"}
+                                                         if status == "resolved" else set())
     assert flags.signing_page is (status in ("in_progress", "resolved"))
     # Offline, arrival, inspection and work are queued in a row: their forms are offered in every status of a
     # visit, a superset of where the table allows arriving.

@@ -126,3 +126,18 @@ def test_photo_download_is_the_reencoded_jpeg(app, login_as):
     response.close()
     assert response.mimetype == "image/jpeg" and data[:3] == b"\xff\xd8\xff"
     assert b"Exif" not in data[:200] and b"PhoneMaker" not in data
+
+
+@pytest.mark.parametrize("role", [None, *Role])
+def test_the_resolution_link_pages_are_public_and_need_a_link_opened_in_this_browser(app, login_as, client, role):
+    """The link of a resolution's message (issue 13 §3) needs no account, and no account (staff or customer) gets
+    anything from it without having opened a valid link: a clear 4xx, never 500, nothing changed."""
+    from tests.web.test_resolution_link import resolve
+    ticket_id = resolve(app, login_as)
+    web = client if role is None else login_as(role.value)
+    assert web.get("/resolved/").status_code == 404
+    assert web.get("/resolved/no-such-token").status_code == 404
+    assert web.post_form("/resolved/confirm", {}).status_code == 404
+    assert web.post_form("/resolved/not-solved", {"reason": "还是不行"}).status_code == 404
+    with app.app_context():
+        assert db.session.get(Ticket, ticket_id).status == "resolved"

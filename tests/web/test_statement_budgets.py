@@ -125,3 +125,14 @@ def test_mode_panel_statement_budget(app, login_as, part, category, mode):
     used = count_queries(app, web, url)
     print(f"agent {url:<40} {used:>3} statements (budget {MODE_PART_BUDGETS[(part, category, mode)]})")
     assert used <= MODE_PART_BUDGETS[(part, category, mode)]
+
+
+def test_the_resolution_link_page_statement_budget(app, login_as):
+    """The public page of a resolution's link (issue 13 §3): the link, its ticket and what was done."""
+    from tests.web.test_resolution_link import link_of, opened, resolve
+    web = opened(app, link_of(app, resolve(app, login_as)))
+    app.config["RAISE_ON_TEMPLATE_LAZY_LOAD"] = True
+    assert web.get("/resolved/").status_code == 200
+    used = count_queries(app, web, "/resolved/")
+    print(f"anonymous   /resolved/ {used:>3} statements (budget 3)")
+    assert used <= 3
