@@ -132,7 +132,8 @@ def test_imports_are_at_the_top_of_the_module(path):
 # response on a connection of its own, portal.web.session, never through the request's session.)
 # portal/models/postgres.py ends a request's read-only transaction with COMMIT (it wrote nothing: the same as a
 # rollback, which would make psycopg forget its prepared statements).
-COMMITTING = {"portal/web/forms.py", "portal/web/idempotency.py", "portal/tasks", "portal/cli", "portal/models/postgres.py"}
+COMMITTING = {"portal/web/forms.py", "portal/web/idempotency.py", "portal/tasks", "portal/cli",
+              "portal/models/postgres.py"}
 
 
 def test_only_the_form_path_jobs_and_the_cli_commit():
