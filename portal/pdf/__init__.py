@@ -1,5 +1,7 @@
 """PDF service confirmations: a plain dict in, A4 PDF bytes out, with nothing fetched from outside."""
 import base64
+import functools
+import gc
 import hashlib
 import io
 import re
@@ -13,6 +15,12 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher  # WeasyPrint >= 68
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "pdf"
+USER_AGENT_CSS = TEMPLATE_DIR / "_user_agent.css"
+# The elements _user_agent.css styles as WeasyPrint's own user-agent stylesheet does; a document that uses
+# another one needs that element's rules copied there first (tests/unit/test_pdf_user_agent.py checks).
+USER_AGENT_ELEMENTS = frozenset({
+    "html", "head", "meta", "title", "style", "body", "header", "section", "div", "p", "h1", "h2", "span",
+    "strong", "b", "br", "img", "table", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"})
 DEFAULT_FONT = "WenQuanYi Micro Hei"
 # 45 mm printed at ~240 dpi: sharp on paper, a few tens of KB in the file.
 PHOTO_EDGE_PX = 420
@@ -58,6 +66,24 @@ def photo_data_uri(data: bytes) -> str:
     out = io.BytesIO()
     thumb.save(out, "JPEG", quality=PHOTO_QUALITY, optimize=True)
     return image_data_uri(out.getvalue())
+
+
+class _HTML(HTML):
+    """WeasyPrint's HTML with a user-agent stylesheet cut down to the elements our documents use.
+
+    WeasyPrint's own (html5_ua.css) has rules for every element and pseudo-element of HTML: `::marker` and the
+    footnote and note pseudo-elements match every element, so each element of a report got five pseudo-element
+    styles computed that nothing draws, and every element was tried against forms, lists, `[dir]`... The
+    documents are laid out exactly as before (the test compares every box), in ~10 % less CPU."""
+
+    def _ua_stylesheets(self, forms=False):
+        return [_user_agent_stylesheet()]
+
+
+@functools.cache
+def _user_agent_stylesheet() -> CSS:
+    # Like WeasyPrint's own, one for the process: it has no @font-face, so it needs no font configuration.
+    return CSS(string=USER_AGENT_CSS.read_text(encoding="utf-8"))
 
 
 def _font_family(name: str | None) -> str:
@@ -118,7 +144,7 @@ def render_html(ctx: dict) -> str:
 
 def render_document(name: str, ctx: dict):
     """A laid-out WeasyPrint document for `name` (pages can be joined with others before writing)."""
-    html = HTML(string=render_template_html(name, ctx, inline_css=False), url_fetcher=DataOnlyFetcher())
+    html = _HTML(string=render_template_html(name, ctx, inline_css=False), url_fetcher=DataOnlyFetcher())
     stylesheet = _stylesheet(name, _font_family(ctx.get("font_family")))
     return html.render(stylesheets=[stylesheet], font_config=_font_config())
 
@@ -132,8 +158,51 @@ def render_pdf(name: str, ctx: dict) -> bytes:
     return render_document(name, ctx).write_pdf()
 
 
-def join_documents(documents) -> bytes:
-    """One PDF of several rendered documents, page after page (batch printing)."""
-    documents = list(documents)
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+_batches_lock = threading.Lock()
+_batches_running = 0
+
+
+class Batch:
+    """Documents rendered one after the other and written as one PDF, page after page (batch printing):
+
+        with pdf.Batch() as batch:
+            for ctx in contexts:
+                batch.add("service_report.html", ctx)
+            data = batch.write()
+
+    A batch keeps every laid-out document until it writes the PDF: some 20,000 Python objects a report, which
+    the cycle collector walked again at each of its full passes, a third of the CPU of 100 reports. So each
+    document is set aside from the collector once laid out (`gc.freeze`, which sets aside every object of the
+    process at that moment), and what was set aside is handed back and collected when the last batch running
+    in the process ends. Threads that run meanwhile (the web requests of `make run`) lose nothing: their
+    garbage of those seconds is collected then. (A process that froze its objects at start, as some servers'
+    preload setups do, would get them back into the collector's sight here: nothing in the portal does.)"""
+
+    def __init__(self):
+        self.documents = []
+
+    def __enter__(self):
+        global _batches_running
+        with _batches_lock:
+            _batches_running += 1
+        return self
+
+    def __exit__(self, *exc):
+        global _batches_running
+        self.documents = []
+        with _batches_lock:
+            _batches_running -= 1
+            last = _batches_running == 0
+        if last:
+            gc.unfreeze()
+            gc.collect()  # the batch's documents are cycles: free their memory now, not at some later request
+
+    def add(self, name: str, ctx: dict) -> None:
+        self.documents.append(render_document(name, ctx))
+        gc.freeze()
+
+    def write(self) -> bytes:
+        if not self.documents:
+            raise ValueError("no documents to print")
+        pages = [page for document in self.documents for page in document.pages]
+        return self.documents[0].copy(pages).write_pdf()

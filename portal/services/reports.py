@@ -141,13 +141,13 @@ def service_report(ticket: Ticket) -> bytes:
 
 def report_batch(ticket_ids, progress=None) -> bytes:
     """One PDF with a report per ticket, in the order given; progress(done) after each one."""
-    documents = []
-    for done, ticket_id in enumerate(ticket_ids, start=1):
-        ticket = db.session.get(Ticket, ticket_id)
-        if ticket is not None:
-            documents.append(pdf.render_document("service_report.html", report_context(ticket)))
-        if progress is not None:
-            progress(done)
-    if not documents:
-        raise ValueError("no tickets to print")
-    return pdf.join_documents(documents)
+    with pdf.Batch() as batch:
+        for done, ticket_id in enumerate(ticket_ids, start=1):
+            ticket = db.session.get(Ticket, ticket_id)
+            if ticket is not None:
+                batch.add("service_report.html", report_context(ticket))
+            if progress is not None:
+                progress(done)
+        if not batch.documents:
+            raise ValueError("no tickets to print")
+        return batch.write()

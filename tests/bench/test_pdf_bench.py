@@ -44,13 +44,17 @@ def test_confirmation_render_time_and_size(tmp_path):
     assert pages == 2
 
 
+BATCH_BUDGET_S = 15  # issue 11: 100 reports on these 2 cores (20.8 s before)
+
+
 def test_a_batch_of_100_service_reports(app):
+    """Wall time swells when other work shares the 2 cores; the CPU time of this process is the steadier figure."""
     ids = [make_ticket(app, status="closed") for _ in range(100)]
     with app.app_context():
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         data = reports.report_batch(ids)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         db.session.remove()
     pages = len(PdfReader(io.BytesIO(data)).pages)
-    print(f"\nbatch of 100 service reports: {elapsed:.1f} s ({elapsed * 10:.0f} ms a report), {pages} pages, "
-          f"{len(data) / 1024:.0f} KB")
+    print(f"\nbatch of 100 service reports: {elapsed:.1f} s wall, {cpu:.1f} s CPU ({cpu * 10:.0f} ms a report; "
+          f"budget {BATCH_BUDGET_S} s), {pages} pages, {len(data) / 1024:.0f} KB")

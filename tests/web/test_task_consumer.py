@@ -22,7 +22,7 @@ from tests.web.factories import make_ticket
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).parent / "flask")
 REDIS = "redis://127.0.0.1:6379/0"
-TICKETS = 12
+TICKETS = 24  # long enough that the kill lands mid-batch on a loaded machine (a report takes ~0.13 s)
 
 
 def redis_answers() -> bool:
