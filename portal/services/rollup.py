@@ -160,8 +160,11 @@ def _derived_select(level: str, days: list | None = None):
 
 
 def _derive(days: list | None = None) -> None:
-    for level in DERIVED:
-        _insert(_derived_select(level, days))
+    """The derived levels' rows (of `days`, or all): one INSERT ... SELECT per base level they are summed from."""
+    for base in BASE:
+        parts = [_derived_select(level, days) for level in DERIVED if SOURCE[level] == base]
+        if parts:
+            _insert(union_all(*parts) if len(parts) > 1 else parts[0])
 
 
 def rebuild() -> None:
@@ -210,26 +213,38 @@ def _value(name: str, raw):
 def grouped(f, groups: dict[str | None, tuple[str, ...]], until: date | None = None) -> dict:
     """For each group (a dimension name, "day", or None for all), the sums of its measures per value, for the
     tickets matching the filters: {group: {value: {measure: sum}}}. One statement: a UNION ALL of one GROUP BY
-    per group, each over the smallest level that holds its dimensions. "day" runs to `until` (the backlog is
-    walked back from today)."""
+    per group, each over the level with the fewest rows that holds its dimensions; the groups that share a level
+    read its rows once (a WITH the database keeps). "day" runs to `until` (the backlog is walked back from
+    today)."""
     filtered = {COLUMN_OF[n] for n in COLUMN_OF if getattr(f, n) not in (None, "")}
     every = sorted({m for measures in groups.values() for m in measures})
-    parts = []
+    plans = {}
     for group, measures in groups.items():
         level = level_for(filtered | ({COLUMN_OF[group]} if group in COLUMN_OF else set()), filtered)
-        key = (func.cast(getattr(StatsDay, COLUMN_OF[group]), db.String) if group in COLUMN_OF
-               else func.cast(StatsDay.day, db.String) if group == "day" else literal(""))
         last = until if group == "day" and until is not None else f.end
-        query = select(literal(group or "").label("grp"), key.label("value"), *(
-            ((func.max if m.endswith("_max") else func.sum)(getattr(StatsDay, m)) if m in measures
-             else literal(0)).label(m) for m in every)).where(
-            StatsDay.level == level, StatsDay.day >= f.start, StatsDay.day <= last)
+        plans.setdefault(level, []).append((group, measures, last))
+    parts = []
+    for index, (level, plan) in enumerate(plans.items()):
+        keys = sorted({COLUMN_OF[g] for g, _, _ in plan if g in COLUMN_OF})
+        needed = sorted({m for _, measures, _ in plan for m in measures})
+        query = select(*(getattr(StatsDay, n) for n in keys), StatsDay.day, StatsDay.excluded,
+                       *(getattr(StatsDay, m) for m in needed)).where(
+            StatsDay.level == level, StatsDay.day >= f.start, StatsDay.day <= max(last for _, _, last in plan))
         for name, column in COLUMN_OF.items():
             if getattr(f, name) not in (None, ""):
                 query = query.where(getattr(StatsDay, column) == getattr(f, name))
-        if group is None or not f.include_excluded:
-            query = query.where(StatsDay.excluded.is_(False))  # the summary never counts them (metrics.summary)
-        parts.append(query.group_by(key))
+        if not f.include_excluded:
+            query = query.where(StatsDay.excluded.is_(False))
+        rows = query.cte(f"level{index}") if len(plan) > 1 else query.subquery(f"level{index}")
+        for group, measures, last in plan:
+            key = (func.cast(rows.c[COLUMN_OF[group]], db.String) if group in COLUMN_OF
+                   else func.cast(rows.c.day, db.String) if group == "day" else literal(""))
+            part = select(literal(group or "").label("grp"), key.label("value"), *(
+                ((func.max if m.endswith("_max") else func.sum)(rows.c[m]) if m in measures
+                 else literal(0)).label(m) for m in every)).where(rows.c.day <= last)
+            if group is None and f.include_excluded:
+                part = part.where(rows.c.excluded.is_(False))  # the summary never counts them (metrics.summary)
+            parts.append(part.group_by(key))
     result = {group: {} for group in groups}
     for row in db.session.execute(union_all(*parts)).mappings():
         group = row["grp"] or None
