@@ -25,11 +25,14 @@ def upgrade():
         batch_op.create_index('ix_stats_day_region', ['level', 'region', 'day'], unique=False)
         batch_op.create_index('ix_stats_day_open', ['level', 'day'], unique=False,
                               postgresql_where=sa.text('open_now > 0'), sqlite_where=sa.text('open_now > 0'))
+        batch_op.create_index('ix_stats_day_open_engineer', ['level', 'engineer_id'], unique=False,
+                              postgresql_where=sa.text('open_now > 0'), sqlite_where=sa.text('open_now > 0'))
 
 
 def downgrade():
     op.execute("DELETE FROM stats_day")
     with op.batch_alter_table('stats_day', schema=None) as batch_op:
+        batch_op.drop_index('ix_stats_day_open_engineer')
         batch_op.drop_index('ix_stats_day_open')
         batch_op.drop_index('ix_stats_day_region')
         batch_op.drop_index('ix_stats_day_model')

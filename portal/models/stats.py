@@ -123,8 +123,10 @@ class StatsDay(db.Model):
                       Index("ix_stats_day_engineer", "level", "engineer_id", "day"),
                       Index("ix_stats_day_model", "level", "product_model_id", "day"),
                       Index("ix_stats_day_region", "level", "region", "day"),
-                      # The open tickets now: the rows of days with open tickets only.
+                      # The open tickets now: the rows of days with open tickets only (of one engineer).
                       Index("ix_stats_day_open", "level", "day", postgresql_where=text("open_now > 0"),
+                            sqlite_where=text("open_now > 0")),
+                      Index("ix_stats_day_open_engineer", "level", "engineer_id", postgresql_where=text("open_now > 0"),
                             sqlite_where=text("open_now > 0")))
 
 

@@ -127,7 +127,7 @@ def forget(session) -> None:
 
 def rewrite_pending(session) -> None:
     """Rewrite the cells the transaction's refreshed rows were in, before and after, at every base level, then
-    the derived levels' rows of their days."""
+    the same cells of the derived levels from the base levels' rows."""
     pending = session.info.pop(CELLS_KEY, None)
     if not pending:
         return
@@ -140,13 +140,17 @@ def rewrite_pending(session) -> None:
             and_(StatsDay.day == day, *(getattr(StatsDay, n) == dims[n] for n in kept)) for day, dims in
             unique.values()))))
         _insert(_cell_select(level, list(unique.values())))
-    days = sorted({day for day, _ in cells})
-    db.session.execute(db.delete(StatsDay).where(StatsDay.level.in_(list(DERIVED)), StatsDay.day.in_(days)))
-    _derive(days)
+    derived = {level: list({(day, tuple(dims[n] for n in kept)): (day, dims) for day, dims in cells}.values())
+               for level, kept in DERIVED.items()}
+    db.session.execute(db.delete(StatsDay).where(or_(*(
+        and_(StatsDay.level == level, StatsDay.day == day, *(getattr(StatsDay, n) == dims[n] for n in DERIVED[level]))
+        for level, unique in derived.items() for day, dims in unique))))
+    _derive(derived)
 
 
-def _derived_select(level: str, days: list | None = None):
-    """SELECT of a derived level's rows (of `days`, or all) summed from its base level's rows."""
+def _derived_select(level: str, cells: list | None = None):
+    """SELECT of a derived level's cells (all of them, or those named as (day, dims dict)) summed from its base
+    level's rows."""
     kept, s = DERIVED[level], StatsDay
     keys = [getattr(s, n) for n in kept]
     query = select(literal(level).label("level"), *(
@@ -154,15 +158,18 @@ def _derived_select(level: str, days: list | None = None):
         s.day.label("day"), s.excluded.label("excluded"), *(
             (func.max if name.endswith("_max") else func.sum)(getattr(s, name)).label(name)
             for name in (*CELL_MEASURES, *RESPONSE_BUCKETS, *RESOLUTION_BUCKETS))).where(s.level == SOURCE[level])
-    if days is not None:
-        query = query.where(s.day.in_(days))
+    if cells is not None:
+        query = query.where(or_(*(and_(s.day == day, *(getattr(s, n) == dims[n] for n in kept))
+                                  for day, dims in cells)))
     return query.group_by(*keys, s.day, s.excluded)
 
 
-def _derive(days: list | None = None) -> None:
-    """The derived levels' rows (of `days`, or all): one INSERT ... SELECT per base level they are summed from."""
+def _derive(cells: dict | None = None) -> None:
+    """The derived levels' cells (those named per level, or all): one INSERT ... SELECT per base level they are
+    summed from."""
     for base in BASE:
-        parts = [_derived_select(level, days) for level in DERIVED if SOURCE[level] == base]
+        parts = [_derived_select(level, cells[level] if cells is not None else None)
+                 for level in DERIVED if SOURCE[level] == base]
         if parts:
             _insert(union_all(*parts) if len(parts) > 1 else parts[0])
 
