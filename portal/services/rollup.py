@@ -19,13 +19,16 @@ LOW = ("department_id", "category", "channel", "priority", "tier", "mode", "regi
 # The base levels are summed from ticket_fact, cell by cell: "low" keeps the low-cardinality dimensions, "lowm"
 # those and the product model, "lowe" those and the engineer, "all" every one (about a row per ticket at worst).
 BASE = {"low": LOW, "lowm": (*LOW, "product_model_id"), "lowe": (*LOW, "engineer_id"), "all": DIMENSION_NAMES}
-# The derived levels are summed from the smallest base level that keeps their dimensions, a whole day at a time:
-# one with no dimension ("-"), each dimension alone and every pair, named by the dimensions' letters. A filter on
-# one dimension grouped by another reads a few rows a day whatever the pair.
+# The derived levels are summed from the smallest base level that keeps their dimensions: one with no dimension
+# ("-"), each dimension alone, every pair, and every two low dimensions with the engineer or the model, named by
+# the dimensions' letters. A filter on one dimension grouped by another reads a few rows a day whatever the pair.
 LETTER = {"department_id": "d", "category": "c", "product_model_id": "m", "channel": "h", "priority": "p",
           "tier": "t", "engineer_id": "e", "mode": "o", "region": "r"}
 DERIVED = {"-": ()} | {LETTER[a]: (a,) for a in DIMENSION_NAMES} | {
-    LETTER[a] + LETTER[b]: (a, b) for i, a in enumerate(DIMENSION_NAMES) for b in DIMENSION_NAMES[i + 1:]}
+    LETTER[a] + LETTER[b]: (a, b) for i, a in enumerate(DIMENSION_NAMES) for b in DIMENSION_NAMES[i + 1:]} | {
+    # Two low dimensions with the engineer or the model: the per-engineer and per-model tables under two filters.
+    LETTER[a] + LETTER[b] + LETTER[high]: (a, b, high) for high in ("engineer_id", "product_model_id")
+    for i, a in enumerate(LOW) for b in LOW[i + 1:]}
 LEVELS = {**DERIVED, **BASE}
 SOURCE = {name: next(base for base, kept in BASE.items() if set(dims) <= set(kept)) for name, dims in DERIVED.items()}
 # Rough numbers of values per dimension, to pick the level with the fewest rows for a query: the rows a day of a
@@ -125,6 +128,13 @@ def forget(session) -> None:
     session.info.pop(CELLS_KEY, None)
 
 
+def _chunks(items: list, size: int = 100):
+    """Cells a statement at a time: SQLite refuses an expression more than 1,000 deep (a long OR), and more than
+    500 SELECTs in one UNION."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def rewrite_pending(session) -> None:
     """Rewrite the cells the transaction's refreshed rows were in, before and after, at every base level, then
     the same cells of the derived levels from the base levels' rows."""
@@ -135,16 +145,20 @@ def rewrite_pending(session) -> None:
     _lock()
     cells = list(pending.values())
     for level, kept in BASE.items():
-        unique = {(day, tuple(dims[n] for n in kept)): (day, dims) for day, dims in cells}
-        db.session.execute(db.delete(StatsDay).where(StatsDay.level == level, or_(*(
-            and_(StatsDay.day == day, *(getattr(StatsDay, n) == dims[n] for n in kept)) for day, dims in
-            unique.values()))))
-        _insert(_cell_select(level, list(unique.values())))
+        unique = list({(day, tuple(dims[n] for n in kept)): (day, dims) for day, dims in cells}.values())
+        for chunk in _chunks(unique):
+            db.session.execute(db.delete(StatsDay).where(StatsDay.level == level, or_(*(
+                and_(StatsDay.day == day, *(getattr(StatsDay, n) == dims[n] for n in kept)) for day, dims in
+                chunk))))
+            _insert(_cell_select(level, chunk))
     derived = {level: list({(day, tuple(dims[n] for n in kept)): (day, dims) for day, dims in cells}.values())
                for level, kept in DERIVED.items()}
-    db.session.execute(db.delete(StatsDay).where(or_(*(
-        and_(StatsDay.level == level, StatsDay.day == day, *(getattr(StatsDay, n) == dims[n] for n in DERIVED[level]))
-        for level, unique in derived.items() for day, dims in unique))))
+    named = [(level, day, dims) for level, unique in derived.items() for day, dims in unique]
+    for chunk in _chunks(named):
+        db.session.execute(db.delete(StatsDay).where(or_(*(
+            and_(StatsDay.level == level, StatsDay.day == day, *(getattr(StatsDay, n) == dims[n]
+                                                                 for n in DERIVED[level]))
+            for level, day, dims in chunk))))
     _derive(derived)
 
 
@@ -168,10 +182,10 @@ def _derive(cells: dict | None = None) -> None:
     """The derived levels' cells (those named per level, or all): one INSERT ... SELECT per base level they are
     summed from."""
     for base in BASE:
-        parts = [_derived_select(level, cells[level] if cells is not None else None)
-                 for level in DERIVED if SOURCE[level] == base]
-        if parts:
-            _insert(union_all(*parts) if len(parts) > 1 else parts[0])
+        parts = [_derived_select(level, chunk) for level in DERIVED if SOURCE[level] == base
+                 for chunk in (_chunks(cells[level]) if cells is not None else [None])]
+        for some in _chunks(parts, 50):
+            _insert(union_all(*some) if len(some) > 1 else some[0])
 
 
 def rebuild() -> None:
