@@ -1,5 +1,5 @@
-"""dashboard levels: stats_day keeps every dimension alone and every pair besides the base levels (low, lowm,
-lowe, all), with indexes led by the engineer, the model and the region, and one on the rows with open tickets;
+"""dashboard levels: stats_day keeps every dimension alone, every pair and every triple besides the base levels
+(low, lowm, lowe, all), with indexes led by the engineer, the model and the region, and one on the rows with open tickets;
 the rows of the former levels go (`flask stats rebuild`, or the nightly task, writes the new ones)
 
 Revision ID: 3b7e9d1c5a42

@@ -20,15 +20,17 @@ LOW = ("department_id", "category", "channel", "priority", "tier", "mode", "regi
 # those and the product model, "lowe" those and the engineer, "all" every one (about a row per ticket at worst).
 BASE = {"low": LOW, "lowm": (*LOW, "product_model_id"), "lowe": (*LOW, "engineer_id"), "all": DIMENSION_NAMES}
 # The derived levels are summed from the smallest base level that keeps their dimensions: one with no dimension
-# ("-"), each dimension alone, every pair, and every two low dimensions with the engineer or the model, named by
-# the dimensions' letters. A filter on one dimension grouped by another reads a few rows a day whatever the pair.
+# ("-"), each dimension alone, every pair and every triple (named by the dimensions' letters): a table under one
+# or two filters reads a few rows a day.
 LETTER = {"department_id": "d", "category": "c", "product_model_id": "m", "channel": "h", "priority": "p",
           "tier": "t", "engineer_id": "e", "mode": "o", "region": "r"}
 DERIVED = {"-": ()} | {LETTER[a]: (a,) for a in DIMENSION_NAMES} | {
     LETTER[a] + LETTER[b]: (a, b) for i, a in enumerate(DIMENSION_NAMES) for b in DIMENSION_NAMES[i + 1:]} | {
-    # Two low dimensions with the engineer or the model: the per-engineer and per-model tables under two filters.
-    LETTER[a] + LETTER[b] + LETTER[high]: (a, b, high) for high in ("engineer_id", "product_model_id")
-    for i, a in enumerate(LOW) for b in LOW[i + 1:]}
+    # Two low dimensions with the engineer or the model, or with a third low one, and one low dimension with both
+    # the model and the engineer: every table under two filters.
+    LETTER[a] + LETTER[b] + LETTER[third]: (a, b, third) for i, a in enumerate(LOW) for b in LOW[i + 1:]
+    for third in (*LOW[LOW.index(b) + 1:], "engineer_id", "product_model_id")} | {
+    LETTER[a] + "me": (a, "product_model_id", "engineer_id") for a in LOW}
 LEVELS = {**DERIVED, **BASE}
 SOURCE = {name: next(base for base, kept in BASE.items() if set(dims) <= set(kept)) for name, dims in DERIVED.items()}
 # Rough numbers of values per dimension, to pick the level with the fewest rows for a query: the rows a day of a
