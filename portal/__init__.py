@@ -7,6 +7,7 @@ from portal import auth, backoffice, customer, device, documents, engineer, mode
 from portal.cli import register_cli
 from portal.config import ROOT, config_from_env
 from portal.extensions import babel, compress, csrf, db, login_manager, migrate
+from portal.models.postgresql import configure_postgresql
 from portal.models.sqlite import configure_sqlite
 from portal.services.documents import seal_files
 from portal.tasks import queue as task_queue
@@ -55,6 +56,7 @@ def create_app(config=None) -> Flask:
         return response
     with app.app_context():
         configure_sqlite(db.engine)
+        configure_postgresql(db.engine)
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

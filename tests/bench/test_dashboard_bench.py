@@ -53,6 +53,8 @@ def test_dashboard_timings(bench_app):
         "region, on site, a year": "/desk/dashboard?region=华东&mode=onsite&start=" + _days_ago(365),
         "standard, fault repair, a year": "/desk/dashboard?tier=standard&category=fault_repair&start="
                                           + _days_ago(365),
+        "one model, on site, P2, a year": f"/desk/dashboard?model={model}&mode=onsite&priority=P2&start="
+                                          + _days_ago(365),
     }
     print(f"\n[{bench_app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}] {bigdb.TICKETS} tickets, "
           f"{REPEAT} requests each")
