@@ -121,6 +121,12 @@ def test_aggregates_give_the_per_ticket_figures(app, period):
             expected_days = metrics.volume(alive, f.start, f.end, "day", stats.day_reader())
             assert per_day == [[r.period.isoformat(), r.created, r.closed, r.backlog] for r in expected_days]
             assert total["escalated"] == sum(1 for x in metrics.counted(facts) if x.escalated)
+            # The open tickets now and their ages, in whole local days (metrics' rule with a day reader).
+            now = utcnow()
+            every = stats.Filters(**{**vars(f), "start": f.start - timedelta(days=400), "end": local_today(now)})
+            ages = metrics.backlog_ageing(stats.facts_alive(every), now, stats.day_reader())
+            assert [r for r in board.tables if r.key == "ageing"][0].rows == [list(a) for a in ages]
+            assert rollup.open_now(f, local_today(now))[0] == sum(n for _, n in ages)
 
 
 def test_hand_made_figures_are_the_known_ones(app, period):
