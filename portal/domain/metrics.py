@@ -283,16 +283,13 @@ def age_bucket(days: float) -> str:
     return f"{lower}+"
 
 
-def backlog_ageing(facts: Iterable[TicketFacts], now: datetime, day_of=None) -> list[tuple[str, int]]:
+def backlog_ageing(facts: Iterable[TicketFacts], now: datetime) -> list[tuple[str, int]]:
     """Open tickets (resolved ones await acceptance: still open) by age in days since registration, every
-    bucket listed (0 when empty). With `day_of` (a moment's local day) the age is in whole days, today's day
-    less the day of registration: what the dashboard's daily pre-aggregates can tell."""
+    bucket listed (0 when empty)."""
     buckets = {age_bucket(lower): 0 for lower in (0, *AGE_BUCKETS)}
     for f in facts:
         if f.status not in FINAL:
-            age = ((day_of(now) - day_of(f.created_at)).days if day_of is not None
-                   else (now - f.created_at).total_seconds() / 86400)
-            buckets[age_bucket(age)] += 1
+            buckets[age_bucket((now - f.created_at).total_seconds() / 86400)] += 1
     return list(buckets.items())
 
 

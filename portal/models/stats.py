@@ -13,7 +13,6 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -92,10 +91,9 @@ class StatsDay(db.Model):
     """The daily pre-aggregates the dashboard reads: per level, local day and the filter dimensions, the sums of
     the tickets registered that day (counts, business seconds, histogram buckets, verdicts) and of those closed
     that day. A level keeps only some dimensions (the others hold their "none" value), so a filter on few
-    dimensions sums few rows: the base levels "low" (department, category, channel, priority, tier, mode, region),
-    "lowm" (and the product model), "lowe" (and the engineer) and "all", summed from ticket_fact; and derived
-    from them, no dimension ("-"), each one alone and every pair (named by letters). Rewritten by
-    portal.services.rollup, never edited by hand."""
+    dimensions sums few rows: one dimension alone (region, engineer, model), "core" (department, category,
+    channel, priority, tier, mode), "model" (core and the product model) and "all". Rewritten from
+    ticket_fact by portal.services.rollup, never edited by hand."""
 
     __tablename__ = "stats_day"
 
@@ -118,16 +116,7 @@ class StatsDay(db.Model):
     del _name
 
     __table_args__ = (UniqueConstraint("level", "day", "excluded", *(name for name, _ in CELL_DIMENSIONS),
-                                       name="uq_stats_day_cell"),
-                      # A filter on the engineer, the model or the region reads that value's rows of the period.
-                      Index("ix_stats_day_engineer", "level", "engineer_id", "day"),
-                      Index("ix_stats_day_model", "level", "product_model_id", "day"),
-                      Index("ix_stats_day_region", "level", "region", "day"),
-                      # The open tickets now: the rows of days with open tickets only (of one engineer).
-                      Index("ix_stats_day_open", "level", "day", postgresql_where=text("open_now > 0"),
-                            sqlite_where=text("open_now > 0")),
-                      Index("ix_stats_day_open_engineer", "level", "engineer_id", postgresql_where=text("open_now > 0"),
-                            sqlite_where=text("open_now > 0")))
+                                       name="uq_stats_day_cell"),)
 
 
 class DefectFlag(db.Model):

@@ -290,7 +290,7 @@ def build(f: stats.Filters) -> Dashboard:
     """Every figure from the daily pre-aggregates (one statement) and the open tickets' ages (one more)."""
     names = stats.names()
     now = utcnow()
-    open_total, ageing = rollup.open_now(f, local_today(now))
+    open_total, ageing = rollup.open_now(f, now)
     sums = rollup.grouped(f, GROUPS, until=max(f.end, local_today(now)))
     total = sums[None].get(None, {})
     tables = [

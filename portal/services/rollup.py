@@ -15,28 +15,12 @@ from portal.models.stats import CELL_DIMENSIONS, CELL_MEASURES, RESOLUTION_BUCKE
 CELLS_KEY = "portal.stats_cells"
 SENTINEL = dict(CELL_DIMENSIONS)
 DIMENSION_NAMES = tuple(name for name, _ in CELL_DIMENSIONS)
-LOW = ("department_id", "category", "channel", "priority", "tier", "mode", "region")
-# The base levels are summed from ticket_fact, cell by cell: "low" keeps the low-cardinality dimensions, "lowm"
-# those and the product model, "lowe" those and the engineer, "all" every one (about a row per ticket at worst).
-BASE = {"low": LOW, "lowm": (*LOW, "product_model_id"), "lowe": (*LOW, "engineer_id"), "all": DIMENSION_NAMES}
-# The derived levels are summed from the smallest base level that keeps their dimensions: one with no dimension
-# ("-"), each dimension alone, every pair and every triple (named by the dimensions' letters): a table under one
-# or two filters reads a few rows a day.
-LETTER = {"department_id": "d", "category": "c", "product_model_id": "m", "channel": "h", "priority": "p",
-          "tier": "t", "engineer_id": "e", "mode": "o", "region": "r"}
-DERIVED = {"-": ()} | {LETTER[a]: (a,) for a in DIMENSION_NAMES} | {
-    LETTER[a] + LETTER[b]: (a, b) for i, a in enumerate(DIMENSION_NAMES) for b in DIMENSION_NAMES[i + 1:]} | {
-    # Two low dimensions with the engineer or the model, or with a third low one, and one low dimension with both
-    # the model and the engineer: every table under two filters.
-    LETTER[a] + LETTER[b] + LETTER[third]: (a, b, third) for i, a in enumerate(LOW) for b in LOW[i + 1:]
-    for third in (*LOW[LOW.index(b) + 1:], "engineer_id", "product_model_id")} | {
-    LETTER[a] + "me": (a, "product_model_id", "engineer_id") for a in LOW}
-LEVELS = {**DERIVED, **BASE}
-SOURCE = {name: next(base for base, kept in BASE.items() if set(dims) <= set(kept)) for name, dims in DERIVED.items()}
-# Rough numbers of values per dimension, to pick the level with the fewest rows for a query: the rows a day of a
-# level are about the product of the values of the dimensions it keeps and the query does not fix.
-VALUES = {"department_id": 8, "category": 6, "product_model_id": 60, "channel": 5, "priority": 4, "tier": 2,
-          "engineer_id": 60, "mode": 3, "region": 10}
+CORE = ("department_id", "category", "channel", "priority", "tier", "mode")
+# Smallest first: a query reads the first level that keeps every dimension it filters or groups on. The single
+# ones serve the unfiltered dashboard's totals, days and its per region / engineer / model tables (a few rows a
+# day); "core" the low-cardinality filters; "all" any combination (about a row per ticket at worst).
+LEVELS = {"region": ("region",), "engineer": ("engineer_id",), "bymodel": ("product_model_id",), "core": CORE,
+          "model": (*CORE, "product_model_id"), "all": DIMENSION_NAMES}
 # The dashboard's names for the dimensions (portal.services.stats.Filters) and StatsDay's columns.
 COLUMN_OF = {"department": "department_id", "category": "category", "model": "product_model_id",
              "channel": "channel", "priority": "priority", "tier": "tier", "engineer": "engineer_id",
@@ -130,94 +114,38 @@ def forget(session) -> None:
     session.info.pop(CELLS_KEY, None)
 
 
-def _chunks(items: list, size: int = 100):
-    """Cells a statement at a time: SQLite refuses an expression more than 1,000 deep (a long OR), and more than
-    500 SELECTs in one UNION."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 def rewrite_pending(session) -> None:
-    """Rewrite the cells the transaction's refreshed rows were in, before and after, at every base level, then
-    the same cells of the derived levels from the base levels' rows."""
+    """Rewrite the cells the transaction's refreshed rows were in, before and after, at every level."""
     pending = session.info.pop(CELLS_KEY, None)
     if not pending:
         return
     session.flush()
     _lock()
     cells = list(pending.values())
-    for level, kept in BASE.items():
-        unique = list({(day, tuple(dims[n] for n in kept)): (day, dims) for day, dims in cells}.values())
-        for chunk in _chunks(unique):
-            db.session.execute(db.delete(StatsDay).where(StatsDay.level == level, or_(*(
-                and_(StatsDay.day == day, *(getattr(StatsDay, n) == dims[n] for n in kept)) for day, dims in
-                chunk))))
-            _insert(_cell_select(level, chunk))
-    derived = {level: list({(day, tuple(dims[n] for n in kept)): (day, dims) for day, dims in cells}.values())
-               for level, kept in DERIVED.items()}
-    named = [(level, day, dims) for level, unique in derived.items() for day, dims in unique]
-    for chunk in _chunks(named):
-        db.session.execute(db.delete(StatsDay).where(or_(*(
-            and_(StatsDay.level == level, StatsDay.day == day, *(getattr(StatsDay, n) == dims[n]
-                                                                 for n in DERIVED[level]))
-            for level, day, dims in chunk))))
-    _derive(derived)
-
-
-def _derived_select(level: str, cells: list | None = None):
-    """SELECT of a derived level's cells (all of them, or those named as (day, dims dict)) summed from its base
-    level's rows."""
-    kept, s = DERIVED[level], StatsDay
-    keys = [getattr(s, n) for n in kept]
-    query = select(literal(level).label("level"), *(
-        (getattr(s, n) if n in kept else literal(SENTINEL[n])).label(n) for n in DIMENSION_NAMES),
-        s.day.label("day"), s.excluded.label("excluded"), *(
-            (func.max if name.endswith("_max") else func.sum)(getattr(s, name)).label(name)
-            for name in (*CELL_MEASURES, *RESPONSE_BUCKETS, *RESOLUTION_BUCKETS))).where(s.level == SOURCE[level])
-    if cells is not None:
-        query = query.where(or_(*(and_(s.day == day, *(getattr(s, n) == dims[n] for n in kept))
-                                  for day, dims in cells)))
-    return query.group_by(*keys, s.day, s.excluded)
-
-
-def _derive(cells: dict | None = None) -> None:
-    """The derived levels' cells (those named per level, or all): one INSERT ... SELECT per base level they are
-    summed from."""
-    for base in BASE:
-        parts = [_derived_select(level, chunk) for level in DERIVED if SOURCE[level] == base
-                 for chunk in (_chunks(cells[level]) if cells is not None else [None])]
-        for some in _chunks(parts, 50):
-            _insert(union_all(*some) if len(some) > 1 else some[0])
+    for level, kept in LEVELS.items():
+        unique = {(day, tuple(dims[n] for n in kept)): (day, dims) for day, dims in cells}
+        db.session.execute(db.delete(StatsDay).where(StatsDay.level == level, or_(*(
+            and_(StatsDay.day == day, *(getattr(StatsDay, n) == dims[n] for n in kept)) for day, dims in
+            unique.values()))))
+        _insert(_cell_select(level, list(unique.values())))
 
 
 def rebuild() -> None:
-    """Every cell again from ticket_fact (the nightly task; the caller commits): the base levels, then the
-    derived ones from them."""
+    """Every cell again from ticket_fact (the nightly task; the caller commits)."""
     forget(db.session)
     _lock()
     db.session.execute(db.delete(StatsDay))
-    for level in BASE:
+    for level in LEVELS:
         _insert(_cell_select(level))
-    _derive()
 
 
 # ---- Reading --------------------------------------------------------------------------------------------------
 
-# Levels with an index led by one of these dimensions (portal.models.stats): a query fixing it reads its rows only.
-INDEXED = ("engineer_id", "product_model_id", "region")
-
-
-def level_for(needed: set[str], fixed: set[str] = frozenset()) -> str:
-    """The level that keeps every dimension in `needed` with the fewest rows to read when the dimensions in
-    `fixed` are narrowed to one value."""
-    def rows(item):
-        _name, kept = item
-        count = 1
-        for n in kept:
-            count *= VALUES[n]
-        best = max((VALUES[n] for n in kept if n in fixed and n in INDEXED), default=1)
-        return count / best, len(kept)
-    return min((item for item in LEVELS.items() if needed <= set(item[1])), key=rows)[0]
+def level_for(dimensions: set[str]) -> str:
+    for level, kept in LEVELS.items():
+        if dimensions <= set(kept):
+            return level
+    return "all"
 
 
 def _value(name: str, raw):
@@ -236,38 +164,26 @@ def _value(name: str, raw):
 def grouped(f, groups: dict[str | None, tuple[str, ...]], until: date | None = None) -> dict:
     """For each group (a dimension name, "day", or None for all), the sums of its measures per value, for the
     tickets matching the filters: {group: {value: {measure: sum}}}. One statement: a UNION ALL of one GROUP BY
-    per group, each over the level with the fewest rows that holds its dimensions; the groups that share a level
-    read its rows once (a WITH the database keeps). "day" runs to `until` (the backlog is walked back from
-    today)."""
+    per group, each over the smallest level that holds its dimensions. "day" runs to `until` (the backlog is
+    walked back from today)."""
     filtered = {COLUMN_OF[n] for n in COLUMN_OF if getattr(f, n) not in (None, "")}
     every = sorted({m for measures in groups.values() for m in measures})
-    plans = {}
-    for group, measures in groups.items():
-        level = level_for(filtered | ({COLUMN_OF[group]} if group in COLUMN_OF else set()), filtered)
-        last = until if group == "day" and until is not None else f.end
-        plans.setdefault(level, []).append((group, measures, last))
     parts = []
-    for index, (level, plan) in enumerate(plans.items()):
-        keys = sorted({COLUMN_OF[g] for g, _, _ in plan if g in COLUMN_OF})
-        needed = sorted({m for _, measures, _ in plan for m in measures})
-        query = select(*(getattr(StatsDay, n) for n in keys), StatsDay.day, StatsDay.excluded,
-                       *(getattr(StatsDay, m) for m in needed)).where(
-            StatsDay.level == level, StatsDay.day >= f.start, StatsDay.day <= max(last for _, _, last in plan))
+    for group, measures in groups.items():
+        level = level_for(filtered | ({COLUMN_OF[group]} if group in COLUMN_OF else set()))
+        key = (func.cast(getattr(StatsDay, COLUMN_OF[group]), db.String) if group in COLUMN_OF
+               else func.cast(StatsDay.day, db.String) if group == "day" else literal(""))
+        last = until if group == "day" and until is not None else f.end
+        query = select(literal(group or "").label("grp"), key.label("value"), *(
+            ((func.max if m.endswith("_max") else func.sum)(getattr(StatsDay, m)) if m in measures
+             else literal(0)).label(m) for m in every)).where(
+            StatsDay.level == level, StatsDay.day >= f.start, StatsDay.day <= last)
         for name, column in COLUMN_OF.items():
             if getattr(f, name) not in (None, ""):
                 query = query.where(getattr(StatsDay, column) == getattr(f, name))
-        if not f.include_excluded:
-            query = query.where(StatsDay.excluded.is_(False))
-        rows = query.cte(f"level{index}") if len(plan) > 1 else query.subquery(f"level{index}")
-        for group, measures, last in plan:
-            key = (func.cast(rows.c[COLUMN_OF[group]], db.String) if group in COLUMN_OF
-                   else func.cast(rows.c.day, db.String) if group == "day" else literal(""))
-            part = select(literal(group or "").label("grp"), key.label("value"), *(
-                ((func.max if m.endswith("_max") else func.sum)(rows.c[m]) if m in measures
-                 else literal(0)).label(m) for m in every)).where(rows.c.day <= last)
-            if group is None and f.include_excluded:
-                part = part.where(rows.c.excluded.is_(False))  # the summary never counts them (metrics.summary)
-            parts.append(part.group_by(key))
+        if group is None or not f.include_excluded:
+            query = query.where(StatsDay.excluded.is_(False))  # the summary never counts them (metrics.summary)
+        parts.append(query.group_by(key))
     result = {group: {} for group in groups}
     for row in db.session.execute(union_all(*parts)).mappings():
         group = row["grp"] or None
@@ -287,23 +203,21 @@ def spread(sums: dict, prefix: str, target: float | None = None) -> metrics.Spre
 SPEED = ("resp_n", "resp_sum", "resp_max", *RESPONSE_BUCKETS, "res_n", "res_sum", "res_max", *RESOLUTION_BUCKETS)
 
 
-def open_now(f, today: date) -> tuple[int, list[tuple[str, int]]]:
-    """Tickets open now matching the filters, and their ages in metrics' buckets in whole days since the local day
-    of registration: the open counts of the level's rows of every day (the rows with open tickets only). One
-    statement."""
-    filtered = {COLUMN_OF[n] for n in COLUMN_OF if getattr(f, n) not in (None, "")}
+def open_now(f, now) -> tuple[int, list[tuple[str, int]]]:
+    """Tickets open now matching the filters (from ticket_fact's open rows: the index on closed_at), and their
+    ages in metrics' buckets. One statement."""
+    t = TicketFact
     bounds = (0, *metrics.AGE_BUCKETS)
     columns = []
     for i, lower in enumerate(bounds):
-        newest = today - timedelta(days=lower)
-        condition = StatsDay.day <= newest if i + 1 == len(bounds) else and_(
-            StatsDay.day <= newest, StatsDay.day > today - timedelta(days=bounds[i + 1]))
-        columns.append(func.sum(case((condition, StatsDay.open_now), else_=0)).label(f"b{i}"))
-    query = select(func.sum(StatsDay.open_now).label("total"), *columns).where(
-        StatsDay.level == level_for(filtered, filtered), StatsDay.open_now > 0)
+        newest = now - timedelta(days=lower)
+        condition = t.created_at <= newest if i + 1 == len(bounds) else and_(
+            t.created_at <= newest, t.created_at > now - timedelta(days=bounds[i + 1]))
+        columns.append(func.sum(_flag(condition)).label(f"b{i}"))
+    query = select(func.count().label("total"), *columns).where(t.closed_at.is_(None), t.status.not_in(FINAL))
     for name, column in COLUMN_OF.items():
         if getattr(f, name) not in (None, ""):
-            query = query.where(getattr(StatsDay, column) == getattr(f, name))
+            query = query.where(getattr(t, column) == getattr(f, name))
     row = db.session.execute(query).one()
     ageing = [(metrics.age_bucket(lower), int(row[i + 1] or 0)) for i, lower in enumerate(bounds)]
     return int(row.total or 0), ageing

@@ -99,11 +99,6 @@ def test_backlog_ageing_buckets_only_open_tickets():
              fact(4, status="waiting_parts", days=0), fact(5, status="closed", days=0),
              fact(6, status="cancelled", days=0)]
     assert dict(backlog_ageing(facts, now)) == {"0-1": 1, "1-3": 1, "3-7": 1, "7-14": 0, "14-30": 0, "30+": 1}
-    # In whole days: registered yesterday evening is one day old this morning.
-    evening = [fact(7, status="new", days=0)]
-    morning = evening[0].created_at + timedelta(hours=10)
-    assert dict(backlog_ageing(evening, morning))["0-1"] == 1
-    assert dict(backlog_ageing(evening, morning, day_of=lambda m: (m + timedelta(hours=10)).date()))["1-3"] == 1
 
 
 def test_first_time_fix_per_mode():
