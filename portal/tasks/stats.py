@@ -17,7 +17,7 @@ def rebuild(batch: int = 500, since: datetime | None = None) -> int:
     """Refresh the rollup row of every ticket (changed since `since`), a committed batch at a time, then every
     daily pre-aggregate from the rows (one statement per level)."""
     done, last = 0, 0
-    while (last := stats.refresh_batch(last, batch, since)) is not None:
+    while (last := stats.refresh_batch(last, batch, since, rebuild_follows=True)) is not None:
         db.session.commit()
         done += 1
     rollup.rebuild()
