@@ -160,6 +160,7 @@ def render_pdf(name: str, ctx: dict) -> bytes:
 
 _batches_lock = threading.Lock()
 _batches_running = 0
+_frozen_before = False  # whether the process had set objects aside itself (wsgi.py does, once the app is made)
 
 
 class Batch:
@@ -175,15 +176,17 @@ class Batch:
     document is set aside from the collector once laid out (`gc.freeze`, which sets aside every object of the
     process at that moment), and what was set aside is handed back and collected when the last batch running
     in the process ends. Threads that run meanwhile (the web requests of `make run`) lose nothing: their
-    garbage of those seconds is collected then. (A process that froze its objects at start, as some servers'
-    preload setups do, would get them back into the collector's sight here: nothing in the portal does.)"""
+    garbage of those seconds is collected then. What the process had set aside before the first batch (wsgi.py
+    freezes what the start made) is set aside again after that collection."""
 
     def __init__(self):
         self.documents = []
 
     def __enter__(self):
-        global _batches_running
+        global _batches_running, _frozen_before
         with _batches_lock:
+            if _batches_running == 0:
+                _frozen_before = gc.get_freeze_count() > 0
             _batches_running += 1
         return self
 
@@ -192,10 +195,11 @@ class Batch:
         self.documents = []
         with _batches_lock:
             _batches_running -= 1
-            last = _batches_running == 0
-        if last:
-            gc.unfreeze()
-            gc.collect()  # the batch's documents are cycles: free their memory now, not at some later request
+            if _batches_running == 0:
+                gc.unfreeze()
+                gc.collect()  # the batch's documents are cycles: free their memory now, not at some later request
+                if _frozen_before:
+                    gc.freeze()
 
     def add(self, name: str, ctx: dict) -> None:
         self.documents.append(render_document(name, ctx))

@@ -59,3 +59,21 @@ def test_the_service_report_and_receipt_are_laid_out_as_with_weasyprints_stylesh
                           ("intake_receipt.html", reports.receipt_context(ticket))):
             ours, theirs = laid_out_both_ways(name, ctx)
             assert boxes(ours) == boxes(theirs), name
+
+
+def test_a_batch_hands_back_what_it_set_aside_and_keeps_what_the_process_had():
+    import gc
+
+    gc.unfreeze()
+    with pdf.Batch() as batch:
+        batch.add("confirmation.html", make_ctx())
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    # wsgi.py freezes what the start made: that stays set aside after a batch.
+    gc.freeze()
+    try:
+        with pdf.Batch() as batch:
+            batch.add("confirmation.html", make_ctx())
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
