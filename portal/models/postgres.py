@@ -58,7 +58,12 @@ def configure_postgres(app: Flask, engine: Engine) -> None:
             return
         if session.new or session.dirty or session.deleted or connection.info.get(WROTE):
             return
+        # Not expiring what was read: the objects stay as a rollback and close would leave them (code that
+        # ran in a request context, a test or a command, may still read them afterwards).
+        expire, session.expire_on_commit = session.expire_on_commit, False
         try:
             session.commit()
         except SQLAlchemyError:  # a connection lost meanwhile: Flask-SQLAlchemy's removal cleans up as before
             app.logger.warning("could not end a read-only transaction with COMMIT", exc_info=True)
+        finally:
+            session.expire_on_commit = expire

@@ -61,3 +61,12 @@ def test_a_request_that_raised_rolls_back(app):
             app.do_teardown_request(RuntimeError("the view failed"))
             db.session.remove()
     assert ends(app, failed_request) == ["rollback"]
+
+
+def test_what_a_request_read_stays_readable_after_it(app):
+    # The COMMIT does not expire what was read, as a rollback and close would not have.
+    with app.test_request_context("/"):
+        department = db.session.scalar(db.select(Department).limit(1))
+        app.do_teardown_request(None)
+        db.session.remove()
+    assert department.name
