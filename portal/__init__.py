@@ -57,7 +57,7 @@ def create_app(config=None) -> Flask:
         return response
     with app.app_context():
         configure_sqlite(db.engine)
-        configure_postgres(app, db.engine)
+        configure_postgres(db.engine)
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
