@@ -103,7 +103,8 @@ class Config:
     # Development: SECRET_KEY from the environment, else a random key kept in instance/ (see __init__).
     SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url(INSTANCE / "portal.db"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL's pooled connections are pinged when they were idle (portal.models.postgres), not at every use.
+    SQLALCHEMY_ENGINE_OPTIONS = {}
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE / "uploads"))
     # A request may carry several phone photos; each file is checked again on its own.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024

@@ -43,12 +43,12 @@ def queue():
     """A fixed number of queries whatever the filters."""
     f = tickets_queue.clean_filters(request.args)
     page = max(request.args.get("page", 1, type=int), 1)
-    rows, has_next = tickets_queue.page(f, page, PAGE_SIZE)
-    counts, capped = tickets_queue.state_counts(f)
+    rows, has_next, version = tickets_queue.page(f, page, PAGE_SIZE)
+    counts, capped = tickets_queue.state_counts(f, version)
     context = {"status_names": translated(labels.STATUS), "sla_names": translated(labels.SLA_STATE),
                "tickets": rows, "has_next": has_next, "page": page, "f": f,
                "counts": counts, "counts_capped": capped, "cap": tickets_queue.SEARCH_COUNT_CAP,
-               "sla_states": tickets_queue.SLA_STATES, "statuses": workflow.STATUSES, "status_filter": f["status"],
+               "sla_states": tickets_queue.SLA_STATES, "status_filter": f["status"],
                "q": f["q"], "now": utcnow(), "vip": VIP,
                # Links made once per page: a ticket's is this prefix and its id.
                "ticket_url": url_for("backoffice.queue") + "/",
@@ -58,6 +58,8 @@ def queue():
                "next_link": queue_url(f, page=page + 1) if has_next else None}
     if not is_htmx():
         context["engineers"], context["departments"] = tickets_queue.filter_choices()
+        context["status_choices"] = [("open", _l("All open")), ("all", _l("All")), *(
+            (s, context["status_names"][s]) for s in workflow.STATUSES)]
         context["names"] = {"priority": translated(labels.PRIORITY), "category": translated(labels.CATEGORY),
                             "mode": translated(labels.MODE),
                             "channel": translated(labels.CHANNEL)}

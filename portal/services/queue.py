@@ -1,8 +1,11 @@
 """The desk's queue: tickets under filters, found through the search index, with counts per SLA state."""
 from datetime import date
+from time import monotonic
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session, aliased
 
 from portal import labels
 from portal.domain import search, workflow
@@ -123,9 +126,21 @@ ROW_COLUMNS = (Ticket.id, Ticket.number, Ticket.created_at, Ticket.priority, Tic
                _ASSIGNEE.name.label("assignee_name"))
 
 
-def page(f: dict, number: int, size: int) -> tuple[list, bool]:
-    """One page of queue rows (ROW_COLUMNS), and whether there is a next page."""
-    query = filtered(db.select(*ROW_COLUMNS).select_from(Ticket)
+def _version_columns():
+    # Two scalar subqueries: SQLite answers a lone max() from the index, not two side by side.
+    return (sa.select(sa.func.max(Ticket.updated_at)).scalar_subquery().label("v_updated"),
+            sa.select(sa.func.max(Ticket.id)).scalar_subquery().label("v_id"))
+
+
+def version() -> tuple:
+    """What changes whenever any ticket does: the newest change and the newest ticket (two index lookups)."""
+    return tuple(db.session.execute(sa.select(*_version_columns())).one())
+
+
+def page(f: dict, number: int, size: int) -> tuple[list, bool, tuple]:
+    """One page of queue rows (ROW_COLUMNS), whether there is a next page, and the tickets' version (for
+    state_counts), read with the rows: the database computes it once for the statement."""
+    query = filtered(db.select(*ROW_COLUMNS, *_version_columns()).select_from(Ticket)
                      .outerjoin(Customer, Customer.id == Ticket.customer_id)
                      .outerjoin(_ASSIGNEE, _ASSIGNEE.id == Ticket.assignee_id), f)
     if f["sort"] == "sla" and f["status"] not in workflow.FINAL:
@@ -133,21 +148,20 @@ def page(f: dict, number: int, size: int) -> tuple[list, bool]:
     else:
         order = (Ticket.id.desc(),)
     rows = db.session.execute(query.order_by(*order).limit(size + 1).offset((number - 1) * size)).all()
-    return rows[:size], len(rows) > size
+    current = (rows[0].v_updated, rows[0].v_id) if rows else version()
+    return rows[:size], len(rows) > size, current
 
 
 _COUNTS: dict[tuple, tuple] = {}
 
 
-def state_counts(f: dict) -> tuple[dict, bool]:
+def state_counts(f: dict, current: tuple | None = None) -> tuple[dict, bool]:
     """Tickets per SLA state under the filters, and whether a search hit the cap. Counting touches every
-    matching ticket, so the result is kept per process until any ticket changes (max(updated_at) and
-    max(id): two index lookups in one statement); a search counts at most SEARCH_COUNT_CAP matches, since a common word
+    matching ticket, so the result is kept per process until any ticket changes (`current`, the version page()
+    read with the rows, else read here); a search counts at most SEARCH_COUNT_CAP matches, since a common word
     can match a tenth of all tickets."""
-    # Two scalar subqueries: SQLite answers a lone max() from the index, not two side by side.
-    version = tuple(db.session.execute(db.select(db.select(db.func.max(Ticket.updated_at)).scalar_subquery(),
-                                                 db.select(db.func.max(Ticket.id)).scalar_subquery())).one())
-    key = (str(db.engine.url), tuple(sorted((k, v) for k, v in f.items() if k not in ("sort", "sla"))), version)
+    key = (str(db.engine.url), tuple(sorted((k, v) for k, v in f.items() if k not in ("sort", "sla"))),
+           current or version())
     cached = _COUNTS.get(key)
     if cached is None:
         if len(_COUNTS) > 500:
@@ -163,12 +177,40 @@ def state_counts(f: dict) -> tuple[dict, bool]:
     return cached
 
 
+CHOICES_SECONDS = 30
+CHOICES_KEY = "portal_queue_choices"
+
+
 def filter_choices() -> tuple[list, list]:
-    """The engineers and the departments the queue filters by, (id, name) each, in one statement."""
+    """The engineers and the departments the queue filters by, (id, name) each. The same for every request, so
+    kept by the app for CHOICES_SECONDS: a change this process commits clears it at once (forget_choices), one
+    another worker commits shows here within that time."""
+    cached = current_app.extensions.get(CHOICES_KEY)
+    if cached is not None and monotonic() - cached[0] < CHOICES_SECONDS:
+        return cached[1]
     engineers = db.select(sa.literal("e").label("kind"), User.id, User.name).where(User.role == Role.ENGINEER)
     departments = db.select(sa.literal("d").label("kind"), Department.id, Department.name)
     rows = db.session.execute(sa.union_all(engineers, departments).order_by("kind", "name")).all()
-    return ([(r.id, r.name) for r in rows if r.kind == "e"], [(r.id, r.name) for r in rows if r.kind == "d"])
+    choices = ([(r.id, r.name) for r in rows if r.kind == "e"], [(r.id, r.name) for r in rows if r.kind == "d"])
+    current_app.extensions[CHOICES_KEY] = (monotonic(), choices)
+    return choices
+
+
+@event.listens_for(Session, "before_flush")
+def _note_choices(session, _context, _instances) -> None:
+    if any(isinstance(o, (User, Department)) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info[CHOICES_KEY] = True
+
+
+@event.listens_for(Session, "after_commit")
+def forget_choices(session) -> None:
+    if session.info.pop(CHOICES_KEY, None) and has_app_context():
+        current_app.extensions.pop(CHOICES_KEY, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_choices(session) -> None:
+    session.info.pop(CHOICES_KEY, None)
 
 
 EXPORT_LIMIT = 20000

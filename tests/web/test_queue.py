@@ -43,7 +43,9 @@ def test_the_queue_runs_a_fixed_number_of_queries(app, login_as):
     agent = login_as("agent")
 
     make_ticket(app, status="assigned")
+    agent.get("/desk/tickets")  # the filter choices are kept a while: compare with them in hand both times
     few = count_queries(app, agent, "/desk/tickets")
     for _ in range(5):
         make_ticket(app, status="assigned")
+    agent.get("/desk/tickets")
     assert count_queries(app, agent, "/desk/tickets") == few

@@ -104,3 +104,17 @@ def test_what_a_request_read_stays_readable_after_it(app):
         app.do_teardown_request(None)
         db.session.remove()
     assert department.name
+
+
+def test_a_connection_that_died_while_idle_is_replaced(app, login_as, monkeypatch):
+    from portal.models import postgres
+    web = login_as("agent")
+    assert web.get("/desk/tickets").status_code == 200
+    with app.app_context():
+        with db.engine.connect() as connection:
+            pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with psycopg.connect(PG_URL.replace("postgresql+psycopg", "postgresql"), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    # As if the pool had not handed the connection out for a while: it is pinged, found dead and replaced.
+    monkeypatch.setattr(postgres, "IDLE_PING_SECONDS", 0)
+    assert web.get("/desk/tickets").status_code == 200
