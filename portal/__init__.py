@@ -12,7 +12,7 @@ from portal.models.sqlite import configure_sqlite
 from portal.services.documents import seal_files
 from portal.tasks import queue as task_queue
 from portal.web import errors, headers, lazy_loads, widgets
-from portal.web.i18n import select_locale, select_timezone
+from portal.web.i18n import install_cached_gettext, select_locale, select_timezone
 from portal.web.ratelimit import init_limiter
 from portal.web.session import FragmentSafeSessionInterface, init_sessions
 from portal.web.templating import register_template_helpers
@@ -66,6 +66,7 @@ def create_app(config=None) -> Flask:
     lazy_loads.install(app)
     headers.register(app)
     register_template_helpers(app)
+    install_cached_gettext(app)
     register_cli(app)
     task_queue.init_app(app)
     return app

@@ -1,6 +1,12 @@
-"""Language and time zone selection: the user's setting, then the browser's Accept-Language."""
-from flask import current_app, request, session
+"""Language and time zone selection: the user's setting, then the browser's Accept-Language; templates' texts
+kept once translated."""
+from weakref import WeakKeyDictionary
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 
 def select_locale() -> str:
@@ -16,3 +22,29 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+# Per catalogue (held weakly: every test makes an app with catalogues of its own), message id → escaped text.
+_TEXTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def install_cached_gettext(app: Flask) -> None:
+    """Templates' `_("...")` without variables: the translated, escaped text kept per catalogue and message, where
+    Jinja's newstyle gettext translates, wraps and %-formats it on every call (a hundred calls a job page). With
+    variables, or where autoescaping is off (plain-text mail), Jinja's own runs."""
+    translate = app.jinja_env.globals["gettext"]
+
+    @pass_context
+    def gettext(context, string, **variables):
+        if variables or not context.eval_ctx.autoescape:
+            return translate(context, string, **variables)
+        catalogue = get_translations()
+        texts = _TEXTS.get(catalogue)
+        if texts is None:
+            texts = _TEXTS[catalogue] = {}
+        text = texts.get(string)
+        if text is None:
+            text = texts[string] = Markup(catalogue.ugettext(string)) % {}  # noqa: S704 - as Jinja does
+        return text
+
+    app.jinja_env.globals["gettext"] = gettext

@@ -2,6 +2,7 @@
 the menu of the signed-in user."""
 from datetime import datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from flask import current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_timezone
@@ -16,7 +17,7 @@ from portal.domain.privacy import hide_link_tokens, mask_email, mask_phone
 from portal.domain.roles import ADMINS, DESK, SUPERVISORS, Role
 from portal.domain.time import as_utc
 from portal.extensions import babel
-from portal.web import markdown
+from portal.web import markdown, widgets
 
 # Numeric patterns read the same in every language: strftime in the user's time zone, ten times faster
 # than Babel's formatter (the queue prints a hundred of them).
@@ -44,11 +45,17 @@ def translated(mapping: dict) -> dict[str, str]:
     return done
 
 
-def _zone():
-    """The request's time zone, looked up once per request."""
+@lru_cache(maxsize=16)
+def _zone_info(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _zone() -> ZoneInfo:
+    """The request's time zone, looked up once per request: as a ZoneInfo, whose conversion is written in C
+    (Babel's pytz zone converts in Python, a tenth of the queue's time)."""
     zone = g.get("portal_zone")
     if zone is None:
-        zone = g.portal_zone = get_timezone()
+        zone = g.portal_zone = _zone_info(str(get_timezone()))
     return zone
 
 
@@ -183,6 +190,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["options"] = options
+    app.jinja_env.globals["render_field"] = widgets.render
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["masked_recipient"] = masked_recipient
     # A message's link that acts without signing in (confirming a resolution) is the customer's, not the desk's.

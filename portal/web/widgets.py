@@ -3,6 +3,9 @@ formatter per attribute: half of the function calls of a job page (eleven forms)
 the same attributes, escaped the same way, with plain string joins; `install()` puts it where WTForms' widgets
 look it up. tests/unit/test_widgets.py compares both on every kind of value.
 
+An empty field (a form drawn with no data and no errors: most of a job page's eleven forms) renders the same
+HTML every time for the same attributes, value, choices and flags: `render` keeps it per process.
+
 Flask-WTF also reads and parses WTForms' own message catalogue (its validation messages in Chinese) from disk
 once per request; `install()` keeps one parsed catalogue per language for the process instead."""
 from babel import support
@@ -30,6 +33,50 @@ def html_params(**kwargs) -> Markup:
         elif value is not False:
             params.append(f'{escape(key)}="{escape(value).replace(QUOTE, QUOTED)}"')
     return Markup(" ".join(params))  # noqa: S704 (every key and value escaped above)
+
+
+RENDERED_LIMIT = 4096
+_RENDERED: dict[tuple, Markup] = {}
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _items(mapping) -> tuple:
+    return tuple(sorted((k, v if isinstance(v, _PLAIN) else str(v)) for k, v in (mapping or {}).items()))
+
+
+def _empty(field) -> bool:
+    data = field.data
+    return data in (None, "", [], False) or (not callable(field.default) and data == field.default)
+
+
+def _key(field, kwargs: dict) -> tuple | None:
+    """Everything WTForms' widgets read of a field (its widget, id, name, value, choices, flags and attributes),
+    or None for a field with data, errors or option groups, which is drawn each time."""
+    if field.errors or field.raw_data or not _empty(field):
+        return None
+    choices = None
+    if hasattr(field, "iter_choices"):
+        if field.has_groups():
+            return None
+        choices = tuple((c.value, str(c.label), c.selected, _items(c.render_kw)) for c in field.iter_choices())
+    return (type(field), id(field.widget), field.id, field.name, field._value() if hasattr(field, "_value") else None,
+            repr(field.data), choices, _items(vars(field.flags)), _items(field.render_kw), _items(kwargs))
+
+
+def render(field, **kwargs) -> Markup:
+    """field(**kwargs), kept per process for an empty field (the same HTML for the same key)."""
+    try:
+        key = _key(field, kwargs)
+        html = _RENDERED.get(key) if key is not None else None
+    except TypeError:  # an attribute value that cannot be a key
+        key = html = None
+    if html is None:
+        html = field(**kwargs)
+        if key is not None:
+            if len(_RENDERED) >= RENDERED_LIMIT:
+                _RENDERED.clear()
+            _RENDERED[key] = html
+    return html
 
 
 _CATALOGUES: dict[str, support.Translations] = {}
