@@ -120,6 +120,10 @@ class Config:
     # Engineers work offline for a day: the CSRF token lives as long as the session does.
     WTF_CSRF_TIME_LIMIT = None
     PERMANENT_SESSION_LIFETIME = timedelta(days=7)
+    # The cookie is written when the session changes, not on every page: the sign-in record's expiry is fixed at
+    # sign-in (portal.domain.sessions.expiry), so a cookie slid forward on each page kept nothing longer, and
+    # signing it cost a tenth of a page.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -3,10 +3,11 @@ kept once translated."""
 from weakref import WeakKeyDictionary
 
 from flask import Flask, current_app, request, session
-from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
+
+from portal.extensions import babel
 
 
 def select_locale() -> str:
@@ -38,7 +39,7 @@ def install_cached_gettext(app: Flask) -> None:
     def gettext(context, string, **variables):
         if variables or not context.eval_ctx.autoescape:
             return translate(context, string, **variables)
-        catalogue = get_translations()
+        catalogue = babel.domain_instance.get_translations()
         texts = _TEXTS.get(catalogue)
         if texts is None:
             texts = _TEXTS[catalogue] = {}

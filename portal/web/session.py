@@ -1,11 +1,11 @@
 """The session cookie, and the sign-in session it carries.
 
-Cookie: written back by pages and by requests that changed the session only. With a permanent session Flask
-writes the cookie on every response. An htmx fragment (the intake's live completeness check, say) that left
-before a form post and came back after it would then put back the session as it was when it left, and the
-post's flash (the new ticket number) would be lost. Fragments that change nothing in the session leave the
-cookie alone. The app's own files (scripts, styles, the service worker) never write it: the phone fetches them
-in the background (the worker's update check), and one still on its way when the user signs out would
+Cookie: written back by requests that changed the session only (SESSION_REFRESH_EACH_REQUEST is off: the
+sign-in record's expiry does not slide, so neither need the cookie's). An htmx fragment (the intake's live
+completeness check, say) that left before a form post and came back after it must not put back the session as
+it was when it left (the post's flash, the new ticket number, would be lost): fragments never write it unless
+they changed it. The app's own files (scripts, styles, the service worker) never write it: the phone fetches
+them in the background (the worker's update check), and one still on its way when the user signs out would
 otherwise bring the old session cookie back.
 
 Sign-in session: Flask-Login keeps the key of a portal.services.sessions record in the session cookie (and in
