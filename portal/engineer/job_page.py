@@ -130,10 +130,13 @@ def job_context(ticket: Ticket, present: frozenset[str] | None = None, **forms) 
     flags = workflow.flags(ticket.status)
     # The checklist labels the inspection form and the answers given; the parts list only the work form.
     template = checklist_for(ticket) if flags.visit_open or records["inspections"] else None
-    # The record forms are built only while the visit is open, the only time they are drawn.
+    # The record forms are built only while the visit is open, and only those the page then draws: a loaner's
+    # return while one is out, the meter for a registered unit, the wait while the clock runs.
     forms.setdefault("step_form", StepForm(formdata=None))
+    drawn = {"loaner_return_form": any(loaner.returned_at is None for loaner in records["loaners"]),
+             "meter_form": bool(ticket.asset_id), "wait_form": not flags.clock_paused}
     for key, form_cls in RECORD_FORMS.items():
-        forms.setdefault(key, form_cls(formdata=None) if flags.visit_open else None)
+        forms.setdefault(key, form_cls(formdata=None) if flags.visit_open and drawn.get(key, True) else None)
     forms.setdefault("work_form", work_form(formdata=False) if flags.visit_open else None)
     actions = allowed_actions(ticket, current_user)
     forms.setdefault("on_the_way_form", OnTheWayForm(formdata=None) if "on_my_way" in actions else None)
