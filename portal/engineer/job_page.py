@@ -34,6 +34,7 @@ from portal.models import (
     ProductModel,
     Ticket,
     TicketEvent,
+    User,
     WorkRecord,
 )
 from portal.services import coverage
@@ -148,7 +149,9 @@ def job_context(ticket: Ticket, present: frozenset[str] | None = None, **forms) 
     return {
         "ticket": ticket, "visit": visit, "visits": visits, **records,
         "arrived": visit is not None and visit.arrived_at is not None,
-        "events": db.session.scalars(db.select(TicketEvent).options(joinedload(TicketEvent.actor))
+        # The timeline names each event's author: their name, not the whole account.
+        "events": db.session.scalars(db.select(TicketEvent).options(
+            joinedload(TicketEvent.actor).load_only(User.id, User.name))
                                      .where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all(),
         "history": repair_history(ticket),
         "warranty": coverage.ticket_cover(ticket, local_today()),
