@@ -38,6 +38,7 @@ from portal.models import (
     WorkRecord,
 )
 from portal.services import coverage
+from portal.services.kept import kept
 from portal.services.localtime import local_today
 from portal.services.presence import which_exist
 from portal.services.transitions import allowed_actions
@@ -49,11 +50,15 @@ HISTORY_LIMIT = 10
 
 def work_form(formdata=True) -> WorkForm:
     form = WorkForm() if formdata else WorkForm(formdata=None)
-    parts = db.session.scalars(db.select(Part).where(Part.active.is_(True)).order_by(Part.code)).all()
-    choices = to_choices([("", "—")] + [(p.id, f"{p.code} {p.name}") for p in parts])
+    choices = to_choices([("", "—")] + kept("active_parts", (Part,), _active_parts))
     for entry in form.parts.entries:
         entry.form.part_id.choices = choices
     return form
+
+
+def _active_parts() -> list[tuple[int, str]]:
+    return [(r.id, f"{r.code} {r.name}") for r in db.session.execute(
+        db.select(Part.id, Part.code, Part.name).where(Part.active.is_(True)).order_by(Part.code))]
 
 
 def checklist_for(ticket: Ticket) -> ChecklistTemplate | None:

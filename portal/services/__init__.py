@@ -8,7 +8,7 @@ from portal.domain import stale
 
 ORDER = (
     # Plumbing that knows no other service.
-    "signals", "localtime", "charts", "exports", "presence", "storage", "images", "ticket_files", "tokens",
+    "signals", "kept", "localtime", "charts", "exports", "presence", "storage", "images", "ticket_files", "tokens",
     "security_log", "jobs", "mailer", "resolution_links", "visit_calendar", "knowledge", "routing", "coverage",
     "documents", "customer_data", "customers", "tiers", "customer_records", "catalogue", "price_lists",
     "organisation", "imports", "import_runs",

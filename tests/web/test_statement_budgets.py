@@ -39,8 +39,8 @@ BUDGETS = {
     ("agent", "/desk/tickets/{ticket}", "resolved"): 5,
     ("agent", "/desk/tickets/{ticket}", "closed"): 5,
     ("engineer", "/m/jobs", None): 3,
-    ("engineer", "/m/jobs/{ticket}", "assigned"): 5,
-    ("engineer", "/m/jobs/{ticket}", "in_progress"): 6,
+    ("engineer", "/m/jobs/{ticket}", "assigned"): 4,
+    ("engineer", "/m/jobs/{ticket}", "in_progress"): 5,
     ("engineer", "/m/jobs/{ticket}", "closed"): 7,
     # The signing summary includes the bill (issue 15): the price list and the contract of the service day.
     ("engineer", "/m/jobs/{ticket}/acceptance", "resolved"): 16,
