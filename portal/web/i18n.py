@@ -48,4 +48,5 @@ def install_cached_gettext(app: Flask) -> None:
             text = texts[string] = Markup(catalogue.ugettext(string)) % {}  # noqa: S704 - as Jinja does
         return text
 
-    app.jinja_env.globals["gettext"] = gettext
+    # `_` straight to it: Jinja's alias for `_` calls gettext through the context a second time.
+    app.jinja_env.globals["gettext"] = app.jinja_env.globals["_"] = gettext

@@ -42,3 +42,20 @@ def test_templates_translate_in_the_requests_language(app):
         assert chinese != "Sign in"
         with force_locale("en"):
             assert template.render() == "Sign in"
+
+
+def test_template_texts_kept_once_translated_follow_the_language(app):
+    from flask import render_template_string
+    page = '{{ _("Sign in") }}|{{ _("Repair history of this unit (%(n)s)", n="<2>") }}|{{ _("Sign in") }}'
+    seen = {}
+    for language in ("zh-CN", "en", "zh-CN"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            seen.setdefault(language, set()).add(render_template_string(page))
+    english, = seen["en"]
+    chinese, = seen["zh-CN"]  # the same both times: from what was kept, in its own language
+    assert english == "Sign in|Repair history of this unit (&lt;2&gt;)|Sign in"
+    assert chinese.split("|")[0] != "Sign in" and chinese.split("|")[0] == chinese.split("|")[2]
+    assert "&lt;2&gt;" in chinese  # variables still escaped
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        with force_locale("en"):
+            assert render_template_string('{{ _("Sign in") }}') == "Sign in"
