@@ -193,6 +193,8 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["options"] = options
     app.jinja_env.globals["render_field"] = widgets.render
+    app.jinja_env.globals["form_field"] = widgets.field
+    app.jinja_env.globals["hidden_fields"] = widgets.hidden
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["masked_recipient"] = masked_recipient
     # A message's link that acts without signing in (confirming a resolution) is the customer's, not the desk's.

@@ -79,6 +79,33 @@ def render(field, **kwargs) -> Markup:
     return html
 
 
+REQUIRED_MARK = Markup(' <span aria-hidden="true">*</span>')
+HIDDEN_TYPES = ("HiddenField", "CSRFTokenField")
+
+
+def field(f, **kwargs) -> Markup:
+    """A field with its label, its errors and its hint (templates import it from partials/_forms.html): what the
+    Jinja macro it replaced wrote, at a fraction of the cost of a macro call (thirty fields a job page)."""
+    if f.type == "BooleanField":
+        return Markup(f"<label>{render(f, role='switch', **kwargs)} {escape(f.label.text)}</label>")  # noqa: S704
+    parts = [f'<label for="{escape(f.id)}">{escape(f.label.text)}{REQUIRED_MARK if f.flags.required else ""}</label>']
+    if f.errors:
+        parts.append(f(aria_invalid="true", aria_describedby=f"{f.id}-error", **kwargs))
+        parts.append(f'<small class="error" id="{escape(f.id)}-error">{Markup(" ").join(f.errors)}</small>')
+    else:
+        parts.append(render(f, **kwargs))
+    if f.description:
+        parts.append(f'<small class="hint">{escape(f.description)}</small>')
+    return Markup("\n".join(parts))  # noqa: S704 (every value escaped above)
+
+
+def hidden(form) -> Markup:
+    """The form's hidden fields (CSRF token, idempotency key) as <input type="hidden">."""
+    return Markup("".join(  # noqa: S704 (every value escaped)
+        f'<input type="hidden" id="{escape(f.id)}" name="{escape(f.name)}" value="{escape(f._value())}">'
+        for f in form if f.type in HIDDEN_TYPES))
+
+
 _CATALOGUES: dict[str, support.Translations] = {}
 
 
