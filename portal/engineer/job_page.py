@@ -43,13 +43,14 @@ from portal.services.localtime import local_today
 from portal.services.presence import which_exist
 from portal.services.transitions import allowed_actions
 from portal.web.access import seen
+from portal.web.blank_forms import blank
 from portal.web.fields import to_choices
 
 HISTORY_LIMIT = 10
 
 
 def work_form(formdata=True) -> WorkForm:
-    form = WorkForm() if formdata else WorkForm(formdata=None)
+    form = WorkForm() if formdata else blank(WorkForm)
     choices = to_choices([("", "—")] + kept("active_parts", (Part,), _active_parts))
     for entry in form.parts.entries:
         entry.form.part_id.choices = choices
@@ -138,18 +139,16 @@ def job_context(ticket: Ticket, present: frozenset[str] | None = None, **forms) 
     template = checklist_for(ticket) if flags.visit_open or records["inspections"] else None
     # The record forms are built only while the visit is open, and only those the page then draws: a loaner's
     # return while one is out, the meter for a registered unit, the wait while the clock runs.
-    forms.setdefault("step_form", StepForm(formdata=None))
+    # Forms not given (a post's, with its errors) are drawn empty: one instance a process each (blank_forms).
+    forms.setdefault("step_form", blank(StepForm))
     drawn = {"loaner_return_form": any(loaner.returned_at is None for loaner in records["loaners"]),
              "meter_form": bool(ticket.asset_id), "wait_form": not flags.clock_paused}
     for key, form_cls in RECORD_FORMS.items():
-        forms.setdefault(key, form_cls(formdata=None) if flags.visit_open and drawn.get(key, True) else None)
+        forms.setdefault(key, blank(form_cls) if flags.visit_open and drawn.get(key, True) else None)
     forms.setdefault("work_form", work_form(formdata=False) if flags.visit_open else None)
     actions = allowed_actions(ticket, current_user)
-    forms.setdefault("on_the_way_form", OnTheWayForm(formdata=None) if "on_my_way" in actions else None)
-    forms.setdefault("serial_form", SerialForm(formdata=None) if "confirm_serial" in actions else None)
-    for form in forms.values():
-        if form is not None:
-            form.version.data = ticket.version
+    forms.setdefault("on_the_way_form", blank(OnTheWayForm) if "on_my_way" in actions else None)
+    forms.setdefault("serial_form", blank(SerialForm) if "confirm_serial" in actions else None)
     locale = str(get_locale())
     return {
         "ticket": ticket, "visit": visit, "visits": visits, **records,

@@ -12,6 +12,7 @@ from babel import support
 from flask import request
 from flask_babel import get_locale
 from flask_wtf import i18n
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
 from wtforms.widgets import core
@@ -99,11 +100,21 @@ def field(f, **kwargs) -> Markup:
     return Markup("\n".join(parts))  # noqa: S704 (every value escaped above)
 
 
+def _hidden_input(field_id: str, name: str, value) -> str:
+    return f'<input type="hidden" id="{escape(field_id)}" name="{escape(name)}" value="{escape(value)}">'
+
+
 def hidden(form) -> Markup:
-    """The form's hidden fields (CSRF token, idempotency key) as <input type="hidden">."""
-    return Markup("".join(  # noqa: S704 (every value escaped)
-        f'<input type="hidden" id="{escape(f.id)}" name="{escape(f.name)}" value="{escape(f._value())}">'
-        for f in form if f.type in HIDDEN_TYPES))
+    """The form's hidden fields (CSRF token, idempotency key) as <input type="hidden">. A blank form (one instance
+    a process, portal.web.blank_forms) gets what must be new on every page: a fresh default (the idempotency key)
+    and the request's CSRF token."""
+    if not getattr(form, "blank", False):
+        return Markup("".join(  # noqa: S704 (every value escaped)
+            _hidden_input(f.id, f.name, f._value()) for f in form if f.type in HIDDEN_TYPES))
+    inputs = [_hidden_input(f.id, f.name, f.default() if callable(f.default) else f._value())
+              for f in form if f.type in HIDDEN_TYPES]
+    inputs.append(_hidden_input("csrf_token", "csrf_token", generate_csrf()))
+    return Markup("".join(inputs))  # noqa: S704 (every value escaped)
 
 
 _CATALOGUES: dict[str, support.Translations] = {}

@@ -335,3 +335,26 @@ def test_a_form_opened_yesterday_still_posts_the_next_morning(app, login_as, mon
 def test_pages_are_compressed(login_as):
     response = login_as("engineer").get("/m/jobs", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("Content-Encoding") == "gzip"
+
+
+def test_each_page_gives_every_empty_form_a_key_of_its_own_and_the_requests_csrf_token(app, login_as):
+    """The job page's empty forms are one instance a process (portal.web.blank_forms): what must be new on every
+    page still is. Two pages, and two forms on one page, never share an idempotency key (a plain post of each
+    would otherwise be taken for a replay of the other), and each form carries a CSRF token that the post accepts."""
+    import re
+
+    from tests.conftest import CSRF_RE
+    ticket_id = make_ticket(app, status="in_progress")
+    engineer = login_as("engineer")
+    pages = [engineer.get(f"/m/jobs/{ticket_id}").get_data(as_text=True) for _ in range(2)]
+    keys = [re.findall(r'name="idempotency_key" value="([0-9a-f]+)"', page) for page in pages]
+    assert len(keys[0]) >= 5 and len(set(keys[0] + keys[1])) == len(keys[0]) + len(keys[1])
+    forms = re.findall(r'<form method="post".*?</form>', pages[1], re.S)
+    assert forms and all(CSRF_RE.search(form) for form in forms)
+    progress = next(form for form in forms if "/progress" in form)
+    answer = engineer.client.post(f"/m/jobs/{ticket_id}/progress", data={
+        "csrf_token": CSRF_RE.search(progress).group(1),
+        "idempotency_key": re.search(r'name="idempotency_key" value="([0-9a-f]+)"', progress).group(1),
+        "message": "Parts ordered, back on Monday."})
+    assert answer.status_code in (200, 302, 303)
+    assert "Parts ordered" in engineer.get(f"/m/jobs/{ticket_id}").get_data(as_text=True)
