@@ -51,15 +51,16 @@ HISTORY_LIMIT = 10
 
 def work_form(formdata=True) -> WorkForm:
     form = WorkForm() if formdata else blank(WorkForm)
-    choices = to_choices([("", "—")] + kept("active_parts", (Part,), _active_parts))
+    # The same list object while it is kept: a blank form's part fields keep what they drew for it.
+    choices = kept("active_parts", (Part,), _part_choices)
     for entry in form.parts.entries:
         entry.form.part_id.choices = choices
     return form
 
 
-def _active_parts() -> list[tuple[int, str]]:
-    return [(r.id, f"{r.code} {r.name}") for r in db.session.execute(
-        db.select(Part.id, Part.code, Part.name).where(Part.active.is_(True)).order_by(Part.code))]
+def _part_choices() -> list:
+    return to_choices([("", "—")] + [(r.id, f"{r.code} {r.name}") for r in db.session.execute(
+        db.select(Part.id, Part.code, Part.name).where(Part.active.is_(True)).order_by(Part.code))])
 
 
 def checklist_for(ticket: Ticket) -> ChecklistTemplate | None:

@@ -59,3 +59,18 @@ def test_template_texts_kept_once_translated_follow_the_language(app):
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         with force_locale("en"):
             assert render_template_string('{{ _("Sign in") }}') == "Sign in"
+
+
+def test_blank_forms_draw_their_labels_in_each_pages_language(app, login_as):
+    # The job page's empty forms are one instance a process whose fields keep what they drew: per language.
+    from tests.web.factories import make_ticket
+    ticket_id = make_ticket(app, status="in_progress")
+    engineer = login_as("engineer")
+    english = engineer.get(f"/m/jobs/{ticket_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    chinese = engineer.get(f"/m/jobs/{ticket_id}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    again = engineer.get(f"/m/jobs/{ticket_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        findings = gettext("Findings")
+    label = '<label for="findings">'
+    assert f"{label}Findings" in english and f"{label}Findings" in again
+    assert findings != "Findings" and f"{label}{findings}" in chinese and f"{label}Findings" not in chinese
