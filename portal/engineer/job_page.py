@@ -107,13 +107,17 @@ RECORD_FORMS = {"inspection_form": InspectionForm, "diagnosis_form": DiagnosisFo
                 "meter_form": MeterForm}
 
 
+# Built once: constructing the statement (six EXISTS, four eager loads) was a twentieth of the page.
+_JOB_CHECKS = _checks(Ticket.id)
+_JOB_STATEMENT = (db.select(Ticket, *(check.label(name) for name, check in _JOB_CHECKS.items()))
+                  .options(*JOB_PAGE_LOADS).where(Ticket.id == sa.bindparam("ticket_id")))
+
+
 def load_job(ticket_id: int) -> tuple[Ticket, frozenset[str]]:
     """The job (404/403 as load_ticket) and which of its records exist, in one statement."""
-    checks = _checks(Ticket.id)
-    row = db.session.execute(db.select(Ticket, *(check.label(name) for name, check in checks.items()))
-                             .options(*JOB_PAGE_LOADS).where(Ticket.id == ticket_id)).unique().one_or_none()
+    row = db.session.execute(_JOB_STATEMENT, {"ticket_id": ticket_id}).unique().one_or_none()
     ticket = seen(row[0] if row else None)
-    return ticket, frozenset(name for name in checks if row._mapping[name])
+    return ticket, frozenset(name for name in _JOB_CHECKS if row._mapping[name])
 
 
 def _rows(name: str, ticket_id: int) -> list:

@@ -4,7 +4,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask.globals import _cv_app
 from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
@@ -127,6 +127,17 @@ def menu_for(user) -> tuple[tuple[str, str], ...]:
     return _menu(user.role, str(get_locale()), request.script_root, bool(current_app.config.get("MAIL_SERVER")))
 
 
+@lru_cache(maxsize=256)
+def _sync_bar(locale: str, user_id: int, customer_facing: bool, script_root: str) -> Markup:
+    return Markup(render_template("partials/_sync_bar.html", customer_facing=customer_facing))  # noqa: S704
+
+
+def sync_bar(customer_facing: bool = False) -> Markup:
+    """The engineer's outbox bar (partials/_sync_bar.html): forty translated texts that differ only by language
+    and engineer, so drawn once per process for each."""
+    return _sync_bar(str(get_locale()), current_user.id, bool(customer_facing), request.script_root)
+
+
 def _menu_items(role: str, mail_server: bool) -> list[tuple[str, str]]:
     account = (url_for("auth.account"), str(_l("Account")))
     if role == Role.ENGINEER:
@@ -192,6 +203,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["options"] = options
+    app.jinja_env.globals["sync_bar"] = sync_bar
     app.jinja_env.globals["render_field"] = widgets.render
     app.jinja_env.globals["form_field"] = widgets.field
     app.jinja_env.globals["hidden_fields"] = widgets.hidden
