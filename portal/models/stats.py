@@ -91,9 +91,10 @@ class StatsDay(db.Model):
     """The daily pre-aggregates the dashboard reads: per level, local day and the filter dimensions, the sums of
     the tickets registered that day (counts, business seconds, histogram buckets, verdicts) and of those closed
     that day. A level keeps only some dimensions (the others hold their "none" value), so a filter on few
-    dimensions sums few rows: one dimension alone (region, engineer, model), "core" (department, category,
-    channel, priority, tier, mode), "model" (core and the product model) and "all". Rewritten from
-    ticket_fact by portal.services.rollup, never edited by hand."""
+    dimensions sums few rows: "all" keeps every dimension and is rewritten from ticket_fact at each commit; the
+    derived levels (no dimension, each one alone, pairs, triples, the low-cardinality ones with or without the
+    model or the engineer) are summed from it off the commit path, for the days StatsStaleDay does not name.
+    Written by portal.services.rollup, never edited by hand."""
 
     __tablename__ = "stats_day"
 
@@ -116,7 +117,22 @@ class StatsDay(db.Model):
     del _name
 
     __table_args__ = (UniqueConstraint("level", "day", "excluded", *(name for name, _ in CELL_DIMENSIONS),
-                                       name="uq_stats_day_cell"),)
+                                       name="uq_stats_day_cell"),
+                      # A filter on the engineer, the model or the region reads that value's rows of the period.
+                      Index("ix_stats_day_engineer", "level", "engineer_id", "day"),
+                      Index("ix_stats_day_model", "level", "product_model_id", "day"),
+                      Index("ix_stats_day_region", "level", "region", "day"))
+
+
+class StatsStaleDay(db.Model):
+    """A day whose derived StatsDay levels lag behind its "all" rows: marked by the commit that rewrote them (the
+    version goes up each time), cleared by the derivation that summed them again if no commit came meanwhile.
+    The dashboard reads a stale day from the "all" rows."""
+
+    __tablename__ = "stats_stale_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class DefectFlag(db.Model):

@@ -1,15 +1,18 @@
-"""The daily pre-aggregates give the figures the per-ticket rollup gives (p90 within its histogram bucket), are
-kept current cell by cell at each commit, and equal a rebuild from scratch."""
+"""The daily pre-aggregates give the figures the per-ticket rollup gives (p90 within its histogram bucket), with
+days stale, derived or rebuilt; the base level is kept current cell by cell at each commit (a few statements),
+the derived levels off the commit path, and both equal a rebuild from scratch."""
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from portal.domain import histograms, metrics
 from portal.domain.time import utcnow
 from portal.extensions import db
-from portal.models import StatsDay, Ticket, TicketFact, User
+from portal.models import StatsDay, StatsStaleDay, Ticket, TicketFact, User
 from portal.services import dashboard, rollup, stats
 from portal.services.localtime import local_today, zone
+from portal.tasks import stats as stats_tasks
 from tests.web.factories import make_ticket
 
 # (day, status, priority, mode, channel, response s, resolution s, response met, resolution met, visits, reopens,
@@ -79,8 +82,43 @@ def cells(app) -> list[tuple]:
         return sorted(tuple(str(v) for v in row) for row in db.session.execute(db.select(*columns)).all())
 
 
-def test_aggregates_give_the_per_ticket_figures(app, period):
+def derive(app) -> int:
+    """What the every-minute task does."""
+    with app.app_context():
+        return stats_tasks.derive()
+
+
+def stale_days(app) -> list:
+    with app.app_context():
+        return db.session.scalars(db.select(StatsStaleDay.day).order_by(StatsStaleDay.day)).all()
+
+
+def put_in(app, state: str, period) -> None:
+    """The pre-aggregates as the commits leave them (every day stale), derived, rebuilt, or derived and then one
+    day made stale again by a change (read half from the derived levels, half from the base one)."""
+    if state in ("derived", "mixed"):
+        assert derive(app) and not stale_days(app)
+    if state == "rebuilt":
+        with app.app_context():
+            rollup.rebuild()
+            db.session.commit()
+    if state == "mixed":
+        start, end, engineers, _model = period
+        with app.app_context():
+            ticket = db.session.scalars(db.select(Ticket).join(TicketFact, TicketFact.ticket_id == Ticket.id).where(
+                TicketFact.status == "closed", TicketFact.engineer_id == engineers[0],
+                TicketFact.created_day >= start)).first()
+            ticket.priority, ticket.assignee_id = "P4", engineers[1]  # its cells move
+            db.session.commit()
+        assert 0 < len(stale_days(app)) < 10  # its days and those of its serial's tickets; the rest derived
+    if state == "stale":
+        assert stale_days(app)
+
+
+@pytest.mark.parametrize("state", ["stale", "derived", "rebuilt", "mixed"])
+def test_aggregates_give_the_per_ticket_figures(app, period, state):
     start, end, engineers, model = period
+    put_in(app, state, period)
     with app.test_request_context():
         for f in (stats.Filters(start, end), stats.Filters(start, end, priority="P2"),
                   stats.Filters(start, end, model=model, mode="onsite"),
@@ -140,8 +178,11 @@ def test_hand_made_figures_are_the_known_ones(app, period):
 
 
 def test_commits_keep_the_cells_equal_to_a_rebuild(app, period):
+    assert {row[0] for row in cells(app)} == {"all"}  # the commits wrote the base level only
+    days = {row[1] for row in cells(app)}
+    assert derive(app) >= len(days) > 10 and not stale_days(app)  # and the day the seed's ticket left empty
     incremental = cells(app)
-    assert incremental
+    assert {row[0] for row in incremental} == set(rollup.LEVELS)
     with app.app_context():
         rollup.rebuild()
         db.session.commit()
@@ -150,12 +191,57 @@ def test_commits_keep_the_cells_equal_to_a_rebuild(app, period):
     with app.app_context():
         db.session.get(Ticket, ticket_id).priority = "P3"  # a change through the ORM: its cells move
         db.session.commit()
-        after_commits = cells(app)
         assert db.session.get(TicketFact, ticket_id).repeat is True  # S1 had a ticket 14 days before
+    assert stale_days(app)
+    derive(app)
+    after_commits = cells(app)
     with app.app_context():
         rollup.rebuild()
         db.session.commit()
     assert cells(app) == after_commits
+
+
+def test_a_commit_runs_a_few_statements_for_the_dashboard(app, period):
+    """The commit hook rewrites the base level's cells (a DELETE and an INSERT ... SELECT, under the cells' lock
+    on PostgreSQL) and marks the days stale in one statement, whatever the number of derived levels."""
+    ticket_id = make_ticket(app, status="closed", priority="P1")
+    derive(app)
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        ticket.priority = "P3"
+        db.session.flush()
+        stats.refresh(ticket)
+        db.session.flush()
+        seen = []
+        listen = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            rollup.rewrite_pending(db.session)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+        db.session.commit()
+    assert len(seen) <= 4  # lock (PostgreSQL), delete, insert, stale mark
+    assert sum("stats_stale_day" in s for s in seen) == 1
+    assert not any("stats_day" in s and "'all'" not in s and "level" in s and "INSERT" in s.upper()
+                   and "ticket_fact" not in s for s in seen)
+
+
+def test_a_day_marked_again_while_it_is_derived_stays_stale(app, period, monkeypatch):
+    """A commit that rewrites a day while the task derives it renews the day's mark: the task leaves it for the
+    next run instead of clearing a mark its sums may not include."""
+    start, *_ = period
+    derive_levels = rollup._derive
+
+    def with_a_commit_meanwhile(days=None):
+        derive_levels(days)
+        rollup._mark_stale([start + timedelta(days=3)])
+    monkeypatch.setattr(rollup, "_derive", with_a_commit_meanwhile)
+    with app.app_context():
+        assert rollup.derive_stale(batch=1000)
+        db.session.commit()
+    assert stale_days(app) == [start + timedelta(days=3)]
+    monkeypatch.setattr(rollup, "_derive", derive_levels)
+    assert derive(app) == 1 and not stale_days(app)
 
 
 def test_a_new_ticket_on_a_serial_marks_the_one_before_as_come_back(app):
@@ -184,6 +270,7 @@ def test_a_refresh_in_the_same_transaction_as_a_change_leaves_no_old_cell_behind
         stats.refresh_batch(0)
         db.session.commit()
         assert db.session.get(TicketFact, ticket_id).engineer_id == engineer
+    derive(app)
     incremental = cells(app)
     with app.app_context():
         rollup.rebuild()
