@@ -56,6 +56,7 @@ COLUMN_OF = {"department": "department_id", "category": "category", "model": "pr
 NEVER_OPEN = tuple(FINAL - {CLOSED})  # cancelled tickets are never part of the backlog
 LOCK_ID = 160016  # PostgreSQL advisory lock: one transaction at a time rewrites cells
 DERIVE_LOCK = 160017  # and one derives the levels of stale days
+STALE_BATCH = 31  # days derived a transaction
 
 
 def _flag(condition):
@@ -201,7 +202,7 @@ def _derive(days: list[date] | None = None) -> None:
             _insert(union_all(*parts) if len(parts) > 1 else parts[0])
 
 
-def derive_stale(batch: int = 31) -> int:
+def derive_stale(batch: int = STALE_BATCH) -> int:
     """Sum the derived levels again for the days marked stale (up to `batch` of them, oldest first), then clear
     the marks no commit renewed meanwhile; the caller commits. The number of days derived. On PostgreSQL the
     marks are cleared under the commits' lock: a commit still writing one of the days keeps it stale."""
@@ -218,6 +219,14 @@ def derive_stale(batch: int = 31) -> int:
     db.session.execute(db.delete(StatsStaleDay).where(or_(*(
         and_(StatsStaleDay.day == day, StatsStaleDay.version == version) for day, version in marks))))
     return len(marks)
+
+
+def analyze() -> None:
+    """Fresh planner statistics of stats_day on PostgreSQL (with no rows of a level in them, the planner reads
+    the level through any index led by the level, hundreds of times slower); committed."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(db.text("ANALYZE stats_day"))
+        db.session.commit()
 
 
 def rebuild() -> None:
@@ -262,22 +271,16 @@ def _value(name: str, raw):
     return None if raw in ("", None) else raw
 
 
-def _level_rows(f, level: str, columns: list[str], last: date):
-    """The rows of a level matching the filters in the period; for a derived level the stale days come from the
-    base level's rows instead (exact at any moment: the marks and the rows are read in one statement)."""
-    def rows(of: str):
-        query = select(*(getattr(StatsDay, n) for n in columns)).where(
-            StatsDay.level == of, StatsDay.day >= f.start, StatsDay.day <= last)
-        for name, column in COLUMN_OF.items():
-            if getattr(f, name) not in (None, ""):
-                query = query.where(getattr(StatsDay, column) == getattr(f, name))
-        if not f.include_excluded:
-            query = query.where(StatsDay.excluded.is_(False))
-        return query
-    if level == BASE:
-        return rows(BASE)
-    stale = select(StatsStaleDay.day).where(StatsStaleDay.day >= f.start, StatsStaleDay.day <= last)
-    return union_all(rows(level).where(StatsDay.day.not_in(stale)), rows(BASE).where(StatsDay.day.in_(stale)))
+def _rows(f, level: str, columns: list[str], last: date):
+    """The rows of a level matching the filters in the period."""
+    query = select(*(getattr(StatsDay, n) for n in columns)).where(
+        StatsDay.level == level, StatsDay.day >= f.start, StatsDay.day <= last)
+    for name, column in COLUMN_OF.items():
+        if getattr(f, name) not in (None, ""):
+            query = query.where(getattr(StatsDay, column) == getattr(f, name))
+    if not f.include_excluded:
+        query = query.where(StatsDay.excluded.is_(False))
+    return query
 
 
 def grouped(f, groups: dict[str | None, tuple[str, ...]], until: date | None = None) -> dict:
@@ -293,10 +296,21 @@ def grouped(f, groups: dict[str | None, tuple[str, ...]], until: date | None = N
         last = until if group == "day" and until is not None else f.end
         plans.setdefault(level, []).append((group, measures, last))
     parts = []
+    # The stale days come from the base level's rows for every derived level: read once (a WITH).
+    end = max(last for plan in plans.values() for _, _, last in plan)
+    stale_days = select(StatsStaleDay.day).where(StatsStaleDay.day >= f.start, StatsStaleDay.day <= end)
+    stale = None
+    if set(plans) - {BASE}:
+        keys = sorted({COLUMN_OF[g] for g in groups if g in COLUMN_OF})
+        stale = _rows(f, BASE, [*keys, "day", "excluded", *every], end).where(
+            StatsDay.day.in_(stale_days)).cte("stale")
     for index, (level, plan) in enumerate(plans.items()):
         keys = sorted({COLUMN_OF[g] for g, _, _ in plan if g in COLUMN_OF})
         needed = sorted({m for _, measures, _ in plan for m in measures})
-        query = _level_rows(f, level, [*keys, "day", "excluded", *needed], max(last for _, _, last in plan))
+        columns = [*keys, "day", "excluded", *needed]
+        query = _rows(f, level, columns, max(last for _, _, last in plan))
+        if level != BASE:
+            query = union_all(query.where(StatsDay.day.not_in(stale_days)), select(*(stale.c[n] for n in columns)))
         rows = query.cte(f"level{index}") if len(plan) > 1 else query.subquery(f"level{index}")
         for group, measures, last in plan:
             key = (func.cast(rows.c[COLUMN_OF[group]], db.String) if group in COLUMN_OF

@@ -29,12 +29,14 @@ def derive(batches: int = 100) -> int:
     """The derived levels of the stale days, a committed batch of days at a time (at most `batches`: days that
     commits keep marking wait for the next minute); the days derived."""
     done = 0
-    for _ in range(batches):
+    for i in range(batches):
         days = rollup.derive_stale()
         db.session.commit()
         if not days:
             break
         done += days
+        if i == 0 and days == rollup.STALE_BATCH:  # a catch-up (after the upgrade): levels the planner never saw
+            rollup.analyze()
     return done
 
 
