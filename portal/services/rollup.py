@@ -32,6 +32,9 @@ DERIVED = {"lowm": (*LOW, "product_model_id"), "lowe": (*LOW, "engineer_id"), "l
     LETTER[a] + LETTER[b]: (a, b) for i, a in enumerate(DIMENSION_NAMES) for b in DIMENSION_NAMES[i + 1:]} | {
     LETTER[a]: (a,) for a in DIMENSION_NAMES} | {"-": ()}
 LEVELS = {**DERIVED, BASE: DIMENSION_NAMES}
+# A derived level's monthly cells: the level's name with this after it, on the 1st of the month.
+MONTHLY = "/m"
+MONTHLY_LEVELS = tuple(name + MONTHLY for name in DERIVED)
 # Rough numbers of values per dimension, to pick the level with the fewest rows: the rows a day of a level are
 # about the product of the values of the dimensions it keeps and the query does not fix.
 VALUES = {"department_id": 8, "category": 6, "product_model_id": 60, "channel": 5, "priority": 4, "tier": 2,
@@ -202,6 +205,30 @@ def _derive(days: list[date] | None = None) -> None:
             _insert(union_all(*parts) if len(parts) > 1 else parts[0])
 
 
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def _derive_months(months: list[date]) -> None:
+    """The monthly cells of the derived levels (level name + MONTHLY, day = the 1st) of the months given, summed
+    from their daily cells: one statement a month. Read only for whole months none of whose days is stale."""
+    if not months:
+        return
+    db.session.execute(db.delete(StatsDay).where(StatsDay.level.in_(MONTHLY_LEVELS), StatsDay.day.in_(months)))
+    s = StatsDay
+    keys = [s.level, *(getattr(s, n) for n in DIMENSION_NAMES), s.excluded]
+    for month in months:
+        _insert(select((s.level + MONTHLY).label("level"), *(getattr(s, n) for n in DIMENSION_NAMES),
+                       literal(month, db.Date).label("day"), s.excluded, *(
+                           (func.max if name.endswith("_max") else func.sum)(getattr(s, name)).label(name)
+                           for name in (*CELL_MEASURES, *RESPONSE_BUCKETS, *RESOLUTION_BUCKETS))).where(
+            s.level.in_(DERIVED), s.day >= month, s.day < _next_month(month)).group_by(*keys))
+
+
 def derive_stale(batch: int = STALE_BATCH) -> int:
     """Sum the derived levels again for the days marked stale (up to `batch` of them, oldest first), then clear
     the marks no commit renewed meanwhile; the caller commits. The number of days derived. On PostgreSQL the
@@ -213,8 +240,9 @@ def derive_stale(batch: int = STALE_BATCH) -> int:
     if not marks:
         return 0
     days = [day for day, _ in marks]
-    db.session.execute(db.delete(StatsDay).where(StatsDay.level != BASE, StatsDay.day.in_(days)))
+    db.session.execute(db.delete(StatsDay).where(StatsDay.level.in_(DERIVED), StatsDay.day.in_(days)))
     _derive(days)
+    _derive_months(sorted({month_of(day) for day in days}))
     _lock()
     db.session.execute(db.delete(StatsStaleDay).where(or_(*(
         and_(StatsStaleDay.day == day, StatsStaleDay.version == version) for day, version in marks))))
@@ -240,6 +268,12 @@ def rebuild() -> None:
     db.session.execute(db.delete(StatsStaleDay))
     _insert(_cell_select(BASE))
     _derive()
+    first, last = db.session.execute(select(func.min(StatsDay.day), func.max(StatsDay.day))).one()
+    if first is not None:
+        months = [month_of(first)]
+        while months[-1] < month_of(last):
+            months.append(_next_month(months[-1]))
+        _derive_months(months)
 
 
 # ---- Reading --------------------------------------------------------------------------------------------------
@@ -283,6 +317,35 @@ def _rows(f, level: str, columns: list[str], last: date):
     return query
 
 
+def _whole_months(start: date, end: date) -> tuple[date, date] | None:
+    """The first and the last whole month (their 1st) between start and end, if any."""
+    first = start if start.day == 1 else _next_month(start)
+    last = month_of(end + timedelta(days=1))
+    return (first, last - timedelta(days=1)) if first < last else None
+
+
+def _month_sql(column):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.cast(func.date_trunc("month", column), db.Date)
+    return func.date(column, "start of month")
+
+
+def _fresh(f, query, level: str, columns: list[str], stale_days, months) -> list:
+    """The derived level's rows of the days that are not stale: its monthly cells for the whole months with no
+    stale day, its daily cells for the other days."""
+    daily = query.where(StatsDay.day.not_in(stale_days))
+    if months is None:
+        return [daily]
+    first, last_day = months
+    stale_months = select(_month_sql(StatsStaleDay.day)).where(StatsStaleDay.day >= first,
+                                                                StatsStaleDay.day <= last_day)
+    daily = daily.where(or_(StatsDay.day < first, StatsDay.day > last_day,
+                            _month_sql(StatsDay.day).in_(stale_months)))
+    monthly = _rows(f, level + MONTHLY, columns, last_day).where(
+        StatsDay.day >= first, StatsDay.day.not_in(stale_months))
+    return [daily, monthly]
+
+
 def grouped(f, groups: dict[str | None, tuple[str, ...]], until: date | None = None) -> dict:
     """For each group (a dimension name, "day", or None for all), the sums of its measures per value, for the
     tickets matching the filters: {group: {value: {measure: sum}}}. One statement: a UNION ALL of one GROUP BY
@@ -308,9 +371,12 @@ def grouped(f, groups: dict[str | None, tuple[str, ...]], until: date | None = N
         keys = sorted({COLUMN_OF[g] for g, _, _ in plan if g in COLUMN_OF})
         needed = sorted({m for _, measures, _ in plan for m in measures})
         columns = [*keys, "day", "excluded", *needed]
-        query = _rows(f, level, columns, max(last for _, _, last in plan))
+        last = max(last for _, _, last in plan)
+        query = _rows(f, level, columns, last)
         if level != BASE:
-            query = union_all(query.where(StatsDay.day.not_in(stale_days)), select(*(stale.c[n] for n in columns)))
+            months = _whole_months(f.start, last) if all(g != "day" for g, _, _ in plan) else None
+            query = _fresh(f, query, level, columns, stale_days, months)
+            query = union_all(*query, select(*(stale.c[n] for n in columns)))
         rows = query.cte(f"level{index}") if len(plan) > 1 else query.subquery(f"level{index}")
         for group, measures, last in plan:
             key = (func.cast(rows.c[COLUMN_OF[group]], db.String) if group in COLUMN_OF
