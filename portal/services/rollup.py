@@ -4,7 +4,7 @@ request adds up day rows instead of reading tickets. The sums are SQL over what 
 stores (verdicts, buckets, first-time fix) was decided by portal.domain.metrics: no second definition."""
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.domain import histograms, metrics
@@ -330,20 +330,36 @@ def _month_sql(column):
     return func.date(column, "start of month")
 
 
-def _fresh(f, query, level: str, columns: list[str], stale_days, months) -> list:
+def _next_month_sql(column):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.cast(column + literal_column("interval '1 month'"), db.Date)
+    return func.date(column, "+1 month")
+
+
+def _fresh(f, level: str, columns: list[str], last: date, stale_days, months) -> list:
     """The derived level's rows of the days that are not stale: its monthly cells for the whole months with no
-    stale day, its daily cells for the other days."""
-    daily = query.where(StatsDay.day.not_in(stale_days))
+    stale day, its daily cells for the other days (before and after the whole months, and in those with a stale
+    day: read a month at a time through the index)."""
+    def daily(first_day: date, last_day: date):
+        return _rows(f, level, columns, last_day).where(StatsDay.day >= first_day, StatsDay.day.not_in(stale_days))
     if months is None:
-        return [daily]
+        return [daily(f.start, last)]
     first, last_day = months
-    stale_months = select(_month_sql(StatsStaleDay.day)).where(StatsStaleDay.day >= first,
-                                                                StatsStaleDay.day <= last_day)
-    daily = daily.where(or_(StatsDay.day < first, StatsDay.day > last_day,
-                            _month_sql(StatsDay.day).in_(stale_months)))
-    monthly = _rows(f, level + MONTHLY, columns, last_day).where(
-        StatsDay.day >= first, StatsDay.day.not_in(stale_months))
-    return [daily, monthly]
+    inside = (StatsStaleDay.day >= first, StatsStaleDay.day <= last_day)
+    stale_months = select(_month_sql(StatsStaleDay.day)).where(*inside)
+    # The days of the months with a stale day, between the first such month and the end of the last (bounds the
+    # index can use).
+    since = select(func.min(_month_sql(StatsStaleDay.day))).where(*inside).scalar_subquery()
+    until = select(func.max(_next_month_sql(_month_sql(StatsStaleDay.day)))).where(*inside).scalar_subquery()
+    parts = [_rows(f, level + MONTHLY, columns, last_day).where(StatsDay.day >= first,
+                                                                 StatsDay.day.not_in(stale_months)),
+             daily(first, last_day).where(StatsDay.day >= since, StatsDay.day < until,
+                                          _month_sql(StatsDay.day).in_(stale_months))]
+    if f.start < first:
+        parts.append(daily(f.start, first - timedelta(days=1)))
+    if last_day < last:
+        parts.append(daily(last_day + timedelta(days=1), last))
+    return parts
 
 
 def grouped(f, groups: dict[str | None, tuple[str, ...]], until: date | None = None) -> dict:
@@ -375,8 +391,8 @@ def grouped(f, groups: dict[str | None, tuple[str, ...]], until: date | None = N
         query = _rows(f, level, columns, last)
         if level != BASE:
             months = _whole_months(f.start, last) if all(g != "day" for g, _, _ in plan) else None
-            query = _fresh(f, query, level, columns, stale_days, months)
-            query = union_all(*query, select(*(stale.c[n] for n in columns)))
+            query = union_all(*_fresh(f, level, columns, last, stale_days, months),
+                              select(*(stale.c[n] for n in columns)))
         rows = query.cte(f"level{index}") if len(plan) > 1 else query.subquery(f"level{index}")
         for group, measures, last in plan:
             key = (func.cast(rows.c[COLUMN_OF[group]], db.String) if group in COLUMN_OF
