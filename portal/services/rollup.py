@@ -251,10 +251,9 @@ def derive_stale(batch: int = STALE_BATCH) -> int:
 
 def analyze() -> None:
     """Fresh planner statistics of stats_day on PostgreSQL (with no rows of a level in them, the planner reads
-    the level through any index led by the level, hundreds of times slower); committed."""
+    the level through any index led by the level, hundreds of times slower)."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(db.text("ANALYZE stats_day"))
-        db.session.commit()
 
 
 def rebuild() -> None:

@@ -37,6 +37,7 @@ def derive(batches: int = 100) -> int:
         done += days
         if i == 0 and days == rollup.STALE_BATCH:  # a catch-up (after the upgrade): levels the planner never saw
             rollup.analyze()
+            db.session.commit()
     return done
 
 
