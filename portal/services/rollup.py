@@ -257,22 +257,16 @@ def analyze() -> None:
 
 
 def rebuild() -> None:
-    """Every cell again from ticket_fact (the nightly task; the caller commits): the base level, then the derived
-    ones from it; no day is stale afterwards."""
+    """Every cell of the base level again from ticket_fact (the nightly task; the caller commits), and every day
+    with cells marked stale: the derived levels are summed again by derive_stale, a batch of days at a time,
+    while commits go on (they wait for this one statement per step, not for the derivation)."""
     forget(db.session)
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock(DERIVE_LOCK)))
     _lock()
-    db.session.execute(db.delete(StatsDay))
-    db.session.execute(db.delete(StatsStaleDay))
+    db.session.execute(db.delete(StatsDay).where(StatsDay.level == BASE))
     _insert(_cell_select(BASE))
-    _derive()
-    first, last = db.session.execute(select(func.min(StatsDay.day), func.max(StatsDay.day))).one()
-    if first is not None:
-        months = [month_of(first)]
-        while months[-1] < month_of(last):
-            months.append(_next_month(months[-1]))
-        _derive_months(months)
+    db.session.execute(db.delete(StatsStaleDay))
+    db.session.execute(db.insert(StatsStaleDay).from_select(
+        ["day", "version"], select(StatsDay.day, literal(1)).distinct()))
 
 
 # ---- Reading --------------------------------------------------------------------------------------------------

@@ -15,13 +15,14 @@ log = logging.getLogger(__name__)
 
 def rebuild(batch: int = 500, since: datetime | None = None) -> int:
     """Refresh the rollup row of every ticket (changed since `since`), a committed batch at a time, then every
-    daily pre-aggregate from the rows (the base level, then the derived ones)."""
+    daily pre-aggregate from the rows (the base level, then the derived ones, a batch of days at a time)."""
     done, last = 0, 0
     while (last := stats.refresh_batch(last, batch, since, rebuild_follows=True)) is not None:
         db.session.commit()
         done += 1
     rollup.rebuild()
     db.session.commit()
+    derive(batches=10_000)
     return done
 
 
