@@ -101,8 +101,9 @@ class StatsDay(db.Model):
     that day. A level keeps only some dimensions (the others hold their "none" value), so a filter on few
     dimensions sums few rows: "all" keeps every dimension and is rewritten from ticket_fact at each commit; the
     derived levels (no dimension, each one alone, pairs, triples, the low-cardinality ones with or without the
-    model or the engineer) are summed from it off the commit path, for the days StatsStaleDay does not name.
-    Written by portal.services.rollup, never edited by hand."""
+    model or the engineer) are summed from it off the commit path, for the days StatsStaleDay does not name,
+    with their monthly cells (level "<name>/m", day the 1st). Written by portal.services.rollup, never edited by
+    hand."""
 
     __tablename__ = "stats_day"
 
