@@ -42,7 +42,14 @@ from portal.models.security_event import SecurityEvent
 from portal.models.service_mode import DepotReceipt, EntitlementDecision, Parcel, RemoteSession, Rma
 from portal.models.service_point import ServicePoint
 from portal.models.sla import SlaPolicy
-from portal.models.stats import DefectFlag, MonthlyReport, ReportSubscriber, StatsDay, TicketFact
+from portal.models.stats import (
+    DefectFlag,
+    MonthlyReport,
+    ReportSubscriber,
+    StatsDay,
+    StatsStaleDay,
+    TicketFact,
+)
 from portal.models.sync_conflict import SyncConflict
 from portal.models.task import QueuedTask
 from portal.models.ticket import Ticket, TicketCounter, TicketEvent
@@ -63,6 +70,7 @@ __all__ = [
     "PlannedVisit", "PointsAllocation", "PointsEntry", "PriceList", "ProductModel", "ProviderTemplate",
     "QueuedTask", "Quote", "RecoveryCode", "Redemption", "RemoteAcceptanceLink", "RemoteSession", "ResolutionLink",
     "ReportSubscriber", "Reward", "Rma", "RoutingRule", "SecurityEvent", "ServiceContract", "ServicePoint",
-    "SlaPolicy", "StatsDay", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent", "TicketFact",
-    "TicketLink", "User", "UserSession", "Visit", "VisitRequest", "WarrantyNotice", "WechatLink", "WorkRecord",
+    "SlaPolicy", "StatsDay", "StatsStaleDay", "Survey", "SyncConflict", "Ticket", "TicketCounter", "TicketEvent",
+    "TicketFact", "TicketLink", "User", "UserSession", "Visit", "VisitRequest", "WarrantyNotice", "WechatLink",
+    "WorkRecord",
 ]

@@ -13,12 +13,16 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.histograms import BUCKETS
 from portal.domain.time import utcnow
 from portal.extensions import db
+
+OPEN_INCLUDE = ["status", "department_id", "category", "product_model_id", "channel", "priority", "tier",
+                "engineer_id", "mode", "region"]
 
 
 class TicketFact(db.Model):
@@ -73,6 +77,10 @@ class TicketFact(db.Model):
         Index("ix_ticket_fact_created_day", "created_day"),
         Index("ix_ticket_fact_closed_day", "closed_day"),
         Index("ix_ticket_fact_serial", "serial"),
+        # The open tickets now and their ages (the dashboard's backlog), with the filters' columns (PostgreSQL
+        # reads the index alone).
+        Index("ix_ticket_fact_open", "created_at", postgresql_include=OPEN_INCLUDE,
+              postgresql_where=text("closed_at IS NULL"), sqlite_where=text("closed_at IS NULL")),
     )
 
 
@@ -91,9 +99,11 @@ class StatsDay(db.Model):
     """The daily pre-aggregates the dashboard reads: per level, local day and the filter dimensions, the sums of
     the tickets registered that day (counts, business seconds, histogram buckets, verdicts) and of those closed
     that day. A level keeps only some dimensions (the others hold their "none" value), so a filter on few
-    dimensions sums few rows: one dimension alone (region, engineer, model), "core" (department, category,
-    channel, priority, tier, mode), "model" (core and the product model) and "all". Rewritten from
-    ticket_fact by portal.services.rollup, never edited by hand."""
+    dimensions sums few rows: "all" keeps every dimension and is rewritten from ticket_fact at each commit; the
+    derived levels (no dimension, each one alone, pairs, triples, the low-cardinality ones with or without the
+    model or the engineer) are summed from it off the commit path, for the days StatsStaleDay does not name,
+    with their monthly cells (level "<name>/m", day the 1st). Written by portal.services.rollup, never edited by
+    hand."""
 
     __tablename__ = "stats_day"
 
@@ -116,7 +126,22 @@ class StatsDay(db.Model):
     del _name
 
     __table_args__ = (UniqueConstraint("level", "day", "excluded", *(name for name, _ in CELL_DIMENSIONS),
-                                       name="uq_stats_day_cell"),)
+                                       name="uq_stats_day_cell"),
+                      # A filter on the engineer, the model or the region reads that value's rows of the period.
+                      Index("ix_stats_day_engineer", "level", "engineer_id", "day"),
+                      Index("ix_stats_day_model", "level", "product_model_id", "day"),
+                      Index("ix_stats_day_region", "level", "region", "day"))
+
+
+class StatsStaleDay(db.Model):
+    """A day whose derived StatsDay levels lag behind its "all" rows: marked by the commit that rewrote them (the
+    version goes up each time), cleared by the derivation that summed them again if no commit came meanwhile.
+    The dashboard reads a stale day from the "all" rows."""
+
+    __tablename__ = "stats_stale_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class DefectFlag(db.Model):

@@ -1,15 +1,18 @@
-"""The daily pre-aggregates give the figures the per-ticket rollup gives (p90 within its histogram bucket), are
-kept current cell by cell at each commit, and equal a rebuild from scratch."""
+"""The daily pre-aggregates give the figures the per-ticket rollup gives (p90 within its histogram bucket), with
+days stale, derived or rebuilt; the base level is kept current cell by cell at each commit (a few statements),
+the derived levels off the commit path, and both equal a rebuild from scratch."""
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from portal.domain import histograms, metrics
 from portal.domain.time import utcnow
 from portal.extensions import db
-from portal.models import StatsDay, Ticket, TicketFact, User
+from portal.models import StatsDay, StatsStaleDay, Ticket, TicketFact, User
 from portal.services import dashboard, rollup, stats
 from portal.services.localtime import local_today, zone
+from portal.tasks import stats as stats_tasks
 from tests.web.factories import make_ticket
 
 # (day, status, priority, mode, channel, response s, resolution s, response met, resolution met, visits, reopens,
@@ -31,11 +34,12 @@ HAND_MADE = [
 
 @pytest.fixture
 def period(app):
-    """Eleven hand-made tickets over ten days (two before them), written as the rollup rows the hook writes."""
+    """Eleven hand-made tickets over ten days (two before them) of last month, written as the rollup rows the hook
+    writes."""
     seed = make_ticket(app, status="new")
     with app.test_request_context():
         today = local_today()
-        first = today - timedelta(days=20)
+        first = (today.replace(day=1) - timedelta(days=1)).replace(day=10)  # a whole month before today holds them
         template = {c.name: getattr(db.session.get(Ticket, seed), c.name) for c in Ticket.__table__.c
                     if c.name != "id"}
         engineers = db.session.scalars(db.select(User.id).where(User.role == "engineer").order_by(User.id)).all()
@@ -79,12 +83,51 @@ def cells(app) -> list[tuple]:
         return sorted(tuple(str(v) for v in row) for row in db.session.execute(db.select(*columns)).all())
 
 
-def test_aggregates_give_the_per_ticket_figures(app, period):
+def derive(app) -> int:
+    """What the every-minute task does."""
+    with app.app_context():
+        return stats_tasks.derive()
+
+
+def stale_days(app) -> list:
+    with app.app_context():
+        return db.session.scalars(db.select(StatsStaleDay.day).order_by(StatsStaleDay.day)).all()
+
+
+def put_in(app, state: str, period) -> None:
+    """The pre-aggregates as the commits leave them (every day stale), derived, rebuilt, or derived and then one
+    day made stale again by a change (read half from the derived levels, half from the base one)."""
+    if state in ("derived", "mixed"):
+        assert derive(app) and not stale_days(app)
+    if state == "rebuilt":
+        with app.app_context():
+            rollup.rebuild()
+            db.session.commit()
+        assert derive(app) and not stale_days(app)
+    if state == "mixed":
+        start, end, engineers, _model = period
+        with app.app_context():
+            ticket = db.session.scalars(db.select(Ticket).join(TicketFact, TicketFact.ticket_id == Ticket.id).where(
+                TicketFact.status == "closed", TicketFact.engineer_id == engineers[0],
+                TicketFact.created_day >= start)).first()
+            ticket.priority, ticket.assignee_id = "P4", engineers[1]  # its cells move
+            db.session.commit()
+        assert 0 < len(stale_days(app)) < 10  # its days and those of its serial's tickets; the rest derived
+    if state == "stale":
+        assert stale_days(app)
+
+
+@pytest.mark.parametrize("state", ["stale", "derived", "rebuilt", "mixed"])
+def test_aggregates_give_the_per_ticket_figures(app, period, state):
     start, end, engineers, model = period
+    put_in(app, state, period)
     with app.test_request_context():
         for f in (stats.Filters(start, end), stats.Filters(start, end, priority="P2"),
                   stats.Filters(start, end, model=model, mode="onsite"),
-                  stats.Filters(start, end, engineer=engineers[1]), stats.Filters(start, end, include_excluded=True)):
+                  stats.Filters(start, end, engineer=engineers[1]), stats.Filters(start, end, include_excluded=True),
+                  # Whole months: their monthly cells, unless one of their days is stale.
+                  stats.Filters(start - timedelta(days=70), local_today()),
+                  stats.Filters(start - timedelta(days=70), local_today(), engineer=engineers[0], mode="onsite")):
             facts = stats.facts_created(f)
             sums = rollup.grouped(f, dashboard.GROUPS, until=local_today())
             total = sums[None].get(None, {})
@@ -98,7 +141,13 @@ def test_aggregates_give_the_per_ticket_figures(app, period):
             stored = db.session.scalars(db.select(TicketFact.repeat).where(
                 TicketFact.ticket_id.in_([x.id for x in metrics.counted(facts) if x.serial]))).all()
             assert got.repeat == metrics.share(sum(stored), len(stored))
-            assert got.csat.answers == expected.csat.answers and got.csat.satisfied == expected.csat.satisfied
+            # So are the answers: the call-back's three-level answer (row 10, before the short periods) has none.
+            answers = db.session.scalars(db.select(TicketFact.satisfied).where(
+                TicketFact.ticket_id.in_([x.id for x in metrics.counted(facts)]),
+                TicketFact.satisfied.is_not(None))).all()
+            assert (got.csat.answers, got.csat.satisfied) == (len(answers), sum(answers))
+            if f.start >= start:
+                assert (got.csat.answers, got.csat.satisfied) == (expected.csat.answers, expected.csat.satisfied)
             for mine, theirs in ((got.response, expected.response), (got.resolution, expected.resolution)):
                 assert mine.count == theirs.count
                 assert mine.average == pytest.approx(theirs.average) if theirs.average else mine.average is None
@@ -118,7 +167,8 @@ def test_aggregates_give_the_per_ticket_figures(app, period):
                     spread.average) if spread.average else True
             alive = stats.facts_alive(f)
             per_day = [r for r in board.tables if r.key == "volume"][0].rows
-            expected_days = metrics.volume(alive, f.start, f.end, "day", stats.day_reader())
+            unit = "day" if (f.end - f.start).days < 45 else "week"
+            expected_days = metrics.volume(alive, f.start, f.end, unit, stats.day_reader())
             assert per_day == [[r.period.isoformat(), r.created, r.closed, r.backlog] for r in expected_days]
             assert total["escalated"] == sum(1 for x in metrics.counted(facts) if x.escalated)
 
@@ -140,22 +190,72 @@ def test_hand_made_figures_are_the_known_ones(app, period):
 
 
 def test_commits_keep_the_cells_equal_to_a_rebuild(app, period):
+    assert {row[0] for row in cells(app)} == {"all"}  # the commits wrote the base level only
+    days = {row[1] for row in cells(app)}
+    assert derive(app) >= len(days) > 10 and not stale_days(app)  # and the day the seed's ticket left empty
     incremental = cells(app)
-    assert incremental
+    assert {row[0] for row in incremental} == set(rollup.LEVELS) | set(rollup.MONTHLY_LEVELS)
     with app.app_context():
         rollup.rebuild()
         db.session.commit()
+    derive(app)
     assert cells(app) == incremental
     ticket_id = make_ticket(app, status="closed", priority="P1", serial="S1")
     with app.app_context():
         db.session.get(Ticket, ticket_id).priority = "P3"  # a change through the ORM: its cells move
         db.session.commit()
-        after_commits = cells(app)
         assert db.session.get(TicketFact, ticket_id).repeat is True  # S1 had a ticket 14 days before
+    assert stale_days(app)
+    derive(app)
+    after_commits = cells(app)
     with app.app_context():
         rollup.rebuild()
         db.session.commit()
+    derive(app)
     assert cells(app) == after_commits
+
+
+def test_a_commit_runs_a_few_statements_for_the_dashboard(app, period):
+    """The commit hook rewrites the base level's cells (a DELETE and an INSERT ... SELECT, under the cells' lock
+    on PostgreSQL) and marks the days stale in one statement, whatever the number of derived levels."""
+    ticket_id = make_ticket(app, status="closed", priority="P1")
+    derive(app)
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        ticket.priority = "P3"
+        db.session.flush()
+        stats.refresh(ticket)
+        db.session.flush()
+        seen = []
+        listen = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            rollup.rewrite_pending(db.session)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+        db.session.commit()
+    assert len(seen) <= 4  # lock (PostgreSQL), delete, insert, stale mark
+    assert sum("stats_stale_day" in s for s in seen) == 1
+    assert not any("stats_day" in s and "'all'" not in s and "level" in s and "INSERT" in s.upper()
+                   and "ticket_fact" not in s for s in seen)
+
+
+def test_a_day_marked_again_while_it_is_derived_stays_stale(app, period, monkeypatch):
+    """A commit that rewrites a day while the task derives it renews the day's mark: the task leaves it for the
+    next run instead of clearing a mark its sums may not include."""
+    start, *_ = period
+    derive_levels = rollup._derive
+
+    def with_a_commit_meanwhile(days=None):
+        derive_levels(days)
+        rollup._mark_stale([start + timedelta(days=3)])
+    monkeypatch.setattr(rollup, "_derive", with_a_commit_meanwhile)
+    with app.app_context():
+        assert rollup.derive_stale(batch=1000)
+        db.session.commit()
+    assert stale_days(app) == [start + timedelta(days=3)]
+    monkeypatch.setattr(rollup, "_derive", derive_levels)
+    assert derive(app) == 1 and not stale_days(app)
 
 
 def test_a_new_ticket_on_a_serial_marks_the_one_before_as_come_back(app):
@@ -184,8 +284,10 @@ def test_a_refresh_in_the_same_transaction_as_a_change_leaves_no_old_cell_behind
         stats.refresh_batch(0)
         db.session.commit()
         assert db.session.get(TicketFact, ticket_id).engineer_id == engineer
+    derive(app)
     incremental = cells(app)
     with app.app_context():
         rollup.rebuild()
         db.session.commit()
+    derive(app)
     assert cells(app) == incremental
