@@ -204,7 +204,6 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["options"] = options
     app.jinja_env.globals["sync_bar"] = sync_bar
-    app.jinja_env.globals["render_field"] = widgets.render
     app.jinja_env.globals["form_field"] = widgets.field
     app.jinja_env.globals["hidden_fields"] = widgets.hidden
     app.jinja_env.filters["mask_phone"] = mask_phone
