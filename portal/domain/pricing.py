@@ -2,7 +2,7 @@
 and the bill totals in integer fen, rounded once per bill. Pure: no Flask, no database."""
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -132,8 +132,8 @@ def proposed_labour_minutes(arrived: datetime | None, handed_over: datetime | No
     arrived, handed_over = as_utc(arrived), as_utc(handed_over)
     if handed_over <= arrived:
         return 0
-    minutes = -(-int((handed_over - arrived).total_seconds()) // 60)
-    return -(-minutes // step) * step
+    # Exact to the microsecond: a stay of half a second is a started quarter hour, not nothing.
+    return -(-(handed_over - arrived) // timedelta(minutes=step)) * step
 
 
 def travel_minutes(on_the_way: datetime | None, arrived: datetime | None) -> int:

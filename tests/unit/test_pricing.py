@@ -67,6 +67,9 @@ def test_labour_proposed_from_on_site_time_rounded_up_to_quarter_hours():
     assert proposed_labour_minutes(start, start + timedelta(minutes=61)) == 75
     assert proposed_labour_minutes(start, start + timedelta(minutes=45)) == 45
     assert proposed_labour_minutes(start, start + timedelta(seconds=1)) == 15
+    # Under a second on site is a started quarter hour too (it was 0, and the bill fell back to the work record).
+    assert proposed_labour_minutes(start, start + timedelta(milliseconds=400)) == 15
+    assert proposed_labour_minutes(start, start + timedelta(minutes=15, microseconds=1)) == 30
     assert proposed_labour_minutes(start, None) == 0
     assert proposed_labour_minutes(start, start - timedelta(minutes=5)) == 0
 
