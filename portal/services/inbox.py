@@ -4,6 +4,7 @@ a message on the channel the customer came through (portal.tasks delivers it). a
 messages are written when that transaction commits, with everything else it wrote."""
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -285,10 +286,14 @@ def _forget(session) -> None:
 
 # --- the reader's side ---------------------------------------------------------------------------------------
 
+# Built once: every open page polls the bell.
+_UNREAD = (sa.select(sa.func.count()).select_from(InboxItem)
+           .where(InboxItem.user_id == sa.bindparam("user_id"), InboxItem.read_at.is_(None)))
+
+
 def unread_count(user: User) -> int:
     """One indexed count: the bell."""
-    return db.session.scalar(db.select(db.func.count()).select_from(InboxItem)
-                             .where(InboxItem.user_id == user.id, InboxItem.read_at.is_(None))) or 0
+    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def items(user: User, limit: int = 100) -> list[InboxItem]:

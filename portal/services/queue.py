@@ -2,6 +2,7 @@
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import aliased
 
 from portal import labels
@@ -138,19 +139,39 @@ def version() -> tuple:
 def page(f: dict, number: int, size: int) -> tuple[list, bool, tuple]:
     """One page of queue rows (ROW_COLUMNS), whether there is a next page, and the tickets' version (for
     state_counts), read with the rows: the database computes it once for the statement."""
-    query = filtered(db.select(*ROW_COLUMNS, *_version_columns()).select_from(Ticket)
-                     .outerjoin(Customer, Customer.id == Ticket.customer_id)
-                     .outerjoin(_ASSIGNEE, _ASSIGNEE.id == Ticket.assignee_id), f)
-    if f["sort"] == "sla" and f["status"] not in workflow.FINAL:
-        order = (Ticket.sla_sort_at, Ticket.id)  # the index order: ties oldest first
-    else:
-        order = (Ticket.id.desc(),)
-    # LIMIT and OFFSET written into the statement: as parameters PostgreSQL cannot cost a generic plan for them
-    # and plans the prepared statement anew at every execution (half a millisecond of its CPU a page).
-    rows = db.session.execute(query.order_by(*order).limit(sa.literal_column(str(int(size + 1))))
-                              .offset(sa.literal_column(str(int((number - 1) * size))))).all()
+    rows = db.session.execute(_page_statement(f, number, size)).all()
     current = (rows[0].v_updated, rows[0].v_id) if rows else version()
     return rows[:size], len(rows) > size, current
+
+
+PAGE_STATEMENTS = "portal_queue_statements"
+KEEP_STATEMENTS = 200
+
+
+def _page_statement(f: dict, number: int, size: int):
+    """The statement of a queue page, built once per app for these filters and this page: the same few pages
+    are asked for again and again, and building a statement and its cache key anew cost about as much as running
+    it. A statement holds no data, only the filters' values; the app's time zone (the period filters) and its
+    database's dialect are the app's."""
+    store = current_app.extensions.setdefault(PAGE_STATEMENTS, {})
+    key = (tuple(f.values()), number, size)
+    statement = store.get(key)
+    if statement is None:
+        query = filtered(db.select(*ROW_COLUMNS, *_version_columns()).select_from(Ticket)
+                         .outerjoin(Customer, Customer.id == Ticket.customer_id)
+                         .outerjoin(_ASSIGNEE, _ASSIGNEE.id == Ticket.assignee_id), f)
+        if f["sort"] == "sla" and f["status"] not in workflow.FINAL:
+            order = (Ticket.sla_sort_at, Ticket.id)  # the index order: ties oldest first
+        else:
+            order = (Ticket.id.desc(),)
+        # LIMIT and OFFSET written into the statement: as parameters PostgreSQL cannot cost a generic plan for
+        # them and plans the prepared statement anew at every execution (half a millisecond of its CPU a page).
+        statement = (query.order_by(*order).limit(sa.literal_column(str(int(size + 1))))
+                     .offset(sa.literal_column(str(int((number - 1) * size)))))
+        if len(store) >= KEEP_STATEMENTS:
+            store.clear()
+        store[key] = statement
+    return statement
 
 
 _COUNTS: dict[tuple, tuple] = {}

@@ -4,6 +4,7 @@ import re
 
 from portal.extensions import db
 from portal.models import Ticket
+from portal.services import queue as tickets_queue
 from tests.conftest import count_queries
 from tests.web.factories import make_ticket
 
@@ -49,3 +50,20 @@ def test_the_queue_runs_a_fixed_number_of_queries(app, login_as):
         make_ticket(app, status="assigned")
     agent.get("/desk/tickets")
     assert count_queries(app, agent, "/desk/tickets") == few
+
+
+def test_a_page_statement_is_built_once_for_its_filters_and_page(app, login_as):
+    agent = login_as("agent")
+    first = make_ticket(app, status="assigned")
+    assert numbers(agent.get("/desk/tickets").get_data(as_text=True)) == [number_of(app, first)]
+    kept = app.extensions[tickets_queue.PAGE_STATEMENTS]
+    statement = next(iter(kept.values()))
+    # The same filters and page again: the statement kept, and it holds no rows (a new ticket shows).
+    second = make_ticket(app, status="assigned")
+    assert set(numbers(agent.get("/desk/tickets").get_data(as_text=True))) == {number_of(app, first),
+                                                                                 number_of(app, second)}
+    assert list(kept.values()) == [statement]
+    # Other filters, another page: statements of their own, each answering for its filters.
+    assert numbers(agent.get("/desk/tickets?priority=P1").get_data(as_text=True)) == []
+    assert numbers(agent.get("/desk/tickets?page=2").get_data(as_text=True)) == []
+    assert len(kept) == 3 and list(kept.values())[0] is statement
