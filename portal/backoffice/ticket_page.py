@@ -149,11 +149,15 @@ def parts_for(ticket: Ticket, actions: list[str]) -> list[str]:
             and (part != "rma" or ticket.category == "return")]
 
 
+# Built once (building it and its cache key anew cost about as much as running it).
+_PAGE_TICKET = (db.select(Ticket, REGISTRATION.label("registration"), HAS_CONFLICTS.label("conflicts"),
+                          HAS_ATTACHMENTS.label("attachments"))
+                .options(*TICKET_PAGE_LOADS).where(Ticket.id == sa.bindparam("ticket_id")))
+
+
 def load_page_ticket(ticket_id: int) -> tuple[Ticket, dict]:
     """The ticket (404/403 as load_ticket) and, from the same statement, what ticket_context would read apart."""
-    row = db.session.execute(db.select(Ticket, REGISTRATION.label("registration"),
-                                       HAS_CONFLICTS.label("conflicts"), HAS_ATTACHMENTS.label("attachments"))
-                             .options(*TICKET_PAGE_LOADS).where(Ticket.id == ticket_id)).one_or_none()
+    row = db.session.execute(_PAGE_TICKET, {"ticket_id": ticket_id}).one_or_none()
     ticket = seen(row[0] if row else None)
     return ticket, {"registration": row.registration or {}, "conflicts": row.conflicts,
                     "attachments": row.attachments}
