@@ -72,17 +72,33 @@ def repair_history(ticket: Ticket) -> list:
     (asset) the ticket is linked to, and those of this customer with the same serial. A serial alone proves
     nothing: typed on the portal it may be another customer's unit (the ticket then keeps it unverified), and
     that customer's tickets are none of this visit's business."""
-    same_unit = []
-    if ticket.asset_id:
-        same_unit.append(Ticket.asset_id == ticket.asset_id)
-    if ticket.serial:
-        same_unit.append(and_(Ticket.serial == ticket.serial, Ticket.customer_id == ticket.customer_id))
-    if not same_unit:
+    statement = _HISTORY.get((bool(ticket.asset_id), bool(ticket.serial)))
+    if statement is None:
         return []
+    return db.session.execute(statement, {"asset_id": ticket.asset_id, "serial": ticket.serial,
+                                          "customer_id": ticket.customer_id, "ticket_id": ticket.id}).all()
+
+
+def _history_statement(by_asset: bool, by_serial: bool):
+    same_unit = []
+    if by_asset:
+        same_unit.append(Ticket.asset_id == sa.bindparam("asset_id"))
+    if by_serial:
+        same_unit.append(and_(Ticket.serial == sa.bindparam("serial"),
+                              Ticket.customer_id == sa.bindparam("customer_id")))
     # Only the four columns the list shows, as plain rows: not ten whole tickets into the session.
-    return db.session.execute(db.select(Ticket.number, Ticket.created_at, Ticket.status, Ticket.description)
-                              .where(or_(*same_unit), Ticket.id != ticket.id)
-                              .order_by(Ticket.id.desc()).limit(HISTORY_LIMIT)).all()
+    return (db.select(Ticket.number, Ticket.created_at, Ticket.status, Ticket.description)
+            .where(or_(*same_unit), Ticket.id != sa.bindparam("ticket_id"))
+            .order_by(Ticket.id.desc()).limit(HISTORY_LIMIT))
+
+
+# Built once, by whether the ticket names a registered unit, a serial or both (building a statement anew cost
+# about as much as running it).
+_HISTORY = {(asset, serial): _history_statement(asset, serial)
+            for asset in (True, False) for serial in (True, False) if asset or serial}
+# The timeline names each event's author: their name, not the whole account.
+_TIMELINE = (db.select(TicketEvent).options(joinedload(TicketEvent.actor).load_only(User.id, User.name))
+             .where(TicketEvent.ticket_id == sa.bindparam("ticket_id")).order_by(TicketEvent.id))
 
 
 # What the job page shows of the ticket itself, read with it: its model's checklist labels the inspection, and
@@ -158,10 +174,7 @@ def job_context(ticket: Ticket, present: frozenset[str] | None = None, **forms) 
     return {
         "ticket": ticket, "visit": visit, "visits": visits, **records,
         "arrived": visit is not None and visit.arrived_at is not None,
-        # The timeline names each event's author: their name, not the whole account.
-        "events": db.session.scalars(db.select(TicketEvent).options(
-            joinedload(TicketEvent.actor).load_only(User.id, User.name))
-                                     .where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)).all(),
+        "events": db.session.scalars(_TIMELINE, {"ticket_id": ticket.id}).all(),
         "history": repair_history(ticket),
         "warranty": coverage.ticket_cover(ticket, local_today()),
         "checklist": [{**item, "label_text": item_label(item, locale)} for item in template.items] if template else [],
