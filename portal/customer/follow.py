@@ -16,7 +16,7 @@ from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import Bill, Document, FollowUpTask, Quote, Survey, Ticket, TicketEvent, Visit
 from portal.services import reports, selfservice
-from portal.services.presence import which_exist
+from portal.services.presence import checks_statement, which_hold
 from portal.web.access import load_ticket, roles_required
 from portal.web.templating import format_iso_moment
 
@@ -81,9 +81,7 @@ def listed_promise(ticket: Ticket, now: datetime) -> Promise | None:
 
 def customer_events(ticket: Ticket) -> list[dict]:
     """The customer-visible events in plain words; internal notes never leave the database for this page."""
-    events = db.session.scalars(
-        db.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id, TicketEvent.customer_visible.is_(True))
-        .order_by(TicketEvent.created_at, TicketEvent.id)).all()
+    events = db.session.scalars(_CUSTOMER_EVENTS, {"ticket_id": ticket.id}).all()
     rows = []
     for event in events:
         what = str(labels.CUSTOMER_EVENT_BY_MODE.get((ticket.mode, event.kind)) or labels.CUSTOMER_EVENT.get(event.kind)
@@ -109,18 +107,30 @@ def _upcoming(ticket_id: int):
     return (Visit.ticket_id == ticket_id, Visit.arrived_at.is_(None), Visit.scheduled_at.is_not(None))
 
 
+def _held_statement():
+    ticket_id = sa.bindparam("ticket_id")
+    checks = {
+        "visit": sa.exists().where(*_upcoming(ticket_id)),
+        "documents": sa.exists().where(Document.ticket_id == ticket_id),
+        "questions": sa.exists().where(TicketEvent.ticket_id == ticket_id, TicketEvent.kind == selfservice.QUESTION),
+        "quotes": sa.exists().where(Quote.ticket_id == ticket_id),
+        "tasks": sa.exists().where(FollowUpTask.ticket_id == ticket_id, FollowUpTask.status == "open"),
+        "survey": sa.exists().where(Survey.ticket_id == ticket_id),
+        "bill": sa.exists().where(Bill.ticket_id == ticket_id)}
+    return checks_statement(checks)
+
+
+# Built once, the ticket's id bound (building a statement anew cost about as much as running it).
+_HELD = _held_statement()
+_CUSTOMER_EVENTS = (db.select(TicketEvent).where(TicketEvent.ticket_id == sa.bindparam("ticket_id"),
+                                                 TicketEvent.customer_visible.is_(True))
+                    .order_by(TicketEvent.created_at, TicketEvent.id))
+
+
 def held(ticket: Ticket) -> frozenset[str]:
     """Which of the ticket's records the page draws exist, in one statement: most tickets have no quote, task,
     survey or document, and those are then not read at all."""
-    checks = {
-        "visit": sa.exists().where(*_upcoming(ticket.id)),
-        "documents": sa.exists().where(Document.ticket_id == ticket.id),
-        "questions": sa.exists().where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == selfservice.QUESTION),
-        "quotes": sa.exists().where(Quote.ticket_id == ticket.id),
-        "tasks": sa.exists().where(FollowUpTask.ticket_id == ticket.id, FollowUpTask.status == "open"),
-        "survey": sa.exists().where(Survey.ticket_id == ticket.id),
-        "bill": sa.exists().where(Bill.ticket_id == ticket.id)}
-    return which_exist(checks)
+    return which_hold(_HELD, {"ticket_id": ticket.id})
 
 
 def detail_context(ticket: Ticket, present: frozenset[str] | None = None) -> dict:

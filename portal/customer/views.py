@@ -1,4 +1,5 @@
 """Customer views: only their own company's tickets, only customer-visible events."""
+import sqlalchemy as sa
 from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +18,7 @@ from portal.extensions import db
 from portal.models import ServicePoint, Ticket
 from portal.services import depot, entitlement
 from portal.services.transitions import allowed_actions
-from portal.web.access import load_ticket, roles_required
+from portal.web.access import load_ticket, roles_required, seen
 from portal.web.fields import strip, to_choices
 from portal.web.forms import refused, saved, submit
 from portal.web.render import render
@@ -33,10 +34,15 @@ def tickets():
     return render("customer/tickets.html", tickets=rows, promises={t.id: listed_promise(t, now) for t in rows})
 
 
+# Built once, the ticket's id bound (building a statement anew cost about as much as running it).
+_DETAIL_TICKET = (db.select(Ticket).options(joinedload(Ticket.product_model), joinedload(Ticket.assignee))
+                  .where(Ticket.id == sa.bindparam("ticket_id")))
+
+
 @bp.get("/tickets/<int:ticket_id>")
 @roles_required(*CUSTOMERS)
 def ticket_detail(ticket_id: int):
-    ticket = load_ticket(ticket_id, joinedload(Ticket.product_model), joinedload(Ticket.assignee))
+    ticket = seen(db.session.scalar(_DETAIL_TICKET, {"ticket_id": ticket_id}))
     present = held(ticket)
     context = detail_context(ticket, present)
     return render("customer/ticket.html", **context,
