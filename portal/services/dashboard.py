@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import labels
-from portal.domain import metrics
+from portal.domain import metrics, quality
 from portal.domain.money import fen_to_yuan
 from portal.domain.time import utcnow
 from portal.domain.workflow import CANCELLED
@@ -250,7 +250,7 @@ def _cost(bills: list, f) -> Table:
 @dataclass
 class Dashboard:
     filters: stats.Filters
-    summary: metrics.Summary
+    summary: quality.Summary
     tables: list[Table]
     flags: list
 
@@ -269,19 +269,19 @@ GROUPS = {
 }
 
 
-def _summary(total: dict) -> metrics.Summary:
-    """The headline figures from summed cells (cancelled tickets never counted, as metrics.summary)."""
-    return metrics.Summary(
+def _summary(total: dict) -> quality.Summary:
+    """The headline figures from summed cells (cancelled tickets never counted, as quality.summary)."""
+    return quality.Summary(
         created=total.get("created", 0), closed=total.get("closed_now", 0), open=total.get("open_now", 0),
         response=rollup.spread(total, "resp"), resolution=rollup.spread(total, "res"),
         compliance=metrics.Compliance(total.get("decided", 0), total.get("met", 0)),
         first_time_fix=metrics.share(total.get("fixed", 0), total.get("done", 0)),
         reopen=metrics.share(total.get("reopened", 0), total.get("resolved_once", 0)),
         repeat=metrics.share(total.get("repeats", 0), total.get("with_serial", 0)),
-        csat=metrics.Csat(total.get("answers", 0), total.get("satisfied", 0)))
+        csat=quality.Csat(total.get("answers", 0), total.get("satisfied", 0)))
 
 
-def summary(f: stats.Filters) -> metrics.Summary:
+def summary(f: stats.Filters) -> quality.Summary:
     """The headline figures alone (the monthly report's previous period)."""
     return _summary(rollup.grouped(f, {None: SUMMARY})[None].get(None, {}))
 

@@ -77,7 +77,7 @@ def _registered_measures() -> dict:
         "res_sum": func.coalesce(t.resolution_seconds, 0), "res_max": func.coalesce(t.resolution_seconds, 0),
         "decided": _flag(t.verdict.is_not(None)), "met": _flag(t.verdict.is_(True)),
         "done": _flag(t.fixed.is_not(None)), "fixed": _flag(t.fixed.is_(True)),
-        # metrics.reopen_rate: resolved at least once (done now, reopened, or a resolution moment stored).
+        # quality.reopen_rate: resolved at least once (done now, reopened, or a resolution moment stored).
         "resolved_once": _flag(or_(t.status.in_((RESOLVED, CLOSED)), t.reopens > 0, t.resolved_at.is_not(None))),
         "reopened": _flag(t.reopens > 0), "with_serial": _flag(and_(t.serial.is_not(None), t.serial != "")),
         "repeats": _flag(t.repeat.is_(True)), "answers": _flag(t.satisfied.is_not(None)),
@@ -394,7 +394,7 @@ def grouped(f, groups: dict[str | None, tuple[str, ...]], until: date | None = N
                 ((func.max if m.endswith("_max") else func.sum)(rows.c[m]) if m in measures
                  else literal(0)).label(m) for m in every)).where(rows.c.day <= last)
             if group is None and f.include_excluded:
-                part = part.where(rows.c.excluded.is_(False))  # the summary never counts them (metrics.summary)
+                part = part.where(rows.c.excluded.is_(False))  # the summary never counts them (quality.summary)
             parts.append(part.group_by(key))
     result = {group: {} for group in groups}
     for row in db.session.execute(union_all(*parts)).mappings():

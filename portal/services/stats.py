@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from portal.domain import histograms, metrics
+from portal.domain import histograms, metrics, quality
 from portal.domain.time import as_utc, utcnow
 from portal.extensions import db
 from portal.models import (
@@ -98,8 +98,8 @@ def derive(row: TicketFact) -> None:
     row.response_bucket = histograms.bucket_of(row.response_seconds)
     row.resolution_bucket = histograms.bucket_of(row.resolution_seconds)
     row.verdict = metrics.sla_verdict(fact)
-    row.fixed = metrics.first_time_fixed(fact, row.returned) if fact.done else None
-    row.satisfied = metrics.satisfied(row.rating)
+    row.fixed = quality.first_time_fixed(fact, row.returned) if fact.done else None
+    row.satisfied = quality.satisfied(row.rating)
 
 
 def update_serial(serial: str, row: TicketFact) -> None:
@@ -109,7 +109,7 @@ def update_serial(serial: str, row: TicketFact) -> None:
         others = db.session.scalars(db.select(TicketFact).where(TicketFact.serial == serial,
                                                                 TicketFact.ticket_id != row.ticket_id)).all()
     group = [x for x in others if x.serial == serial] + ([row] if row.serial == serial else [])
-    flags = metrics.serial_flags((x.ticket_id, as_utc(x.created_at), as_utc(x.closed_at)) for x in group)
+    flags = quality.serial_flags((x.ticket_id, as_utc(x.created_at), as_utc(x.closed_at)) for x in group)
     for x in group:
         repeat, returned = flags[x.ticket_id]
         if x is not row and (x.repeat, x.returned) == (repeat, returned):

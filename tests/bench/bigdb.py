@@ -17,7 +17,7 @@ from flask_migrate import upgrade
 
 from portal import create_app
 from portal.config import Config
-from portal.domain import histograms, metrics, search
+from portal.domain import histograms, metrics, quality, search
 from portal.extensions import db
 from portal.models import Customer, ProductModel, StatsDay, Ticket, TicketEvent, TicketFact, User
 from portal.models.ticket import SLA_NEVER
@@ -193,7 +193,7 @@ def _fill_in_sql(count: int) -> None:
             CASE WHEN NOT b.closed THEN NULL WHEN b.reopens > 0 THEN false
                  WHEN b.mode = 'onsite' THEN b.visits <= 1 WHEN b.mode = 'remote' THEN NOT b.escalated
                  ELSE true END,
-            CASE WHEN b.rating IS NOT NULL THEN b.rating >= {metrics.SATISFIED_SCORE} END, false, false
+            CASE WHEN b.rating IS NOT NULL THEN b.rating >= {quality.SATISFIED_SCORE} END, false, false
         FROM (SELECT t.id, t.created_at, t.closed_at, t.status, t.priority, t.category, t.channel,
                      t.product_model_id, t.assignee_id, t.serial, t.status = 'closed' AS closed, c.tier, c.region,
                      floor(60 + random() * 43140)::int AS response,
@@ -272,6 +272,6 @@ def _facts(rows: list[dict], numbers: dict) -> None:
                     closed_day=day_of(fact["closed_at"]) if fact["closed_at"] else None,
                     response_bucket=histograms.bucket_of(response), resolution_bucket=histograms.bucket_of(resolution))
         derived = stats._facts([type("Row", (), fact)])[0]  # what the refresh derives, by the same functions
-        fact.update(verdict=metrics.sla_verdict(derived), satisfied=metrics.satisfied(fact["rating"]),
-                    fixed=metrics.first_time_fixed(derived, False) if derived.done else None)
+        fact.update(verdict=metrics.sla_verdict(derived), satisfied=quality.satisfied(fact["rating"]),
+                    fixed=quality.first_time_fixed(derived, False) if derived.done else None)
     db.session.execute(db.insert(TicketFact), facts)

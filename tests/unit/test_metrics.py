@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.domain import histograms, metrics
+from portal.domain import histograms, metrics, quality
 from portal.domain.histograms import bucket_bounds, bucket_of, histogram_percentile, spread_from_histogram
 from portal.domain.metrics import (
     TicketFacts,
@@ -12,16 +12,12 @@ from portal.domain.metrics import (
     compliance_by,
     counted,
     counts,
-    csat,
-    first_time_fix,
     percentile,
-    reopen_rate,
-    repeat_faults,
     resolution_times,
     response_times,
-    summary,
     volume,
 )
+from portal.domain.quality import csat, first_time_fix, reopen_rate, repeat_faults, summary
 
 T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
 HOUR = 3600.0
@@ -168,7 +164,7 @@ def test_histogram_p90_lies_in_the_bucket_of_the_true_p90():
 
 
 def test_serial_flags_mark_repeats_and_units_that_came_back():
-    flags = metrics.serial_flags([(1, T0, T0 + timedelta(days=2)), (2, T0 + timedelta(days=50), None),
+    flags = quality.serial_flags([(1, T0, T0 + timedelta(days=2)), (2, T0 + timedelta(days=50), None),
                                   (3, T0 + timedelta(days=200), None)])
     assert flags == {1: (False, True), 2: (True, False), 3: (False, False)}
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import event
 
-from portal.domain import histograms, metrics
+from portal.domain import histograms, metrics, quality
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import StatsDay, StatsStaleDay, Ticket, TicketFact, User
@@ -71,7 +71,7 @@ def period(app):
             else:
                 stats.derive(row)
             if isinstance(rating, str):  # the call-back's three-level answer, as the survey stores it
-                row.satisfied = metrics.satisfied(rating)
+                row.satisfied = quality.satisfied(rating)
             rollup.remember(db.session, rollup.cell_of(row))
         db.session.commit()
     return first, first + timedelta(days=9), engineers, model
@@ -132,7 +132,7 @@ def test_aggregates_give_the_per_ticket_figures(app, period, state):
             sums = rollup.grouped(f, dashboard.GROUPS, until=local_today())
             total = sums[None].get(None, {})
             board = dashboard.build(f)
-            expected = metrics.summary(facts)
+            expected = quality.summary(facts)
             got = board.summary
             assert (got.created, got.closed, got.open) == (expected.created, expected.closed, expected.open)
             assert got.compliance == expected.compliance
@@ -161,7 +161,7 @@ def test_aggregates_give_the_per_ticket_figures(app, period, state):
             assert {p: (s["decided"], s["met"]) for p, s in sums["priority"].items()} == {
                 p: (c.decided, c.met) for p, c in metrics.compliance_by(counted, "priority").items()}
             ftf = {m: (s["fixed"], s["done"]) for m, s in sums["mode"].items() if s["done"]}
-            assert ftf == {m: v[:2] for m, v in metrics.first_time_fix(counted).items()}
+            assert ftf == {m: v[:2] for m, v in quality.first_time_fix(counted).items()}
             for priority, spread in metrics.response_times(counted).items():
                 assert rollup.spread(sums["priority"][priority], "resp").average == pytest.approx(
                     spread.average) if spread.average else True
