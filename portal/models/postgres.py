@@ -53,11 +53,13 @@ def configure_postgres(engine: Engine) -> None:
         dbapi_connection.autocommit = True
 
     @event.listens_for(engine, "before_cursor_execute")
-    def begin_when_needed(_connection, cursor, statement, _parameters, _context, _executemany):
+    def begin_when_needed(connection, cursor, statement, _parameters, _context, _executemany):
         dbapi_connection = cursor.connection
-        # Not in autocommit (an Alembic block that changed the isolation level, say), psycopg begins by itself.
+        # Not in autocommit (an Alembic block that changed the isolation level, say), psycopg begins by itself;
+        # a connection asked for AUTOCOMMIT (VACUUM, which refuses a transaction block) gets none.
         if (dbapi_connection.autocommit and dbapi_connection.info.transaction_status == TransactionStatus.IDLE
-                and not plain_read(statement)):
+                and not plain_read(statement)
+                and connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT"):
             dbapi_connection.execute("BEGIN")
 
     @event.listens_for(engine, "checkin")

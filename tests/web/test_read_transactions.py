@@ -106,6 +106,14 @@ def test_what_a_request_read_stays_readable_after_it(app):
     assert department.name
 
 
+def test_a_connection_asked_for_autocommit_gets_no_transaction(app):
+    """VACUUM refuses to run in a transaction block: on a connection asked for AUTOCOMMIT no BEGIN is sent."""
+    with app.app_context():
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE department")
+            assert conn.connection.dbapi_connection.info.transaction_status.name == "IDLE"
+
+
 def test_a_connection_that_died_while_idle_is_replaced(app, login_as, monkeypatch):
     from portal.models import postgres
     web = login_as("agent")
