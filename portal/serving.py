@@ -18,17 +18,18 @@ the 19 filter combinations of tests/bench/test_dashboard_bench.py):
   requests. So the thresholds stay CPython's own.
 
 So: what the start left as garbage is collected, the rest frozen; then, after each of the first
-REFREEZE_PASSES full passes (every unreachable object was just freed: what is left is alive), what exists
-is frozen again. That is free (freezing moves lists; no extra pass), and bounded for memory: frozen objects
-are still freed by reference counting; only a cycle that was alive at one of those moments (the request in
-flight's, some 7,000 small objects) and becomes garbage later is never collected, REFREEZE_PASSES times at
-most, a few MB once per process. After that the collector runs as CPython runs it."""
+REFREEZE_PASSES full passes, and after the 32nd, 64th, 128th... (caches keep growing with the filters and
+pages asked for), what exists is frozen again. That is free (freezing moves lists; no extra pass: every
+unreachable object was just freed, what is left is alive) and bounded for memory: frozen objects are still
+freed by reference counting; only a cycle that was alive at one of those moments (the request in flight's, some
+7,000 small objects) and becomes garbage later is never collected: a few MB once per process, then a MB at each
+doubling of its full passes (a worker serving a million dashboards makes some 125,000: 12 doublings)."""
 import gc
 
 THRESHOLDS = (700, 10, 10)
 REFREEZE_PASSES = 20
 
-_refrozen = {"passes": 0}
+_full_passes = {"count": 0}
 
 
 def settle_collector() -> None:
@@ -36,12 +37,18 @@ def settle_collector() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
-    _refrozen["passes"] = 0
+    _full_passes["count"] = 0
     if _freeze_after_full_pass not in gc.callbacks:
         gc.callbacks.append(_freeze_after_full_pass)
 
 
+def refreezes_after(passes: int) -> bool:
+    """Whether what the full pass numbered `passes` left alive is frozen: the first ones, then at doublings."""
+    return passes <= REFREEZE_PASSES or passes & (passes - 1) == 0
+
+
 def _freeze_after_full_pass(phase: str, info: dict) -> None:
-    if phase == "stop" and info["generation"] == 2 and _refrozen["passes"] < REFREEZE_PASSES:
-        _refrozen["passes"] += 1
-        gc.freeze()
+    if phase == "stop" and info["generation"] == 2:
+        _full_passes["count"] += 1
+        if refreezes_after(_full_passes["count"]):
+            gc.freeze()
