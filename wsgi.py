@@ -1,8 +1,7 @@
 """Entry point for `flask --app wsgi` and gunicorn (`gunicorn wsgi:app`)."""
-import gc
 import sys
 
-from portal import create_app
+from portal import create_app, serving
 from portal.config import ConfigError
 
 try:
@@ -13,6 +12,6 @@ except ConfigError as refused:
     print(f"portal refuses to start: {refused}", file=sys.stderr)
     sys.exit(4)
 
-# What the start made (modules, the app, its catalogs) lives as long as the process: leave it out of the cyclic
-# collector's full passes, which otherwise stalled about one dashboard request in ten by ~250 ms.
-gc.freeze()
+# What the start made lives as long as the process: out of the cyclic collector's passes, which run less often
+# (portal.serving says why and how far).
+serving.settle_collector()

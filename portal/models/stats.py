@@ -93,6 +93,16 @@ CELL_MEASURES = ("created", "opened", "closed", "closed_open", "closed_now", "op
                  "reopened", "with_serial", "repeats", "answers", "satisfied", "escalated", "labour_minutes")
 RESPONSE_BUCKETS = tuple(f"resp_b{i}" for i in range(BUCKETS))
 RESOLUTION_BUCKETS = tuple(f"res_b{i}" for i in range(BUCKETS))
+# The base level's rows of one model, every other dimension a key column, with what the table per engineer sums
+# (portal.services.dashboard.GROUPS["engineer"]) beside them. A model filter with two or more low dimensions
+# (one model, on site, P2) leaves that table no derived level (none keeps the model, the engineer and two low
+# dimensions: each would be nearly as large as the base level), so it sums the model's base rows; through this
+# index PostgreSQL reads them alone, the filters checked in the index, instead of a heap page per matching row
+# (22,000 pages for a year of one model at a million tickets: 150 -> 22 ms).
+BASE_MODEL_KEYS = ("product_model_id", "day", "excluded", "priority", "mode", "tier", "channel", "category",
+                   "department_id", "region", "engineer_id")
+BASE_MODEL_INCLUDE = ("created", "closed_now", "labour_minutes", "done", "fixed", "decided", "met", "answers",
+                      "satisfied")
 
 
 class StatsDay(db.Model):
@@ -130,7 +140,9 @@ class StatsDay(db.Model):
                       # A filter on the engineer, the model or the region reads that value's rows of the period.
                       Index("ix_stats_day_engineer", "level", "engineer_id", "day"),
                       Index("ix_stats_day_model", "level", "product_model_id", "day"),
-                      Index("ix_stats_day_region", "level", "region", "day"))
+                      Index("ix_stats_day_region", "level", "region", "day"),
+                      Index("ix_stats_day_base_model", *BASE_MODEL_KEYS, postgresql_include=list(BASE_MODEL_INCLUDE),
+                            postgresql_where=text("level = 'all'"), sqlite_where=text("level = 'all'")))
 
 
 class StatsStaleDay(db.Model):

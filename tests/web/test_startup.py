@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import config, create_app
+from portal import config, create_app, serving
 from portal.extensions import db
 from portal.pdf.seal import make_self_signed
 
@@ -84,3 +84,19 @@ def test_a_refused_start_says_why_in_one_line(env, said):
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 4  # gunicorn's "App failed to load": it stops instead of respawning workers
     assert done.stderr.strip().count("\n") == 0 and said in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_entry_point_sets_up_the_collector_for_serving(tmp_path):
+    """wsgi.py applies portal.serving's policy once the app is made: the start frozen, the thresholds set, the
+    first full passes' survivors to be frozen too."""
+    env = {**os.environ, "PORTAL_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "UPLOAD_DIR": str(tmp_path / "uploads"),
+           "RATELIMIT_STORAGE_URI": "memory://", "PORTAL_SINGLE_WORKER": "1", "TASKS_IN_PROCESS": "0"}
+    probe = ("import gc, wsgi; from portal import serving; "
+             "print(*gc.get_threshold(), gc.get_freeze_count(), serving._freeze_after_full_pass in gc.callbacks)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120, check=True)
+    *thresholds, frozen, refreezes = done.stdout.split()
+    assert tuple(map(int, thresholds)) == serving.THRESHOLDS
+    assert int(frozen) > 100_000  # the modules, the app and its catalogs
+    assert refreezes == "True"

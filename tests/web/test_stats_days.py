@@ -10,6 +10,7 @@ from portal.domain import histograms, metrics, quality
 from portal.domain.time import utcnow
 from portal.extensions import db
 from portal.models import StatsDay, StatsStaleDay, Ticket, TicketFact, User
+from portal.models.stats import BASE_MODEL_INCLUDE, BASE_MODEL_KEYS, CELL_DIMENSIONS
 from portal.services import dashboard, rollup, stats
 from portal.services.localtime import local_today, zone
 from portal.tasks import stats as stats_tasks
@@ -291,3 +292,12 @@ def test_a_refresh_in_the_same_transaction_as_a_change_leaves_no_old_cell_behind
         db.session.commit()
     derive(app)
     assert cells(app) == incremental
+
+
+def test_the_base_models_index_holds_what_the_table_per_engineer_sums():
+    """A model filter with two low dimensions sums the table per engineer from the base level: the index keeps
+    every dimension as a key (the filters are checked in it) and that table's measures beside them, so
+    PostgreSQL reads the index alone. A measure added to the table must be added to the index."""
+    assert set(dashboard.GROUPS["engineer"]) <= set(BASE_MODEL_INCLUDE)
+    assert set(BASE_MODEL_KEYS) == {name for name, _ in CELL_DIMENSIONS} | {"day", "excluded"}
+    assert BASE_MODEL_KEYS[:2] == ("product_model_id", "day")
