@@ -299,9 +299,10 @@ def _value(name: str, raw):
 
 
 def _rows(f, level: str, columns: list[str], last: date):
-    """The rows of a level matching the filters in the period."""
+    """The rows of a level matching the filters in the period. The level is written into the statement: as a
+    parameter, a generic plan of the prepared statement could not use the indexes partial to one level."""
     query = select(*(getattr(StatsDay, n) for n in columns)).where(
-        StatsDay.level == level, StatsDay.day >= f.start, StatsDay.day <= last)
+        StatsDay.level == literal(level, literal_execute=True), StatsDay.day >= f.start, StatsDay.day <= last)
     for name, column in COLUMN_OF.items():
         if getattr(f, name) not in (None, ""):
             query = query.where(getattr(StatsDay, column) == getattr(f, name))
