@@ -14,7 +14,7 @@ from portal.domain.time import utcnow
 from portal.domain.workflow import CANCELLED
 from portal.extensions import db
 from portal.models import Bill, BillLine, SlaPolicy, TicketFact
-from portal.services import charts, defects, rollup, stats
+from portal.services import charts, defects, rollup, stats, stats_read
 from portal.services.localtime import local_today
 
 TIERS = {"standard": _l("Standard"), "vip": _l("VIP")}
@@ -110,8 +110,8 @@ def _speed(per_priority: dict, f) -> Table:
         if priority is None:
             continue
         sums = per_priority[priority]
-        a = rollup.spread(sums, "resp", response_targets.get(priority))
-        b = rollup.spread(sums, "res", resolution_targets.get(priority))
+        a = stats_read.spread(sums, "resp", response_targets.get(priority))
+        b = stats_read.spread(sums, "res", resolution_targets.get(priority))
         table.rows.append([priority, a.count, _hours(a.average), _hours(a.p90), _hours(a.target), b.count,
                            _hours(b.average), _hours(b.p90), _hours(b.target)])
         table.links.append(_queue(f, priority=priority))
@@ -256,12 +256,12 @@ class Dashboard:
 
 
 SUMMARY = ("created", "closed_now", "open_now", "decided", "met", "done", "fixed", "resolved_once", "reopened",
-           "with_serial", "repeats", "answers", "satisfied", "escalated", *rollup.SPEED)
+           "with_serial", "repeats", "answers", "satisfied", "escalated", *stats_read.SPEED)
 GROUPS = {
     "day": ("created", "closed", "opened", "closed_open"),
     "category": ("created",), "channel": ("created",), "model": ("created",), "region": ("created",),
     "mode": ("created", "done", "fixed"),
-    "priority": ("created", "decided", "met", *rollup.SPEED),
+    "priority": ("created", "decided", "met", *stats_read.SPEED),
     "department": ("created", "decided", "met"),
     "engineer": ("created", "closed_now", "labour_minutes", "done", "fixed", "decided", "met", "answers",
                  "satisfied"),
@@ -273,7 +273,7 @@ def _summary(total: dict) -> quality.Summary:
     """The headline figures from summed cells (cancelled tickets never counted, as quality.summary)."""
     return quality.Summary(
         created=total.get("created", 0), closed=total.get("closed_now", 0), open=total.get("open_now", 0),
-        response=rollup.spread(total, "resp"), resolution=rollup.spread(total, "res"),
+        response=stats_read.spread(total, "resp"), resolution=stats_read.spread(total, "res"),
         compliance=metrics.Compliance(total.get("decided", 0), total.get("met", 0)),
         first_time_fix=metrics.share(total.get("fixed", 0), total.get("done", 0)),
         reopen=metrics.share(total.get("reopened", 0), total.get("resolved_once", 0)),
@@ -283,15 +283,15 @@ def _summary(total: dict) -> quality.Summary:
 
 def summary(f: stats.Filters) -> quality.Summary:
     """The headline figures alone (the monthly report's previous period)."""
-    return _summary(rollup.grouped(f, {None: SUMMARY})[None].get(None, {}))
+    return _summary(stats_read.grouped(f, {None: SUMMARY})[None].get(None, {}))
 
 
 def build(f: stats.Filters) -> Dashboard:
     """Every figure from the daily pre-aggregates (one statement) and the open tickets' ages (one more)."""
     names = stats.names()
     now = utcnow()
-    open_total, ageing = rollup.open_now(f, now)
-    sums = rollup.grouped(f, GROUPS, until=max(f.end, local_today(now)))
+    open_total, ageing = stats_read.open_now(f, now)
+    sums = stats_read.grouped(f, GROUPS, until=max(f.end, local_today(now)))
     total = sums[None].get(None, {})
     tables = [
         _volume(f, sums["day"], open_total),

@@ -1,13 +1,12 @@
 """The daily pre-aggregates (StatsDay): written from the per-ticket rollup (ticket_fact) cell by cell at each
-commit that changes a ticket, and all at once by the nightly task; read by the dashboard as sums per group, so a
-request adds up day rows instead of reading tickets. The sums are SQL over what ticket_fact stores, and what it
+commit that changes a ticket, and all at once by the nightly task; read by the dashboard as sums per group
+(portal.services.stats_read), so a request adds up day rows instead of reading tickets. The sums are SQL over what ticket_fact stores, and what it
 stores (verdicts, buckets, first-time fix) was decided by portal.domain.metrics: no second definition."""
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.domain import histograms, metrics
 from portal.domain.workflow import CANCELLED, CLOSED, FINAL, RESOLVED
 from portal.extensions import db
 from portal.models import StatsDay, StatsStaleDay, TicketFact
@@ -41,7 +40,7 @@ VALUES = {"department_id": 8, "category": 6, "product_model_id": 60, "channel": 
           "engineer_id": 60, "mode": 3, "region": 10}
 
 
-def _estimate(kept) -> int:
+def estimate_rows(kept) -> int:
     count = 1
     for name in kept:
         count *= VALUES[name]
@@ -50,7 +49,7 @@ def _estimate(kept) -> int:
 
 # Each derived level is summed from the level with fewer rows among those keeping more dimensions (listed first).
 SOURCE = {name: min((other for other in list(DERIVED)[:i] if set(kept) < set(DERIVED[other])),
-                    key=lambda other: _estimate(DERIVED[other]), default=BASE)
+                    key=lambda other: estimate_rows(DERIVED[other]), default=BASE)
           for i, (name, kept) in enumerate(DERIVED.items())}
 # The dashboard's names for the dimensions (portal.services.stats.Filters) and StatsDay's columns.
 COLUMN_OF = {"department": "department_id", "category": "category", "model": "product_model_id",
@@ -62,7 +61,7 @@ DERIVE_LOCK = 160017  # and one derives the levels of stale days
 STALE_BATCH = 31  # days derived a transaction
 
 
-def _flag(condition):
+def flag(condition):
     return case((condition, 1), else_=0)
 
 
@@ -70,21 +69,21 @@ def _registered_measures() -> dict:
     """Per ticket, on its day of registration."""
     t = TicketFact
     values = {
-        "created": literal(1), "opened": _flag(t.status.not_in(NEVER_OPEN)), "closed": literal(0),
-        "closed_open": literal(0), "closed_now": _flag(t.status == CLOSED), "open_now": _flag(t.status.not_in(FINAL)),
-        "resp_n": _flag(t.response_seconds.is_not(None)), "resp_sum": func.coalesce(t.response_seconds, 0),
-        "resp_max": func.coalesce(t.response_seconds, 0), "res_n": _flag(t.resolution_seconds.is_not(None)),
+        "created": literal(1), "opened": flag(t.status.not_in(NEVER_OPEN)), "closed": literal(0),
+        "closed_open": literal(0), "closed_now": flag(t.status == CLOSED), "open_now": flag(t.status.not_in(FINAL)),
+        "resp_n": flag(t.response_seconds.is_not(None)), "resp_sum": func.coalesce(t.response_seconds, 0),
+        "resp_max": func.coalesce(t.response_seconds, 0), "res_n": flag(t.resolution_seconds.is_not(None)),
         "res_sum": func.coalesce(t.resolution_seconds, 0), "res_max": func.coalesce(t.resolution_seconds, 0),
-        "decided": _flag(t.verdict.is_not(None)), "met": _flag(t.verdict.is_(True)),
-        "done": _flag(t.fixed.is_not(None)), "fixed": _flag(t.fixed.is_(True)),
+        "decided": flag(t.verdict.is_not(None)), "met": flag(t.verdict.is_(True)),
+        "done": flag(t.fixed.is_not(None)), "fixed": flag(t.fixed.is_(True)),
         # quality.reopen_rate: resolved at least once (done now, reopened, or a resolution moment stored).
-        "resolved_once": _flag(or_(t.status.in_((RESOLVED, CLOSED)), t.reopens > 0, t.resolved_at.is_not(None))),
-        "reopened": _flag(t.reopens > 0), "with_serial": _flag(and_(t.serial.is_not(None), t.serial != "")),
-        "repeats": _flag(t.repeat.is_(True)), "answers": _flag(t.satisfied.is_not(None)),
-        "satisfied": _flag(t.satisfied.is_(True)), "escalated": _flag(t.escalated.is_(True)),
+        "resolved_once": flag(or_(t.status.in_((RESOLVED, CLOSED)), t.reopens > 0, t.resolved_at.is_not(None))),
+        "reopened": flag(t.reopens > 0), "with_serial": flag(and_(t.serial.is_not(None), t.serial != "")),
+        "repeats": flag(t.repeat.is_(True)), "answers": flag(t.satisfied.is_not(None)),
+        "satisfied": flag(t.satisfied.is_(True)), "escalated": flag(t.escalated.is_(True)),
         "labour_minutes": func.coalesce(t.labour_minutes, 0)}
-    values.update((name, _flag(t.response_bucket == i)) for i, name in enumerate(RESPONSE_BUCKETS))
-    values.update((name, _flag(t.resolution_bucket == i)) for i, name in enumerate(RESOLUTION_BUCKETS))
+    values.update((name, flag(t.response_bucket == i)) for i, name in enumerate(RESPONSE_BUCKETS))
+    values.update((name, flag(t.resolution_bucket == i)) for i, name in enumerate(RESOLUTION_BUCKETS))
     return values
 
 
@@ -92,7 +91,7 @@ def _closing_measures() -> dict:
     """Per ticket, on its day of closing: only the closed counts."""
     values = {name: literal(0) for name in (*CELL_MEASURES, *RESPONSE_BUCKETS, *RESOLUTION_BUCKETS)}
     values["closed"] = literal(1)
-    values["closed_open"] = _flag(TicketFact.status.not_in(NEVER_OPEN))
+    values["closed_open"] = flag(TicketFact.status.not_in(NEVER_OPEN))
     return values
 
 
@@ -209,7 +208,7 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
-def _next_month(month: date) -> date:
+def next_month(month: date) -> date:
     return (month + timedelta(days=32)).replace(day=1)
 
 
@@ -226,7 +225,7 @@ def _derive_months(months: list[date]) -> None:
                        literal(month, db.Date).label("day"), s.excluded, *(
                            (func.max if name.endswith("_max") else func.sum)(getattr(s, name)).label(name)
                            for name in (*CELL_MEASURES, *RESPONSE_BUCKETS, *RESOLUTION_BUCKETS))).where(
-            s.level.in_(DERIVED), s.day >= month, s.day < _next_month(month)).group_by(*keys))
+            s.level.in_(DERIVED), s.day >= month, s.day < next_month(month)).group_by(*keys))
 
 
 def derive_stale(batch: int = STALE_BATCH) -> int:
@@ -267,170 +266,3 @@ def rebuild() -> None:
     db.session.execute(db.delete(StatsStaleDay))
     db.session.execute(db.insert(StatsStaleDay).from_select(
         ["day", "version"], select(StatsDay.day, literal(1)).distinct()))
-
-
-# ---- Reading --------------------------------------------------------------------------------------------------
-
-# Dimensions with an index led by them (portal.models.stats): a query fixing one reads its rows only.
-INDEXED = ("engineer_id", "product_model_id", "region")
-
-
-def level_for(needed: set[str], fixed: set[str] = frozenset()) -> str:
-    """The level that keeps every dimension in `needed` with the fewest rows to read when the dimensions in
-    `fixed` are narrowed to one value."""
-    def rows(item):
-        _name, kept = item
-        best = max((VALUES[n] for n in kept if n in fixed and n in INDEXED), default=1)
-        return _estimate(kept) / best, len(kept)
-    return min((item for item in LEVELS.items() if needed <= set(item[1])), key=rows)[0]
-
-
-def _value(name: str, raw):
-    """A cell's key value back as the dashboard knows it (the "none" value as None, ids as integers)."""
-    if name == "day":
-        return raw if isinstance(raw, date) or raw is None else date.fromisoformat(str(raw))
-    if name is None:
-        return None
-    column = COLUMN_OF[name]
-    if SENTINEL[column] == 0:
-        value = int(raw)
-        return None if value == 0 else value
-    return None if raw in ("", None) else raw
-
-
-def _rows(f, level: str, columns: list[str], last: date):
-    """The rows of a level matching the filters in the period. The level is written into the statement: as a
-    parameter, a generic plan of the prepared statement could not use the indexes partial to one level."""
-    query = select(*(getattr(StatsDay, n) for n in columns)).where(
-        StatsDay.level == literal(level, literal_execute=True), StatsDay.day >= f.start, StatsDay.day <= last)
-    for name, column in COLUMN_OF.items():
-        if getattr(f, name) not in (None, ""):
-            query = query.where(getattr(StatsDay, column) == getattr(f, name))
-    if not f.include_excluded:
-        query = query.where(StatsDay.excluded.is_(False))
-    return query
-
-
-def _whole_months(start: date, end: date) -> tuple[date, date] | None:
-    """The first and the last whole month (their 1st) between start and end, if any."""
-    first = start if start.day == 1 else _next_month(start)
-    last = month_of(end + timedelta(days=1))
-    return (first, last - timedelta(days=1)) if first < last else None
-
-
-def _month_sql(column):
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.cast(func.date_trunc("month", column), db.Date)
-    return func.date(column, "start of month")
-
-
-def _next_month_sql(column):
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.cast(column + literal_column("interval '1 month'"), db.Date)
-    return func.date(column, "+1 month")
-
-
-def _fresh(f, level: str, columns: list[str], last: date, stale_days, months) -> list:
-    """The derived level's rows of the days that are not stale: its monthly cells for the whole months with no
-    stale day, its daily cells for the other days (before and after the whole months, and in those with a stale
-    day: read a month at a time through the index)."""
-    def daily(first_day: date, last_day: date):
-        return _rows(f, level, columns, last_day).where(StatsDay.day >= first_day, StatsDay.day.not_in(stale_days))
-    if months is None:
-        return [daily(f.start, last)]
-    first, last_day = months
-    inside = (StatsStaleDay.day >= first, StatsStaleDay.day <= last_day)
-    stale_months = select(_month_sql(StatsStaleDay.day)).where(*inside)
-    # The days of the months with a stale day, between the first such month and the end of the last (bounds the
-    # index can use).
-    since = select(func.min(_month_sql(StatsStaleDay.day))).where(*inside).scalar_subquery()
-    until = select(func.max(_next_month_sql(_month_sql(StatsStaleDay.day)))).where(*inside).scalar_subquery()
-    parts = [_rows(f, level + MONTHLY, columns, last_day).where(StatsDay.day >= first,
-                                                                 StatsDay.day.not_in(stale_months)),
-             daily(first, last_day).where(StatsDay.day >= since, StatsDay.day < until,
-                                          _month_sql(StatsDay.day).in_(stale_months))]
-    if f.start < first:
-        parts.append(daily(f.start, first - timedelta(days=1)))
-    if last_day < last:
-        parts.append(daily(last_day + timedelta(days=1), last))
-    return parts
-
-
-def grouped(f, groups: dict[str | None, tuple[str, ...]], until: date | None = None) -> dict:
-    """For each group (a dimension name, "day", or None for all), the sums of its measures per value, for the
-    tickets matching the filters: {group: {value: {measure: sum}}}. One statement: a UNION ALL of one GROUP BY
-    per group, each over the level with the fewest rows that holds its dimensions; the groups that share a level
-    read its rows once (a WITH). "day" runs to `until` (the backlog is walked back from today)."""
-    filtered = {COLUMN_OF[n] for n in COLUMN_OF if getattr(f, n) not in (None, "")}
-    every = sorted({m for measures in groups.values() for m in measures})
-    plans = {}
-    for group, measures in groups.items():
-        level = level_for(filtered | ({COLUMN_OF[group]} if group in COLUMN_OF else set()), filtered)
-        last = until if group == "day" and until is not None else f.end
-        plans.setdefault(level, []).append((group, measures, last))
-    parts = []
-    # The stale days come from the base level's rows for every derived level: read once (a WITH).
-    end = max(last for plan in plans.values() for _, _, last in plan)
-    stale_days = select(StatsStaleDay.day).where(StatsStaleDay.day >= f.start, StatsStaleDay.day <= end)
-    stale = None
-    if set(plans) - {BASE}:
-        keys = sorted({COLUMN_OF[g] for g in groups if g in COLUMN_OF})
-        stale = _rows(f, BASE, [*keys, "day", "excluded", *every], end).where(
-            StatsDay.day.in_(stale_days)).cte("stale")
-    for index, (level, plan) in enumerate(plans.items()):
-        keys = sorted({COLUMN_OF[g] for g, _, _ in plan if g in COLUMN_OF})
-        needed = sorted({m for _, measures, _ in plan for m in measures})
-        columns = [*keys, "day", "excluded", *needed]
-        last = max(last for _, _, last in plan)
-        query = _rows(f, level, columns, last)
-        if level != BASE:
-            months = _whole_months(f.start, last) if all(g != "day" for g, _, _ in plan) else None
-            query = union_all(*_fresh(f, level, columns, last, stale_days, months),
-                              select(*(stale.c[n] for n in columns)))
-        rows = query.cte(f"level{index}") if len(plan) > 1 else query.subquery(f"level{index}")
-        for group, measures, last in plan:
-            key = (func.cast(rows.c[COLUMN_OF[group]], db.String) if group in COLUMN_OF
-                   else func.cast(rows.c.day, db.String) if group == "day" else literal(""))
-            part = select(literal(group or "").label("grp"), key.label("value"), *(
-                ((func.max if m.endswith("_max") else func.sum)(rows.c[m]) if m in measures
-                 else literal(0)).label(m) for m in every)).where(rows.c.day <= last)
-            if group is None and f.include_excluded:
-                part = part.where(rows.c.excluded.is_(False))  # the summary never counts them (quality.summary)
-            parts.append(part.group_by(key))
-    result = {group: {} for group in groups}
-    for row in db.session.execute(union_all(*parts)).mappings():
-        group = row["grp"] or None
-        sums = {m: int(row[m] or 0) for m in every}
-        if any(sums.values()):  # a cell of tickets closed in the period but registered before it adds nothing here
-            result[group][_value(group, row["value"])] = sums
-    return result
-
-
-def spread(sums: dict, prefix: str, target: float | None = None) -> metrics.Spread:
-    buckets = RESPONSE_BUCKETS if prefix == "resp" else RESOLUTION_BUCKETS
-    return histograms.spread_from_histogram(sums.get(f"{prefix}_n", 0), sums.get(f"{prefix}_sum", 0),
-                                         [sums.get(b, 0) for b in buckets], sums.get(f"{prefix}_max") or None,
-                                         target)
-
-
-SPEED = ("resp_n", "resp_sum", "resp_max", *RESPONSE_BUCKETS, "res_n", "res_sum", "res_max", *RESOLUTION_BUCKETS)
-
-
-def open_now(f, now) -> tuple[int, list[tuple[str, int]]]:
-    """Tickets open now matching the filters (from ticket_fact's open rows: the index on closed_at), and their
-    ages in metrics' buckets. One statement."""
-    t = TicketFact
-    bounds = (0, *metrics.AGE_BUCKETS)
-    columns = []
-    for i, lower in enumerate(bounds):
-        newest = now - timedelta(days=lower)
-        condition = t.created_at <= newest if i + 1 == len(bounds) else and_(
-            t.created_at <= newest, t.created_at > now - timedelta(days=bounds[i + 1]))
-        columns.append(func.sum(_flag(condition)).label(f"b{i}"))
-    query = select(func.count().label("total"), *columns).where(t.closed_at.is_(None), t.status.not_in(FINAL))
-    for name, column in COLUMN_OF.items():
-        if getattr(f, name) not in (None, ""):
-            query = query.where(getattr(t, column) == getattr(f, name))
-    row = db.session.execute(query).one()
-    ageing = [(metrics.age_bucket(lower), int(row[i + 1] or 0)) for i, lower in enumerate(bounds)]
-    return int(row.total or 0), ageing
