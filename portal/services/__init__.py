@@ -16,7 +16,7 @@ ORDER = (
     "points", "bill_points",
     # The ticket's timeline (telling the inbox and the channels), its workflow moves and its SLA clocks.
     "wechat", "inbox", "preferences", "message_texts", "provider_templates", "events", "transitions", "sla",
-    "entitlement", "rollup", "stats", "defects", "dashboard",
+    "entitlement", "rollup", "stats_read", "stats", "defects", "dashboard",
     # Use cases, lower ones first.
     "tickets", "bulk", "queue", "dispatch", "fieldwork", "intake", "conflicts", "selfservice", "billing", "payments",
     "sessions", "two_factor", "accounts", "batch", "confirmation", "reports", "acceptance", "remote_signing",
